@@ -1,0 +1,78 @@
+"""dialgym.agents: agents and the spec strings that name them.
+
+Specs: ``random``, ``behavior``, ``oracle``, ``adaptive`` (the task's ask-then-adapt
+heuristic), ``script:ACT,ACT,...`` (an open-loop script). Options follow ``?``:
+``oracle?seed=3``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from dialgym.agents.base import RandomAgent, ScriptAgent
+
+from dialgym.core.agent import Agent
+from dialgym.tasks import get_task
+
+
+def _task_agent(attr: str) -> Callable[..., Agent]:
+    def build(env_id: str, arg: str | None, seed: int | None, **options: Any) -> Agent:
+        if arg:
+            raise ValueError(f"agent {attr!r} takes no ':' argument, got {arg!r}")
+        cls = getattr(get_task(env_id), attr)
+        return cls(env_id, seed=seed, **options)
+
+    return build
+
+
+def _random(env_id: str, arg: str | None, seed: int | None, **options: Any) -> Agent:
+    if arg or options:
+        raise ValueError(f"agent 'random' takes no arguments, got {arg!r} {options}")
+    return RandomAgent(env_id, seed=seed)
+
+
+def _script(env_id: str, arg: str | None, seed: int | None, **options: Any) -> Agent:
+    if not arg:
+        raise ValueError("agent 'script' needs acts: script:ACT,ACT,...")
+    return ScriptAgent(env_id, [a.strip() for a in arg.split(",") if a.strip()], seed=seed)
+
+
+#: spec name -> builder(env_id, arg, seed, **options)
+AGENTS: dict[str, Callable[..., Agent]] = {
+    "random": _random,
+    "behavior": _task_agent("BehaviorAgent"),
+    "oracle": _task_agent("OracleAgent"),
+    "adaptive": _task_agent("AdaptiveAgent"),
+    "script": _script,
+}
+
+
+def parse_spec(spec: str) -> tuple[str, str | None, dict[str, str]]:
+    """``"ilql:runs/a?beta=4"`` -> ``("ilql", "runs/a", {"beta": "4"})``."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise ValueError(f"agent spec must be a non-empty string, got {spec!r}")
+    body, _, query = spec.strip().partition("?")
+    name, _, arg = body.partition(":")
+    options = dict(parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query)))
+    return name, (arg or None), options
+
+
+def make_agent(spec: str, env_id: str, seed: int | None = None) -> Agent:
+    """Build an agent for ``env_id`` from a spec string (see the module docstring)."""
+    name, arg, options = parse_spec(spec)
+    try:
+        builder = AGENTS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown agent {name!r} in spec {spec!r}; expected one of {sorted(AGENTS)}"
+        ) from None
+    if "seed" in options:
+        seed = int(options.pop("seed"))
+    agent = builder(env_id, arg, seed, **options)
+    agent.spec = spec  # type: ignore[attr-defined]
+    return agent
+
+
+__all__ = ["AGENTS", "Agent", "RandomAgent", "ScriptAgent", "make_agent", "parse_spec"]

@@ -1,0 +1,54 @@
+"""dialgym: goal-directed dialogue tasks as Gymnasium environments.
+
+Importing ``dialgym`` registers ``Persuasion-v0``, ``Counseling-v0``,
+``Instruction-v0`` and ``TravelAgent-v0`` (Gymnasium 1.x has no plugin
+auto-loading; ``gym.make("dialgym:Persuasion-v0")`` imports it for you).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dialgym.core import Agent, DialogueEnv, Message, Outcome, UserSimulator, UserTurn, normalize_text
+from dialgym.registration import register_envs
+from dialgym.tasks import env_ids, get_task
+
+if TYPE_CHECKING:
+    from dialgym.evaluation import EvalResult
+
+__version__ = "0.1.0"
+
+register_envs()
+
+
+def evaluate(
+    agent: Agent | str,
+    env_id: str,
+    episodes: int = 100,
+    seed: int = 0,
+    **env_kwargs: Any,
+) -> EvalResult:
+    """Run ``agent`` (an :class:`Agent` or a spec such as ``"oracle"``) for ``episodes``.
+
+    See :func:`dialgym.evaluation.evaluate`; imported lazily so ``import dialgym``
+    stays light.
+    """
+    from dialgym.evaluation import evaluate as _evaluate
+
+    return _evaluate(agent, env_id, episodes=episodes, seed=seed, **env_kwargs)
+
+
+__all__ = [
+    "Agent",
+    "DialogueEnv",
+    "Message",
+    "Outcome",
+    "UserSimulator",
+    "UserTurn",
+    "__version__",
+    "env_ids",
+    "evaluate",
+    "get_task",
+    "normalize_text",
+    "register_envs",
+]

@@ -1,0 +1,5 @@
+import sys
+
+from dialgym.cli import main
+
+sys.exit(main())

@@ -1,0 +1,288 @@
+"""The one environment base class every dialgym task builds on.
+
+``DialogueEnv`` owns what all tasks share: the turn loop, the history, the spaces,
+input validation, truncation, rendering and the plumbing to the simulated user.
+A task subclass supplies only the task: a description, a persona distribution and
+a user (see ``dialgym/tasks/*``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any, ClassVar
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from dialgym.core.text import CHARSET, DialogueText, normalize_text
+from dialgym.core.types import Message, Outcome, UserSimulator
+
+PERSONA_SPLITS: tuple[str, ...] = ("train", "test", "hard")
+USER_KINDS: tuple[str, ...] = ("scripted",)
+
+#: Longest agent utterance accepted, in characters.
+MAX_ACTION_CHARS = 1000
+#: Longest user reply kept, in characters (longer replies are cut).
+MAX_USER_CHARS = 1000
+
+_ROLE_PREFIX = {"assistant": "Assistant: ", "user": "User: "}
+
+
+class DialogueEnv(gym.Env[str, str]):
+    """A goal-directed dialogue with a simulated user who holds a hidden persona.
+
+    Observation: the task description followed by the dialogue so far, one line per
+    utterance (``"Assistant: ..."`` / ``"User: ..."``), normalised into
+    :data:`dialgym.core.text.CHARSET`. Action: the agent's next utterance, any
+    ``str`` of at most :data:`MAX_ACTION_CHARS` characters.
+
+    Subclasses set :attr:`task_id`, :attr:`description`, :attr:`default_max_turns`
+    and implement :meth:`sample_persona` and :meth:`make_scripted_user`.
+    """
+
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 1}
+
+    #: short task name, e.g. ``"persuasion"``
+    task_id: ClassVar[str] = ""
+    #: the agent-facing task description (first part of every observation)
+    description: ClassVar[str] = ""
+    #: agent turns before truncation when ``max_turns`` is not given
+    default_max_turns: ClassVar[int] = 10
+
+    def __init__(
+        self,
+        user: str = "scripted",
+        llm: dict[str, Any] | None = None,
+        persona_split: str = "train",
+        max_turns: int | None = None,
+        privileged: bool = False,
+        render_mode: str | None = None,
+    ) -> None:
+        if user not in USER_KINDS:
+            raise ValueError(f"user={user!r} is not supported; expected one of {list(USER_KINDS)}")
+        if llm is not None and not isinstance(llm, dict):
+            raise TypeError(
+                f"llm must be a plain dict of settings (or None), got {type(llm).__name__}; "
+                "live clients break env.spec, pickling and vector envs"
+            )
+        if persona_split not in PERSONA_SPLITS:
+            raise ValueError(
+                f"persona_split={persona_split!r} is not a split; expected one of {list(PERSONA_SPLITS)}"
+            )
+        if max_turns is None:
+            max_turns = self.default_max_turns
+        if isinstance(max_turns, bool) or not isinstance(max_turns, (int, np.integer)) or max_turns < 1:
+            raise ValueError(f"max_turns={max_turns!r} must be a positive integer")
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ValueError(
+                f"render_mode={render_mode!r} is not supported; expected None or one of "
+                f"{self.metadata['render_modes']}"
+            )
+        self.user_kind = user
+        self.llm_config = copy.deepcopy(llm)
+        self.persona_split = persona_split
+        self.max_turns = int(max_turns)
+        self.privileged = bool(privileged)
+        self.render_mode = render_mode
+
+        self._header = normalize_text(self.description) + "\n\n"
+        # Room for the header, an opening line, and max_turns full exchanges.
+        line = len("Assistant: ") + MAX_ACTION_CHARS + len("\nUser: ") + MAX_USER_CHARS + 1
+        max_obs = len(self._header) + MAX_USER_CHARS + 8 + self.max_turns * line
+        self.action_space = DialogueText(max_length=MAX_ACTION_CHARS, min_length=0, charset=CHARSET)
+        self.observation_space = spaces.Text(max_length=max_obs, min_length=1, charset=CHARSET)
+
+        self._user: UserSimulator = self.make_scripted_user()
+        self._persona: dict[str, Any] = {}
+        self._messages: list[Message] = []
+        self._agent_acts: list[str] = []
+        self._obs = self._header
+        self._turn = 0
+        self._done = True
+        self._outcome: Outcome | None = None
+
+    # ------------------------------------------------------------------ task hooks
+    def sample_persona(self, split: str, rng: np.random.Generator) -> dict[str, Any]:
+        """Draw a latent persona (plain JSON-serialisable data) from ``split``."""
+        raise NotImplementedError
+
+    def validate_persona(self, persona: dict[str, Any]) -> dict[str, Any]:
+        """Check a persona given through ``reset(options={"persona": ...})``; return it."""
+        if not isinstance(persona, dict):
+            raise TypeError(f"options['persona'] must be a dict, got {type(persona).__name__}")
+        return persona
+
+    def make_scripted_user(self) -> UserSimulator:
+        """Build the task's scripted user (fast, offline, deterministic)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ gym API
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        super().reset(seed=seed)
+        options = dict(options or {})
+        unknown = set(options) - {"persona", "prefix"}
+        if unknown:
+            raise ValueError(f"unknown reset options {sorted(unknown)}; expected 'persona' and/or 'prefix'")
+        # A persona is always drawn, even when one is given, so that the RNG stream
+        # after reset depends only on the seed: ``reset(seed=s, options={"persona": p,
+        # "prefix": m})`` then reproduces the episode ``reset(seed=s)`` produced.
+        persona = self.sample_persona(self.persona_split, self.np_random)
+        if options.get("persona") is not None:
+            persona = copy.deepcopy(self.validate_persona(options["persona"]))
+        prefix = self._check_prefix(options.get("prefix") or [])
+
+        self._persona = persona
+        self._messages = []
+        self._agent_acts = []
+        self._obs = self._header
+        self._turn = 0
+        self._outcome = None
+        self._done = False
+        opening = self._user.reset(copy.deepcopy(persona), self.np_random)
+        if prefix and prefix[0]["role"] == "user":
+            self._append("user", prefix[0]["content"])
+            prefix = prefix[1:]
+        elif opening:
+            self._append("user", opening)
+        # Replay the prefix: agent turns drive the user's state; recorded user turns
+        # replace the regenerated replies so the history is exactly the prefix.
+        i = 0
+        while i < len(prefix):
+            agent_text = normalize_text(prefix[i]["content"])
+            recorded = prefix[i + 1]["content"] if i + 1 < len(prefix) else None
+            turn = (
+                self._user.observe(agent_text, recorded)
+                if recorded is not None
+                else self._user.respond(agent_text)
+            )
+            self._turn += 1
+            self._agent_acts = list(turn.acts)
+            self._append("assistant", agent_text)
+            self._append("user", recorded if recorded is not None else turn.text)
+            if turn.done or self._turn >= self.max_turns:
+                raise ValueError(
+                    f"options['prefix'] ends the episode at agent turn {self._turn}; "
+                    "a prefix must leave at least one agent turn to play"
+                )
+            i += 2
+        if self.render_mode == "human":
+            self.render()
+        return self._obs, self._info()
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        if self._done:
+            raise RuntimeError(
+                "step() called on a finished episode (terminated or truncated); call reset() first"
+            )
+        if not isinstance(action, str):
+            raise TypeError(
+                f"action must be a str (the agent's utterance), got {type(action).__name__}: {action!r:.80}"
+            )
+        if len(action) > MAX_ACTION_CHARS:
+            raise ValueError(
+                f"action is {len(action)} characters long; at most {MAX_ACTION_CHARS} are allowed"
+            )
+        text = normalize_text(action)
+        turn = self._user.respond(text)
+        self._turn += 1
+        self._agent_acts = list(turn.acts)
+        self._append("assistant", text)
+        if turn.text:
+            self._append("user", turn.text)
+        terminated = bool(turn.done)
+        truncated = not terminated and self._turn >= self.max_turns
+        reward = 0.0
+        if terminated or truncated:
+            self._done = True
+            self._outcome = self._user.outcome(truncated=truncated)
+            reward = float(self._outcome.reward)
+        if self.render_mode == "human":
+            self.render()
+        return self._obs, reward, terminated, truncated, self._info()
+
+    def render(self) -> str | None:
+        if self.render_mode == "ansi":
+            return self._obs
+        if self.render_mode == "human":
+            print(self._obs if self._turn == 0 else self._last_lines(), flush=True)
+        return None
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def messages(self) -> list[Message]:
+        """A copy of the dialogue history."""
+        return [Message(role=m["role"], content=m["content"]) for m in self._messages]
+
+    @property
+    def persona(self) -> dict[str, Any]:
+        """The current latent persona (a copy). For oracles and tests, never for agents."""
+        return copy.deepcopy(self._persona)
+
+    def user_state(self) -> dict[str, Any]:
+        """The simulated user's hidden state (a plain-data snapshot)."""
+        return self._user.state_dict()
+
+    def _append(self, role: str, content: str) -> None:
+        content = normalize_text(content)
+        if role == "user" and len(content) > MAX_USER_CHARS:
+            content = content[:MAX_USER_CHARS]
+        self._messages.append(Message(role=role, content=content))  # type: ignore[typeddict-item]
+        self._obs += ("" if self._obs.endswith("\n\n") else "\n") + _ROLE_PREFIX[role] + content
+
+    def _last_lines(self) -> str:
+        tail = self._messages[-2:] if len(self._messages) >= 2 else self._messages
+        return "\n".join(_ROLE_PREFIX[m["role"]] + m["content"] for m in tail)
+
+    def _info(self) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "task": self.task_id,
+            "turn": self._turn,
+            "messages": self.messages,
+            "agent_acts": list(self._agent_acts),
+        }
+        if self._outcome is not None:
+            info["outcome"] = copy.deepcopy(self._outcome.details)
+            info["success"] = bool(self._outcome.success)
+        if self.privileged:
+            info["persona"] = copy.deepcopy(self._persona)
+        return info
+
+    def _check_prefix(self, prefix: Any) -> list[Message]:
+        if not isinstance(prefix, list):
+            raise TypeError(f"options['prefix'] must be a list of messages, got {type(prefix).__name__}")
+        out: list[Message] = []
+        for k, m in enumerate(prefix):
+            if (
+                not isinstance(m, dict)
+                or m.get("role") not in ("assistant", "user")
+                or not isinstance(m.get("content"), str)
+            ):
+                raise ValueError(
+                    f"options['prefix'][{k}] = {m!r:.120} is not a message "
+                    "{'role': 'assistant'|'user', 'content': str}"
+                )
+            out.append(Message(role=m["role"], content=m["content"]))
+        start = 1 if out and out[0]["role"] == "user" else 0
+        for k in range(start, len(out)):
+            expected = "assistant" if (k - start) % 2 == 0 else "user"
+            if out[k]["role"] != expected:
+                raise ValueError(
+                    f"options['prefix'][{k}] has role {out[k]['role']!r}, expected {expected!r}: "
+                    "after an optional opening user line, turns must alternate assistant/user"
+                )
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} task={self.task_id!r} user={self.user_kind!r} "
+            f"split={self.persona_split!r} max_turns={self.max_turns}>"
+        )
+
+
+def persona_fingerprint(persona: dict[str, Any]) -> str:
+    """A canonical JSON string of a persona (for comparing personas across episodes)."""
+    return json.dumps(persona, sort_keys=True)

@@ -1,0 +1,44 @@
+"""The task registry. A task is one folder; adding one means adding a folder and one line here.
+
+Each task package ``dialgym/tasks/<name>/`` exports (its ``__init__``):
+
+* the environment class (a thin :class:`dialgym.core.DialogueEnv` subclass whose
+  module docstring follows Gymnasium's structure: Description / Observation /
+  Action / Simulated user / Reward / Episode end / Arguments / Version history);
+* ``ACTS``: the agent strategies the scripted user recognises (``info["agent_acts"]``);
+* ``ACT_REPERTOIRE``: concrete agent acts (strategy names, or ``"strategy:argument"``)
+  that ``agent_utterance`` can realise; the random agent and dialogue-act wrappers
+  draw from it;
+* ``agent_utterance(act, rng) -> str``: a natural phrasing of an act, drawn with ``rng``;
+* ``persona_card(persona) -> str``: the persona in words (for LLM users and data tools);
+* ``BehaviorAgent``, ``OracleAgent``, ``AdaptiveAgent`` (ask-then-adapt heuristic);
+* ``FIXED_SCRIPTS``: named open-loop act sequences (the best fixed scripts we know).
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+#: env id -> (task package, environment class name)
+TASKS: dict[str, tuple[str, str]] = {
+    "Persuasion-v0": ("dialgym.tasks.persuasion", "PersuasionEnv"),
+    "Counseling-v0": ("dialgym.tasks.counseling", "CounselingEnv"),
+    "Instruction-v0": ("dialgym.tasks.instruction", "InstructionEnv"),
+    "TravelAgent-v0": ("dialgym.tasks.travel", "TravelAgentEnv"),
+}
+
+
+def env_ids() -> list[str]:
+    """The registered dialgym environment ids."""
+    return list(TASKS)
+
+
+def get_task(env_id: str) -> ModuleType:
+    """The task package behind ``env_id`` (accepts ``"dialgym:Persuasion-v0"`` too)."""
+    key = env_id.split(":", 1)[1] if env_id.startswith("dialgym:") else env_id
+    try:
+        package, _ = TASKS[key]
+    except KeyError:
+        raise ValueError(f"unknown dialgym env id {env_id!r}; expected one of {list(TASKS)}") from None
+    return importlib.import_module(package)

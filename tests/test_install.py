@@ -1,0 +1,50 @@
+"""simulators/ and agents/ install as dialgym.simulators and dialgym.agents, never top-level."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECK = (
+    "import importlib.util, json, dialgym.agents, dialgym.simulators;"
+    "print(json.dumps([dialgym.agents.__file__, dialgym.simulators.__file__,"
+    " importlib.util.find_spec('agents') is None or 'dialgym' not in str(importlib.util.find_spec('agents').origin),"
+    " importlib.util.find_spec('simulators') is None]))"
+)
+
+
+def test_current_install_maps_the_folders():
+    import dialgym.agents
+    import dialgym.simulators
+
+    assert Path(dialgym.agents.__file__).parent.name == "agents"
+    assert Path(dialgym.simulators.__file__).parent.name == "simulators"
+    # no top-level `agents`/`simulators` package comes from this project
+    spec = importlib.util.find_spec("simulators")
+    assert spec is None or "dialgym" not in str(spec.origin)
+
+
+@pytest.mark.slow
+def test_regular_wheel_install_imports_the_mapped_packages(tmp_path):
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
+        check=True,
+    )
+    wheel = next(wheels.glob("dialgym-*.whl"))
+    target = tmp_path / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(target)
+    py = target / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True)
+    out = subprocess.run([str(py), "-c", CHECK], cwd=tmp_path, capture_output=True, text=True, check=True)
+    agents_file, simulators_file, no_top_agents, no_top_simulators = json.loads(out.stdout)
+    assert str(target) in agents_file and str(target) in simulators_file
+    assert agents_file.endswith("dialgym/agents/__init__.py")
+    assert no_top_agents and no_top_simulators

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from dialgym.agents.base import RandomAgent, ScriptAgent
-
 from dialgym.core.agent import Agent
 from dialgym.tasks import get_task
 

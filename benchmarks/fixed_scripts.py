@@ -17,9 +17,9 @@ import argparse
 import time
 
 import numpy as np
-from dialgym.agents import ScriptAgent
 
 import dialgym
+from dialgym.agents import ScriptAgent
 from dialgym.utils.progress import progress_bar
 
 try:  # run as a script or as a module

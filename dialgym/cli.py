@@ -39,7 +39,7 @@ def _eval(args: argparse.Namespace) -> int:
         }
         lo_ref = results["random"].mean_return if "random" in results else None
         hi_ref = results["oracle"].mean_return if "oracle" in results else None
-        for spec, res in results.items():
+        for res in results.values():
             row = {**res.summary(), "split": args.split}
             if lo_ref is not None and hi_ref is not None and hi_ref != lo_ref:
                 row["normalized"] = normalized_score(res.mean_return, lo_ref, hi_ref)
@@ -76,9 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("eval", help="evaluate agents and print a leaderboard table")
     ev.add_argument("env_ids", nargs="*", help="env ids (default: every registered task)")
-    ev.add_argument(
-        "--agent", action="append", help=f"agent spec, repeatable (default: {', '.join(DEFAULT_AGENTS)})"
-    )
+    ev.add_argument("--agent", action="append", help=f"agent spec, repeatable (default: {', '.join(DEFAULT_AGENTS)})")
     ev.add_argument("--episodes", type=int, default=200)
     ev.add_argument("--seed", type=int, default=0)
     ev.add_argument("--split", default="test", choices=["train", "test", "hard"])

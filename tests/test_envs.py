@@ -166,7 +166,7 @@ def test_bad_inputs_are_rejected_clearly(env_id):
     env = gym.make(env_id)
     env.reset(seed=0)
     before = (env.unwrapped.messages, env.unwrapped.user_state())
-    with pytest.raises(TypeError, match="must be a str.*int"):
+    with pytest.raises(TypeError, match=r"must be a str.*int"):
         env.step(42)
     with pytest.raises(ValueError, match="at most"):
         env.step("x" * (MAX_ACTION_CHARS + 1))

@@ -110,7 +110,7 @@ def test_persona_and_prefix_options_replay_the_user_state():
         {"role": "user", "content": "recorded reply"},
         {"role": "assistant", "content": "how are you"},
     ]
-    obs, info = env.reset(seed=0, options={"persona": persona, "prefix": prefix})
+    _, info = env.reset(seed=0, options={"persona": persona, "prefix": prefix})
     assert env.user_state() == {"n": 2}
     assert info["turn"] == 2
     assert [m["content"] for m in info["messages"][:4]] == ["hello", "hi", "recorded reply", "how are you"]
@@ -132,7 +132,7 @@ def test_prefix_errors_are_clear():
 def test_unicode_action_is_normalised_into_the_observation_space():
     env = ToyEnv()
     env.reset(seed=0)
-    obs, *_ , info = env.step("h\u00e9llo \U0001f600 \u4f60\u597d \u201cquoted\u201d")
+    obs, *_, info = env.step("h\u00e9llo \U0001f600 \u4f60\u597d \u201cquoted\u201d")
     assert env.observation_space.contains(obs)
     assert info["messages"][-2]["content"] == 'h\u00e9llo "quoted"'
 

@@ -1,6 +1,10 @@
 """The ``dialgym`` command line.
 
     dialgym eval [ENV_ID ...] [--agent SPEC ...] [--episodes N] [--seed S] [--split SPLIT]
+    dialgym collect ENV_ID --agent SPEC --episodes N --seed S --out FILE [--workers W] [--env-kwargs JSON]
+    dialgym hindsight IN --factor K --seed S --out OUT
+    dialgym data stats FILE [--json]
+    dialgym data export FILE --format hf|minari --out PATH
 
 With no arguments ``eval`` runs the reference agents (random, behavior, oracle) on
 every registered task and prints a leaderboard table with 95% CIs and normalised
@@ -26,9 +30,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     env_ids = args.env_ids or dialgym.env_ids()
     agents = args.agent or list(DEFAULT_AGENTS)
-    env_kwargs: dict[str, Any] = json.loads(args.env_kwargs) if args.env_kwargs else {}
-    if not isinstance(env_kwargs, dict):
-        raise SystemExit(f"--env-kwargs must be a JSON object, got {args.env_kwargs!r}")
+    env_kwargs = _env_kwargs(args.env_kwargs)
     env_kwargs["persona_split"] = args.split
     t0 = time.perf_counter()
     rows: list[dict[str, Any]] = []
@@ -58,6 +60,84 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _env_kwargs(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"--env-kwargs is not valid JSON ({exc}): {text!r}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"--env-kwargs must be a JSON object, got {text!r}")
+    return value
+
+
+def _collect(args: argparse.Namespace) -> int:
+    from dialgym.data.collect import collect
+
+    summary = collect(
+        args.env_id,
+        args.agent,
+        episodes=args.episodes,
+        seed=args.seed,
+        out=args.out,
+        workers=args.workers,
+        env_kwargs=_env_kwargs(args.env_kwargs),
+        progress=not args.quiet,
+    )
+    print(summary)
+    return 0
+
+
+def _hindsight(args: argparse.Namespace) -> int:
+    from dialgym.data.hindsight import SimulatorForwardModel, hindsight
+
+    summary = hindsight(
+        args.input,
+        args.out,
+        factor=args.factor,
+        seed=args.seed,
+        forward=SimulatorForwardModel(continuation=args.continuation),
+        skip_invalid=args.skip_invalid,
+        progress=not args.quiet,
+        config_extra={"continuation": args.continuation},
+    )
+    print(summary)
+    return 0
+
+
+def _data_stats(args: argparse.Namespace) -> int:
+    from dialgym.data.io import iter_episodes
+    from dialgym.data.stats import episode_stats, format_stats
+
+    counts: dict[str, int] = {}
+    stats = episode_stats(list(iter_episodes(args.file, skip_invalid=args.skip_invalid, stats=counts)))
+    stats["invalid_lines_skipped"] = counts.get("invalid", 0)
+    print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
+    if counts.get("invalid") and not args.json:
+        print(f"skipped {counts['invalid']} invalid line(s)")
+    return 0
+
+
+def _data_export(args: argparse.Namespace) -> int:
+    from dialgym.data.export import export_hf, export_minari
+    from dialgym.data.io import read_episodes
+
+    episodes = read_episodes(args.file, skip_invalid=args.skip_invalid)
+    if not episodes:
+        raise ValueError(f"{args.file} holds no episodes")
+    if args.format == "hf":
+        path = export_hf(episodes, args.out)
+        print(f"wrote a Hugging Face dataset of {len(episodes)} episodes to {path} (datasets.load_from_disk)")
+    else:
+        dataset_id = export_minari(episodes, args.out, dataset_id=args.dataset_id, overwrite=args.overwrite)
+        print(
+            f"wrote Minari dataset {dataset_id!r} ({len(episodes)} episodes) under {args.out} "
+            f"(MINARI_DATASETS_PATH={args.out} then minari.load_dataset({dataset_id!r}))"
+        )
+    return 0
+
+
 def _table(rows: Sequence[dict[str, Any]]) -> str:
     head = f"{'env':16s} {'agent':12s} {'mean':>7s} {'95% CI':>17s} {'norm':>6s} {'success':>7s} {'turns':>5s}"
     lines = [head, "-" * len(head)]
@@ -84,6 +164,43 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", default=None, help="also write the rows to this JSON file")
     ev.add_argument("--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(func=_eval)
+
+    co = sub.add_parser("collect", help="collect episodes of an agent into a JSONL file (resumable)")
+    co.add_argument("env_id")
+    co.add_argument("--agent", required=True, help="agent spec, e.g. behavior")
+    co.add_argument("--episodes", type=int, required=True)
+    co.add_argument("--seed", type=int, default=0)
+    co.add_argument("--out", required=True)
+    co.add_argument("--workers", type=int, default=1, help="parallel worker processes (scripted users)")
+    co.add_argument("--env-kwargs", default=None, help="JSON object of gym.make kwargs")
+    co.add_argument("--quiet", action="store_true")
+    co.set_defaults(func=_collect)
+
+    hs = sub.add_parser("hindsight", help="regenerate episodes with hindsight (simulator-based components)")
+    hs.add_argument("input")
+    hs.add_argument("--factor", type=int, required=True, help="regenerations per episode")
+    hs.add_argument("--seed", type=int, default=0)
+    hs.add_argument("--out", required=True)
+    hs.add_argument("--continuation", default=None, help="agent spec after the rewritten turn (default: the data's)")
+    hs.add_argument("--skip-invalid", action="store_true")
+    hs.add_argument("--quiet", action="store_true")
+    hs.set_defaults(func=_hindsight)
+
+    data = sub.add_parser("data", help="inspect and export episode files")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    st = dsub.add_parser("stats", help="returns, success, turns, strategies, persona coverage")
+    st.add_argument("file")
+    st.add_argument("--json", action="store_true")
+    st.add_argument("--skip-invalid", action="store_true")
+    st.set_defaults(func=_data_stats)
+    ex = dsub.add_parser("export", help="export to a Hugging Face dataset or a Minari dataset")
+    ex.add_argument("file")
+    ex.add_argument("--format", required=True, choices=["hf", "minari"])
+    ex.add_argument("--out", required=True)
+    ex.add_argument("--dataset-id", default=None, help="Minari dataset id (default dialgym/<task>/<policy>-v0)")
+    ex.add_argument("--overwrite", action="store_true")
+    ex.add_argument("--skip-invalid", action="store_true")
+    ex.set_defaults(func=_data_export)
     return parser
 
 
@@ -91,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, FileNotFoundError, FileExistsError, ImportError) as exc:
         print(f"dialgym {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

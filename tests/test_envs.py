@@ -203,3 +203,11 @@ def test_make_with_module_prefix_in_fresh_interpreter():
     code = "import gymnasium as gym; e = gym.make('dialgym:Persuasion-v0'); print(e.reset(seed=0)[0][:10])"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("env_id", ENV_IDS)
+def test_observation_can_be_rebuilt_from_the_messages(env_id):
+    from dialgym.core.env import render_observation
+
+    observations, _, info, env = rollout(env_id, seed=4)
+    assert observations[-1] == render_observation(env.unwrapped.description, info["messages"])

@@ -152,7 +152,7 @@ class DialogueEnv(gym.Env[str, str]):
         # replace the regenerated replies so the history is exactly the prefix.
         i = 0
         while i < len(prefix):
-            agent_text = normalize_text(prefix[i]["content"])
+            agent_text = normalize_text(prefix[i]["content"])[:MAX_ACTION_CHARS]
             recorded = prefix[i + 1]["content"] if i + 1 < len(prefix) else None
             turn = (
                 self._user.observe(agent_text, recorded)
@@ -186,7 +186,8 @@ class DialogueEnv(gym.Env[str, str]):
             raise ValueError(
                 f"action is {len(action)} characters long; at most {MAX_ACTION_CHARS} are allowed"
             )
-        text = normalize_text(action)
+        # Normalisation can lengthen text ("…" -> "..."); cut so observations stay in bounds.
+        text = normalize_text(action)[:MAX_ACTION_CHARS]
         turn = self._user.respond(text)
         self._turn += 1
         self._agent_acts = list(turn.acts)
@@ -281,6 +282,16 @@ class DialogueEnv(gym.Env[str, str]):
             f"<{type(self).__name__} task={self.task_id!r} user={self.user_kind!r} "
             f"split={self.persona_split!r} max_turns={self.max_turns}>"
         )
+
+
+def render_observation(description: str, messages: list[Message]) -> str:
+    """The observation a :class:`DialogueEnv` shows after ``messages``.
+
+    Offline tools (dataset exports, trainers) rebuild per-step observations from a
+    recorded transcript with this, so they match what the agent saw live.
+    """
+    header = normalize_text(description) + "\n\n"
+    return header + "\n".join(_ROLE_PREFIX[m["role"]] + normalize_text(m["content"]) for m in messages)
 
 
 def persona_fingerprint(persona: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 
 from dialgym.core.agent import Agent
 from dialgym.evaluation.stats import bootstrap_ci
+from dialgym.rollout import play_episode
 
 
 def episode_seed(seed: int, index: int, stream: int = 0) -> int:
@@ -121,19 +122,11 @@ def evaluate(
 
             iterator = progress_bar(iterator, total=episodes, desc=f"{spec} on {env_id}")
         for i in iterator:
-            obs, info = env.reset(seed=episode_seed(seed, i))
-            agent.reset(seed=episode_seed(seed, i, 1))
-            persona_type = str(env.unwrapped.persona.get("type", "unknown"))
-            total = 0.0
-            while True:
-                obs, reward, terminated, truncated, info = env.step(agent.act(obs, info))
-                total += float(reward)
-                if terminated or truncated:
-                    break
-            returns.append(total)
-            successes.append(bool(info.get("success", False)))
-            turns.append(int(info["turn"]))
-            types.append(persona_type)
+            result = play_episode(env, agent, episode_seed(seed, i), episode_seed(seed, i, 1))
+            returns.append(result.reward)
+            successes.append(result.success)
+            turns.append(result.turns)
+            types.append(str(result.persona.get("type", "unknown")))
     finally:
         env.close()
     return EvalResult(

@@ -163,3 +163,12 @@ def test_same_seed_same_episode_and_rng_flows_from_seed():
     assert run(7) == run(7)
     assert run(7) != run(8)
     assert isinstance(ToyEnv().np_random, np.random.Generator)
+
+
+def test_expanding_normalisation_cannot_push_the_observation_out_of_bounds():
+    env = ToyEnv(max_turns=3)
+    env.reset(seed=0)
+    for _ in range(3):
+        obs, *_ = env.step("\u2026" * MAX_ACTION_CHARS)  # each becomes "..." when normalised
+    assert env.observation_space.contains(obs)
+    assert len(env.messages[-2]["content"]) == MAX_ACTION_CHARS

@@ -1,6 +1,6 @@
 """The ``dialgym`` command line.
 
-    dialgym eval [ENV_ID ...] [--agent SPEC ...] [--episodes N] [--seed S] [--split SPLIT]
+    dialgym eval [ENV_ID ...] [--agent SPEC ...] [--episodes N] [--seed S] [--split SPLIT ...] [--out DIR]
     dialgym collect ENV_ID --agent SPEC --episodes N --seed S --out FILE [--workers W] [--env-kwargs JSON]
     dialgym hindsight IN --factor K --seed S --out OUT
     dialgym data stats FILE [--json]
@@ -18,7 +18,6 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 DEFAULT_AGENTS = ("random", "behavior", "oracle")
@@ -26,37 +25,36 @@ DEFAULT_AGENTS = ("random", "behavior", "oracle")
 
 def _eval(args: argparse.Namespace) -> int:
     import dialgym
-    from dialgym.evaluation import evaluate, normalized_score
+    from dialgym.evaluation.leaderboard import format_table, run_leaderboard
 
     env_ids = args.env_ids or dialgym.env_ids()
-    agents = args.agent or list(DEFAULT_AGENTS)
-    env_kwargs = _env_kwargs(args.env_kwargs)
-    env_kwargs["persona_split"] = args.split
-    t0 = time.perf_counter()
-    rows: list[dict[str, Any]] = []
     for env_id in env_ids:
-        results = {
-            spec: evaluate(spec, env_id, episodes=args.episodes, seed=args.seed, progress=not args.quiet, **env_kwargs)
-            for spec in agents
-        }
-        lo_ref = results["random"].mean_return if "random" in results else None
-        hi_ref = results["oracle"].mean_return if "oracle" in results else None
-        for res in results.values():
-            row = {**res.summary(), "split": args.split}
-            if lo_ref is not None and hi_ref is not None and hi_ref != lo_ref:
-                row["normalized"] = normalized_score(res.mean_return, lo_ref, hi_ref)
-            rows.append(row)
-    elapsed = time.perf_counter() - t0
-    print(_table(rows))
-    steps = sum(r["mean_turns"] * r["episodes"] for r in rows)
-    print(
-        f"\n{len(rows)} runs, {sum(r['episodes'] for r in rows)} episodes, {steps:.0f} turns "
-        f"in {elapsed:.1f}s (split={args.split}, seed={args.seed})"
+        dialgym.get_task(env_id)  # a bad id fails before anything runs
+    agents = args.agent or list(DEFAULT_AGENTS)
+    refs = None
+    if args.reference_scores:
+        refs = {k: tuple(v) for k, v in json.loads(args.reference_scores).items()}
+    t0 = time.perf_counter()
+    entries = run_leaderboard(
+        env_ids,
+        agents,
+        episodes=args.episodes,
+        seed=args.seed,
+        splits=args.split or ["test"],
+        out=args.out,
+        env_kwargs=_env_kwargs(args.env_kwargs),
+        reference_scores=refs,
+        progress=not args.quiet,
+        workers=args.workers,
     )
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
-        print(f"wrote {args.json}")
+    print(format_table(entries))
+    turns = sum(e.result.mean_turns * e.result.episodes for e in entries)
+    print(
+        f"\n{len(entries)} rows, {sum(e.result.episodes for e in entries)} episodes, {turns:.0f} agent turns "
+        f"in {time.perf_counter() - t0:.1f}s (seed={args.seed}; normalised: 0 = random, 100 = oracle)"
+    )
+    if args.out:
+        print(f"wrote {args.out}/leaderboard.json, leaderboard.md, leaderboard.png and the transcripts")
     return 0
 
 
@@ -138,19 +136,6 @@ def _data_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _table(rows: Sequence[dict[str, Any]]) -> str:
-    head = f"{'env':16s} {'agent':12s} {'mean':>7s} {'95% CI':>17s} {'norm':>6s} {'success':>7s} {'turns':>5s}"
-    lines = [head, "-" * len(head)]
-    for r in rows:
-        lo, hi = r["ci95"]
-        norm = f"{r['normalized']:6.1f}" if "normalized" in r else f"{'-':>6s}"
-        lines.append(
-            f"{r['env_id']:16s} {r['agent']:12s} {r['mean_return']:7.3f} [{lo:7.3f},{hi:7.3f}] {norm} "
-            f"{r['success_rate']:7.2f} {r['mean_turns']:5.1f}"
-        )
-    return "\n".join(lines)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dialgym", description="Goal-directed dialogue environments.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -159,9 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--agent", action="append", help=f"agent spec, repeatable (default: {', '.join(DEFAULT_AGENTS)})")
     ev.add_argument("--episodes", type=int, default=200)
     ev.add_argument("--seed", type=int, default=0)
-    ev.add_argument("--split", default="test", choices=["train", "test", "hard"])
+    ev.add_argument(
+        "--split", action="append", choices=["train", "test", "hard"], help="persona split, repeatable (default test)"
+    )
     ev.add_argument("--env-kwargs", default=None, help="JSON object of extra gym.make kwargs")
-    ev.add_argument("--json", default=None, help="also write the rows to this JSON file")
+    ev.add_argument("--out", default=None, help="write leaderboard.{json,md,png} and transcripts here (resumable)")
+    ev.add_argument(
+        "--reference-scores", default=None, help='JSON {"ENV_ID": [random, oracle]} to normalise without running them'
+    )
+    ev.add_argument("--workers", type=int, default=1)
     ev.add_argument("--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(func=_eval)
 

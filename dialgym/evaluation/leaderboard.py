@@ -1,0 +1,215 @@
+"""Leaderboards: many agents, the same personas, saved transcripts, tables and a plot.
+
+Every agent meets the same episodes (env seed ``episode_seed(seed, i)``), so the
+comparison is paired. Transcripts are written as episode files (one per env,
+split and agent) through :func:`dialgym.data.collect.collect`, which makes a
+leaderboard run resumable: run the same command again and only missing episodes
+are played. The random agent and the oracle are added when missing, because the
+normalised score (0 = random, 100 = oracle) needs both, measured on the same
+episodes, unless reference scores are given.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dialgym.data.collect import collect
+from dialgym.data.io import read_episodes
+from dialgym.evaluation.harness import EvalResult
+from dialgym.evaluation.stats import bootstrap_ci, normalized_score
+
+
+def _slug(spec: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in spec)[:120]
+
+
+@dataclass
+class Entry:
+    env_id: str
+    split: str
+    agent: str
+    result: EvalResult
+    normalized: float | None
+    normalized_ci95: tuple[float, float] | None
+
+    def row(self) -> dict[str, Any]:
+        lo, hi = self.result.ci95
+        return {
+            "env_id": self.env_id,
+            "split": self.split,
+            "agent": self.agent,
+            "episodes": self.result.episodes,
+            "mean": self.result.mean_return,
+            "ci95": [lo, hi],
+            "normalized": self.normalized,
+            "normalized_ci95": list(self.normalized_ci95) if self.normalized_ci95 else None,
+            "success": self.result.success_rate,
+            "mean_turns": self.result.mean_turns,
+            "by_persona_type": self.result.by_persona_type(),
+        }
+
+
+def run_leaderboard(
+    env_ids: Sequence[str],
+    agents: Sequence[str],
+    episodes: int,
+    seed: int,
+    splits: Sequence[str] = ("test",),
+    out: str | Path | None = None,
+    env_kwargs: dict[str, Any] | None = None,
+    reference_scores: dict[str, tuple[float, float]] | None = None,
+    progress: bool = True,
+    workers: int = 1,
+) -> list[Entry]:
+    """Evaluate ``agents`` on every env and split; write transcripts and leaderboard files under ``out``.
+
+    ``reference_scores`` maps env id to ``(random, oracle)`` mean returns to
+    normalise against instead of measuring them.
+    """
+    agents = list(dict.fromkeys(agents))
+    refs = reference_scores or {}
+    for ref in ("random", "oracle"):
+        if ref not in agents and any(e not in refs for e in env_ids):
+            agents.append(ref)
+    root = Path(out) if out is not None else None
+    scratch = None
+    if root is None:
+        import tempfile
+
+        scratch = tempfile.TemporaryDirectory(prefix="dialgym-eval-")
+        root = Path(scratch.name)
+    entries: list[Entry] = []
+    try:
+        for env_id in env_ids:
+            for split in splits:
+                kwargs = {**(env_kwargs or {}), "persona_split": split}
+                results: dict[str, EvalResult] = {}
+                for spec in agents:
+                    path = root / "episodes" / env_id / split / f"{_slug(spec)}.jsonl"
+                    collect(env_id, spec, episodes, seed, path, workers=workers, env_kwargs=kwargs, progress=progress)
+                    eps = sorted(read_episodes(path), key=lambda e: e.id)[:episodes]
+                    results[spec] = EvalResult(
+                        agent=spec,
+                        env_id=env_id,
+                        returns=[e.reward for e in eps],
+                        successes=[e.success for e in eps],
+                        turns=[e.turns for e in eps],
+                        persona_types=[str(e.persona.get("type", "unknown")) for e in eps],
+                        seed=seed,
+                        env_kwargs=kwargs,
+                    )
+                if env_id in refs:
+                    lo_ref, hi_ref = refs[env_id]
+                else:
+                    lo_ref, hi_ref = results["random"].mean_return, results["oracle"].mean_return
+                for spec, res in results.items():
+                    norm = norm_ci = None
+                    if hi_ref != lo_ref:
+                        norm = normalized_score(res.mean_return, lo_ref, hi_ref)
+                        lo, hi = res.ci95
+                        norm_ci = (normalized_score(lo, lo_ref, hi_ref), normalized_score(hi, lo_ref, hi_ref))
+                    entries.append(Entry(env_id, split, spec, res, norm, norm_ci))
+        if out is not None:
+            write_leaderboard(entries, Path(out), meta={"seed": seed, "episodes": episodes, "splits": list(splits)})
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+    return entries
+
+
+def paired_difference_ci(a: EvalResult, b: EvalResult, seed: int = 0) -> tuple[float, float]:
+    """Bootstrap 95% CI of mean(a - b) over paired episodes (same seeds, same personas)."""
+    x = np.asarray(a.returns) - np.asarray(b.returns)
+    return bootstrap_ci(x, seed=seed)
+
+
+def format_table(entries: Sequence[Entry]) -> str:
+    head = (
+        f"{'env':16s} {'split':5s} {'agent':28s} {'mean':>7s} {'95% CI':>17s} {'norm':>6s} "
+        f"{'success':>7s} {'turns':>5s} {'n':>5s}"
+    )
+    lines = [head, "-" * len(head)]
+    for e in entries:
+        r = e.row()
+        lo, hi = r["ci95"]
+        norm = f"{r['normalized']:6.1f}" if r["normalized"] is not None else f"{'-':>6s}"
+        lines.append(
+            f"{r['env_id']:16s} {r['split']:5s} {r['agent'][:28]:28s} {r['mean']:7.3f} [{lo:7.3f},{hi:7.3f}] "
+            f"{norm} {r['success']:7.2f} {r['mean_turns']:5.1f} {r['episodes']:5d}"
+        )
+    return "\n".join(lines)
+
+
+def format_markdown(entries: Sequence[Entry]) -> str:
+    lines = [
+        "| env | split | agent | mean return | 95% CI | normalised | success | turns | episodes |",
+        "|---|---|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for e in entries:
+        r = e.row()
+        lo, hi = r["ci95"]
+        norm = f"{r['normalized']:.1f}" if r["normalized"] is not None else "-"
+        lines.append(
+            f"| {r['env_id']} | {r['split']} | `{r['agent']}` | {r['mean']:.3f} | [{lo:.3f}, {hi:.3f}] | {norm} | "
+            f"{r['success']:.2f} | {r['mean_turns']:.1f} | {r['episodes']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_leaderboard(entries: Sequence[Entry], out: Path, meta: dict[str, Any] | None = None) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        **(meta or {}),
+        "rows": [e.row() for e in entries],
+    }
+    (out / "leaderboard.json").write_text(json.dumps(payload, indent=2) + "\n")
+    (out / "leaderboard.md").write_text(format_markdown(entries))
+    plot_leaderboard(entries, out / "leaderboard.png")
+
+
+def plot_leaderboard(entries: Sequence[Entry], path: Path) -> Path | None:
+    """Bar chart of mean return with 95% CI error bars, one panel per env and split."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # the plot extra is optional; the JSON and Markdown are always written
+        return None
+    groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for e in entries:
+        groups[(e.env_id, e.split)].append(e)
+    n = len(groups)
+    cols = min(n, 2)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(6.5 * cols, 3.2 * rows), squeeze=False)
+    for ax, ((env_id, split), es) in zip(axes.flat, groups.items(), strict=False):
+        means = [e.result.mean_return for e in es]
+        cis = [e.result.ci95 for e in es]
+        err = np.array(
+            [
+                [m - lo for m, (lo, _) in zip(means, cis, strict=True)],
+                [hi - m for m, (_, hi) in zip(means, cis, strict=True)],
+            ]
+        )
+        colors = ["#999999" if e.agent in ("random", "oracle") else "#3b7dd8" for e in es]
+        ax.barh(range(len(es)), means, xerr=err, color=colors, capsize=3)
+        ax.set_yticks(range(len(es)), [e.agent[:24] for e in es], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(f"{env_id} ({split})", fontsize=10)
+        ax.set_xlabel("mean return (95% CI)", fontsize=8)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

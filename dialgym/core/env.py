@@ -16,11 +16,12 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from dialgym.core.calls import Steps, drive
 from dialgym.core.text import CHARSET, DialogueText, normalize_text
 from dialgym.core.types import Message, Outcome, UserSimulator
 
 PERSONA_SPLITS: tuple[str, ...] = ("train", "test", "hard")
-USER_KINDS: tuple[str, ...] = ("scripted",)
+USER_KINDS: tuple[str, ...] = ("scripted", "llm")
 
 #: Longest agent utterance accepted, in characters.
 MAX_ACTION_CHARS = 1000
@@ -67,18 +68,24 @@ class DialogueEnv(gym.Env[str, str]):
                 f"llm must be a plain dict of settings (or None), got {type(llm).__name__}; "
                 "live clients break env.spec, pickling and vector envs"
             )
+        if user == "llm":
+            if llm is None:
+                raise ValueError(
+                    "user='llm' needs llm={...}: a plain dict such as "
+                    "{'backend': 'openai', 'model': ..., 'base_url': ...} or {'backend': 'hf', 'model': 'smollm2-135m'}"
+                )
+            from dialgym.llm import LLMConfig
+
+            LLMConfig.from_dict(llm)  # bad settings fail here, at gym.make
         if persona_split not in PERSONA_SPLITS:
-            raise ValueError(
-                f"persona_split={persona_split!r} is not a split; expected one of {list(PERSONA_SPLITS)}"
-            )
+            raise ValueError(f"persona_split={persona_split!r} is not a split; expected one of {list(PERSONA_SPLITS)}")
         if max_turns is None:
             max_turns = self.default_max_turns
         if isinstance(max_turns, bool) or not isinstance(max_turns, (int, np.integer)) or max_turns < 1:
             raise ValueError(f"max_turns={max_turns!r} must be a positive integer")
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(
-                f"render_mode={render_mode!r} is not supported; expected None or one of "
-                f"{self.metadata['render_modes']}"
+                f"render_mode={render_mode!r} is not supported; expected None or one of {self.metadata['render_modes']}"
             )
         self.user_kind = user
         self.llm_config = copy.deepcopy(llm)
@@ -94,7 +101,7 @@ class DialogueEnv(gym.Env[str, str]):
         self.action_space = DialogueText(max_length=MAX_ACTION_CHARS, min_length=0, charset=CHARSET)
         self.observation_space = spaces.Text(max_length=max_obs, min_length=1, charset=CHARSET)
 
-        self._user: UserSimulator = self.make_scripted_user()
+        self._user: UserSimulator = self.make_scripted_user() if user == "scripted" else self.make_llm_user(llm or {})
         self._persona: dict[str, Any] = {}
         self._messages: list[Message] = []
         self._agent_acts: list[str] = []
@@ -118,10 +125,33 @@ class DialogueEnv(gym.Env[str, str]):
         """Build the task's scripted user (fast, offline, deterministic)."""
         raise NotImplementedError
 
+    def make_llm_user(self, llm: dict[str, Any]) -> UserSimulator:
+        """Build the LLM-played user from the task's ``llm`` module (``SPEC``) and persona card."""
+        import importlib
+
+        from dialgym.simulators.llm_user import LLMUser
+
+        package = type(self).__module__.rsplit(".", 1)[0]
+        try:
+            spec = importlib.import_module(f"{package}.llm").SPEC
+        except (ImportError, AttributeError) as exc:
+            raise ValueError(f"task {self.task_id!r} has no LLM user spec ({package}.llm.SPEC): {exc}") from None
+        task = importlib.import_module(package)
+        recognizer = self.make_scripted_user().recognizer  # type: ignore[attr-defined]
+        return LLMUser(spec, task.persona_card, recognizer, llm)
+
     # ------------------------------------------------------------------ gym API
-    def reset(
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+        return drive(self.reset_steps(seed=seed, options=options))
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        return drive(self.step_steps(action))
+
+    # The generator forms of reset/step: they yield the model calls an LLM user needs
+    # (see dialgym.core.calls), so a vector env can batch them across episodes.
+    def reset_steps(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
-    ) -> tuple[str, dict[str, Any]]:
+    ) -> Steps[tuple[str, dict[str, Any]]]:
         super().reset(seed=seed)
         options = dict(options or {})
         unknown = set(options) - {"persona", "prefix"}
@@ -142,7 +172,7 @@ class DialogueEnv(gym.Env[str, str]):
         self._turn = 0
         self._outcome = None
         self._done = False
-        opening = self._user.reset(copy.deepcopy(persona), self.np_random)
+        opening = yield from self._user.reset_steps(copy.deepcopy(persona), self.np_random)
         if prefix and prefix[0]["role"] == "user":
             self._append("user", prefix[0]["content"])
             prefix = prefix[1:]
@@ -154,11 +184,10 @@ class DialogueEnv(gym.Env[str, str]):
         while i < len(prefix):
             agent_text = normalize_text(prefix[i]["content"])[:MAX_ACTION_CHARS]
             recorded = prefix[i + 1]["content"] if i + 1 < len(prefix) else None
-            turn = (
-                self._user.observe(agent_text, recorded)
-                if recorded is not None
-                else self._user.respond(agent_text)
-            )
+            if recorded is not None:
+                turn = self._user.observe(agent_text, recorded)
+            else:
+                turn = yield from self._user.respond_steps(agent_text)
             self._turn += 1
             self._agent_acts = list(turn.acts)
             self._append("assistant", agent_text)
@@ -173,22 +202,18 @@ class DialogueEnv(gym.Env[str, str]):
             self.render()
         return self._obs, self._info()
 
-    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+    def step_steps(self, action: str) -> Steps[tuple[str, float, bool, bool, dict[str, Any]]]:
         if self._done:
-            raise RuntimeError(
-                "step() called on a finished episode (terminated or truncated); call reset() first"
-            )
+            raise RuntimeError("step() called on a finished episode (terminated or truncated); call reset() first")
         if not isinstance(action, str):
             raise TypeError(
                 f"action must be a str (the agent's utterance), got {type(action).__name__}: {action!r:.80}"
             )
         if len(action) > MAX_ACTION_CHARS:
-            raise ValueError(
-                f"action is {len(action)} characters long; at most {MAX_ACTION_CHARS} are allowed"
-            )
+            raise ValueError(f"action is {len(action)} characters long; at most {MAX_ACTION_CHARS} are allowed")
         # Normalisation can lengthen text ("…" -> "..."); cut so observations stay in bounds.
         text = normalize_text(action)[:MAX_ACTION_CHARS]
-        turn = self._user.respond(text)
+        turn = yield from self._user.respond_steps(text)
         self._turn += 1
         self._agent_acts = list(turn.acts)
         self._append("assistant", text)
@@ -199,7 +224,7 @@ class DialogueEnv(gym.Env[str, str]):
         reward = 0.0
         if terminated or truncated:
             self._done = True
-            self._outcome = self._user.outcome(truncated=truncated)
+            self._outcome = yield from self._user.outcome_steps(truncated)
             reward = float(self._outcome.reward)
         if self.render_mode == "human":
             self.render()

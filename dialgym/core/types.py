@@ -8,6 +8,8 @@ from typing import Any, Literal, TypedDict
 
 import numpy as np
 
+from dialgym.core.calls import Steps
+
 
 class Message(TypedDict):
     """One utterance. The agent is the ``assistant``, so chat templates apply directly."""
@@ -69,6 +71,21 @@ class UserSimulator(abc.ABC):
     @abc.abstractmethod
     def outcome(self, truncated: bool) -> Outcome:
         """The task outcome now that the episode is over (``truncated``: ran out of turns)."""
+
+    # -- batch-first protocol (see dialgym.core.calls) -------------------------------
+    # Users that call a model override these generators to *yield* LLMCall requests;
+    # the defaults wrap the plain methods and yield nothing.
+    def reset_steps(self, persona: dict[str, Any], rng: np.random.Generator) -> Steps[str | None]:
+        return self.reset(persona, rng)
+        yield  # pragma: no cover  (makes this a generator)
+
+    def respond_steps(self, agent_text: str) -> Steps[UserTurn]:
+        return self.respond(agent_text)
+        yield  # pragma: no cover
+
+    def outcome_steps(self, truncated: bool) -> Steps[Outcome]:
+        return self.outcome(truncated)
+        yield  # pragma: no cover
 
     def observe(self, agent_text: str, user_text: str) -> UserTurn:
         """Replay a recorded exchange: update the state as if ``user_text`` had been said.

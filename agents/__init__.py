@@ -1,8 +1,9 @@
 """dialgym.agents: agents and the spec strings that name them.
 
 Specs: ``random``, ``behavior``, ``oracle``, ``adaptive`` (the task's ask-then-adapt
-heuristic), ``script:ACT,ACT,...`` (an open-loop script). Options follow ``?``:
-``oracle?seed=3``.
+heuristic), ``script:ACT,ACT,...`` (an open-loop script), ``prompt[:cot|:procot]``
+(a prompted LLM; give ``llm={...}``). Options follow ``?``: ``oracle?seed=3``,
+``prompt:cot?temperature=0``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dialgym.tasks import get_task
 
 
 def _task_agent(attr: str) -> Callable[..., Agent]:
-    def build(env_id: str, arg: str | None, seed: int | None, **options: Any) -> Agent:
+    def build(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
         if arg:
             raise ValueError(f"agent {attr!r} takes no ':' argument, got {arg!r}")
         cls = getattr(get_task(env_id), attr)
@@ -26,25 +27,32 @@ def _task_agent(attr: str) -> Callable[..., Agent]:
     return build
 
 
-def _random(env_id: str, arg: str | None, seed: int | None, **options: Any) -> Agent:
+def _random(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
     if arg or options:
         raise ValueError(f"agent 'random' takes no arguments, got {arg!r} {options}")
     return RandomAgent(env_id, seed=seed)
 
 
-def _script(env_id: str, arg: str | None, seed: int | None, **options: Any) -> Agent:
+def _script(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
     if not arg:
         raise ValueError("agent 'script' needs acts: script:ACT,ACT,...")
     return ScriptAgent(env_id, [a.strip() for a in arg.split(",") if a.strip()], seed=seed)
 
 
-#: spec name -> builder(env_id, arg, seed, **options)
+def _prompt(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
+    from dialgym.agents.prompting import PromptAgent
+
+    return PromptAgent(env_id, llm, mode=arg or "zero", seed=seed, **options)
+
+
+#: spec name -> builder(env_id, arg, seed, llm=None, **options)
 AGENTS: dict[str, Callable[..., Agent]] = {
     "random": _random,
     "behavior": _task_agent("BehaviorAgent"),
     "oracle": _task_agent("OracleAgent"),
     "adaptive": _task_agent("AdaptiveAgent"),
     "script": _script,
+    "prompt": _prompt,
 }
 
 
@@ -58,18 +66,19 @@ def parse_spec(spec: str) -> tuple[str, str | None, dict[str, str]]:
     return name, (arg or None), options
 
 
-def make_agent(spec: str, env_id: str, seed: int | None = None) -> Agent:
-    """Build an agent for ``env_id`` from a spec string (see the module docstring)."""
+def make_agent(spec: str, env_id: str, seed: int | None = None, llm: dict[str, Any] | None = None) -> Agent:
+    """Build an agent for ``env_id`` from a spec string (see the module docstring).
+
+    ``llm`` is the plain LLM config dict that LLM-based agents (``prompt...``) use.
+    """
     name, arg, options = parse_spec(spec)
     try:
         builder = AGENTS[name]
     except KeyError:
-        raise ValueError(
-            f"unknown agent {name!r} in spec {spec!r}; expected one of {sorted(AGENTS)}"
-        ) from None
+        raise ValueError(f"unknown agent {name!r} in spec {spec!r}; expected one of {sorted(AGENTS)}") from None
     if "seed" in options:
         seed = int(options.pop("seed"))
-    agent = builder(env_id, arg, seed, **options)
+    agent = builder(env_id, arg, seed, llm=llm, **options)
     agent.spec = spec  # type: ignore[attr-defined]
     return agent
 

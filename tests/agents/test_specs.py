@@ -67,8 +67,10 @@ def test_every_repertoire_act_is_phrased_and_recognised(env_id):
 def test_script_agent_validates_acts():
     with pytest.raises(ValueError, match="not in Persuasion-v0's ACT_REPERTOIRE"):
         ScriptAgent("Persuasion-v0", ["no_such_act"])
-    with pytest.raises(ValueError, match="at least one act"):
+    with pytest.raises(ValueError, match="needs acts"):
         make_agent("script:", "Persuasion-v0")
+    with pytest.raises(ValueError, match="at least one act"):
+        ScriptAgent("Persuasion-v0", [])
 
 
 def test_act_batch_matches_act():

@@ -1,0 +1,44 @@
+"""The LLM-played traveller of TravelAgent-v0 and its judge (``gym.make(..., user="llm", llm={...})``).
+
+The judge only says *which* catalogue activity the traveller accepted (or none); the
+reward is that activity's utility under the hidden persona, computed exactly as for
+the scripted user, so a judge cannot be talked into a high utility.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialgym.core.types import Outcome
+from dialgym.simulators.llm_user import LLMUserSpec, OutcomeField
+from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, activity_utilities
+from dialgym.tasks.travel.user import SUCCESS_UTILITY
+
+
+def _to_outcome(answer: dict[str, Any], persona: dict[str, Any], truncated: bool) -> Outcome:
+    accepted = answer["accepted"]
+    if accepted == "none":
+        return Outcome(reward=0.0, success=False, details={"accepted": None, "utility": 0.0})
+    utility = round(float(activity_utilities(persona)[accepted]), 4)
+    return Outcome(
+        reward=utility,
+        success=utility >= SUCCESS_UTILITY,
+        details={"accepted": accepted, "utility": utility},
+    )
+
+
+_MENU = "; ".join(f"{a} = {CATALOGUE[a]['name']}" for a in ACTIVITY_IDS)
+
+SPEC = LLMUserSpec(
+    role="You are chatting with a travel agent about what to do on a one-day visit to a city.",
+    opens=True,
+    opening="Ask, vaguely, what you should do during your visit.",
+    outcome_question=(
+        "Decide which activity the traveller finally accepted (clearly agreed to do) by the end of the chat, "
+        f"or 'none'. Activities: {_MENU}."
+    ),
+    outcome_fields={
+        "accepted": OutcomeField("choice", choices=(*ACTIVITY_IDS, "none"), description="the accepted activity id")
+    },
+    to_outcome=_to_outcome,
+)

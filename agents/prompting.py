@@ -119,7 +119,8 @@ class PromptAgent(Agent):
         if len(observations) != len(infos):
             raise ValueError(f"act_batch got {len(observations)} observations but {len(infos)} infos")
         batch = [self._conversation(info) for info in infos]
-        ids = [[self._episode, i, int(info.get("turn", 0))] for i, info in enumerate(infos)]
+        # seeded per episode (info["episode"]) and turn, so batching does not change the samples
+        ids = [[self._episode, int(info.get("episode", i)), int(info.get("turn", 0))] for i, info in enumerate(infos)]
         replies = self.llm.generate(batch, sample_ids=ids, **self.params)
         return [extract_response(r, self.mode) for r in replies]
 

@@ -9,6 +9,7 @@ a user (see ``dialgym/tasks/*``).
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from typing import Any, ClassVar
 
@@ -109,6 +110,7 @@ class DialogueEnv(gym.Env[str, str]):
         self._turn = 0
         self._done = True
         self._outcome: Outcome | None = None
+        self._episode_key = 0
 
     # ------------------------------------------------------------------ task hooks
     def sample_persona(self, split: str, rng: np.random.Generator) -> dict[str, Any]:
@@ -166,6 +168,7 @@ class DialogueEnv(gym.Env[str, str]):
         prefix = self._check_prefix(options.get("prefix") or [])
 
         self._persona = persona
+        self._episode_key = _rng_key(self.np_random)
         self._messages = []
         self._agent_acts = []
         self._obs = self._header
@@ -266,6 +269,7 @@ class DialogueEnv(gym.Env[str, str]):
     def _info(self) -> dict[str, Any]:
         info: dict[str, Any] = {
             "task": self.task_id,
+            "episode": self._episode_key,
             "turn": self._turn,
             "messages": self.messages,
             "agent_acts": list(self._agent_acts),
@@ -307,6 +311,17 @@ class DialogueEnv(gym.Env[str, str]):
             f"<{type(self).__name__} task={self.task_id!r} user={self.user_kind!r} "
             f"split={self.persona_split!r} max_turns={self.max_turns}>"
         )
+
+
+def _rng_key(rng: np.random.Generator) -> int:
+    """A key for the current episode, read from the RNG state without advancing it.
+
+    Agents that sample (prompted LLMs) use ``info["episode"]`` so that seeded samples
+    differ between episodes yet repeat exactly for the same seed, however episodes
+    are batched. It says nothing about the persona.
+    """
+    blob = json.dumps(rng.bit_generator.state, sort_keys=True, default=str).encode()
+    return int.from_bytes(hashlib.sha256(blob).digest()[:7], "big")
 
 
 def render_observation(description: str, messages: list[Message]) -> str:

@@ -78,7 +78,6 @@ class PromptAgent(Agent):
         env = gym.make(env_id)
         self.description = env.unwrapped.description
         env.close()
-        self._episode = 0
         self._llm: Any = None
 
     @property
@@ -88,10 +87,6 @@ class PromptAgent(Agent):
 
             self._llm = shared_llm(self.llm_config)
         return self._llm
-
-    def reset(self, seed: int | None = None) -> None:
-        super().reset(seed)
-        self._episode = int(self.rng.integers(2**62))
 
     def system_prompt(self) -> str:
         base = (
@@ -119,8 +114,9 @@ class PromptAgent(Agent):
         if len(observations) != len(infos):
             raise ValueError(f"act_batch got {len(observations)} observations but {len(infos)} infos")
         batch = [self._conversation(info) for info in infos]
-        # seeded per episode (info["episode"]) and turn, so batching does not change the samples
-        ids = [[self._episode, int(info.get("episode", i)), int(info.get("turn", 0))] for i, info in enumerate(infos)]
+        # Seeded by the episode (info["episode"]) and the turn only, never by agent state, so that one
+        # instance can serve a whole batch and batching or resuming does not change the samples.
+        ids = [[int(info.get("episode", i)), int(info.get("turn", 0))] for i, info in enumerate(infos)]
         replies = self.llm.generate(batch, sample_ids=ids, **self.params)
         return [extract_response(r, self.mode) for r in replies]
 

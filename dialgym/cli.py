@@ -46,6 +46,8 @@ def _eval(args: argparse.Namespace) -> int:
         reference_scores=refs,
         progress=not args.quiet,
         workers=args.workers,
+        batch=args.batch,
+        llm=_json_object(args.llm, "--llm") or None,
     )
     print(format_table(entries))
     turns = sum(e.result.mean_turns * e.result.episodes for e in entries)
@@ -58,16 +60,20 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _env_kwargs(text: str | None) -> dict[str, Any]:
+def _json_object(text: str | None, flag: str) -> dict[str, Any]:
     if not text:
         return {}
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"--env-kwargs is not valid JSON ({exc}): {text!r}") from None
+        raise ValueError(f"{flag} is not valid JSON ({exc}): {text!r}") from None
     if not isinstance(value, dict):
-        raise ValueError(f"--env-kwargs must be a JSON object, got {text!r}")
+        raise ValueError(f"{flag} must be a JSON object, got {text!r}")
     return value
+
+
+def _env_kwargs(text: str | None) -> dict[str, Any]:
+    return _json_object(text, "--env-kwargs")
 
 
 def _collect(args: argparse.Namespace) -> int:
@@ -82,6 +88,8 @@ def _collect(args: argparse.Namespace) -> int:
         workers=args.workers,
         env_kwargs=_env_kwargs(args.env_kwargs),
         progress=not args.quiet,
+        batch=args.batch,
+        llm=_json_object(args.llm, "--llm"),
     )
     print(summary)
     return 0
@@ -152,7 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--reference-scores", default=None, help='JSON {"ENV_ID": [random, oracle]} to normalise without running them'
     )
-    ev.add_argument("--workers", type=int, default=1)
+    ev.add_argument("--workers", type=int, default=1, help="worker processes (scripted users)")
+    ev.add_argument("--batch", type=int, default=1, help="episodes in lockstep, one batch of LLM calls per turn")
+    ev.add_argument("--llm", default=None, help="JSON LLM config for LLM agents (prompt, prompt:cot, prompt:procot)")
     ev.add_argument("--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(func=_eval)
 
@@ -163,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--seed", type=int, default=0)
     co.add_argument("--out", required=True)
     co.add_argument("--workers", type=int, default=1, help="parallel worker processes (scripted users)")
+    co.add_argument("--batch", type=int, default=1, help="episodes in lockstep, one batch of LLM calls per turn")
+    co.add_argument("--llm", default=None, help="JSON LLM config for LLM agents (prompt, prompt:cot, prompt:procot)")
     co.add_argument("--env-kwargs", default=None, help="JSON object of gym.make kwargs")
     co.add_argument("--quiet", action="store_true")
     co.set_defaults(func=_collect)

@@ -62,11 +62,11 @@ def run_key(config: dict[str, Any]) -> str:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(env_id: str, agent_spec: str, env_kwargs: dict[str, Any]) -> None:
+def _init_worker(env_id: str, agent_spec: str, env_kwargs: dict[str, Any], llm: dict[str, Any] | None = None) -> None:
     import dialgym  # noqa: F401  (registers the envs in a spawned worker)
     from dialgym.agents import make_agent
 
-    agent = make_agent(agent_spec, env_id)
+    agent = make_agent(agent_spec, env_id, llm=llm)
     kwargs = dict(env_kwargs)
     if agent.requires_privileged:
         kwargs["privileged"] = True
@@ -78,6 +78,12 @@ def _play(job: tuple[int, int, str, str, str, dict[str, Any]]) -> dict[str, Any]
     env, agent = _WORKER["env"], _WORKER["agent"]
     env_seed = episode_seed(seed, index)
     result = play_episode(env, agent, env_seed, episode_seed(seed, index, 1))
+    return _record(index, key, env_id, agent_spec, env_kwargs, env_seed, env, result)
+
+
+def _record(
+    index: int, key: str, env_id: str, agent_spec: str, env_kwargs: dict[str, Any], env_seed: int, env: Any, result: Any
+) -> dict[str, Any]:
     return Episode(
         id=f"{env.unwrapped.task_id}-{key}-{index:07d}",
         task=env.unwrapped.task_id,
@@ -96,6 +102,82 @@ def _play(job: tuple[int, int, str, str, str, dict[str, Any]]) -> dict[str, Any]
     ).to_dict()
 
 
+def _play_batched(
+    todo: list[int],
+    seed: int,
+    key: str,
+    env_id: str,
+    agent_spec: str,
+    env_kwargs: dict[str, Any],
+    batch: int,
+    llm: dict[str, Any] | None,
+) -> Any:
+    """Play episodes ``batch`` at a time in lockstep; yield each record when its episode ends.
+
+    Each slot has its own env and agent (reset per episode with the episode's
+    seeds, exactly as in sequential collection). Agents that implement a batched
+    ``act_batch`` (LLM agents) answer all slots in one call; the envs' user model
+    calls of each round go out as one batch (:func:`dialgym.core.calls.drive_batch`).
+    """
+    from dialgym.agents import make_agent
+    from dialgym.core.agent import Agent
+    from dialgym.core.calls import drive_batch
+    from dialgym.rollout import Rollout
+
+    agents = [make_agent(agent_spec, env_id, llm=llm) for _ in range(min(batch, len(todo)))]
+    kwargs = dict(env_kwargs)
+    if agents and agents[0].requires_privileged:
+        kwargs["privileged"] = True
+    envs = [gym.make(env_id, **kwargs).unwrapped for _ in agents]
+    batched_agent = type(agents[0]).act_batch is not Agent.act_batch if agents else False
+    queue = list(todo)
+    slots: list[dict[str, Any] | None] = [None] * len(envs)
+
+    def start(slot: int) -> Any:
+        index = queue.pop(0)
+        env_seed = episode_seed(seed, index)
+        agents[slot].reset(seed=episode_seed(seed, index, 1))
+        slots[slot] = {"index": index, "seed": env_seed, "acts": [], "reward": 0.0}
+        return envs[slot].reset_steps(seed=env_seed)
+
+    gens = {s: start(s) for s in range(len(envs)) if queue}
+    state: dict[int, Any] = dict(zip(gens, drive_batch(list(gens.values())), strict=True))
+    while state:
+        active = sorted(state)
+        obs = [state[s][0] for s in active]
+        infos = [state[s][-1] for s in active]
+        if batched_agent:
+            actions = agents[0].act_batch(obs, infos)
+        else:
+            actions = [agents[s].act(o, i) for s, o, i in zip(active, obs, infos, strict=True)]
+        results = drive_batch([envs[s].step_steps(a) for s, a in zip(active, actions, strict=True)])
+        state = {}
+        restart: dict[int, Any] = {}
+        for s, (o, r, term, trunc, info) in zip(active, results, strict=True):
+            slot = slots[s]
+            assert slot is not None
+            slot["acts"].append(list(info["agent_acts"]))
+            slot["reward"] += float(r)
+            if term or trunc:
+                rollout = Rollout(
+                    messages=info["messages"],
+                    agent_acts=slot["acts"],
+                    reward=slot["reward"],
+                    terminated=bool(term),
+                    truncated=bool(trunc),
+                    info=info,
+                    persona=envs[s].persona,
+                )
+                # written as soon as it ends: a kill loses only the episodes still in play
+                yield _record(slot["index"], key, env_id, agent_spec, env_kwargs, slot["seed"], envs[s], rollout)
+                if queue:
+                    restart[s] = start(s)
+            else:
+                state[s] = (o, r, term, trunc, info)
+        if restart:
+            state.update(zip(restart, drive_batch(list(restart.values())), strict=True))
+
+
 def collect(
     env_id: str,
     agent: str,
@@ -105,8 +187,15 @@ def collect(
     workers: int = 1,
     env_kwargs: dict[str, Any] | None = None,
     progress: bool = True,
+    batch: int = 1,
+    llm: dict[str, Any] | None = None,
 ) -> CollectSummary:
-    """Write ``episodes`` episodes of ``agent`` (a spec) in ``env_id`` to ``out`` (resuming)."""
+    """Write ``episodes`` episodes of ``agent`` (a spec) in ``env_id`` to ``out`` (resuming).
+
+    ``workers`` parallel processes suit scripted users; ``batch`` episodes played
+    in lockstep in one process suit LLM users and LLM agents (one batch of model
+    calls per turn). ``llm`` is the config of LLM-based agents (``prompt...``).
+    """
     import dialgym  # noqa: F401
 
     get_task(env_id)  # fail early on a bad id
@@ -116,12 +205,18 @@ def collect(
         raise ValueError(f"workers={workers!r} must be a positive integer")
     env_kwargs = dict(env_kwargs or {})
     # Fail on bad env kwargs or agent specs now, not in a worker.
+    if not isinstance(batch, int) or batch < 1:
+        raise ValueError(f"batch={batch!r} must be a positive integer")
+    if batch > 1 and workers > 1:
+        raise ValueError("use either workers (processes, scripted users) or batch (LLM calls), not both")
     from dialgym.agents import make_agent
 
-    make_agent(agent, env_id)
+    make_agent(agent, env_id, llm=llm)
     gym.make(env_id, **env_kwargs).close()
 
     config = {"command": "collect", "env_id": env_id, "agent": agent, "seed": seed, "env_kwargs": env_kwargs}
+    if llm:
+        config["agent_llm"] = llm
     key = run_key(config)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,13 +234,15 @@ def collect(
     successes: list[bool] = []
     jobs = [(i, seed, key, env_id, agent, env_kwargs) for i in todo]
     with EpisodeWriter(path) as writer:
-        if workers == 1 or len(jobs) < 2:
-            _init_worker(env_id, agent, env_kwargs)
-            results: Any = map(_play, jobs)
-            pool = None
+        pool = None
+        if batch > 1:
+            results: Any = _play_batched(todo, seed, key, env_id, agent, env_kwargs, batch, llm)
+        elif workers == 1 or len(jobs) < 2:
+            _init_worker(env_id, agent, env_kwargs, llm)
+            results = map(_play, jobs)
         else:
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(env_id, agent, env_kwargs))
+            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(env_id, agent, env_kwargs, llm))
             results = pool.imap(_play, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8) or 1)))
         try:
             iterator = progress_bar(results, total=len(jobs), desc=f"collect {env_id}") if progress else results

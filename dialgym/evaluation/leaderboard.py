@@ -68,6 +68,8 @@ def run_leaderboard(
     reference_scores: dict[str, tuple[float, float]] | None = None,
     progress: bool = True,
     workers: int = 1,
+    batch: int = 1,
+    llm: dict[str, Any] | None = None,
 ) -> list[Entry]:
     """Evaluate ``agents`` on every env and split; write transcripts and leaderboard files under ``out``.
 
@@ -94,7 +96,10 @@ def run_leaderboard(
                 results: dict[str, EvalResult] = {}
                 for spec in agents:
                     path = root / "episodes" / env_id / split / f"{_slug(spec)}.jsonl"
-                    collect(env_id, spec, episodes, seed, path, workers=workers, env_kwargs=kwargs, progress=progress)
+                    collect(
+                        env_id, spec, episodes, seed, path, workers=workers, env_kwargs=kwargs, progress=progress,
+                        batch=batch, llm=llm if spec.startswith("prompt") else None,
+                    )
                     eps = sorted(read_episodes(path), key=lambda e: e.id)[:episodes]
                     results[spec] = EvalResult(
                         agent=spec,

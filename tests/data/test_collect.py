@@ -140,3 +140,18 @@ def test_cli_errors_are_clear(tmp_path, capsys):
         == 2
     )
     assert "JSON object" in capsys.readouterr().err
+
+
+def test_batched_collection_equals_sequential(tmp_path):
+    """Lockstep batches (the LLM path) give exactly the episodes of one-by-one collection."""
+    seq = tmp_path / "seq.jsonl"
+    collect(ENV, "behavior", episodes=10, seed=2, out=seq, progress=False)
+    bat = tmp_path / "bat.jsonl"
+    collect(ENV, "behavior", episodes=10, seed=2, out=bat, batch=4, progress=False)
+
+    def key(e):
+        return (e.id, e.messages, e.reward, e.agent_acts)
+
+    assert sorted(map(key, read_episodes(seq))) == sorted(map(key, read_episodes(bat)))
+    with pytest.raises(ValueError, match="not both"):
+        collect(ENV, "behavior", episodes=2, seed=2, out=tmp_path / "x.jsonl", batch=2, workers=2)

@@ -98,6 +98,7 @@ LEXICON: dict[str, list[str]] = {
         r"\bin (?:a )?(?:real|concrete|practical) (?:life )?(?:case|terms|example|situation)\b",
         r"\b(?:walk|work) (?:you )?through a (?:case|concrete|real|worked)",
         r"\bworked example\b",
+        r"\b(?:a|one) (?:concrete|real|specific|practical) (?:case|example)\b",
         r"\bconcretely\b",
     ],
     "explain_with_analogy": [
@@ -453,8 +454,8 @@ CONCEPT_SNIPPETS: dict[str, dict[str, str]] = {
         "case that stops it: f(n) = n * f(n - 1) and f(0) = 1.",
     },
     "supply_and_demand": {
-        "examples": "say a new game console comes out, everyone wants one but stores only have a few: "
-        "prices on resale sites shoot up until fewer people are willing to pay.",
+        "examples": "say you want the new game console everyone is talking about, but stores only have a "
+        "few: prices on resale sites shoot up until fewer people are willing to pay.",
         "analogies": "think of it as a tug of war between buyers and sellers: the price is the flag in "
         "the middle, and it settles where both sides pull equally hard.",
         "formal": "the equilibrium price p* solves Qd(p) = Qs(p), where the quantity demanded Qd falls "

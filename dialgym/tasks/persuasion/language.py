@@ -63,22 +63,42 @@ LEXICON: dict[str, list[str]] = {
         r"\bhow much (?:would|will|could|can|do|might) you (?:like to |want to |be willing to |be able to )?"
         r"(?:donate|give|contribute|pledge|spare|part with)\b",
         r"\b(?:willing|ready|happy|able) to (?:donate|give|contribute|chip in|pledge|make a donation)\b",
+        r"\b(?:would|will|could|are|were) you (?:be )?(?:open|up|willing|ready|happy|able|interested) (?:to|for|in) "
+        r"(?:donat|giv|contribut|mak|chip|help)",
         r"\bconsider(?:ing)? (?:donating|giving|contributing|a donation|making a donation|a small donation)\b",
         r"\b(?:please|so) (?:donate|give|contribute|chip in)\b",
         r"\b(?:donate|give|contribute|pledge) (?:some|part|a part|a portion|any|all|half) of your\b",
         r"\bpart of your (?:task )?(?:payment|earnings|pay|bonus|reward|money)\b",
         r"\b(?:make|making) a (?:small |little )?donation (?:today|now|to)\b",
         r"\bwhat do you say\b.{0,30}\b(?:donat|give|giving|contribut)",
-        r"\b(?:can|could|may) i (?:count on you|ask you) (?:for|to)\b.{0,25}\b(?:donat|give|contribut|support)",
+        r"\b(?:can|could|may) i (?:count on you|ask you) (?:for|to)\b.{0,25}\b(?:donat|give|contribut|support|gift|"
+        r"dollar|cents|money|something)",
         r"\bhow about (?:donating|giving|a donation|contributing)\b",
         r"\bwhy not (?:donate|give|contribute|chip in)\b",
         r"\b(?:join|help) me (?:in )?(?:donating|giving|supporting)\b",
+    ],
+    "foot_in_the_door": [
+        r"\b(?:even|just|only) (?:0?\.\d+|\d+ cents?|[a-z]+ cents|a few cents|a little|a small (?:amount|sum|"
+        r"donation|gift)|a tiny|a dime|a quarter|a penny|a nickel|a dollar|a couple of cents|pennies|cents)\b",
+        r"\b(?:any|every) (?:amount|little bit|little|bit|cent|penny|dime)s? (?:helps|counts|matters|"
+        r"makes a difference|is welcome|is fine|is great|will help|would help)\b",
+        r"\b(?:small|tiny|little|modest) (?:amount|donation|contribution|gift|sum)s? (?:(?:is|are|would be|will be|"
+        r"still|totally|perfectly|really|also|just|more than) )*(?:fine|okay|ok|great|enough|welcome|"
+        r"appreciated|helps?|counts?|matters?)\b",
+        r"\bstart (?:small|with (?:a )?(?:small|little|tiny|few))\b",
+        r"\b(?:even|just) \d+(?:\.\d+)? (?:dollars? |bucks? |cents? )?(?:would|will|can|could|helps?|makes?|is|counts?)\b",
+        r"\bno (?:amount|donation|gift|contribution) is too small\b",
+        r"\bdoes not (?:have|need) to be (?:much|a lot|big|large|all of it|the whole)\b",
+        r"\bwhatever you can (?:spare|afford)\b",
+        r"\b(?:a few|ten|twenty|fifty) cents (?:would|will|can|could) (?:help|make|go|buy)\b",
     ],
     "self_modeling": [
         r"\bi (?:have |already |just |also |personally |myself |will |am going to |plan to |intend to |always |"
         r"regularly |usually )+(?:donated|donate|given|gave|give|contribute|contributed|pledged|donating|giving)\b",
         r"\bi (?:donated|gave|contributed|pledged)\b",
-        r"\bi am (?:also |already |going to be |myself )?(?:donating|giving|a (?:regular |monthly )?donor|a supporter)\b",
+        r"\bi (?:donate|give|contribute) (?:to|\d|regularly|monthly|every|each|part|some|a |my|all|half|whatever)",
+        r"\bi am (?:also |already |going to be |myself )?(?:donating|giving|a (?:regular |monthly )?donor|"
+        r"a supporter)\b",
         r"\bmy (?:own )?(?:donation|contribution|pledge|gift)\b",
         r"\bi (?:support|sponsor) (?:save the children|them|this charity|the charity|a child)\b",
         r"\b(?:i|we) (?:put|set aside) (?:some|part|a portion) of my\b",
@@ -90,21 +110,27 @@ LEXICON: dict[str, list[str]] = {
         r"\bmy (?:friend|best friend|sister|brother|mother|mom|father|dad|cousin|neighbou?r|daughter|son|family|aunt|"
         r"uncle|grandmother|grandma|grandfather|niece|nephew|colleague|coworker)\b.{0,60}\b(?:was|were|had|grew up|"
         r"lived|got|saw|volunteered|worked|told|received|benefited|went|needed|used to)\b",
-        r"\blet me (?:tell|share with) (?:you )?(?:a|my|about a|about my|something|a quick)",
-        r"\b(?:a|my) (?:true |short |quick |little )?(?:personal )?(?:story|experience) (?:of mine|from my|about|that)\b",
+        r"\blet me (?:tell|share)(?: with)? (?:you )?(?:a|my|about a|about my|something|a quick)",
+        r"\b(?:something|what) (?:that )?happened to (?:me|my)\b",
+        r"\b(?:a few|some|many|two|three|\d+) (?:years|months|weeks) ago,? (?:i|my|we)\b",
+        r"\b(?:a|my) (?:true |short |quick |little )?(?:personal )?(?:story|experience) "
+        r"(?:of mine|from my|about|that)\b",
         r"\bi (?:still )?remember (?:when|the|a|seeing|meeting|visiting)\b",
         r"\bi grew up\b",
         r"\bi have seen (?:it |this )?(?:first ?hand|with my own eyes|up close)\b",
         r"\b(?:years|months) ago,? i\b",
     ],
     "emotion_appeal": [
-        r"\b(?:imagine|picture|think of|think about) (?:a|the|those|these|how|being|what|little|young|kids|children)",
+        r"\b(?:imagine|picture) (?:a|the|those|these|how|being|what|little|young|kids|children|yourself|if|your)\b",
+        r"\b(?:just )?think (?:of|about) (?:the |those |these |all the |all those )?(?:children|kids|little|families|"
+        r"babies|child|how (?:it|they|you))\b",
         r"\b(?:heart ?breaking|heart ?wrenching|tragic|devastating|devastated|suffer|suffering|suffers|starving|"
         r"starve|dying|desperate|helpless|innocent|frightened|terrified|orphaned|orphans?|malnourished|miserable)\b",
         r"\b(?:children|kids|child|families|little ones|babies|girls|boys)\b.{0,50}\b(?:in danger|at risk|alone|crying|"
         r"cry|scared|hungry|go to bed hungry|without food|without a home|without shelter|war zones?|fleeing|"
         r"lost everything|have nothing|need you|need our help|need your help|deserve)\b",
         r"\bhow would you feel\b",
+        r"\b(?:die|dies|died) (?:of|from|every|each|before)\b",
         r"\bput yourself in\b",
         r"\b(?:touch|warm|break|breaks|tug at) (?:your|my|the|our) heart",
         r"\bfeel (?:good|great|wonderful|proud) (?:about|knowing)\b",
@@ -124,7 +150,10 @@ LEXICON: dict[str, list[str]] = {
         r"communities|earn|productive|break the cycle)\b",
         r"\b(?:break|breaking) the cycle of poverty\b",
         r"\bthe (?:reason|fact|point) is\b",
-        r"\bfor (?:just |only )?(?:\$ ?\d+|\d+ dollars?|[a-z]+ dollars?),? (?:you|one|we) can\b",
+        r"\b(?:a|one|single|\d+|every|each|just one|only one) (?:single )?(?:dollar|dollars) (?:can|could|"
+        r"will|would|buys?|provides?|pays? for|feeds?|covers?)\b",
+        r"\bpreventable\b",
+        r"\bfor (?:just |only )?(?:\d+|\d+ dollars?|[a-z]+ dollars?),? (?:you|one|we) can\b",
     ],
     "credibility_appeal": [
         r"\b(?:reputable|trustworthy|trusted|credible|credibility|transparent|transparency|accountable|"
@@ -146,13 +175,15 @@ LEXICON: dict[str, list[str]] = {
         r"gives?|brings?|sends?|funds?) (?:\w+ ){0,3}(?:children|kids|families|education|schools?|food|health ?care|"
         r"medicine|medical|shelter|vaccines?|aid|help|support|programs?)\b",
         r"\b(?:save the children|it|this) is an? (?:\w+ ){0,3}(?:charity|organi[sz]ation|non ?profit|ngo)\b",
+        r"\b(?:charity|organi[sz]ation|non ?profit|ngo) (?:that|which|who) (?:\w+ )?(?:helps?|provides?|supports?|"
+        r"protects?|works?|feeds?|runs?|fights?|focuses)\b",
         r"\b(?:deducted|taken|subtracted|come out) (?:directly |straight )?(?:from|of) your (?:task )?"
         r"(?:payment|earnings|pay|bonus|reward)\b",
         r"\b(?:your|the|any|each|every) (?:donation|contribution|money)s? (?:will|would|can|could|goes|go|gets?) "
         r"(?:go |be )?(?:straight |directly )?(?:to|towards|toward|used|spent|paid|sent)\b",
         r"\b(?:you can|you could|you may|you are free to) (?:choose|pick|decide|give|donate) (?:any|the|how much|"
         r"whatever|an) (?:amount|much)?",
-        r"\b(?:anywhere|any amount) (?:from|between) (?:\$ ?0|0|zero|nothing)\b",
+        r"\b(?:anywhere|any amount) (?:from|between) (?:0|0|zero|nothing)\b",
         r"\bworks? in (?:over |more than |about )?\d+ countries\b",
         r"\b(?:here is|let me explain|this is) how (?:the |your )?(?:donation|money|it) (?:works|is used|helps)\b",
     ],
@@ -180,6 +211,8 @@ LEXICON: dict[str, list[str]] = {
         r"\bwhat (?:usually )?(?:makes|would make) you (?:donate|give)\b",
         r"\bhow do you (?:usually )?decide (?:whether|when|where|if) to (?:donate|give)\b",
         r"\bwhat do you think (?:of|about) (?:this|the) (?:task|study|cause)\b",
+        r"\bwhat (?:made|makes) you (?:decide|want|choose) to (?:take part|join|do|participate|sign up)\b",
+        r"\bwhy did you (?:join|take part|sign up|decide to)\b",
     ],
     "personal_related_inquiry": [
         r"\b(?:tell me|can you tell me|could you tell me|would you tell me|share) (?:a (?:little|bit) |a little bit )?"
@@ -192,8 +225,8 @@ LEXICON: dict[str, list[str]] = {
         r"\bare you (?:a )?(?:parent|student|mom|dad|working|employed|retired)\b",
         r"\bwhat (?:matters|is important) (?:most )?to you\b",
         r"\bwhat (?:moves|motivates|convinces|persuades|inspires) you\b",
-        r"\bwhat (?:kind of|sort of) (?:arguments?|reasons?|things?|information) (?:convince|persuade|move|matter to|"
-        r"speak to|appeal to) you\b",
+        r"\bwhat (?:kind of|kinds of|sort of|sorts of) (?:arguments?|reasons?|things?|information) (?:\w+ )?"
+        r"(?:convinces?|persuades?|moves?|matters? to|speaks? to|appeals? to|works? on|works? for) you\b",
         r"\bwhat about you\b",
         r"\bhow (?:do|would) you (?:usually )?(?:make|reach) (?:decisions|up your mind|a decision)\b",
         r"\bwhat (?:is|has been) (?:life|your life|your week) like\b",
@@ -485,7 +518,8 @@ AGENT_PHRASES: dict[str, list[str]] = {
         "I gave a dollar myself earlier today.",
     ],
     "personal_story": [
-        "Let me tell you a story: when I was in college, I volunteered at a clinic and met a girl who could not afford medicine.",
+        "Let me tell you a story: when I was in college, I volunteered at a clinic and met a girl "
+        "who could not afford medicine.",
         "My sister worked with refugee families for a year, and she still talks about the children she met.",
         "I remember visiting a village where the only school had been rebuilt with donations.",
         "Years ago, I traveled abroad and saw firsthand how little some families had.",
@@ -518,6 +552,13 @@ AGENT_PHRASES: dict[str, list[str]] = {
         "You can choose any amount, anywhere from $0 to your full $2.",
         "They run schools and provide medicine for kids in poor regions.",
         "The charity works in over 100 countries, supporting children and families in need.",
+    ],
+    "foot_in_the_door": [
+        "Even a few cents would help, it does not have to be much.",
+        "Any amount helps, even just ten cents.",
+        "A small donation is totally fine; every little bit counts.",
+        "You could start small, even a dime makes a difference.",
+        "No amount is too small, honestly.",
     ],
     "source_related_inquiry": [
         "Have you ever heard of Save the Children?",

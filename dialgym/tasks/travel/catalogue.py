@@ -188,26 +188,56 @@ def main_dim(activity_id: str) -> str:
 
 
 # ---------------------------------------------------------------- finding activities in text
-def _build_activity_regex() -> tuple[re.Pattern[str], list[str]]:
-    entries: list[tuple[str, str]] = []
-    for aid, a in CATALOGUE.items():
-        pats = [re.escape(a["name"]), *a["synonyms"]]
-        for p in pats:
-            entries.append((p, aid))
-    # Longer patterns first so "night market" wins over "market" at the same position.
-    entries.sort(key=lambda e: -len(e[0]))
-    groups = [f"(?P<g{i}>{p})" for i, (p, _) in enumerate(entries)]
-    return re.compile(r"\b(?:" + "|".join(groups) + r")\b"), [aid for _, aid in entries]
+def _build_activity_regex() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]]]:
+    # Full names first, then synonyms, longer first: at one position the first alternative that
+    # matches wins, so "zipline adventure" beats "zipline" and "night market" beats "market".
+    names = sorted(((re.escape(a["name"]), aid) for aid, a in CATALOGUE.items()), key=lambda e: -len(e[0]))
+    synonyms = sorted(((p, aid) for aid, a in CATALOGUE.items() for p in a["synonyms"]), key=lambda e: -len(e[0]))
+    entries = names + synonyms
+    combined = re.compile(r"\b(?:" + "|".join(p for p, _ in entries) + r")\b")
+    return combined, [(re.compile(p), aid) for p, aid in entries]
 
 
-_ACTIVITY_RE, _GROUP_IDS = _build_activity_regex()
+_ACTIVITY_RE, _ENTRIES = _build_activity_regex()
+
+
+# Every activity pattern contains one of these stems: a cheap test before the full regex.
+_TRIGGER = re.compile(
+    r"museum|galler|exhibit|walk|food|tasting|cook|pasta|dumpling|wine|vineyard|kayak|canoe|paddl|hik|trek"
+    r"|zip|canopy|bike|bicycl|cycl|spa|massage|wellness|spring|beach|seaside|swim|botanic|garden|greenhouse"
+    r"|cruise|boat|sail|crawl|hopping|nightlife|night|clubbing|cocktail|jazz|music|park|coaster|fun ?fair"
+    r"|market|aquarium|sea life|oceanarium|day|tour"
+)
+
+
+def scan_activities(norm_text: str) -> tuple[list[str], str]:
+    """``(activity ids in order of first mention, text with each mention replaced by "activity")``."""
+    found: list[str] = []
+    if not _TRIGGER.search(norm_text):
+        return found, norm_text
+    pieces: list[str] = []
+    last = 0
+    for m in _ACTIVITY_RE.finditer(norm_text):
+        text = m.group(0)
+        pieces.append(norm_text[last : m.start()])
+        pieces.append("activity")
+        last = m.end()
+        for regex, aid in _ENTRIES:
+            if regex.fullmatch(text):
+                if aid not in found:
+                    found.append(aid)
+                break
+    if not pieces:
+        return found, norm_text
+    pieces.append(norm_text[last:])
+    return found, "".join(pieces)
 
 
 def find_activities(norm_text: str) -> list[str]:
     """Activity ids named in (normalised, lower-case) text, in order of first mention."""
-    found: list[str] = []
-    for m in _ACTIVITY_RE.finditer(norm_text):
-        aid = _GROUP_IDS[int(m.lastgroup[1:])] if m.lastgroup else None
-        if aid is not None and aid not in found:
-            found.append(aid)
-    return found
+    return scan_activities(norm_text)[0]
+
+
+def mask_activities(norm_text: str) -> str:
+    """Replace every activity mention by the word "activity"."""
+    return scan_activities(norm_text)[1]

@@ -1,0 +1,166 @@
+"""OpenAI-compatible backend: concurrent requests, our own retry policy, several endpoints.
+
+Why a thread pool: the ``openai`` client is synchronous and thread-safe, and a batch of conversations is
+I/O bound; ``concurrency`` worker threads keep up to that many requests in flight, which is what an
+endpoint's throughput (concurrency / latency) needs.
+
+Why our own retries: the client's built-in retries are set to 0 so that one documented, seeded policy
+covers every fault the LLM layer must survive (429 with Retry-After, 5xx, timeouts, connection errors,
+and malformed or empty replies, which the client does not retry at all), and so tests can count attempts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from dialgym.llm.base import LLM, Conversation, LLMConfig, LLMError, Usage, require, stable_seed
+
+#: HTTP statuses worth retrying (timeouts, conflicts, rate limits, server errors).
+RETRYABLE_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+
+
+class MalformedReplyError(RuntimeError):
+    """The endpoint answered 200 but the reply is unusable (no choices, empty or missing content)."""
+
+
+class OpenAILLM(LLM):
+    """Batch-first client for any ``/v1/chat/completions`` endpoint (OpenAI, vLLM, Ollama, llama.cpp,
+    ``transformers serve``). Requests are spread round-robin over ``base_url`` entries; a retry goes to
+    the next endpoint, so one failing server does not sink a conversation."""
+
+    def __init__(self, config: LLMConfig, usage: Usage | None = None) -> None:
+        super().__init__(config, usage)
+        openai = require("openai", "llm")
+        self._openai = openai
+        urls: list[str | None] = list(config.base_url) or [None]
+        self._clients = [
+            openai.OpenAI(
+                base_url=url,
+                api_key=config.resolved_api_key(),
+                timeout=config.timeout,
+                max_retries=0,  # our policy below is the only one
+            )
+            for url in urls
+        ]
+        self._round_robin = itertools.count()
+        self._rr_lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix="dialgym-llm")
+        self._closed = False
+
+    # -- public -----------------------------------------------------------------------------------------
+
+    def generate_partial(
+        self, batch: list[Conversation], params: dict[str, Any], call: int, sample_ids: list[Any]
+    ) -> list[str | LLMError]:
+        if self._closed:
+            raise RuntimeError("this OpenAILLM was closed; build a new one with make_llm(...)")
+        futures: list[Future[str | LLMError]] = [
+            self._pool.submit(self._complete, conv, params, call, index, sample_ids[index])
+            for index, conv in enumerate(batch)
+        ]
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for client in self._clients:
+            client.close()
+
+    # -- one conversation ---------------------------------------------------------------------------------
+
+    def _next_client(self) -> int:
+        with self._rr_lock:
+            return next(self._round_robin) % len(self._clients)
+
+    def _request_seed(self, params: dict[str, Any], sample_id: Any, conv: Conversation) -> int | None:
+        if params["seed"] is None:
+            return None
+        return stable_seed(params["seed"], conv, sample_id)
+
+    def _complete(
+        self, conv: Conversation, params: dict[str, Any], call: int, index: int, sample_id: Any
+    ) -> str | LLMError:
+        """Send one conversation, retrying retryable faults with exponential backoff and seeded jitter."""
+        cfg = self.config
+        jitter = random.Random(stable_seed("backoff", params["seed"], call, index))
+        start = self._next_client()
+        request: dict[str, Any] = {
+            "model": cfg.model,
+            "messages": conv,
+            "temperature": params["temperature"],
+            "max_tokens": params["max_tokens"],
+        }
+        seed = self._request_seed(params, sample_id, conv)
+        if seed is not None:
+            request["seed"] = seed
+        last: BaseException | None = None
+        attempts = 0
+        for attempt in range(cfg.max_retries + 1):
+            client = self._clients[(start + attempt) % len(self._clients)]
+            attempts += 1
+            self.usage.add(requests=1, retries=1 if attempt else 0)
+            retry_after: float | None = None
+            try:
+                response = client.chat.completions.create(**request)
+                return self._extract(response)
+            except self._openai.APIStatusError as exc:
+                last = exc
+                if exc.status_code not in RETRYABLE_STATUS:
+                    break  # 400/401/404/422...: retrying cannot help
+                retry_after = _retry_after_seconds(exc)
+            except Exception as exc:  # connection errors, timeouts, malformed/truncated bodies
+                last = exc
+            if attempt < cfg.max_retries:
+                delay = min(cfg.retry_backoff_max, cfg.retry_backoff * 2**attempt) * (0.5 + 0.5 * jitter.random())
+                if retry_after is not None:
+                    delay = max(delay, min(retry_after, cfg.retry_backoff_max))
+                time.sleep(delay)
+        self.usage.add(failures=1)
+        where = client.base_url
+        return LLMError(
+            f"LLM call {call} failed for conversation {index} of the batch after {attempts} attempt(s) "
+            f"(model {cfg.model!r}, last endpoint {where}): {type(last).__name__}: {last}",
+            index=index,
+            call=call,
+            attempts=attempts,
+            cause=last,
+        )
+
+    def _extract(self, response: Any) -> str:
+        """Return the reply text, or raise MalformedReplyError (retryable) if there is none."""
+        choices = getattr(response, "choices", None)
+        if not choices:
+            raise MalformedReplyError(f"reply has no choices: {response!r:.300}")
+        message = getattr(choices[0], "message", None)
+        content = getattr(message, "content", None)
+        if not isinstance(content, str) or not content.strip():
+            raise MalformedReplyError(f"reply has empty content: {response!r:.300}")
+        usage = getattr(response, "usage", None)
+        if usage is not None:
+            self.usage.add(
+                prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+                completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            )
+        return content
+
+
+def _retry_after_seconds(exc: Any) -> float | None:
+    """Seconds from a ``Retry-After`` (or ``retry-after-ms``) header, if the server sent one."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    if headers is None:
+        return None
+    try:
+        if headers.get("retry-after-ms") is not None:
+            return float(headers["retry-after-ms"]) / 1000.0
+        if headers.get("retry-after") is not None:
+            return float(headers["retry-after"])
+    except (TypeError, ValueError):
+        return None  # an HTTP-date form: fall back to our own backoff
+    return None

@@ -1,0 +1,109 @@
+"""Counseling-v0: emotional support for a help-seeker (after ESConv, Liu et al. 2021).
+
+## Description
+
+The agent is a supporter in an emotional-support chat. The help-seeker opens with a vague line
+("I'm not really okay right now") and holds a hidden persona: a problem (job crisis, breakup with
+partner, problems with friends, academic pressure, ongoing depression), one or two emotions
+(anxiety, depression, sadness, anger, fear, shame, disgust), the kind of suggestion that actually
+helps them (talking to someone, a practical plan, self-care), how open and how guarded they are,
+how resilient, and how badly they take premature advice. The agent must lower the seeker's
+emotional intensity (1-5). As in ESConv, support moves through three stages: exploration (find out
+what is wrong), comforting (make the seeker feel understood) and action (suggestions that fit).
+Suggestions before the seeker feels understood backfire; reflecting a feeling only works once the
+seeker has said it; naming the wrong feeling or problem costs trust.
+
+## Observation
+
+Text: the task description, then the dialogue so far, one line per utterance
+(``"User: ..."`` / ``"Assistant: ..."``); the seeker speaks first. ``info["messages"]`` holds the
+same history as chat messages, ``info["agent_acts"]`` the strategies recognised in the agent's last
+utterance, and at the end ``info["outcome"]`` (see Reward) and ``info["success"]``.
+
+## Action
+
+Any string (at most 1000 characters): the agent's next utterance. The seeker recognises ESConv's
+eight support strategies in free text, several per utterance (``ACTS``): ``question``,
+``restatement_or_paraphrasing``, ``reflection_of_feelings``, ``self_disclosure``,
+``affirmation_and_reassurance``, ``providing_suggestions``, ``information``, ``others``
+(greetings, thanks, small talk, closing), plus ``off_task`` for gibberish or unrelated text. It
+also reads which emotions and problems a reflection or paraphrase names, and which kind of help a
+suggestion offers. ``ACT_REPERTOIRE`` lists the acts :func:`agent_utterance` can phrase, including
+``"reflection_of_feelings:<emotion>"``, ``"restatement_or_paraphrasing:<problem>"`` and
+``"providing_suggestions:<talk_to_someone|practical_plan|self_care>"``.
+
+## Simulated user
+
+A scripted seeker (:class:`~dialgym.tasks.counseling.user.CounselingUser`) with hidden distress,
+trust, feeling-understood and patience. Each question can make the seeker disclose one thing, in
+order: the problem, the emotion (then a second one for mixed feelings), and, asked again, what
+kind of help works; the first disclosure takes ``openness`` questions and enough trust (guarded
+seekers deflect with "it's hard to talk about" until reassured). A reflection naming a disclosed
+emotion, or a paraphrase naming the disclosed problem, makes the seeker feel understood and
+relieves distress; lucky guesses of undisclosed feelings barely count; wrong ones cost trust and
+raise distress. Once the seeker feels understood, a suggestion of the kind that helps them brings
+the biggest relief (other kinds make things slightly worse); before that any advice backfires.
+Reassurance builds trust; information helps only once understood; self-disclosure helps once;
+repetition brings diminishing or negative returns; off-task text, redundant questions, hollow
+reassurance and premature advice use up patience. Only the wording of replies is random (the env
+RNG), so seeded episodes are reproducible and prefix replay restores the state exactly.
+
+## Reward
+
+Paid at the end of the episode: ``initial_intensity - final_intensity`` on the 1-5 scale (the final
+intensity is the seeker's distress rounded), in [-4, 4] (in practice about [-2, 4]). The outcome is
+``{"initial_intensity", "final_intensity", "intensity_drop", "feels_understood", "helped",
+"stage", "ended"}``. Success: ``intensity_drop >= 2``, or the seeker ends at intensity 2 or lower
+having improved by at least 1 (milder starts in the ``test`` split can only drop so far).
+
+## Episode end
+
+Terminated when the seeker, having received helpful advice, feels better (distress <= 1.5) and
+says goodbye, or runs out of patience and leaves (which adds distress). Truncated after
+``max_turns`` agent turns (default 12); the outcome is computed the same way.
+
+## Arguments
+
+``gym.make("Counseling-v0", user="scripted", persona_split="train", max_turns=12,
+privileged=False, render_mode=None)``; ``persona_split`` is ``"train"``, ``"test"`` (other
+emotion/help mixtures per problem, more guarded and less resilient seekers, milder starts) or
+``"hard"`` (guarded seekers, mixed feelings, people easily triggered by premature advice).
+
+## Version history
+
+* v0: initial version.
+"""
+
+from __future__ import annotations
+
+from dialgym.tasks.counseling.env import CounselingEnv
+from dialgym.tasks.counseling.language import (
+    ACT_REPERTOIRE,
+    EMOTIONS,
+    PROBLEMS,
+    STRATEGIES,
+    SUGGESTION_TYPES,
+    agent_utterance,
+)
+from dialgym.tasks.counseling.personas import persona_card, sample_persona, validate_persona
+from dialgym.tasks.counseling.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
+
+#: the agent strategies the seeker recognises (``info["agent_acts"]``), plus ``off_task``
+ACTS: list[str] = [*STRATEGIES, "off_task"]
+
+__all__ = [
+    "ACTS",
+    "ACT_REPERTOIRE",
+    "EMOTIONS",
+    "FIXED_SCRIPTS",
+    "PROBLEMS",
+    "SUGGESTION_TYPES",
+    "AdaptiveAgent",
+    "BehaviorAgent",
+    "CounselingEnv",
+    "OracleAgent",
+    "agent_utterance",
+    "persona_card",
+    "sample_persona",
+    "validate_persona",
+]

@@ -1,0 +1,105 @@
+"""Instruction-v0: teach a learner a concept until they truly understand it.
+
+## Description
+
+The agent is a tutor. A learner opens by asking about one concept from a small catalogue
+(compound interest, photosynthesis, recursion, supply and demand). Learners differ in what they
+already know (novice, intermediate, advanced), in what kind of explanation works for them
+(concrete examples, analogies, formal definitions) and, among the ``hard`` personas, in being
+overconfident: they claim to know far more than they do. The best teaching depends on all of
+this, and none of it is visible: the agent has to ask, read the answers, and check whether
+claims hold up (following Hong, Levine and Dragan 2023, "Zero-Shot Goal-Directed Dialogue via RL
+on Imagined Conversations", instruction task).
+
+## Observation
+
+The task description followed by the dialogue so far, one line per utterance
+(``"Assistant: ..."`` / ``"User: ..."``), a ``str`` in ``spaces.Text``. ``info["messages"]`` holds
+the same history as chat messages; ``info["agent_acts"]`` the strategies the learner recognised in
+the last agent utterance.
+
+## Action
+
+The agent's next utterance, any ``str`` of at most 1000 characters. The learner recognises these
+strategies (``ACTS``), several per utterance, from free text: ``greeting``, ``ask_background``
+(what do you already know), ``ask_preference`` (how do you like to learn),
+``explain_with_example``, ``explain_with_analogy``, ``explain_formally``, ``check_understanding``
+(a quiz question), ``summarize``, ``encourage``; anything else (or gibberish) is ``off_task``. An
+explanation is also pitched at a level, read from the wording: ``basic`` ("in simple terms",
+"from scratch"), ``advanced`` ("let's go deeper", "the nuances") or, unmarked, ``intermediate``.
+``ACT_REPERTOIRE`` lists the concrete acts (``"explain_with_example:basic"`` and so on) that
+``agent_utterance(act, rng, concept=None)`` phrases naturally.
+
+## Simulated user
+
+A scripted learner with hidden comprehension (0..1) and patience. Questions get one hint each,
+in natural words (their stated level, their preferred kind of explanation). Explanations in the
+learner's style at their level raise comprehension a lot; the wrong style helps little; too
+advanced confuses and too basic bores (both cost patience); repeating one style gives
+diminishing returns. A quiz consolidates what is understood (or shows it is not there yet);
+summaries help a little after explanations; encouragement restores some patience; off-task
+talk costs patience. Overconfident learners claim to be advanced, pretend to follow what is over
+their head and feel they understand well before they do, until a quiz shows them the gap.
+Replies are drawn from varied phrasings with the env RNG. ``persona_card(persona)`` gives the
+learner in words (for LLM users).
+
+## Reward
+
+1.0 on the last step if the learner's comprehension is at least 0.8 at the end, else 0.0.
+``info["outcome"]`` = ``{"comprehension": float, "understood": bool, "threshold": 0.8,
+"concept": str, "ended_by": "understood" | "left_early" | "gave_up" | "truncated",
+"patience_left": float}``; ``info["success"]`` = understood.
+
+## Episode end
+
+Terminated when the learner feels they understand (an overconfident learner may feel so too
+early: ``ended_by="left_early"``, reward 0) or gives up when patience runs out; truncated after
+``max_turns`` agent turns (default 8), scored on the comprehension reached.
+
+## Arguments
+
+``gym.make("Instruction-v0", user="scripted", llm=None, persona_split="train", max_turns=8,
+privileged=False, render_mode=None)``; ``persona_split`` is ``"train"``, ``"test"`` (other
+mixtures of the same kinds of learners, less patience) or ``"hard"`` (overconfident learners and
+impatient experts). ``reset(options={"persona": {...}, "prefix": [...]})`` fixes the learner and
+replays a dialogue prefix.
+
+## Version history
+
+* v0: initial version.
+"""
+
+from __future__ import annotations
+
+from dialgym.tasks.instruction.env import InstructionEnv
+from dialgym.tasks.instruction.language import CONCEPTS, LEVELS, STRATEGIES, agent_utterance, find_concept
+from dialgym.tasks.instruction.personas import persona_card
+from dialgym.tasks.instruction.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
+
+#: the strategies the learner recognises (``info["agent_acts"]``); ``off_task`` when none
+ACTS: list[str] = [*STRATEGIES, "off_task"]
+
+#: concrete acts for ``agent_utterance``: explanations carry a level
+ACT_REPERTOIRE: list[str] = [
+    "greeting",
+    "ask_background",
+    "ask_preference",
+    *[f"{a}:{lv}" for a in ("explain_with_example", "explain_with_analogy", "explain_formally") for lv in LEVELS],
+    "check_understanding",
+    "summarize",
+    "encourage",
+]
+
+__all__ = [
+    "ACTS",
+    "ACT_REPERTOIRE",
+    "CONCEPTS",
+    "FIXED_SCRIPTS",
+    "AdaptiveAgent",
+    "BehaviorAgent",
+    "InstructionEnv",
+    "OracleAgent",
+    "agent_utterance",
+    "find_concept",
+    "persona_card",
+]

@@ -1,0 +1,189 @@
+"""The latent learner distribution of Instruction-v0.
+
+A persona is a plain dict::
+
+    {"type": "curious_beginner",        # label, never said by the learner
+     "concept": "recursion",            # what they want to learn (said in the opening)
+     "level": "novice",                 # true knowledge: novice | intermediate | advanced
+     "claimed_level": "novice",         # what they say when asked (higher when overconfident)
+     "style": "examples",               # what explanation works: examples | analogies | formal
+     "overconfident": False,            # claims more than they know until a quiz shows the gap
+     "patience": 4.5}                   # how much confusion, boredom and waffle they tolerate
+
+Splits:
+
+* ``train``: beginners, returning students and advanced students with the usual style mixtures
+  (beginners rarely want formal definitions, advanced students rarely want plain examples) and
+  patience in [3, 6];
+* ``test``: the same kinds of people with other mixtures (formal-minded beginners, example-loving
+  experts) and somewhat less patience, [2.5, 5.5];
+* ``hard``: overconfident learners (novices or intermediates who claim to be advanced, pretend to
+  follow explanations that are over their head, and leave early believing they understood unless
+  a quiz shows them the gap) and impatient experts (patience in [1.5, 2.5]).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from dialgym.tasks.instruction.language import CONCEPTS
+
+LEVEL_NAMES: tuple[str, ...] = ("novice", "intermediate", "advanced")
+STYLE_NAMES: tuple[str, ...] = ("examples", "analogies", "formal")
+CONCEPT_KEYS: tuple[str, ...] = tuple(CONCEPTS)
+
+# type -> (level, style probabilities over STYLE_NAMES, patience range)
+_TRAIN: dict[str, tuple[str, tuple[float, float, float], tuple[float, float]]] = {
+    "curious_beginner": ("novice", (0.5, 0.4, 0.1), (3.0, 6.0)),
+    "returning_student": ("intermediate", (0.34, 0.33, 0.33), (3.0, 6.0)),
+    "advanced_student": ("advanced", (0.15, 0.35, 0.5), (3.0, 6.0)),
+}
+_TRAIN_WEIGHTS = (0.34, 0.33, 0.33)
+
+_TEST: dict[str, tuple[str, tuple[float, float, float], tuple[float, float]]] = {
+    "curious_beginner": ("novice", (0.3, 0.3, 0.4), (2.5, 5.5)),
+    "returning_student": ("intermediate", (0.45, 0.1, 0.45), (2.5, 5.5)),
+    "advanced_student": ("advanced", (0.45, 0.3, 0.25), (2.5, 5.5)),
+}
+_TEST_WEIGHTS = (0.4, 0.25, 0.35)
+
+SPLITS: tuple[str, ...] = ("train", "test", "hard")
+PERSONA_TYPES: tuple[str, ...] = (
+    "curious_beginner",
+    "returning_student",
+    "advanced_student",
+    "overconfident_learner",
+    "impatient_expert",
+)
+
+
+def _choice(rng: np.random.Generator, options: tuple[str, ...], p: tuple[float, ...]) -> str:
+    probs = np.asarray(p, dtype=float)
+    return options[int(rng.choice(len(options), p=probs / probs.sum()))]
+
+
+def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
+    """Draw one learner from ``split`` using only ``rng``."""
+    concept = CONCEPT_KEYS[int(rng.integers(len(CONCEPT_KEYS)))]
+    if split in ("train", "test"):
+        table, weights = (_TRAIN, _TRAIN_WEIGHTS) if split == "train" else (_TEST, _TEST_WEIGHTS)
+        kinds = tuple(table)
+        kind = _choice(rng, kinds, weights)
+        level, style_p, (lo, hi) = table[kind]
+        style = _choice(rng, STYLE_NAMES, style_p)
+        patience = float(rng.uniform(lo, hi))
+        return {
+            "type": kind,
+            "concept": concept,
+            "level": level,
+            "claimed_level": level,
+            "style": style,
+            "overconfident": False,
+            "patience": round(patience, 2),
+        }
+    if split == "hard":
+        if rng.random() < 0.7:
+            level = _choice(rng, ("novice", "intermediate"), (0.5, 0.5))
+            style = _choice(rng, STYLE_NAMES, (1 / 3, 1 / 3, 1 / 3))
+            return {
+                "type": "overconfident_learner",
+                "concept": concept,
+                "level": level,
+                "claimed_level": "advanced",
+                "style": style,
+                "overconfident": True,
+                "patience": round(float(rng.uniform(3.0, 5.0)), 2),
+            }
+        style = _choice(rng, STYLE_NAMES, (1 / 3, 1 / 3, 1 / 3))
+        return {
+            "type": "impatient_expert",
+            "concept": concept,
+            "level": "advanced",
+            "claimed_level": "advanced",
+            "style": style,
+            "overconfident": False,
+            "patience": round(float(rng.uniform(1.5, 2.5)), 2),
+        }
+    raise ValueError(f"unknown persona split {split!r}; expected one of {list(SPLITS)}")
+
+
+_KEYS = ("type", "concept", "level", "claimed_level", "style", "overconfident", "patience")
+
+
+def validate_persona(persona: Any) -> dict[str, Any]:
+    """Check a persona dict; raise a clear error naming the bad key or value."""
+    if not isinstance(persona, dict):
+        raise TypeError(f"options['persona'] must be a dict, got {type(persona).__name__}")
+    missing = [k for k in _KEYS if k not in persona]
+    if missing:
+        raise ValueError(f"persona is missing keys {missing}; a persona needs {list(_KEYS)}")
+    unknown = sorted(set(persona) - set(_KEYS))
+    if unknown:
+        raise ValueError(f"persona has unknown keys {unknown}; expected only {list(_KEYS)}")
+    t = persona["type"]
+    if not isinstance(t, str) or "_" not in t:
+        raise ValueError(f"persona['type']={t!r} must be a snake_case label with an underscore")
+    if persona["concept"] not in CONCEPT_KEYS:
+        raise ValueError(f"persona['concept']={persona['concept']!r} must be one of {list(CONCEPT_KEYS)}")
+    for key in ("level", "claimed_level"):
+        if persona[key] not in LEVEL_NAMES:
+            raise ValueError(f"persona[{key!r}]={persona[key]!r} must be one of {list(LEVEL_NAMES)}")
+    if persona["style"] not in STYLE_NAMES:
+        raise ValueError(f"persona['style']={persona['style']!r} must be one of {list(STYLE_NAMES)}")
+    if not isinstance(persona["overconfident"], bool):
+        raise ValueError(f"persona['overconfident']={persona['overconfident']!r} must be a bool")
+    p = persona["patience"]
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not (0.0 < float(p) <= 20.0):
+        raise ValueError(f"persona['patience']={p!r} must be a number in (0, 20]")
+    true_i = LEVEL_NAMES.index(persona["level"])
+    claim_i = LEVEL_NAMES.index(persona["claimed_level"])
+    if persona["overconfident"] and claim_i <= true_i:
+        raise ValueError(
+            f"persona['claimed_level']={persona['claimed_level']!r} must be above "
+            f"persona['level']={persona['level']!r} for an overconfident learner"
+        )
+    if not persona["overconfident"] and claim_i != true_i:
+        raise ValueError(
+            f"persona['claimed_level']={persona['claimed_level']!r} must equal "
+            f"persona['level']={persona['level']!r} unless persona['overconfident'] is True"
+        )
+    return persona
+
+
+def persona_card(persona: dict[str, Any]) -> str:
+    """The learner in words (the brief an LLM user plays from)."""
+    topic = CONCEPTS[persona["concept"]]
+    knows = {
+        "novice": f"You know almost nothing about {topic}; you have only heard the word.",
+        "intermediate": f"You know the basic idea of {topic} but are fuzzy on the details.",
+        "advanced": f"You already know {topic} well and want the finer points.",
+    }[persona["level"]]
+    style = {
+        "examples": "You learn best from concrete, worked examples; abstract definitions lose you.",
+        "analogies": "You learn best from analogies to everyday things; bare formulas do little for you.",
+        "formal": "You learn best from precise definitions and formulas; loose stories bore you.",
+    }[persona["style"]]
+    patience = persona["patience"]
+    mood = (
+        "You are patient." if patience >= 4.5 else "You are fairly patient." if patience >= 3 else
+        "You are impatient and leave quickly when the teaching is off."
+    )
+    lines = [
+        f"You are a learner who wants to understand {topic}. Open by asking about it.",
+        knows,
+        style,
+        mood,
+        "Explanations far above your level confuse you; ones far below it bore you.",
+        "Reveal what you know or how you like to learn only when asked, in your own words, one thing at a time.",
+        "End the conversation when you feel you understand, or give up if the teaching keeps missing.",
+    ]
+    if persona["overconfident"]:
+        lines.insert(
+            2,
+            f"But you believe you know {topic} well: when asked, you claim to be "
+            f"{persona['claimed_level']}, you pretend to follow explanations that are over your head, "
+            "and you only admit the gap after failing a quiz question.",
+        )
+    return " ".join(lines)

@@ -1,0 +1,244 @@
+"""The scripted learner of Instruction-v0: dynamics of comprehension and patience.
+
+State: ``comprehension`` in [0, 1] (starts at 0.05 / 0.2 / 0.4 for a novice / intermediate /
+advanced learner) and ``patience``. Each agent turn:
+
+* an explanation raises comprehension by ``rate * (1 - comprehension)``, with
+  ``rate = 0.5 * style_fit * level_fit * 0.85 ** (earlier explanations in this style)``;
+  ``style_fit`` is 1 for the learner's style and 0.3 otherwise (and costs 0.25 patience);
+  ``level_fit`` is 1 at the learner's level, 0.3 / 0 one / two levels above it (confusion:
+  0.75 / 1.25 patience) and 0.45 / 0.15 one / two levels below (boredom: 0.5 / 1.0 patience);
+  only the first explanation in an utterance counts;
+* a quiz (``check_understanding``) consolidates: +0.3 * (1 - c) when c >= 0.6 (halved for every
+  earlier passed quiz), +0.1 * (1 - c) when c >= 0.35, otherwise the learner cannot answer
+  (0.5 patience); for an overconfident learner the first quiz shows the gap: from then on they
+  are calibrated (tell their true level, stop pretending);
+* a summary after some explanation adds 0.15 * (1 - c) (halved each time), before any costs 0.5
+  patience; encouragement gives back patience (0.75, then 0.25, then it grates);
+* the first question about background / preference gets one hint in natural words, repeats
+  cost 0.25 patience each; a greeting after the first turn and off-task talk cost patience
+  (0.25 and 1); every turn costs 0.2 patience.
+
+The learner ends the episode when they *feel* they understand (felt comprehension >= 0.8; an
+uncalibrated overconfident learner feels 0.35 more than they know, so they may leave without
+understanding) or gives up when patience reaches 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialgym.core.types import Outcome
+from dialgym.simulators.scripted import OFF_TASK, ScriptedUser, normalize_for_matching
+from dialgym.tasks.instruction.language import (
+    CONCEPTS,
+    EXPLAIN_ACTS,
+    LEVELS,
+    RECOGNIZER,
+    REPLY_BANK,
+    STYLE_OF,
+    recognise_level,
+)
+from dialgym.tasks.instruction.personas import LEVEL_NAMES
+
+THRESHOLD = 0.8
+START_COMPREHENSION = {"novice": 0.05, "intermediate": 0.2, "advanced": 0.4}
+OVERCONFIDENCE_BONUS = 0.35
+BASE_RATE = 0.5
+STYLE_MISMATCH = 0.3
+STYLE_DECAY = 0.85
+#: explanation level minus learner level -> (gain factor, patience cost)
+LEVEL_FIT = {-2: (0.15, 1.0), -1: (0.45, 0.5), 0: (1.0, 0.0), 1: (0.3, 0.75), 2: (0.0, 1.25)}
+WRONG_STYLE_COST = 0.25
+TURN_COST = 0.2
+QUIZ_PASS, QUIZ_PARTIAL = 0.6, 0.35
+MAX_PARTS = 3
+
+
+@dataclass
+class LearnerState:
+    comprehension: float
+    patience: float
+    calibrated: bool
+    n_examples: int = 0
+    n_analogies: int = 0
+    n_formal: int = 0
+    quizzes: int = 0
+    quizzes_passed: int = 0
+    summaries: int = 0
+    encouragements: int = 0
+    background_asks: int = 0
+    preference_asks: int = 0
+    off_task: int = 0
+    ended_by: str = ""
+
+
+_STYLE_FIELD = {"examples": "n_examples", "analogies": "n_analogies", "formal": "n_formal"}
+
+
+class LearnerUser(ScriptedUser):
+    """A learner with a hidden knowledge level, learning style and maybe overconfidence."""
+
+    recognizer = RECOGNIZER
+    replies = REPLY_BANK
+
+    # ------------------------------------------------------------------ hooks
+    def init_state(self) -> LearnerState:
+        p = self.persona
+        return LearnerState(
+            comprehension=START_COMPREHENSION[p["level"]],
+            patience=float(p["patience"]),
+            calibrated=not p["overconfident"],
+        )
+
+    @property
+    def topic(self) -> str:
+        return CONCEPTS[self.persona["concept"]]
+
+    def opening(self) -> str:
+        return self.say("opening", topic=self.topic)
+
+    def felt(self) -> float:
+        s = self.state
+        return s.comprehension + (0.0 if s.calibrated else OVERCONFIDENCE_BONUS)
+
+    def stated_level(self) -> str:
+        return self.persona["level"] if self.state.calibrated else self.persona["claimed_level"]
+
+    def react(self, acts: list[str], text: str) -> tuple[str, bool]:
+        s = self.state
+        p = self.persona
+        topic = self.topic
+        parts: list[str] = []
+        s.patience -= TURN_COST
+        explained = False
+        for act in acts:
+            if act == OFF_TASK:
+                s.off_task += 1
+                s.patience -= 1.0
+                parts.append(self.say("off_task", topic=topic))
+            elif act == "greeting":
+                if self.turn == 1 and self.used("greeting") == 0:
+                    parts.append(self.say("greeting_reply"))
+                else:
+                    s.patience -= 0.25
+                    parts.append(self.say("greeting_again"))
+            elif act == "ask_background":
+                if s.background_asks > 0:
+                    s.patience -= 0.25 * s.background_asks
+                    parts.append(self.say("ask_again"))
+                s.background_asks += 1
+                parts.append(self.say("bg_" + self.stated_level()))
+            elif act == "ask_preference":
+                if s.preference_asks > 0:
+                    s.patience -= 0.25 * s.preference_asks
+                    parts.append(self.say("ask_again"))
+                s.preference_asks += 1
+                parts.append(self.say("pref_" + p["style"]))
+            elif act in EXPLAIN_ACTS:
+                if explained:
+                    continue  # one explanation per turn is what a learner can take in
+                explained = True
+                parts.append(self._explain(STYLE_OF[act], recognise_level(normalize_for_matching(text))))
+            elif act == "check_understanding":
+                parts.append(self._quiz())
+            elif act == "summarize":
+                if s.n_examples + s.n_analogies + s.n_formal == 0:
+                    s.patience -= 0.5
+                    parts.append(self.say("summary_early"))
+                elif s.summaries > 0:
+                    s.comprehension += 0.15 * (0.5**s.summaries) * (1.0 - s.comprehension)
+                    parts.append(self.say("summary_again"))
+                else:
+                    s.comprehension += 0.15 * (1.0 - s.comprehension)
+                    parts.append(self.say("summary_good"))
+                s.summaries += 1
+            elif act == "encourage":
+                bonus = (0.75, 0.25)[s.encouragements] if s.encouragements < 2 else -0.25
+                s.patience += bonus
+                s.encouragements += 1
+                parts.append(self.say("encourage_good" if bonus > 0 else "encourage_again"))
+        s.comprehension = min(1.0, s.comprehension)
+        # a long multi-act turn still gets a short, person-like answer
+        reply = " ".join(parts[:MAX_PARTS])
+        if self.felt() >= THRESHOLD:
+            s.ended_by = "understood" if s.comprehension >= THRESHOLD else "left_early"
+            return (reply + " " + self.say("end_understood")).strip(), True
+        if s.patience <= 0.0:
+            s.ended_by = "gave_up"
+            return (reply + " " + self.say("end_give_up")).strip(), True
+        return reply, False
+
+    # ------------------------------------------------------------------ dynamics
+    def _explain(self, style: str, level: str) -> str:
+        s = self.state
+        p = self.persona
+        field = _STYLE_FIELD[style]
+        n_same = getattr(s, field)
+        setattr(s, field, n_same + 1)
+        diff = LEVELS.index(level) - LEVEL_NAMES.index(p["level"])
+        level_gain, level_cost = LEVEL_FIT[diff]
+        match = style == p["style"]
+        rate = BASE_RATE * level_gain * (1.0 if match else STYLE_MISMATCH) * (STYLE_DECAY**n_same)
+        s.comprehension += rate * (1.0 - s.comprehension)
+        if not s.calibrated:
+            # believes they are at the claimed level: pretends to follow what is over their
+            # head, and is mildly put off by anything below the claimed level
+            perceived = LEVELS.index(level) - LEVEL_NAMES.index(p["claimed_level"])
+            if perceived < 0:
+                s.patience -= 0.25
+                return self.say("expl_bored")
+            if not match:
+                s.patience -= WRONG_STYLE_COST
+                return self.say("expl_meh")
+            return self.say("expl_pretend") if diff > 0 else self.say("expl_good")
+        s.patience -= level_cost
+        if diff > 0:
+            return self.say("expl_confused")
+        if diff < 0:
+            return self.say("expl_bored")
+        if not match:
+            s.patience -= WRONG_STYLE_COST
+            return self.say("expl_meh")
+        if n_same >= 3:
+            return self.say("expl_tired")
+        return self.say("expl_good")
+
+    def _quiz(self) -> str:
+        s = self.state
+        c = s.comprehension
+        s.quizzes += 1
+        if not s.calibrated:
+            s.calibrated = True
+            s.patience -= 0.25
+            if c >= QUIZ_PASS:
+                s.comprehension += 0.3 * (0.5**s.quizzes_passed) * (1.0 - c)
+                s.quizzes_passed += 1
+            return self.say("quiz_gap_" + self.persona["level"])
+        if c >= QUIZ_PASS:
+            s.comprehension += 0.3 * (0.5**s.quizzes_passed) * (1.0 - c)
+            s.quizzes_passed += 1
+            return self.say("quiz_pass")
+        if c >= QUIZ_PARTIAL:
+            s.comprehension += 0.1 * (1.0 - c)
+            return self.say("quiz_partial")
+        s.patience -= 0.5
+        return self.say("quiz_fail")
+
+    def outcome(self, truncated: bool) -> Outcome:
+        s = self.state
+        c = float(min(1.0, s.comprehension))
+        understood = c >= THRESHOLD
+        ended_by = "truncated" if truncated else (s.ended_by or "understood")
+        return Outcome(
+            reward=1.0 if understood else 0.0,
+            success=understood,
+            details={
+                "comprehension": round(c, 4),
+                "understood": understood,
+                "threshold": THRESHOLD,
+                "concept": self.persona["concept"],
+                "ended_by": ended_by,
+                "patience_left": round(float(s.patience), 4),
+            },
+        )

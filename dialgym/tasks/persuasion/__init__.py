@@ -1,0 +1,105 @@
+"""Persuasion-v0: persuade a crowd worker to donate to Save the Children (PersuasionForGood).
+
+## Description
+
+A goal-directed dialogue after PersuasionForGood (Wang et al., 2019). The agent (the
+persuader, ``assistant``) talks to a crowd worker (the simulated ``user``) who has just
+earned $2 and tries to get them to donate part of it to Save the Children. Each
+episode draws a hidden persona: what moves this person (emotional stories, logic and
+facts, credibility, or what others do), their prior inclination, whether they know the
+charity, their budget, their patience and how open they are about themselves. The best
+strategy depends on the persona, so an agent that asks first and then adapts beats any
+fixed script.
+
+```python
+import gymnasium as gym
+import dialgym  # registers the ids (or: gym.make("dialgym:Persuasion-v0"))
+
+env = gym.make("Persuasion-v0", persona_split="test")
+obs, info = env.reset(seed=0)
+obs, reward, terminated, truncated, info = env.step("Hi! Have you heard of Save the Children?")
+```
+
+## Observation
+
+A ``str``: the task description, a blank line, then the dialogue so far, one line per
+utterance (``"Assistant: ..."`` / ``"User: ..."``), normalised into
+``dialgym.core.text.CHARSET``. The agent speaks first: there is no opening line from the
+user. ``info["messages"]`` holds the same history as chat messages, ``info["agent_acts"]``
+the strategies recognised in the agent's last utterance, ``info["turn"]`` the number of
+agent turns so far.
+
+## Action
+
+Any ``str`` of at most 1000 characters: the agent's next utterance. The user recognises
+these strategies in free text (several per utterance are fine; gibberish or unrelated
+text is ``off_task``): ``logical_appeal``, ``emotion_appeal``, ``credibility_appeal``,
+``foot_in_the_door``, ``self_modeling``, ``personal_story``, ``donation_information``,
+``source_related_inquiry``, ``task_related_inquiry``, ``personal_related_inquiry``,
+``greeting``, ``proposition_of_donation``, ``thanks`` (and ``off_task``).
+``ACT_REPERTOIRE`` lists the acts and ``agent_utterance(act, rng)`` phrases one.
+
+## Simulated user
+
+The scripted user (``user="scripted"``, the default) keeps a hidden willingness to donate
+that starts at the persona's inclination. Appeals that suit the person raise it (half as
+much the second time; a third time is "repeating yourself" and costs); appeals that do
+not suit them lower it and cost patience. A skeptic is moved only by credibility, and
+only after voicing a worry about where the money goes (they voice it when asked about
+charities or the charity, when pushed for money, or when guilt-tripped).
+Foot-in-the-door ("even a few cents helps") unlocks tight budgets but anchors comfortable
+people low. Donation information matters to people who do not know the charity.
+Inquiries (personal, task- and source-related) make the user reveal one hint at a time
+in natural words (personal ones only as far as the person is open; a greeting first
+helps). Asking for a donation gets a decision (an amount, or a refusal) when the person
+is willing enough, on the third ask, or when they are about to leave; otherwise a
+"maybe later" that costs willingness, more so when the request comes before any argument
+has landed. Every turn uses up patience; when it runs out the user leaves (they warn
+two turns ahead). Replies are drawn from a bank of phrasings with the env RNG, so equal
+seeds give equal episodes.
+
+## Reward
+
+The donation in dollars, in [0, 2], paid on the last step (0 on every other step).
+``info["outcome"]`` at the end: ``{"donation": float, "decision": "donated" | "refused" |
+"left" | "undecided", "willingness": float, "truncated": bool}``; ``info["success"]`` is
+``donation > 0``. If the episode ends without a decision (the user left, or truncation),
+the gift still follows the user's willingness, halved if the agent never asked for it.
+
+## Episode end
+
+Terminated when the user decides (donates or refuses) or leaves (patience exhausted).
+Truncated after ``max_turns`` agent turns (default 10).
+
+## Arguments
+
+``gym.make("Persuasion-v0", user="scripted", llm=None, persona_split="train", max_turns=10,
+privileged=False, render_mode=None)``; ``persona_split`` is ``"train"``, ``"test"`` or
+``"hard"`` (guarded skeptics, hard-up parents, impatient analysts, very private team
+players: held out of training data). ``privileged=True`` puts the persona in
+``info["persona"]``. ``reset(options={"persona": {...}, "prefix": [...]})`` fixes the
+persona and replays a dialogue prefix.
+
+## Version history
+
+* v0: initial version.
+"""
+
+from __future__ import annotations
+
+from dialgym.tasks.persuasion.env import PersuasionEnv
+from dialgym.tasks.persuasion.language import ACT_REPERTOIRE, ACTS, agent_utterance
+from dialgym.tasks.persuasion.personas import persona_card
+from dialgym.tasks.persuasion.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
+
+__all__ = [
+    "ACTS",
+    "ACT_REPERTOIRE",
+    "FIXED_SCRIPTS",
+    "AdaptiveAgent",
+    "BehaviorAgent",
+    "OracleAgent",
+    "PersuasionEnv",
+    "agent_utterance",
+    "persona_card",
+]

@@ -1,0 +1,363 @@
+"""Language of TravelAgent-v0: the recognizer lexicon, the user's replies, the agent's phrasings.
+
+All recognizer patterns match the output of
+:func:`dialgym.simulators.scripted.normalize_for_matching` (lower case, contractions
+expanded: "do not", "i am"). Which activity a recommendation or comparison names is
+found separately (:func:`dialgym.tasks.travel.catalogue.find_activities`).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from dialgym.tasks.travel.catalogue import CATALOGUE, DIMS
+
+# ------------------------------------------------------------------ agent strategies (recognizer)
+LEXICON: dict[str, list[str]] = {
+    "greeting": [
+        r"^(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|welcome)\b",
+        r"\b(?:hi|hello|hey) there\b",
+        r"\b(?:nice|great|lovely|pleased|glad) to (?:meet|hear from|see|chat with) you\b",
+        r"\bhow are you(?: doing)?\b",
+        r"\bthanks for (?:reaching out|getting in touch|contacting|writing)\b",
+        r"\b(?:happy|glad|delighted) to help\b",
+    ],
+    "ask_preferences": [
+        r"\bwhat (?:kind|kinds|sort|sorts|type|types) of (?:things|stuff|activities|activity|trip|experiences?"
+        r"|vacation|holiday|day|fun)\b",
+        r"\btell me (?:a bit |a little |a little bit |more )?about (?:yourself|you|what you|your (?:trip|plans"
+        r"|taste|preferences))\b",
+        r"\bwhat (?:are|were) you (?:looking for|hoping|in the mood for|after|thinking)\b",
+        r"\b(?:get|want) out of (?:this|the|your) (?:trip|day|visit)\b",
+        r"\bwhat (?:would|do) you (?:like|want|prefer|fancy|feel like)(?: to do)?\b",
+        r"\bwhat (?:would )?make[s]? (?:a|the|this|your) (?:great|perfect|good|ideal|memorable) (?:day|trip|visit"
+        r"|holiday|vacation)\b",
+        r"\b(?:your|any) (?:preferences|ideal day|ideal trip|wishes|wish list)\b",
+        r"\bwhat sounds (?:good|fun|appealing|nice) to you\b",
+        r"\b(?:describe|picture) (?:your|the) (?:ideal|perfect|dream)\b",
+        r"\bwhat is your idea of\b",
+        r"\bwhat (?:did|do) you have in mind\b",
+        r"\bhow do you (?:like to|usually) (?:spend|travel)\b",
+    ],
+    "ask_budget": [
+        r"\bbudgets?\b",
+        r"\bhow much (?:are you|would you|do you|can you|were you|you would|you want|money)\b",
+        r"\b(?:price|cost|spending) (?:range|point|limit|level|cap)\b",
+        r"\b(?:afford|splurge|splash out)\b",
+        r"\b(?:money|cost|price|prices|costs) (?:is |are )?(?:a |an )?(?:issue|concern|factor|object|matter)\b",
+        r"\bto spend\b",
+        r"\b(?:cheap|affordable|pricey|expensive|luxury|luxurious|high end|upscale|free)\b[^.?!]{0,40}\?",
+        r"\bhow (?:pricey|expensive|cheap)\b",
+    ],
+    "ask_activity_level": [
+        r"\bhow (?:active|energetic|fit|sporty|adventurous|physical|mobile)\b",
+        r"\b(?:activity|energy|fitness) levels?\b",
+        r"\b(?:physically demanding|physical activity|strenuous|exertion|break a sweat|work up a sweat"
+        r"|on your feet|get moving|exercise)\b",
+        r"\b(?:are you|you are|you were) (?:pretty |quite |very )?(?:active|fit|sporty|athletic|energetic)\b",
+        r"\b(?:active|energetic|physical)\b[^.?!]{0,40}\bor\b[^.?!]{0,40}\b(?:easy|relaxed|laid back|chill"
+        r"|low key|gentle|calm)\b",
+        r"\b(?:easy|relaxed|laid back|chill|low key|gentle|calm)\b[^.?!]{0,40}\bor\b[^.?!]{0,40}\b(?:active"
+        r"|energetic|physical|adventurous)\b",
+        r"\b(?:pace|intensity)\b",
+        r"\bup for something (?:physical|active|energetic)\b",
+    ],
+    "ask_interests": [
+        r"\binterest(?:s|ed)?\b",
+        r"\b(?:hobbies|hobby|passions?|passionate)\b",
+        r"\bwhat (?:are you|you are|is your|are your) (?:into|fan of|favou?rite)",
+        r"\bwhat (?:do )?you (?:usually |normally |typically |generally |most )?(?:enjoy|like|love|are into)\b",
+        r"\b(?:relaxing|adventurous|cultural|outdoorsy|lively|chill|sporty|foodie)\b[^.?!]{0,40}\bor\b[^.?!]{0,40}\?",
+        r"\b(?:are|were) you (?:more |much )?(?:into|a fan of|keen on|big on)\b",
+        r"\bdo you (?:like|enjoy|love|fancy)\b",
+        r"\bwhat (?:gets you excited|excites you|makes you happy)\b",
+        r"\bare you (?:more )?(?:a|an) [a-z]+ (?:person|type|kind of person)\b",
+        r"\b(?:culture|history|food|nature|outdoors|adventure|nightlife|relaxation|museums|the arts)\b"
+        r"[^.?!]{0,60}\?",
+    ],
+    "ask_dealbreakers": [
+        r"\bdeal ?-?breakers?\b",
+        r"\b(?:avoid|off limits|off the table|no go|no gos|steer clear|hard no|must not|rule out|a problem"
+        r" for you)\b",
+        r"\b(?:restrictions?|constraints?|limitations?|allerg(?:y|ies|ic)|dietary|accessibility|requirements)\b",
+        r"\b(?:anything|something|things) (?:you|that you) (?:\w+ )?(?:do not|would not|will not|can not"
+        r"|could not|would rather not) (?:like|want|do|enjoy|stand|handle)\b",
+        r"\b(?:travell?ing|coming) with (?:kids|children|family|little ones)\b",
+        r"\b(?:kids|children|little ones) (?:with you|coming|along|in tow)\b",
+        r"\bdo you drink\b",
+        r"\b(?:bringing|with) (?:the |your |any )?(?:kids|children|family|little ones)\b",
+        r"\b(?:kids|children|toddlers)\b[^.?!]{0,40}\?",
+        r"\b(?:comfortable|ok|okay|fine|happy|alright) (?:on|in|with|around) (?:boats?|the water|water|alcohol"
+        r"|drinking|kids|children)\b",
+        r"\b(?:can you swim|seasick|health reasons?|health issues?|injur(?:y|ies))\b",
+        r"\bmust haves?\b",
+        r"\bshould i (?:be aware of|watch out for|steer clear of)\b",
+        r"\banything (?:else )?(?:i should|to) (?:know|keep in mind|watch out for)\b",
+        r"\b(?:rather not|never want to|refuse to|hate to) do\b",
+    ],
+    "offer_comparison": [
+        r"\bwould you (?:rather|prefer)\b",
+        r"\bdo you prefer\b",
+        r"\b(?:which|what) (?:one |of (?:these|those|the two|them) |option |sounds |appeals |would |do you"
+        r" |is more )",
+        r"\b(?:compare|comparing|versus|vs)\b",
+        r"\b(?:either|between)\b[^.?!]{1,80}\b(?:or|and)\b",
+        r"\bor\b[^.!?]*\?",
+        r"\btorn between\b",
+    ],
+    "recommend": [
+        r"\b(?:i|we) (?:would |could |can |strongly |highly |really |definitely |warmly )*(?:recommend|suggest"
+        r"|propose)\b",
+        r"\b(?:recommend|recommendation|suggestion|suggest)\b",
+        r"\byou (?:should|could|might|must|ought to|would|will|d) (?:really |definitely |totally )?(?:try|do"
+        r"|go|check|book|consider|love|enjoy|like|want|adore)\b",
+        r"\b(?:how|what) about\b",
+        r"\bwhy not\b",
+        r"\bgo for\b",
+        r"\bperfect (?:for you|fit|match|choice)\b",
+        r"\b(?:great|good|perfect|ideal) (?:fit|match|option|choice) for you\b",
+        r"\bconsider\b",
+        r"\bbook (?:you|it|a|an|the|yourself)\b",
+        r"\bi (?:think|bet|reckon) you (?:would|will|might|d)\b",
+        r"\b(?:top|best|my) (?:pick|choice|bet|recommendation|suggestion|idea)\b",
+        r"\b(?:try|check out|head to|visit|do) (?:the|a|an|some)\b",
+        r"\b(?:you will|you would|you are going to) (?:love|enjoy|like)\b",
+    ],
+}
+
+#: Intents ignored when a negation precedes them ("I would not recommend ...").
+NEGATION_SENSITIVE = ("recommend", "offer_comparison")
+
+# ------------------------------------------------------------------ user replies
+#: Noun phrases for each interest dimension (what the user likes).
+LIKES: dict[str, list[str]] = {
+    "culture": ["history and museums", "art and old architecture", "learning about the local culture and history"],
+    "food": ["trying the local food", "good food and new dishes", "eating my way through a place"],
+    "nature": ["being out in nature", "green spaces and scenery", "wildlife and beautiful landscapes"],
+    "adventure": ["a bit of adventure and adrenaline", "thrills and a bit of action", "exciting, adventurous stuff"],
+    "relaxation": ["relaxing and unwinding", "slowing down and pampering myself", "a calm, peaceful day"],
+    "nightlife": ["the nightlife and going out", "bars, dancing and late nights", "a good night out"],
+}
+
+#: Noun phrases for each interest dimension (what the user does not care for).
+DISLIKES: dict[str, list[str]] = {
+    "culture": ["museums and history stuff", "old buildings and exhibits", "the whole history and culture thing"],
+    "food": ["food-focused stuff", "spending the day eating", "foodie things"],
+    "nature": ["nature and scenery", "the outdoorsy nature stuff", "plants and landscapes"],
+    "adventure": ["adrenaline and thrills", "adventurous action stuff", "anything thrill-seeking"],
+    "relaxation": ["lazing around", "pampering and sitting still", "slow, relaxing stuff"],
+    "nightlife": ["bars and nightlife", "going out at night", "partying"],
+}
+
+BUDGET_PHRASES: dict[int, list[str]] = {
+    0: ["I'm on a shoestring, so free stuff ideally.", "My budget is basically zero; free things only, please.",
+        "I'm broke at the moment, so it has to be free."],
+    1: ["I'd like to keep it cheap.", "Something inexpensive, please; I'm watching my money.",
+        "I'm on a tight budget, so cheap would be best."],
+    2: ["Mid-range is fine, nothing too fancy.", "I can spend a bit, just not a fortune.",
+        "A moderate price is okay, I'm not after luxury."],
+    3: ["Money isn't really an issue.", "I'm happy to splurge on something good.",
+        "Price doesn't matter much, I want it to be great."],
+}
+
+DEALBREAKER_PHRASES: dict[str, list[str]] = {
+    "no_physical": ["I've got a bad knee, so nothing physical, please.",
+                    "I can't do anything strenuous; my back won't have it.",
+                    "Nothing that involves much exertion; I'm not up for much walking."],
+    "no_alcohol": ["I don't drink, so nothing with alcohol.", "I'd rather avoid anything boozy.",
+                   "No alcohol for me, I'm sober."],
+    "kid_friendly": ["I'll have my two kids with me, so it has to work for children.",
+                     "It needs to be family friendly; the kids are coming along.",
+                     "My little ones are with me, so it must suit children."],
+    "no_water": ["I can't swim, so nothing on the water.", "I get terribly seasick, so no boats or water stuff.",
+                 "I'm scared of deep water, so nothing in or on the water, please."],
+}
+
+REPLIES: dict[str, list[str]] = {
+    "opening": [
+        "I'm visiting next week, what should I do?",
+        "Hi, I've got a free day on my trip next week. Any ideas?",
+        "I'm in town for a few days soon. What would you recommend I do?",
+        "Hey! I'm travelling there next week and have no plans yet. What's good?",
+        "I've got one day to fill on my trip. Can you help me pick something?",
+    ],
+    "greet_back": ["Hi! So, any ideas for me?", "Hello! Thanks. So what should I do?", "Hey, nice to meet you!",
+                   "Hi there. I'd love some ideas."],
+    "greet_again": ["Hi again... we already said hello.", "Yes, hello. Can we get to it?",
+                    "Um, hi. Again."],
+    "primary": ["More than anything I love {like}.", "Honestly, my big thing is {like}.",
+                "What I enjoy most is {like}.", "Above all, I'm into {like}."],
+    "secondary": ["I also like {like}.", "Besides that, I'm a fan of {like} too.",
+                  "{like_cap} would be nice as well.", "I'm into {like} too, a bit."],
+    "interests_done": ["I think I've told you what I like already.", "Like I said, that's pretty much it.",
+                       "I already mentioned what I'm into."],
+    "vague": ["Oh, I don't know, anything fun really.", "Hmm, I'm easy, whatever you think.",
+              "Honestly, I can't decide. Everything sounds good?", "I'm not sure... what do people usually do?",
+              "Gosh, no idea. I'm open to anything, I guess."],
+    "budget_again": ["Like I said: ", "As I mentioned: ", "I told you already: "],
+    "active": ["I love being active, the more energetic the better.", "I'm pretty fit, happy to break a sweat.",
+               "I like to keep moving; something energetic would be great."],
+    "easy": ["I'd like to take it easy, nothing too tiring.", "Something low-key; I'm not looking to exert myself.",
+             "I'd prefer a gentle pace, honestly."],
+    "no_dealbreakers": ["Not really, I'm pretty open.", "No, nothing comes to mind.",
+                        "Hmm, no, I'm flexible about most things."],
+    "no_more_dealbreakers": ["No, that's the only thing.", "Nothing else, I think.", "That's all, really."],
+    "asked_again": ["I think I already told you.", "We've been over that.", "You asked me that already."],
+    "too_many_questions": ["Can you just suggest something?", "So many questions! Any actual ideas?",
+                           "I'd love a concrete suggestion at some point."],
+    "one_at_a_time": ["One thing at a time, please!", "That's a lot of questions at once."],
+    "off_task": ["Sorry, I'm not sure what you mean. Any ideas for what I should do?",
+                 "Okay... but what should I actually do?", "Hmm, I don't follow. Can we focus on my trip?",
+                 "Sorry, what? I just want an idea of what to do."],
+    "vague_recommend": ["Like what, exactly?", "Which activity do you mean?", "Could you be more specific?"],
+    "accept": ["Oh, {name} sounds perfect. Let's do that!", "Yes! {cap_phrase} is exactly what I wanted.",
+               "That's a great idea, I'll book {phrase}.", "Perfect, {name} it is. Thank you!"],
+    "settle": ["Fine, {name} it is, I suppose.", "Okay, I'll just go with {phrase}.",
+               "Alright, {name} then. Good enough."],
+    "reject_dealbreaker": ["Oh, that won't work for me.", "No, I can't do that one.", "That's a no for me."],
+    "told_you": ["I already told you!", "Didn't I just say?", "Were you listening?"],
+    "reject_budget": ["Hmm, that's too pricey for me.", "That's more than I want to spend.",
+                      "Sounds expensive, I'll pass."],
+    "reject_mismatch": ["Hmm, I'm not really into {dislike}.", "Honestly, {dislike} is not my thing.",
+                        "Not for me, I'm afraid; {dislike} bores me."],
+    "reject_near": ["That sounds nice, but I was hoping for something with more {like}.",
+                    "Close, but I'd like something with more {like}.",
+                    "Maybe, but I'd prefer {like}."],
+    "reject_near_generic": ["That sounds nice, but not quite it. Anything similar?",
+                            "Hmm, close, but not quite what I'm after."],
+    "reject_vague": ["Hmm, I don't know... it doesn't really grab me.", "Maybe? I'm not feeling it, though.",
+                     "I don't know, something about it doesn't appeal."],
+    "reject_repeat": ["You already suggested that one.", "We've been through that one, no.",
+                      "Still no to that one."],
+    "leave": ["I think I'll figure it out on my own. Thanks anyway.", "Never mind, I'll look it up myself. Bye.",
+              "I'm getting nowhere with this, I'll just wing it. Bye."],
+    "prefer": ["The {p} sounds better. {reason}", "Definitely the {p}. {reason}", "I'd go for the {p}. {reason}"],
+    "prefer_like": ["I love {like}.", "I'm really into {like}.", "{like_cap} is more my thing."],
+    "prefer_other_bad": ["The other one is out for me.", "The other one just doesn't work for me."],
+    "prefer_other_pricey": ["The other one sounds too pricey.", "The other one costs too much for me."],
+    "compared_again": ["You asked me that already; same answer.", "Same as before, I told you which I'd pick.",
+                       "We've compared those two already."],
+    "neither": ["Honestly, neither. {reason}", "Neither of those, really. {reason}"],
+    "both_same": ["They both sound about the same to me.", "Hmm, either, I really can't choose between those."],
+}
+
+
+def capitalise(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+# ------------------------------------------------------------------ agent phrasings
+AGENT_PHRASES: dict[str, list[str]] = {
+    "greeting": ["Hi there! Happy to help you plan your trip.", "Hello! Great to hear from you.",
+                 "Hey, welcome! Let's find you something fun.", "Hi! Thanks for reaching out.",
+                 "Good morning! I'm glad to help."],
+    "ask_preferences": ["What kind of things do you like to do when you travel?",
+                        "Tell me a bit about what you're looking for.",
+                        "What would make this a great trip for you?",
+                        "What are you in the mood for?", "What sort of experience are you hoping for?",
+                        "Describe your ideal day on this trip."],
+    "ask_budget": ["What's your budget like?", "How much are you looking to spend?",
+                   "Is price a concern for you?", "What price range should I keep in mind?",
+                   "Do you want to splurge, or keep it cheap?"],
+    "ask_activity_level": ["How active do you want to be?", "Are you up for something physical, or rather easy?",
+                           "What kind of pace suits you, energetic or relaxed?",
+                           "How's your fitness: happy to break a sweat?",
+                           "What energy level are you after for the day?"],
+    "ask_interests": ["What are your main interests when you travel?", "What do you enjoy doing on vacation?",
+                      "Any hobbies or passions I should know about?",
+                      "Are you more into culture, food, nature, adventure, relaxation or nightlife?",
+                      "What are you into, generally?"],
+    "ask_dealbreakers": ["Is there anything you'd want to avoid?", "Any dealbreakers I should know about?",
+                         "Anything that's off the table for you?",
+                         "Any restrictions I should keep in mind?",
+                         "Is there anything you definitely don't want to do?"],
+    "recommend": ["I'd recommend {phrase}.", "How about {phrase}? I think you'd enjoy it.",
+                  "My top pick for you is {phrase}.", "You should try {phrase}!",
+                  "I think {phrase} would be perfect for you.", "Why not go for {phrase}?"],
+    "offer_comparison": ["Would you rather do {a} or {b}?", "Which sounds better to you: {a} or {b}?",
+                         "I'm torn between {a} and {b}. Which one appeals to you more?",
+                         "Do you prefer {a} or {b}?"],
+}
+
+
+def agent_utterance(act: str, rng: np.random.Generator) -> str:
+    """A natural phrasing of ``act`` drawn with ``rng``.
+
+    ``act`` is a strategy name (``"ask_budget"``), ``"recommend:<activity_id>"`` or
+    ``"offer_comparison:<activity_id>|<activity_id>"``.
+    """
+    name, _, arg = act.partition(":")
+    if name not in AGENT_PHRASES:
+        raise ValueError(f"unknown act {act!r}; strategies: {sorted(AGENT_PHRASES)}")
+    options = AGENT_PHRASES[name]
+    template = options[int(rng.integers(len(options)))]
+    if name == "recommend":
+        if arg not in CATALOGUE:
+            raise ValueError(f"act {act!r} must name a catalogue activity: recommend:<id>, ids {list(CATALOGUE)}")
+        return template.format(phrase=CATALOGUE[arg]["phrase"])
+    if name == "offer_comparison":
+        a, _, b = arg.partition("|")
+        if a not in CATALOGUE or b not in CATALOGUE or a == b:
+            raise ValueError(f"act {act!r} must name two different activities: offer_comparison:<id>|<id>")
+        return template.format(a=CATALOGUE[a]["phrase"], b=CATALOGUE[b]["phrase"])
+    if arg:
+        raise ValueError(f"act {name!r} takes no argument, got {act!r}")
+    return template
+
+
+# ------------------------------------------------------------------ hint lexicon (for the adaptive agent)
+#: Cues of each interest dimension in the user's words.
+DIM_CUES: dict[str, str] = {
+    "culture": r"\b(?:histor\w*|museums?|art|architecture|culture|cultural|exhibits|old buildings)\b",
+    "food": r"\b(?:food\w*|eat\w*|dishes|cuisine)\b",
+    "nature": r"\b(?:nature|scenery|green spaces|wildlife|landscapes?|outdoorsy|plants)\b",
+    "adventure": r"\b(?:adventur\w*|adrenaline|thrills?|thrill seeking|action)\b",
+    "relaxation": r"\b(?:relax\w*|unwind\w*|pamper\w*|calm|peaceful|lazing|slowing down|sitting still)\b",
+    "nightlife": r"\b(?:nightlife|bars|dancing|late nights|night out|going out|partying)\b",
+}
+NEGATIVE_CUE = r"\b(?:not|bores?|never|rather skip)\b"
+SECONDARY_CUE = r"\b(?:also|too|as well|besides)\b"
+BUDGET_CUES: list[tuple[int, str]] = [
+    (0, r"\b(?:shoestring|free|broke|zero)\b"),
+    (1, r"\b(?:cheap|inexpensive|watching my money|tight budget)\b"),
+    (2, r"\b(?:mid range|not a fortune|moderate|nothing too fancy)\b"),
+    (3, r"\b(?:not really an issue|splurge|does not matter much)\b"),
+]
+DEALBREAKER_CUES: dict[str, str] = {
+    "no_physical": r"\b(?:bad knee|strenuous|nothing physical|exertion|much walking)\b",
+    "no_alcohol": r"\b(?:drink|alcohol|boozy|sober)\b",
+    "kid_friendly": r"\b(?:kids|children|family friendly|little ones)\b",
+    "no_water": r"\b(?:swim|seasick|on the water|deep water)\b",
+}
+LEVEL_CUES: dict[str, str] = {
+    "active": r"\b(?:being active|break a sweat|keep moving|energetic would be great|more energetic)\b",
+    "easy": r"\b(?:take it easy|low key|exert myself|gentle pace)\b",
+}
+VAGUE_CUE = r"\b(?:i do not know|i am easy|can not decide|not sure|no idea|open to anything)\b"
+NO_MORE_DEALBREAKERS_CUE = (
+    r"\b(?:pretty open|nothing comes to mind|flexible about most|only thing|nothing else|that is all)\b"
+)
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def cue(pattern: str) -> re.Pattern[str]:
+    """Compile (once) a hint-lexicon pattern."""
+    c = _COMPILED.get(pattern)
+    if c is None:
+        c = _COMPILED[pattern] = re.compile(pattern)
+    return c
+
+
+__all__ = [
+    "AGENT_PHRASES",
+    "BUDGET_PHRASES",
+    "DEALBREAKER_PHRASES",
+    "DIMS",
+    "DISLIKES",
+    "LEXICON",
+    "LIKES",
+    "REPLIES",
+    "agent_utterance",
+]

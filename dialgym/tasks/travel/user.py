@@ -1,0 +1,420 @@
+"""The scripted traveller of TravelAgent-v0.
+
+Dynamics in short (all numbers are per persona, see :mod:`.personas`):
+
+* Inquiries reveal one hint each, in words: ``ask_interests`` the primary then the
+  secondary interest; ``ask_preferences`` (open question) the most salient thing not
+  yet said (primary interest, first dealbreaker, a tight budget, ...);
+  ``ask_budget`` the budget; ``ask_dealbreakers`` one dealbreaker at a time;
+  ``ask_activity_level`` a no-physical dealbreaker or whether they like being active.
+  Indecisive travellers answer open questions (preferences, interests, activity
+  level) vaguely; they answer budget and dealbreaker questions.
+* ``offer_comparison`` between two named activities: the user says which one they
+  prefer and why (the interest that tips it, or the dealbreaker / budget that rules
+  the other out). This is how indecisive travellers reveal their taste.
+* ``recommend`` one named activity: accepted when its utility is within
+  ``pickiness`` of the best activity's (or at least 60% of it once the user's
+  patience is nearly gone); otherwise rejected with a reason (dealbreaker, price,
+  not their thing, "something with more X"; indecisive users are vague unless a
+  dealbreaker or the price is the reason). A rejection costs 1 patience (1.5 if the
+  agent recommended before asking anything); re-recommending a rejected activity
+  costs 1.
+* Asking the same thing again after it is exhausted, off-task talk (1), a second
+  greeting (0.5) and more than five questions in total (0.5 each) cost patience. At
+  zero patience the user leaves (reward 0).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dialgym.core.types import Outcome, UserTurn
+from dialgym.simulators.scripted import (
+    OFF_TASK,
+    IntentRecognizer,
+    ReplyBank,
+    ScriptedUser,
+    looks_like_gibberish,
+    normalize_for_matching,
+)
+from dialgym.tasks.travel.catalogue import (
+    ACTIVITY_IDS,
+    CATALOGUE,
+    DIMS,
+    activity_utilities,
+    main_dim,
+    scan_activities,
+    violates,
+)
+from dialgym.tasks.travel.language import (
+    BUDGET_PHRASES,
+    DEALBREAKER_PHRASES,
+    DISLIKES,
+    LEXICON,
+    LIKES,
+    NEGATION_SENSITIVE,
+    REPLIES,
+    capitalise,
+)
+
+QUESTION_ACTS = ("ask_preferences", "ask_interests", "ask_budget", "ask_activity_level", "ask_dealbreakers")
+SUCCESS_UTILITY = 0.6
+FREE_QUESTIONS = 5
+SETTLE_PATIENCE = 1.5
+SETTLE_FRACTION = 0.6
+REJECT_COST = 1.0
+REJECT_ESCALATION = 0.5
+BLIND_COST = 0.5
+IGNORED_COST = 1.0
+
+_OR = re.compile(r"\bor\b")
+
+
+@dataclass
+class TravelState:
+    """The traveller's hidden dialogue state (plain fields only)."""
+
+    patience: float
+    utilities: dict[str, float]
+    best: float
+    revealed: list[str] = field(default_factory=list)
+    questions: int = 0
+    inquired: bool = False
+    rejected: list[str] = field(default_factory=list)
+    compared: list[str] = field(default_factory=list)
+    accepted: str | None = None
+    accepted_utility: float = 0.0
+    settled: bool = False
+    left: bool = False
+
+
+def refine_acts(acts: list[str], activities: list[str]) -> list[str]:
+    """Resolve recommend/compare against the activities actually named in the text."""
+    out = list(acts)
+    if out == [OFF_TASK]:
+        if len(activities) >= 2:
+            return ["offer_comparison"]
+        if len(activities) == 1:
+            return ["recommend"]
+        return out
+    has_rec = "recommend" in out
+    has_cmp = "offer_comparison" in out
+    if has_cmp and len(activities) >= 2:
+        out = [a for a in out if a != "recommend"]
+    elif has_cmp:
+        out = [a for a in out if a != "offer_comparison"]
+        if len(activities) == 1 and "recommend" not in out:
+            out.append("recommend")
+    if "recommend" in out and not activities and len(out) > 1:
+        out = [a for a in out if a != "recommend"]
+    if not has_rec and not has_cmp and activities and not any(a in QUESTION_ACTS for a in out):
+        out.append("offer_comparison" if len(activities) >= 2 else "recommend")
+    return out or [OFF_TASK]
+
+
+class _Recognizer(IntentRecognizer):
+    """The engine's recognizer, callable on text that is already normalised (saves a second pass)."""
+
+    def recognise_normalised(self, norm: str) -> list[str]:
+        found: list[tuple[int, int, str]] = []
+        for order, (name, regex) in enumerate(self._compiled.items()):
+            for m in regex.finditer(norm):
+                if name in self._negation_sensitive and self._negation.search(norm[: m.start()]):
+                    continue
+                found.append((m.start(), order, name))
+                break
+        if not found:
+            return [OFF_TASK]
+        found.sort()
+        return [name for _, _, name in found]
+
+
+_RECOGNIZER = _Recognizer(LEXICON, negation_sensitive=NEGATION_SENSITIVE)
+
+
+def recognise(text: str) -> tuple[list[str], list[str]]:
+    """The strategies in an agent utterance and the activities it names (in order).
+
+    Activity names are masked (replaced by the word "activity") before the strategy
+    lexicon runs, so that "street food tour or city bike tour?" is not read as a
+    question about food.
+    """
+    norm = normalize_for_matching(text)
+    if looks_like_gibberish(norm):
+        return [OFF_TASK], []
+    activities, masked = scan_activities(norm)
+    acts = _RECOGNIZER.recognise_normalised(masked)
+    return refine_acts(acts, activities), activities
+
+
+class TravelUser(ScriptedUser):
+    """A traveller with hidden tastes, budget and dealbreakers who wants one activity."""
+
+    recognizer = _RECOGNIZER
+    replies = ReplyBank(REPLIES)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._activities: list[str] = []
+
+    # ------------------------------------------------------------------ engine hooks
+    def init_state(self) -> TravelState:
+        utils = activity_utilities(self.persona)
+        return TravelState(patience=float(self.persona["patience"]), utilities=utils, best=max(utils.values()))
+
+    def opening(self) -> str:
+        return self.say("opening")
+
+    def respond(self, agent_text: str) -> UserTurn:
+        acts, self._activities = recognise(agent_text)
+        self.turn += 1
+        reply, done = self.react(acts, agent_text)
+        for act in acts:
+            self.act_counts[act] = self.act_counts.get(act, 0) + 1
+        return UserTurn(text=reply, acts=acts, done=bool(done))
+
+    # ------------------------------------------------------------------ helpers
+    def _like(self, dim: str) -> dict[str, str]:
+        like = LIKES[dim][int(self.rng.integers(len(LIKES[dim])))]
+        return {"like": like, "like_cap": capitalise(like)}
+
+    def _reveal(self, key: str) -> None:
+        if key not in self.state.revealed:
+            self.state.revealed.append(key)
+
+    def _hint(self, key: str) -> str:
+        """Say hint ``key`` (and remember it was revealed)."""
+        p = self.persona
+        self._reveal(key)
+        if key == "primary":
+            return self.say("primary", **self._like(p["primary"]))
+        if key == "secondary":
+            return self.say("secondary", **self._like(p["secondary"]))
+        if key == "budget":
+            opts = BUDGET_PHRASES[int(p["budget"])]
+            return opts[int(self.rng.integers(len(opts)))]
+        if key.startswith("db:"):
+            opts = DEALBREAKER_PHRASES[key[3:]]
+            return opts[int(self.rng.integers(len(opts)))]
+        if key == "level":
+            w = p["weights"]
+            return self.say("active" if w["adventure"] + w["nature"] >= 0.35 else "easy")
+        raise KeyError(key)
+
+    def _salient(self) -> list[str]:
+        p = self.persona
+        order = ["primary"]
+        dbs = [f"db:{d}" for d in p["dealbreakers"]]
+        order += dbs[:1]
+        if p["budget"] <= 1:
+            order.append("budget")
+        order.append("secondary")
+        order += dbs[1:]
+        if p["budget"] > 1:
+            order.append("budget")
+        return order
+
+    def _spend(self, cost: float) -> None:
+        self.state.patience = round(self.state.patience - cost, 4)
+
+    # ------------------------------------------------------------------ answers
+    def _answer(self, act: str) -> str:
+        s, p = self.state, self.persona
+        indecisive = bool(p["indecisive"])
+        s.questions += 1
+        s.inquired = True
+        if act in ("ask_preferences", "ask_interests") and indecisive:
+            if self.used(act) >= 2:
+                self._spend(0.5)
+            return self.say("vague")
+        if act == "ask_activity_level" and indecisive and "no_physical" not in p["dealbreakers"]:
+            if self.used(act) >= 1:
+                self._spend(0.5)
+            return self.say("vague")
+        if act == "ask_preferences":
+            for key in self._salient():
+                if key not in s.revealed:
+                    return self._hint(key)
+            self._spend(0.5)
+            return self.say("interests_done")
+        if act == "ask_interests":
+            for key in ("primary", "secondary"):
+                if key not in s.revealed:
+                    return self._hint(key)
+            self._spend(0.5)
+            return self.say("interests_done")
+        if act == "ask_budget":
+            if "budget" in s.revealed:
+                self._spend(0.5)
+                return self.say("budget_again") + self._hint("budget")
+            return self._hint("budget")
+        if act == "ask_dealbreakers":
+            for d in p["dealbreakers"]:
+                if f"db:{d}" not in s.revealed:
+                    return self._hint(f"db:{d}")
+            if self.used(act) >= 1 or any(k.startswith("db:") for k in s.revealed):
+                if "db:none" in s.revealed:
+                    self._spend(0.5)
+                    return self.say("asked_again")
+                self._reveal("db:none")
+                return self.say("no_more_dealbreakers" if p["dealbreakers"] else "no_dealbreakers")
+            self._reveal("db:none")
+            return self.say("no_dealbreakers")
+        if act == "ask_activity_level":
+            if "no_physical" in p["dealbreakers"] and "db:no_physical" not in s.revealed:
+                return self._hint("db:no_physical")
+            if "level" in s.revealed or "db:no_physical" in s.revealed:
+                self._spend(0.5)
+                return self.say("asked_again")
+            return self._hint("level")
+        raise KeyError(act)
+
+    def _constraint(self, aid: str) -> tuple[str, str] | None:
+        """The first dealbreaker (``("db", hint)``) or price (``("budget", hint)``) against ``aid``."""
+        for d in self.persona["dealbreakers"]:
+            if violates(aid, d):
+                return "db", self._hint(f"db:{d}")
+        if CATALOGUE[aid]["cost"] > self.persona["budget"]:
+            return "budget", self._hint("budget")
+        return None
+
+    def _dislike(self, aid: str) -> str:
+        opts = DISLIKES[main_dim(aid)]
+        return self.say("reject_mismatch", dislike=opts[int(self.rng.integers(len(opts)))])
+
+    def _compare(self, a: str, b: str) -> str:
+        s, p = self.state, self.persona
+        s.inquired = True
+        s.questions += 1
+        key = "|".join(sorted((a, b)))
+        if key in s.compared:
+            self._spend(0.5)
+            return self.say("compared_again")
+        s.compared.append(key)
+        ua, ub = s.utilities[a], s.utilities[b]
+        pref, other = (a, b) if ua >= ub else (b, a)
+        up, uo = max(ua, ub), min(ua, ub)
+        if up < 0.1:
+            why = self._constraint(pref)
+            reason = why[1] if why is not None else self._dislike(pref)
+            return self.say("neither", reason=reason)
+        if up - uo < 0.04:
+            return self.say("both_same")
+        why = self._constraint(other) if uo < 0.5 * up else None
+        if why is not None:
+            reason = self.say("prefer_other_bad" if why[0] == "db" else "prefer_other_pricey") + " " + why[1]
+        else:
+            w = p["weights"]
+            tp, to = CATALOGUE[pref]["tags"], CATALOGUE[other]["tags"]
+            dim = max(DIMS, key=lambda d: (w[d] * (tp.get(d, 0.0) - to.get(d, 0.0)), -DIMS.index(d)))
+            if dim == p["primary"]:
+                self._reveal("primary")
+            elif dim == p["secondary"]:
+                self._reveal("secondary")
+            reason = self.say("prefer_like", **self._like(dim))
+        return self.say("prefer", p=CATALOGUE[pref]["name"], reason=reason)
+
+    def _recommend(self, aid: str) -> tuple[str, bool]:
+        s, p = self.state, self.persona
+        if aid in s.rejected:
+            self._spend(1.0)
+            return self.say("reject_repeat"), False
+        u = s.utilities[aid]
+        name = CATALOGUE[aid]["name"]
+        slots = {"name": name, "phrase": CATALOGUE[aid]["phrase"], "cap_phrase": capitalise(CATALOGUE[aid]["phrase"])}
+        if u >= s.best - float(p["pickiness"]) and u > 0.05:
+            s.accepted, s.accepted_utility = aid, u
+            return self.say("accept", **slots), True
+        if s.patience <= SETTLE_PATIENCE and u >= SETTLE_FRACTION * s.best:
+            s.accepted, s.accepted_utility, s.settled = aid, u, True
+            return self.say("settle", **slots), True
+        known = [d for d in p["dealbreakers"] if violates(aid, d) and f"db:{d}" in s.revealed]
+        ignored = bool(known) or (CATALOGUE[aid]["cost"] > p["budget"] and "budget" in s.revealed)
+        # each rejection tries patience more than the last; ignoring what was said, or
+        # recommending before asking anything, costs extra
+        self._spend(REJECT_COST + REJECT_ESCALATION * len(s.rejected) + (0.0 if s.inquired else BLIND_COST)
+                    + (IGNORED_COST if ignored else 0.0))
+        s.rejected.append(aid)
+        why = self._constraint(aid)
+        if why is not None:
+            lead = self.say("reject_dealbreaker" if why[0] == "db" else "reject_budget")
+            if ignored:
+                lead = self.say("told_you") + " " + lead
+            return lead + " " + why[1], False
+        if p["indecisive"]:
+            return self.say("reject_vague"), False
+        w = p["weights"]
+        dim = main_dim(aid)
+        if w[dim] < 0.15:
+            return self._dislike(aid), False
+        tags = CATALOGUE[aid]["tags"]
+        for key in ("primary", "secondary"):
+            want = p[key]
+            if tags.get(want, 0.0) < 0.5:
+                self._reveal(key)
+                return self.say("reject_near", **self._like(want)), False
+        return self.say("reject_near_generic"), False
+
+    # ------------------------------------------------------------------ the turn
+    def react(self, acts: list[str], text: str) -> tuple[str, bool]:
+        s = self.state
+        parts: list[str] = []
+        done = False
+        if acts == [OFF_TASK]:
+            self._spend(1.0)
+            parts.append(self.say("off_task"))
+        if "greeting" in acts:
+            if self.used("greeting"):
+                self._spend(0.5)
+                parts.append(self.say("greet_again"))
+            elif len(acts) == 1:
+                parts.append(self.say("greet_back"))
+        questions = [a for a in acts if a in QUESTION_ACTS]
+        if "ask_interests" in questions and "ask_preferences" in questions:
+            questions.remove("ask_preferences")
+        for k, q in enumerate(questions):
+            if k >= 2:
+                parts.append(self.say("one_at_a_time"))
+                break
+            parts.append(self._answer(q))
+            if s.questions > FREE_QUESTIONS:
+                self._spend(0.5)
+                parts.append(self.say("too_many_questions"))
+        acts_set = set(acts)
+        if "offer_comparison" in acts_set and len(self._activities) >= 2:
+            parts.append(self._compare(self._activities[0], self._activities[1]))
+            if s.questions > FREE_QUESTIONS:
+                self._spend(0.5)
+        elif "recommend" in acts_set:
+            if self._activities:
+                reply, done = self._recommend(self._activities[0])
+                parts.append(reply)
+            else:
+                parts.append(self.say("vague_recommend"))
+        if not done and s.patience <= 0:
+            s.left = True
+            parts.append(self.say("leave"))
+            done = True
+        if not parts:
+            parts.append(self.say("off_task"))
+        return " ".join(parts), done
+
+    def outcome(self, truncated: bool) -> Outcome:
+        s = self.state
+        accepted = s.accepted
+        utility = float(s.accepted_utility) if accepted else 0.0
+        details: dict[str, Any] = {
+            "accepted": accepted,
+            "utility": round(utility, 4),
+            "best_utility": round(float(s.best), 4),
+            "settled": bool(s.settled),
+            "left": bool(s.left),
+            "rejections": len(s.rejected),
+            "questions": int(s.questions),
+        }
+        return Outcome(reward=utility, success=bool(accepted) and utility >= SUCCESS_UTILITY, details=details)
+
+
+__all__ = ["ACTIVITY_IDS", "SUCCESS_UTILITY", "TravelState", "TravelUser", "recognise", "refine_acts"]

@@ -2,6 +2,7 @@
 
     dialgym eval [ENV_ID ...] [--agent SPEC ...] [--episodes N] [--seed S] [--split SPLIT ...] [--out DIR]
     dialgym collect ENV_ID --agent SPEC --episodes N --seed S --out FILE [--workers W] [--env-kwargs JSON]
+    dialgym imagine ENV_ID --llm JSON --n N --seed S --out FILE
     dialgym hindsight IN --factor K --seed S --out OUT
     dialgym data stats FILE [--json]
     dialgym data export FILE --format hf|minari --out PATH
@@ -95,6 +96,26 @@ def _collect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _imagine(args: argparse.Namespace) -> int:
+    from dialgym.data.imagine import imagine
+
+    summary = imagine(
+        args.env_id,
+        _json_object(args.llm, "--llm"),
+        n=args.n,
+        seed=args.seed,
+        out=args.out,
+        personas=args.personas,
+        split=args.split,
+        turns=args.turns,
+        batch=args.batch,
+        critique=not args.no_critique,
+        progress=not args.quiet,
+    )
+    print(summary)
+    return 0
+
+
 def _hindsight(args: argparse.Namespace) -> int:
     from dialgym.data.hindsight import SimulatorForwardModel, hindsight
 
@@ -178,6 +199,20 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--env-kwargs", default=None, help="JSON object of gym.make kwargs")
     co.add_argument("--quiet", action="store_true")
     co.set_defaults(func=_collect)
+
+    im = sub.add_parser("imagine", help="imagine dialogues with an LLM (reasoning, imagination, critique)")
+    im.add_argument("env_id")
+    im.add_argument("--llm", required=True, help="JSON LLM config, the same dict as the env's llm kwarg")
+    im.add_argument("--n", type=int, required=True, help="dialogues to generate")
+    im.add_argument("--seed", type=int, default=0)
+    im.add_argument("--out", required=True)
+    im.add_argument("--personas", choices=["task", "llm"], default="task")
+    im.add_argument("--split", choices=["train", "test", "hard"], default="train")
+    im.add_argument("--turns", type=int, default=6, help="assistant messages to ask for")
+    im.add_argument("--batch", type=int, default=8)
+    im.add_argument("--no-critique", action="store_true")
+    im.add_argument("--quiet", action="store_true")
+    im.set_defaults(func=_imagine)
 
     hs = sub.add_parser("hindsight", help="regenerate episodes with hindsight (simulator-based components)")
     hs.add_argument("input")

@@ -3,7 +3,7 @@
     dialgym eval [ENV_ID ...] [--agent SPEC ...] [--episodes N] [--seed S] [--split SPLIT ...] [--out DIR]
     dialgym collect ENV_ID --agent SPEC --episodes N --seed S --out FILE [--workers W] [--env-kwargs JSON]
     dialgym imagine ENV_ID --llm JSON --n N --seed S --out FILE
-    dialgym hindsight IN --factor K --seed S --out OUT
+    dialgym hindsight IN --factor K --seed S --out OUT [--llm JSON]
     dialgym data stats FILE [--json]
     dialgym data export FILE --format hf|minari --out PATH
 
@@ -119,15 +119,28 @@ def _imagine(args: argparse.Namespace) -> int:
 def _hindsight(args: argparse.Namespace) -> int:
     from dialgym.data.hindsight import SimulatorForwardModel, hindsight
 
+    llm = _json_object(args.llm, "--llm")
+    if llm:
+        from dialgym.data.hindsight_llm import LLMController, LLMForwardModel, LLMRewardModel
+        from dialgym.llm import LLMConfig
+
+        LLMConfig.from_dict(llm)
+        parts: dict[str, Any] = {
+            "controller": LLMController(llm),
+            "forward": LLMForwardModel(llm),
+            "reward": LLMRewardModel(llm),
+        }
+    else:
+        parts = {"forward": SimulatorForwardModel(continuation=args.continuation)}
     summary = hindsight(
         args.input,
         args.out,
         factor=args.factor,
         seed=args.seed,
-        forward=SimulatorForwardModel(continuation=args.continuation),
         skip_invalid=args.skip_invalid,
         progress=not args.quiet,
-        config_extra={"continuation": args.continuation},
+        config_extra={"continuation": args.continuation, "llm": llm or None},
+        **parts,
     )
     print(summary)
     return 0
@@ -220,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     hs.add_argument("--seed", type=int, default=0)
     hs.add_argument("--out", required=True)
     hs.add_argument("--continuation", default=None, help="agent spec after the rewritten turn (default: the data's)")
+    hs.add_argument("--llm", default=None, help="JSON LLM config: use the LLM-based components instead")
     hs.add_argument("--skip-invalid", action="store_true")
     hs.add_argument("--quiet", action="store_true")
     hs.set_defaults(func=_hindsight)

@@ -62,3 +62,49 @@ def test_cli_hindsight(data, tmp_path, capsys):
     out = tmp_path / "c.jsonl"
     assert main(["hindsight", str(data), "--factor", "1", "--seed", "0", "--out", str(out), "--quiet"]) == 0
     assert "regenerations" in capsys.readouterr().out
+
+
+class FakeHindsightLLM:
+    """Controller: a fixed better message; forward: two more lines; judge: a fixed donation."""
+
+    def __init__(self) -> None:
+        self.stages: list[str] = []
+
+    def generate(self, batch, sample_ids=None, **params):
+        out = []
+        for conv, sid in zip(batch, sample_ids or [None] * len(batch), strict=True):
+            stage = sid[2] if isinstance(sid, list) and len(sid) == 3 and isinstance(sid[2], str) else "judge"
+            self.stages.append(stage)
+            if stage == "controller":
+                out.append("Assistant: Children like yours are counting on people like you.")
+            elif stage == "forward":
+                out.append("User: That is touching.\nAssistant: Would you give $1?\nUser: Yes, $1.")
+            else:
+                assert "impartial judge" in conv[0]["content"]
+                out.append('{"donation": 1.0}')
+        return out
+
+
+def test_llm_components_regenerate_with_the_judges_reward(data, tmp_path):
+    from dialgym.data.hindsight_llm import LLMController, LLMForwardModel, LLMRewardModel
+
+    fake = FakeHindsightLLM()
+    cfg = {"model": "fake"}
+    out = tmp_path / "llm.jsonl"
+    summary = hindsight(
+        data,
+        out,
+        factor=1,
+        seed=0,
+        progress=False,
+        controller=LLMController(cfg, model=fake),
+        forward=LLMForwardModel(cfg, model=fake),
+        reward=LLMRewardModel(cfg, model=fake),
+    )
+    regens = [e for e in read_episodes(out) if e.source == "hindsight"]
+    assert summary.regenerations == len(regens) == 40
+    r = regens[0]
+    assert r.messages[r.prefix_len]["content"] == "Children like yours are counting on people like you."
+    assert r.messages[-1] == {"role": "user", "content": "Yes, $1."}
+    assert r.reward == 1.0 and r.outcome["donation"] == 1.0
+    assert set(fake.stages) == {"controller", "forward", "judge"}

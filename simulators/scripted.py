@@ -100,7 +100,14 @@ class IntentRecognizer:
 
     def recognise(self, text: str) -> list[str]:
         """Return the intents found in ``text``; ``["off_task"]`` when none (or gibberish)."""
-        norm = normalize_for_matching(text)
+        return self.recognise_normalised(normalize_for_matching(text))
+
+    def recognise_normalised(self, norm: str) -> list[str]:
+        """Like :meth:`recognise`, for text already passed through :func:`normalize_for_matching`.
+
+        Tasks that edit the normalised text first (e.g. masking entity names so they
+        are not read as intents) call this directly.
+        """
         if looks_like_gibberish(norm):
             return [OFF_TASK]
         found: list[tuple[int, int, str]] = []

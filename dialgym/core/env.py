@@ -105,6 +105,9 @@ class DialogueEnv(gym.Env[str, str]):
         self._user: UserSimulator = self.make_scripted_user() if user == "scripted" else self.make_llm_user(llm or {})
         self._persona: dict[str, Any] = {}
         self._messages: list[Message] = []
+        # Copies handed out in info["messages"], grown one message per turn so a step
+        # costs the same at turn 30 as at turn 3 (no per-step rebuild of the history).
+        self._info_messages: list[Message] = []
         self._agent_acts: list[str] = []
         self._obs = self._header
         self._turn = 0
@@ -170,6 +173,7 @@ class DialogueEnv(gym.Env[str, str]):
         self._persona = persona
         self._episode_key = _rng_key(self.np_random)
         self._messages = []
+        self._info_messages = []
         self._agent_acts = []
         self._obs = self._header
         self._turn = 0
@@ -260,6 +264,7 @@ class DialogueEnv(gym.Env[str, str]):
         if role == "user" and len(content) > MAX_USER_CHARS:
             content = content[:MAX_USER_CHARS]
         self._messages.append(Message(role=role, content=content))  # type: ignore[typeddict-item]
+        self._info_messages.append(Message(role=role, content=content))  # type: ignore[typeddict-item]
         self._obs += ("" if self._obs.endswith("\n\n") else "\n") + _ROLE_PREFIX[role] + content
 
     def _last_lines(self) -> str:
@@ -271,7 +276,9 @@ class DialogueEnv(gym.Env[str, str]):
             "task": self.task_id,
             "episode": self._episode_key,
             "turn": self._turn,
-            "messages": self.messages,
+            # a new list each step; its message dicts are copies of the env's own (so
+            # mutating them cannot corrupt the env), shared between successive infos
+            "messages": list(self._info_messages),
             "agent_acts": list(self._agent_acts),
         }
         if self._outcome is not None:

@@ -141,6 +141,16 @@ LIKES: dict[str, list[str]] = {
     "nightlife": ["the nightlife and going out", "bars, dancing and late nights", "a good night out"],
 }
 
+#: Short nouns for "something with more ...".
+MORE: dict[str, list[str]] = {
+    "culture": ["history and culture", "culture", "history"],
+    "food": ["good food", "food in it", "local food"],
+    "nature": ["nature", "nature and scenery", "green spaces"],
+    "adventure": ["adventure", "action and adventure", "thrills"],
+    "relaxation": ["relaxation", "time to relax", "calm"],
+    "nightlife": ["nightlife", "night out feel", "going out"],
+}
+
 #: Noun phrases for each interest dimension (what the user does not care for).
 DISLIKES: dict[str, list[str]] = {
     "culture": ["museums and history stuff", "old buildings and exhibits", "the whole history and culture thing"],
@@ -220,10 +230,10 @@ REPLIES: dict[str, list[str]] = {
     "told_you": ["I already told you!", "Didn't I just say?", "Were you listening?"],
     "reject_budget": ["Hmm, that's too pricey for me.", "That's more than I want to spend.",
                       "Sounds expensive, I'll pass."],
-    "reject_mismatch": ["Hmm, I'm not really into {dislike}.", "Honestly, {dislike} is not my thing.",
-                        "Not for me, I'm afraid; {dislike} bores me."],
-    "reject_near": ["That sounds nice, but I was hoping for something with more {like}.",
-                    "Close, but I'd like something with more {like}.",
+    "reject_mismatch": ["Hmm, I'm not really into {dislike}.", "Honestly, I can do without {dislike}.",
+                        "Not for me, I'm afraid; I'm not a fan of {dislike}."],
+    "reject_near": ["That sounds nice, but I was hoping for something with more {more}.",
+                    "Close, but I'd like something with more {more}.",
                     "Maybe, but I'd prefer {like}."],
     "reject_near_generic": ["That sounds nice, but not quite it. Anything similar?",
                             "Hmm, close, but not quite what I'm after."],
@@ -234,7 +244,7 @@ REPLIES: dict[str, list[str]] = {
     "leave": ["I think I'll figure it out on my own. Thanks anyway.", "Never mind, I'll look it up myself. Bye.",
               "I'm getting nowhere with this, I'll just wing it. Bye."],
     "prefer": ["The {p} sounds better. {reason}", "Definitely the {p}. {reason}", "I'd go for the {p}. {reason}"],
-    "prefer_like": ["I love {like}.", "I'm really into {like}.", "{like_cap} is more my thing."],
+    "prefer_like": ["I love {like}.", "I'm really into {like}.", "{like_cap}: that's more my thing."],
     "prefer_other_bad": ["The other one is out for me.", "The other one just doesn't work for me."],
     "prefer_other_pricey": ["The other one sounds too pricey.", "The other one costs too much for me."],
     "compared_again": ["You asked me that already; same answer.", "Same as before, I told you which I'd pick.",
@@ -317,7 +327,7 @@ DIM_CUES: dict[str, str] = {
     "relaxation": r"\b(?:relax\w*|unwind\w*|pamper\w*|calm|peaceful|lazing|slowing down|sitting still)\b",
     "nightlife": r"\b(?:nightlife|bars|dancing|late nights|night out|going out|partying)\b",
 }
-NEGATIVE_CUE = r"\b(?:not|bores?|never|rather skip)\b"
+NEGATIVE_CUE = r"\b(?:not|bores?|never|rather skip|do without)\b"
 SECONDARY_CUE = r"\b(?:also|too|as well|besides)\b"
 BUDGET_CUES: list[tuple[int, str]] = [
     (0, r"\b(?:shoestring|free|broke|zero)\b"),

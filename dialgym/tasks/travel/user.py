@@ -54,6 +54,7 @@ from dialgym.tasks.travel.language import (
     DISLIKES,
     LEXICON,
     LIKES,
+    MORE,
     NEGATION_SENSITIVE,
     REPLIES,
     capitalise,
@@ -115,20 +116,14 @@ def refine_acts(acts: list[str], activities: list[str]) -> list[str]:
 
 
 class _Recognizer(IntentRecognizer):
-    """The engine's recognizer, callable on text that is already normalised (saves a second pass)."""
+    """The engine's recognizer with the travel pipeline: activity names masked, acts refined.
 
-    def recognise_normalised(self, norm: str) -> list[str]:
-        found: list[tuple[int, int, str]] = []
-        for order, (name, regex) in enumerate(self._compiled.items()):
-            for m in regex.finditer(norm):
-                if name in self._negation_sensitive and self._negation.search(norm[: m.start()]):
-                    continue
-                found.append((m.start(), order, name))
-                break
-        if not found:
-            return [OFF_TASK]
-        found.sort()
-        return [name for _, _, name in found]
+    ``recognise`` is what LLM users and agents call to name the agent's strategies, so
+    it runs the same pipeline as the scripted traveller.
+    """
+
+    def recognise(self, text: str) -> list[str]:
+        return recognise(text)[0]
 
 
 _RECOGNIZER = _Recognizer(LEXICON, negation_sensitive=NEGATION_SENSITIVE)
@@ -178,7 +173,8 @@ class TravelUser(ScriptedUser):
     # ------------------------------------------------------------------ helpers
     def _like(self, dim: str) -> dict[str, str]:
         like = LIKES[dim][int(self.rng.integers(len(LIKES[dim])))]
-        return {"like": like, "like_cap": capitalise(like)}
+        more = MORE[dim][int(self.rng.integers(len(MORE[dim])))]
+        return {"like": like, "like_cap": capitalise(like), "more": more}
 
     def _reveal(self, key: str) -> None:
         if key not in self.state.revealed:

@@ -1,0 +1,327 @@
+"""TravelAgent-v0: recognition, gradual revelation, dynamics, outcome, agent ordering."""
+
+from __future__ import annotations
+
+import copy
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import dialgym
+from dialgym.tasks import travel
+from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, activity_utilities, best_activity, find_activities
+from dialgym.tasks.travel.user import recognise
+
+ENV_ID = "TravelAgent-v0"
+
+PERSONA = {
+    "type": "culture_buff",
+    "weights": {"culture": 0.6, "food": 0.25, "nature": 0.05, "adventure": 0.04, "relaxation": 0.04,
+                "nightlife": 0.02},
+    "primary": "culture",
+    "secondary": "food",
+    "budget": 1,
+    "dealbreakers": ["no_alcohol", "no_water"],
+    "patience": 5.0,
+    "pickiness": 0.1,
+    "indecisive": False,
+}
+
+
+def acts_of(text: str) -> list[str]:
+    return recognise(text)[0]
+
+
+def make_env(persona=None, **kwargs):
+    env = gym.make(ENV_ID, **kwargs).unwrapped
+    env.reset(seed=0, options={"persona": copy.deepcopy(persona or PERSONA)})
+    return env
+
+
+def state(env):
+    return env.user_state()["state"]
+
+
+# ------------------------------------------------------------------ recognition
+PARAPHRASES = {
+    "greeting": ["Hi there!", "Hello, welcome!", "Hey! How are you doing?", "Good morning to you.",
+                 "Nice to meet you.", "Thanks for reaching out."],
+    "ask_preferences": ["What kind of trip are you hoping for?", "Tell me a little about what you want.",
+                        "What are you in the mood for this time?", "What would you like to do?",
+                        "Describe your perfect day for me.", "What did you have in mind?"],
+    "ask_budget": ["What's your budget?", "How much are you willing to spend?", "Can you afford something pricey?",
+                   "Is money a concern?", "What price range works for you?", "Do you want to splash out?"],
+    "ask_activity_level": ["How active are you?", "What's your fitness level like?",
+                           "Are you happy to break a sweat?", "Do you want something energetic or relaxed?",
+                           "How physical do you want the day to be?", "Are you pretty sporty?"],
+    "ask_interests": ["What are your interests?", "Any hobbies?", "What do you love doing?",
+                      "Are you into history at all?", "Are you more of an outdoors person?",
+                      "What gets you excited when you travel?"],
+    "ask_dealbreakers": ["Any dealbreakers?", "Is there anything you want to avoid?",
+                         "Are you travelling with kids?", "Any dietary restrictions or allergies?",
+                         "Anything that's off limits for you?", "Is there anything you really would not enjoy?"],
+}
+
+
+@pytest.mark.parametrize("act", sorted(PARAPHRASES))
+def test_paraphrases_are_recognised(act):
+    for text in PARAPHRASES[act]:
+        assert act in acts_of(text), (text, acts_of(text))
+
+
+@pytest.mark.parametrize(
+    "text, activity",
+    [
+        ("I'd recommend the museum tour.", "museum_tour"),
+        ("How about going kayaking?", "kayaking"),
+        ("You should definitely try a pub crawl!", "nightlife_tour"),
+        ("My top pick is the amusement park.", "theme_park"),
+        ("Why not spend a day on the beach?", "beach_day"),
+        ("I think you'd love a cooking lesson with a local chef.", "cooking_class"),
+        ("Consider the botanical gardens, they're lovely.", "botanical_garden"),
+        ("Go for the zip-line adventure!", "zipline"),
+        ("Hiking?", "hiking"),
+    ],
+)
+def test_recommendations_name_the_activity(text, activity):
+    acts, activities = recognise(text)
+    assert acts == ["recommend"] and activities[0] == activity
+
+
+def test_comparisons_need_two_activities():
+    for text in ["Would you rather go kayaking or visit a museum?",
+                 "Which sounds better: a spa day or a street food tour?",
+                 "I'm torn between the night market and the jazz club, which one appeals?",
+                 "Hiking vs. a bike tour: what do you think?",
+                 "Do you prefer wine tasting or a sunset cruise?"]:
+        acts, activities = recognise(text)
+        assert acts == ["offer_comparison"], (text, acts)
+        assert len(activities) == 2
+    # an either/or question without two activities is not a comparison
+    assert "offer_comparison" not in acts_of("Are you more into culture or nature?")
+    assert acts_of("Are you more into culture or nature?") == ["ask_interests"]
+
+
+def test_several_intents_in_one_utterance():
+    assert acts_of("Hi! What's your budget, and anything you'd like to avoid?") == [
+        "greeting", "ask_budget", "ask_dealbreakers"]
+    assert acts_of("Hello! What about a food tour?") == ["greeting", "recommend"]
+    # "what about your budget" is a budget question, not a recommendation
+    assert acts_of("What about your budget?") == ["ask_budget"]
+    assert acts_of("I would not recommend the spa. What are your hobbies?") == ["ask_interests"]
+
+
+@pytest.mark.parametrize("text", ["qwxz vbnm plkj hhhh zzzt", "", "!!!", "The capital of France is Paris.",
+                                  "I had pizza for lunch yesterday."])
+def test_gibberish_and_unrelated_text_are_off_task(text):
+    assert acts_of(text) == ["off_task"]
+
+
+def test_every_repertoire_act_round_trips_through_the_recognizer():
+    rng = np.random.default_rng(0)
+    for act in travel.ACT_REPERTOIRE:
+        name, _, arg = act.partition(":")
+        for _ in range(8):
+            acts, activities = recognise(travel.agent_utterance(act, rng))
+            assert name in acts, (act, acts)
+            if name == "recommend":
+                assert activities[0] == arg
+            if name == "offer_comparison":
+                assert activities[:2] == arg.split("|")
+
+
+def test_find_activities_prefers_longest_name():
+    assert find_activities("the night market or the market") == ["night_market"]
+    assert find_activities("a historic walking tour then a street food tour") == ["walking_tour", "food_tour"]
+
+
+def test_info_reports_recognised_acts():
+    env = make_env()
+    *_, info = env.step("Hey! I'd recommend the aquarium.")
+    assert info["agent_acts"] == ["greeting", "recommend"]
+
+
+# ------------------------------------------------------------------ gradual revelation
+def test_nothing_revealed_without_asking():
+    env = make_env()
+    env.step("Hello there!")
+    env.step("The weather is nice today.")
+    assert state(env)["revealed"] == []
+
+
+def test_one_hint_per_question_in_words():
+    env = make_env()
+    *_, info = env.step("What are your interests?")
+    assert state(env)["revealed"] == ["primary"]
+    reply = info["messages"][-1]["content"].lower()
+    assert any(w in reply for w in ("history", "museum", "art", "culture"))
+    assert "food" not in reply and "eat" not in reply
+    *_, info = env.step("What else do you enjoy doing?")
+    assert state(env)["revealed"] == ["primary", "secondary"]
+    *_, info = env.step("Is there anything you want to avoid?")
+    assert state(env)["revealed"][-1] == "db:no_alcohol"
+    *_, info = env.step("Any other dealbreakers?")
+    assert state(env)["revealed"][-1] == "db:no_water"
+    for m in info["messages"]:
+        assert "culture_buff" not in m["content"] and "0.6" not in m["content"]
+
+
+def test_indecisive_users_are_vague_until_offered_a_comparison():
+    p = dict(PERSONA, indecisive=True)
+    env = make_env(p)
+    env.step("What are your interests?")
+    env.step("What kind of things do you like to do on a trip?")
+    assert state(env)["revealed"] == []
+    *_, info = env.step("Would you rather do a museum tour or go kayaking?")
+    reply = info["messages"][-1]["content"].lower()
+    assert "museum tour" in reply
+    # kayaking is on the water (a dealbreaker) or else the taste for culture decides
+    assert state(env)["revealed"]
+
+
+# ------------------------------------------------------------------ dynamics
+def test_recommending_before_asking_costs_more_patience():
+    blind = make_env()
+    blind.step("I'd recommend a spa day.")
+    asked = make_env()
+    asked.step("What are your interests?")
+    asked.step("I'd recommend a spa day.")
+    assert state(blind)["patience"] < state(asked)["patience"]
+
+
+def test_rejections_escalate_and_ignoring_what_was_said_costs_extra():
+    env = make_env()
+    env.step("What are your interests?")
+    p0 = state(env)["patience"]
+    env.step("How about the theme park?")
+    p1 = state(env)["patience"]
+    env.step("How about a guided hike?")
+    p2 = state(env)["patience"]
+    assert p0 - p1 < p1 - p2
+    told = make_env()
+    told.step("Anything you'd like to avoid?")  # no alcohol
+    before = state(told)["patience"]
+    *_, info = told.step("How about a wine tasting?")
+    fresh = make_env()
+    fresh.step("What are your interests?")
+    before_fresh = state(fresh)["patience"]
+    fresh.step("How about a wine tasting?")
+    assert before - state(told)["patience"] > before_fresh - state(fresh)["patience"]
+
+
+def test_off_task_and_repetition_cost_patience():
+    env = make_env()
+    p0 = state(env)["patience"]
+    env.step("Did you see the game last night?")
+    assert state(env)["patience"] == p0 - 1
+    env.step("What's your budget?")
+    p1 = state(env)["patience"]
+    env.step("What's your budget?")
+    assert state(env)["patience"] < p1  # asked again: no new information, a little annoyed
+
+
+def test_patience_runs_out_and_user_leaves():
+    env = make_env(dict(PERSONA, patience=2.0))
+    for _ in range(5):
+        _, r, term, trunc, info = env.step("blah blah whatever about football")
+        if term:
+            break
+    assert term and r == 0.0 and info["outcome"]["left"] and info["outcome"]["accepted"] is None
+
+
+def test_best_recommendation_is_accepted_with_its_utility():
+    best, u = best_activity(PERSONA)
+    env = make_env()
+    _, r, term, _, info = env.step(travel.agent_utterance(f"recommend:{best}", np.random.default_rng(0)))
+    assert term and r == pytest.approx(u)
+    assert info["outcome"]["accepted"] == best and info["success"]
+
+
+def test_dealbreaker_gives_near_zero_utility():
+    u = activity_utilities(PERSONA)
+    assert u["wine_tasting"] < 0.05 and u["kayaking"] < 0.05
+    assert all(0.0 <= v <= 1.0 for v in u.values())
+
+
+def test_truncation_outcome_is_sensible():
+    env = make_env(dict(PERSONA, patience=50.0), max_turns=3)
+    for _ in range(3):
+        _, r, term, trunc, info = env.step("What's your budget?")
+    assert trunc and not term and r == 0.0
+    assert info["outcome"]["accepted"] is None and info["success"] is False
+
+
+def test_rewards_in_unit_interval_and_outcomes_complete():
+    for split in ("train", "test", "hard"):
+        res = dialgym.evaluate("behavior", ENV_ID, episodes=40, seed=1, persona_split=split)
+        assert all(0.0 <= r <= 1.0 for r in res.returns)
+    env = gym.make(ENV_ID)
+    env.reset(seed=3)
+    agent = travel.BehaviorAgent(ENV_ID, seed=3)
+    obs, info = env.reset(seed=3)
+    while True:
+        obs, r, term, trunc, info = env.step(agent.act(obs, info))
+        if term or trunc:
+            break
+    assert {"accepted", "utility", "best_utility", "left", "rejections"} <= set(info["outcome"])
+
+
+# ------------------------------------------------------------------ personas
+def test_persona_splits_differ_and_validate():
+    env = gym.make(ENV_ID).unwrapped
+    rng = np.random.default_rng(0)
+    for split in ("train", "test", "hard"):
+        for _ in range(50):
+            p = env.sample_persona(split, rng)
+            assert env.validate_persona(p) is p
+            assert "_" in p["type"]
+    hard = [env.sample_persona("hard", rng) for _ in range(200)]
+    train = [env.sample_persona("train", rng) for _ in range(200)]
+    assert np.mean([p["indecisive"] for p in hard]) > 0.5 and not any(p["indecisive"] for p in train)
+    assert np.mean([len(p["dealbreakers"]) for p in hard]) > np.mean([len(p["dealbreakers"]) for p in train])
+
+
+@pytest.mark.parametrize(
+    "key, value, match",
+    [("budget", 7, "budget"), ("dealbreakers", ["no_cats"], "dealbreakers"), ("type", "Culture", "type"),
+     ("weights", {"culture": 1.0}, "weights"), ("indecisive", "yes", "indecisive")],
+)
+def test_bad_personas_are_rejected_clearly(key, value, match):
+    env = gym.make(ENV_ID)
+    with pytest.raises(ValueError, match=match):
+        env.reset(seed=0, options={"persona": dict(PERSONA, **{key: value})})
+
+
+def test_persona_card_describes_the_persona_in_words():
+    card = travel.persona_card(dict(PERSONA, indecisive=True))
+    assert "alcohol" in card and "water" in card and "indecisive" in card and "culture" in card
+
+
+def test_catalogue_ids_are_in_repertoire():
+    assert {f"recommend:{a}" for a in ACTIVITY_IDS} <= set(travel.ACT_REPERTOIRE)
+    assert set(travel.ACTS) >= {"greeting", "recommend", "offer_comparison", "off_task"}
+
+
+# ------------------------------------------------------------------ agent ordering
+def _run(spec, episodes=100, split="train"):
+    return dialgym.evaluate(spec, ENV_ID, episodes=episodes, seed=0, persona_split=split)
+
+
+def test_oracle_beats_behavior_beats_random():
+    r, b, o = _run("random"), _run("behavior"), _run("oracle")
+    assert r.ci95[1] < b.ci95[0] and b.ci95[1] < o.ci95[0]
+
+
+def test_adaptive_beats_every_fixed_script():
+    adaptive = _run("adaptive")
+    for name, script in travel.FIXED_SCRIPTS.items():
+        fixed = _run("script:" + ",".join(script))
+        assert fixed.ci95[1] < adaptive.ci95[0], name
+
+
+@pytest.mark.slow
+def test_agent_ordering_on_test_and_hard_splits():
+    for split in ("test", "hard"):
+        r, b, a, o = (_run(s, 200, split) for s in ("random", "behavior", "adaptive", "oracle"))
+        assert r.mean_return < b.mean_return < a.mean_return < o.mean_return

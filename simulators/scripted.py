@@ -53,8 +53,10 @@ _VOWEL = re.compile(r"[aeiouy]")
 
 def normalize_for_matching(text: str) -> str:
     """Lower-case, fold accents, expand contractions, keep words and basic punctuation."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower()
+    if not text.isascii():  # the accent-folding pass is the costly part; ASCII needs none
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("\u2019", "'")
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)

@@ -70,6 +70,7 @@ LEXICON: dict[str, list[str]] = {
         r"\bis this (?:new|brand new) to you\b",
         r"\bwhat do you understand (?:about|of)\b",
         r"\bhow deep(?:ly)? do you know\b",
+        r"\b(?:about|tell me|share|know) what you (?:already |currently )?know\b",
     ],
     "ask_preference": [
         r"\bhow do you (?:like|prefer|want) (?:to learn|things|it|me to)\b",
@@ -85,6 +86,8 @@ LEXICON: dict[str, list[str]] = {
         r"\bhow you (?:like|prefer) to learn\b",
         r"\bwhat style\b",
         r"\bwhat is the best way (?:for me )?to explain\b",
+        r"\bwhether you (?:prefer|like|want|learn)\b",
+        r"\byou prefer (?:examples|analogies|definitions|formal|concrete|more|a |the )",
     ],
     "explain_with_example": [
         r"\bfor (?:example|instance)\b",
@@ -112,7 +115,9 @@ LEXICON: dict[str, list[str]] = {
         r"\bsimilar to how\b",
         r"\b(?:compare|comparing) it to\b",
         r"\bin the same way (?:that|as)\b",
-        r"\bworks like\b",
+        r"\b(?:works?|acts?|behaves?|functions?) (?:a bit |kind of |sort of |just |much |a lot )?like\b",
+        r"\b(?:is|are) (?:a bit |kind of |sort of |just |much |a lot )?like (?:a|an|the|when|how|having)\b",
+        r"\bresembles?\b",
         r"\bpicture (?:it|this) as\b",
         r"\bmetaphor\b",
     ],
@@ -130,6 +135,11 @@ LEXICON: dict[str, list[str]] = {
         r"\btechnically speaking\b",
         r"\bis given by\b",
         r"\bin symbols\b",
+        r"\brefers to\b",
+        r"\b(?:just|simply|basically|essentially) means\b",
+        r"\bis the (?:process|practice|concept|principle) (?:of|by which|where|in which)\b",
+        r"\bis a (?:programming |mathematical |biological |economic )?(?:technique|method|process) "
+        r"(?:in which|where|by which|of)\b",
     ],
     "check_understanding": [
         r"\bcheck (?:your|how much you|that you|if you|whether you)\b",
@@ -146,6 +156,8 @@ LEXICON: dict[str, list[str]] = {
         r"\btry (?:this|one|a quick)\b",
         r"\blet us see if you\b",
         r"\bsee if you can\b",
+        r"\bwhat would you (?:expect|predict|guess|say)\b",
+        r"\bwhat do you think (?:would|will) happen\b",
     ],
     "summarize": [
         r"\bto (?:sum up|summari[sz]e|recap|wrap up)\b",
@@ -212,7 +224,7 @@ LEVEL_LEXICON: dict[str, list[str]] = {
     ],
     "intermediate": [
         r"\bintermediate\b",
-        r"\bbuilding on what you (?:already )?know\b",
+        r"\bbuilding on\b",
         r"\bone step (?:further|up)\b",
         r"\bmoderate (?:level|detail)\b",
     ],
@@ -428,38 +440,84 @@ REPLY_BANK = ReplyBank(REPLIES)
 
 # ----------------------------------------------------------------------------- agent phrases
 #: concept -> style -> the core of an explanation (None = generic wording)
-CONCEPT_SNIPPETS: dict[str, dict[str, str]] = {
+CONCEPT_SNIPPETS: dict[str, dict[str, list[str]]] = {
     "compound_interest": {
-        "examples": "say you put $100 in a savings account at 10% a year: after one year you have $110, "
-        "and the next year you earn 10% on $110, so you end with $121 instead of $120.",
-        "analogies": "it is like a snowball rolling downhill: the bigger it gets, the more snow "
-        "it picks up on each turn.",
-        "formal": "the balance after t periods is A = P(1 + r)^t, where P is the principal and r "
-        "the interest rate per period.",
+        "examples": [
+            "say you put $100 in a savings account at 10% a year: after one year you have $110, "
+            "and the next year you earn 10% on $110, so you end with $121 instead of $120.",
+            "say you borrow $1,000 on a credit card at 20% a year and pay nothing: after two years you "
+            "owe $1,440, not $1,400, because the second year charges interest on the interest.",
+        ],
+        "analogies": [
+            "it is like a snowball rolling downhill: the bigger it gets, the more snow it picks up on each turn.",
+            "think of it as a tree that drops seeds: each new tree drops seeds too, so the forest grows "
+            "faster every year.",
+        ],
+        "formal": [
+            "the balance after t periods is A = P(1 + r)^t, where P is the principal and r "
+            "the interest rate per period.",
+            "with n compounding periods a year the balance is A = P(1 + r/n)^(nt), which tends to P e^(rt) as n grows.",
+        ],
     },
     "photosynthesis": {
-        "examples": "say you keep a tomato plant on a windowsill: it takes in water through its roots "
-        "and carbon dioxide from the air, and in sunlight it turns them into sugar to grow, giving off oxygen.",
-        "analogies": "think of a leaf as a tiny solar-powered kitchen: sunlight is the stove, water and "
-        "carbon dioxide are the ingredients, and sugar is the meal it cooks.",
-        "formal": "6 CO2 + 6 H2O + light energy gives C6H12O6 + 6 O2; the light reactions make ATP and "
-        "NADPH, which the Calvin cycle uses to fix carbon.",
+        "examples": [
+            "say you keep a tomato plant on a windowsill: it takes in water through its roots "
+            "and carbon dioxide from the air, and in sunlight it turns them into sugar to grow, giving off oxygen.",
+            "take a tree in summer: all day its leaves pull carbon dioxide from the air and the "
+            "wood it adds that year is mostly carbon that came from the air.",
+        ],
+        "analogies": [
+            "think of a leaf as a tiny solar-powered kitchen: sunlight is the stove, water and "
+            "carbon dioxide are the ingredients, and sugar is the meal it cooks.",
+            "it is like charging a battery with a solar panel: the leaf catches light and stores the "
+            "energy in sugar to use later.",
+        ],
+        "formal": [
+            "6 CO2 + 6 H2O + light energy gives C6H12O6 + 6 O2; the light reactions make ATP and "
+            "NADPH, which the Calvin cycle uses to fix carbon.",
+            "chlorophyll absorbs photons, water is split to release O2, and the enzyme RuBisCO fixes "
+            "CO2 into three-carbon sugars in the stroma.",
+        ],
     },
     "recursion": {
-        "examples": "say you want 4 factorial: you compute 4 times 3 factorial, which is 3 times "
-        "2 factorial, down to 1 factorial, which is just 1.",
-        "analogies": "it is like a set of Russian nesting dolls: you open each doll to find a smaller "
-        "one inside until you reach the smallest, which does not open.",
-        "formal": "a recursive function is defined in terms of itself on smaller inputs, with a base "
-        "case that stops it: f(n) = n * f(n - 1) and f(0) = 1.",
+        "examples": [
+            "say you want 4 factorial: you compute 4 times 3 factorial, which is 3 times "
+            "2 factorial, down to 1 factorial, which is just 1.",
+            "say you want to count the files in a folder: you count the files directly inside, then ask "
+            "the same question of each subfolder and add up the answers.",
+        ],
+        "analogies": [
+            "it is like a set of Russian nesting dolls: you open each doll to find a smaller "
+            "one inside until you reach the smallest, which does not open.",
+            "think of a line of people where each one asks the person in front how many are ahead, "
+            "until the first person says zero and the answers pass back down the line.",
+        ],
+        "formal": [
+            "a recursive function is defined in terms of itself on smaller inputs, with a base "
+            "case that stops it: f(n) = n * f(n - 1) and f(0) = 1.",
+            "a recursive definition has a base case and a recursive case that reduces the input, so by "
+            "induction on the input size every call terminates.",
+        ],
     },
     "supply_and_demand": {
-        "examples": "say you want the new game console everyone is talking about, but stores only have a "
-        "few: prices on resale sites shoot up until fewer people are willing to pay.",
-        "analogies": "think of it as a tug of war between buyers and sellers: the price is the flag in "
-        "the middle, and it settles where both sides pull equally hard.",
-        "formal": "the equilibrium price p* solves Qd(p) = Qs(p), where the quantity demanded Qd falls "
-        "with price and the quantity supplied Qs rises with it.",
+        "examples": [
+            "say you want the new game console everyone is talking about, but stores only have a "
+            "few: prices on resale sites shoot up until fewer people are willing to pay.",
+            "say a frost ruins half the orange harvest: with fewer oranges and the same number of buyers, "
+            "orange juice gets pricier at your supermarket.",
+        ],
+        "analogies": [
+            "think of it as a tug of war between buyers and sellers: the price is the flag in "
+            "the middle, and it settles where both sides pull equally hard.",
+            "it is like a seesaw: more buyers push the price up on one side, more sellers push it "
+            "down on the other, and it balances in between.",
+        ],
+        "formal": [
+            "the equilibrium price p* solves Qd(p) = Qs(p), where the quantity demanded Qd falls "
+            "with price and the quantity supplied Qs rises with it.",
+            "excess demand Qd(p) - Qs(p) is positive below the equilibrium price and negative above "
+            "it, so the market price moves toward p* where it is zero.",
+        ],
     },
 }
 
@@ -510,7 +568,7 @@ _LEVEL_LEADS: dict[str, list[str]] = {
     "intermediate": [
         "",
         "Okay.",
-        "Building on what you already know:",
+        "Building on the core idea:",
         "Alright, here goes.",
     ],
     "advanced": [
@@ -592,7 +650,7 @@ def agent_utterance(act: str, rng: np.random.Generator, concept: str | None = No
             raise ValueError(f"unknown explanation level {arg!r} in act {act!r}; expected one of {list(LEVELS)}")
         style = STYLE_OF[base]
         if concept in CONCEPT_SNIPPETS:
-            snippet = CONCEPT_SNIPPETS[concept][style]
+            snippet = _pick(CONCEPT_SNIPPETS[concept][style], rng)
         else:
             snippet = _pick(_GENERIC_SNIPPETS[style], rng).format(topic=topic)
         lead = _pick(_STYLE_LEADS[style], rng)
@@ -644,30 +702,49 @@ HINT_LEXICON: dict[str, list[str]] = {
         r"\bpretty expert\b",
         r"\bwhole course\b",
     ],
-    "style_examples": [r"\bexamples? (?:work|and i am)\b", r"\breal case\b", r"\bspecific case\b",
-                       r"\bpractical example\b", r"\bin action\b"],
-    "style_analogies": [r"\bcomparisons\b", r"\brelate it to\b", r"\bcompared to\b", r"\banalogies\b",
-                        r"\blikened\b"],
-    "style_formal": [r"\bprecise definition\b", r"\bdefinitions, formulas\b", r"\brigorous\b",
-                     r"\bwith the math\b", r"\btextbook definition\b"],
+    "style_examples": [
+        r"\bexamples? (?:work|and i am)\b",
+        r"\breal case\b",
+        r"\bspecific case\b",
+        r"\bpractical example\b",
+        r"\bin action\b",
+    ],
+    "style_analogies": [r"\bcomparisons\b", r"\brelate it to\b", r"\bcompared to\b", r"\banalogies\b", r"\blikened\b"],
+    "style_formal": [
+        r"\bprecise definition\b",
+        r"\bdefinitions, formulas\b",
+        r"\brigorous\b",
+        r"\bwith the math\b",
+        r"\btextbook definition\b",
+    ],
     # reactions to an explanation
-    "too_hard": [r"\blost me\b", r"\bover my head\b", r"\bi am confused\b", r"\bdid not follow\b",
-                 r"\bbeyond me\b"],
-    "too_easy": [r"\bknow that part\b", r"\bbit basic\b", r"\bpast that stage\b", r"\bobvious part\b",
-                 r"\bskip ahead\b"],
-    "wrong_style": [r"\bdoes not really click\b", r"\bcan not quite picture\b", r"\bnot really landing\b",
-                    r"\bdoes not do much for me\b"],
-    "quiz_pass": [r"\bi can answer that\b", r"\bmade it stick\b", r"\bcan actually do that\b",
-                  r"\bclear to me now\b"],
+    "too_hard": [r"\blost me\b", r"\bover my head\b", r"\bi am confused\b", r"\bdid not follow\b", r"\bbeyond me\b"],
+    "too_easy": [
+        r"\bknow that part\b",
+        r"\bbit basic\b",
+        r"\bpast that stage\b",
+        r"\bobvious part\b",
+        r"\bskip ahead\b",
+    ],
+    "wrong_style": [
+        r"\bdoes not really click\b",
+        r"\bcan not quite picture\b",
+        r"\bnot really landing\b",
+        r"\bdoes not do much for me\b",
+    ],
+    "quiz_pass": [r"\bi can answer that\b", r"\bmade it stick\b", r"\bcan actually do that\b", r"\bclear to me now\b"],
     "quiz_partial": [r"\bpart of the way\b", r"\bhalf know the answer\b", r"\bshaky\b"],
-    "quiz_fail": [r"\bno idea yet\b", r"\bcan not answer that yet\b", r"\bno clue\b",
-                  r"\breally do not know\b"],
-    "gap": [r"\bless than i thought\b", r"\boversold myself\b", r"\bembarrassing\b",
-            r"\bnot as advanced as i said\b", r"\boverestimated myself\b", r"\bcan not fully do that\b"],
+    "quiz_fail": [r"\bno idea yet\b", r"\bcan not answer that yet\b", r"\bno clue\b", r"\breally do not know\b"],
+    "gap": [
+        r"\bless than i thought\b",
+        r"\boversold myself\b",
+        r"\bembarrassing\b",
+        r"\bnot as advanced as i said\b",
+        r"\boverestimated myself\b",
+        r"\bcan not fully do that\b",
+    ],
 }
-HINT_RES: dict[str, re.Pattern[str]] = {
-    k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in HINT_LEXICON.items()
-}
+HINT_RES: dict[str, re.Pattern[str]] = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in HINT_LEXICON.items()}
 
 
 def read_hints(text: str) -> list[str]:

@@ -167,8 +167,11 @@ def persona_card(persona: dict[str, Any]) -> str:
     }[persona["style"]]
     patience = persona["patience"]
     mood = (
-        "You are patient." if patience >= 4.5 else "You are fairly patient." if patience >= 3 else
-        "You are impatient and leave quickly when the teaching is off."
+        "You are patient."
+        if patience >= 4.5
+        else "You are fairly patient."
+        if patience >= 3
+        else "You are impatient and leave quickly when the teaching is off."
     )
     lines = [
         f"You are a learner who wants to understand {topic}. Open by asking about it.",

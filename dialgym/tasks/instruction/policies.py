@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from dialgym.core.agent import Agent
+from dialgym.simulators.scripted import normalize_for_matching
 from dialgym.tasks.instruction.language import (
     EXPLAIN_ACTS,
     EXPLAIN_FOR_STYLE,
@@ -25,7 +26,6 @@ from dialgym.tasks.instruction.language import (
     read_hints,
     recognise_level,
 )
-from dialgym.simulators.scripted import normalize_for_matching
 
 #: learner level -> the explanation level that suits it
 LEVEL_FOR: dict[str, str] = {"novice": "basic", "intermediate": "intermediate", "advanced": "advanced"}
@@ -241,6 +241,30 @@ class BehaviorAgent(Agent):
 # ----------------------------------------------------------------------------- fixed scripts
 #: the best open-loop scripts found (hand-written and by hill climbing; see the tests)
 FIXED_SCRIPTS: dict[str, list[str]] = {
+    # best found by hill climbing over all 8-act sequences (ScriptAgent, 80 episodes per candidate,
+    # several restarts) on the train split: mixes styles at the intermediate level, quizzes twice
+    "hill_climbed_train": [
+        "explain_formally:advanced",
+        "explain_with_analogy:intermediate",
+        "check_understanding",
+        "explain_formally:intermediate",
+        "summarize",
+        "explain_with_example:intermediate",
+        "explain_with_analogy:intermediate",
+        "check_understanding",
+    ],
+    # best found the same way on the test split
+    "hill_climbed_test": [
+        "explain_with_example:advanced",
+        "encourage",
+        "check_understanding",
+        "explain_formally:intermediate",
+        "summarize",
+        "explain_with_example:intermediate",
+        "explain_with_analogy:intermediate",
+        "check_understanding",
+    ],
+    # hand-written: one of each style at the middle level, then consolidate
     "intermediate_mix": [
         "explain_with_example:intermediate",
         "explain_with_analogy:intermediate",
@@ -251,6 +275,7 @@ FIXED_SCRIPTS: dict[str, list[str]] = {
         "explain_with_analogy:intermediate",
         "check_understanding",
     ],
+    # hand-written: asking without being able to use the answers (a fixed script cannot adapt)
     "ask_then_examples": [
         "ask_background",
         "ask_preference",

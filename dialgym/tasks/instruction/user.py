@@ -8,7 +8,7 @@ advanced learner) and ``patience``. Each agent turn:
   ``style_fit`` is 1 for the learner's style and 0.3 otherwise (and costs 0.25 patience);
   ``level_fit`` is 1 at the learner's level, 0.3 / 0 one / two levels above it (confusion:
   0.75 / 1.25 patience) and 0.45 / 0.15 one / two levels below (boredom: 0.5 / 1.0 patience);
-  only the first explanation in an utterance counts;
+  an utterance mixing styles serves the learner's style if present, at 0.6 of the gain;
 * a quiz (``check_understanding``) consolidates: +0.3 * (1 - c) when c >= 0.6 (halved for every
   earlier passed quiz), +0.1 * (1 - c) when c >= 0.35, otherwise the learner cannot answer
   (0.5 patience); for an overconfident learner the first quiz shows the gap: from then on they
@@ -53,6 +53,8 @@ WRONG_STYLE_COST = 0.25
 TURN_COST = 0.2
 QUIZ_PASS, QUIZ_PARTIAL = 0.6, 0.35
 MAX_PARTS = 3
+#: gain factor when one utterance mixes several explanation styles (too much at once)
+MIXED_STYLES = 0.6
 
 
 @dataclass
@@ -137,9 +139,10 @@ class LearnerUser(ScriptedUser):
                 parts.append(self.say("pref_" + p["style"]))
             elif act in EXPLAIN_ACTS:
                 if explained:
-                    continue  # one explanation per turn is what a learner can take in
+                    continue  # all the explanation in one utterance is taken in at once
                 explained = True
-                parts.append(self._explain(STYLE_OF[act], recognise_level(normalize_for_matching(text))))
+                styles = [STYLE_OF[a] for a in acts if a in EXPLAIN_ACTS]
+                parts.append(self._explain(styles, recognise_level(normalize_for_matching(text))))
             elif act == "check_understanding":
                 parts.append(self._quiz())
             elif act == "summarize":
@@ -170,16 +173,19 @@ class LearnerUser(ScriptedUser):
         return reply, False
 
     # ------------------------------------------------------------------ dynamics
-    def _explain(self, style: str, level: str) -> str:
+    def _explain(self, styles: list[str], level: str) -> str:
         s = self.state
         p = self.persona
+        # several styles in one utterance: the learner takes what suits them, diluted
+        style = p["style"] if p["style"] in styles else styles[0]
+        mix = 1.0 if len(styles) == 1 else MIXED_STYLES
         field = _STYLE_FIELD[style]
         n_same = getattr(s, field)
         setattr(s, field, n_same + 1)
         diff = LEVELS.index(level) - LEVEL_NAMES.index(p["level"])
         level_gain, level_cost = LEVEL_FIT[diff]
         match = style == p["style"]
-        rate = BASE_RATE * level_gain * (1.0 if match else STYLE_MISMATCH) * (STYLE_DECAY**n_same)
+        rate = BASE_RATE * mix * level_gain * (1.0 if match else STYLE_MISMATCH) * (STYLE_DECAY**n_same)
         s.comprehension += rate * (1.0 - s.comprehension)
         if not s.calibrated:
             # believes they are at the claimed level: pretends to follow what is over their

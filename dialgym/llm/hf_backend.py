@@ -52,6 +52,8 @@ class HFLLM(LLM):
     def __init__(self, config: LLMConfig, usage: Usage | None = None) -> None:
         super().__init__(config, usage)
         self.folder, self.gguf_file = resolve_hf_model(config.model)
+        if config.threads is not None:
+            require("torch", "hf").set_num_threads(config.threads)
         self.model, self.tokenizer = load_model(self.folder, self.gguf_file)
 
     def generate_partial(

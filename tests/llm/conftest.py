@@ -1,0 +1,14 @@
+"""Shared fixtures for the LLM layer tests.
+
+The tests folder has no ``__init__`` files and pytest runs with ``--import-mode=importlib``, so this folder is
+put on ``sys.path`` to let tests (and benchmarks) import the ``fake_openai_server`` helper by name.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)

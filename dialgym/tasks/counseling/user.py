@@ -2,7 +2,8 @@
 
 Hidden state (all plain floats/ints/lists, updated with running counters only):
 
-* ``distress``: the emotional intensity, a float on the 1-5 scale (the outcome rounds it);
+* ``distress``: the emotional intensity, a float on the 1-5 scale that mistakes can push up to
+  :data:`MAX_DISTRESS` (the outcome rounds it and clips it to 1-5);
 * ``trust``: how safe the seeker feels; disclosures need ``trust >= persona["guard"]``;
 * ``understood``: how understood the seeker feels; suggestions and information only land
   once ``understood >= persona["understanding_needed"]`` (before that, advice backfires);

@@ -64,7 +64,8 @@ The donation in dollars, in [0, 2], paid on the last step (0 on every other step
 ``info["outcome"]`` at the end: ``{"donation": float, "decision": "donated" | "refused" |
 "left" | "undecided", "willingness": float, "truncated": bool}``; ``info["success"]`` is
 ``donation > 0``. If the episode ends without a decision (the user left, or truncation),
-the gift still follows the user's willingness, halved if the agent never asked for it.
+the gift still follows the user's willingness, halved unless the agent asked for it at
+some point after its arguments had started to land (a too-early ask does not count).
 
 ## Episode end
 

@@ -86,7 +86,8 @@ LEXICON: dict[str, list[str]] = {
         r"still|totally|perfectly|really|also|just|more than) )*(?:fine|okay|ok|great|enough|welcome|"
         r"appreciated|helps?|counts?|matters?)\b",
         r"\bstart (?:small|with (?:a )?(?:small|little|tiny|few))\b",
-        r"\b(?:even|just) \d+(?:\.\d+)? (?:dollars? |bucks? |cents? )?(?:would|will|can|could|helps?|makes?|is|counts?)\b",
+        r"\b(?:even|just) \d+(?:\.\d+)? (?:dollars? |bucks? |cents? )?"
+        r"(?:would|will|can|could|helps?|makes?|is|counts?)\b",
         r"\bno (?:amount|donation|gift|contribution) is too small\b",
         r"\bdoes not (?:have|need) to be (?:much|a lot|big|large|all of it|the whole)\b",
         r"\bwhatever you can (?:spare|afford)\b",
@@ -402,7 +403,7 @@ REPLIES: dict[str, list[str]] = {
     ],
     "dislike_emotion_credibility": [
         "That sounds like the usual guilt trip. How do I know the money actually gets there?",
-        "Every charity tells sad stories. That doesn't tell me whether they're trustworthy.",
+        "Every charity has sad stories. What I want to know is where the money goes.",
         "Please, don't guilt-trip me. I just want to know my money isn't wasted.",
     ],
     "dislike_social_credibility": [

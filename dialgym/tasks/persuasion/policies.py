@@ -51,7 +51,7 @@ class Reading:
     cues: Counter = field(default_factory=Counter)
     deflections: int = 0
     excluded: set = field(default_factory=set)
-    moved: int = 0
+    warned_last: bool = False
 
     @property
     def kind(self) -> str | None:
@@ -98,33 +98,13 @@ def read_dialogue(messages: list[dict[str, str]]) -> Reading:
         for name, rx in _HINTS.items():
             if rx.search(text):
                 r.cues[name] += 1
-        if r.cues and _HINTS["deflect"].search(text):
+        if _HINTS["deflect"].search(text):
             r.deflections += 1
+        r.warned_last = bool(_HINTS["leaving_soon"].search(text))
         if _DISLIKE_OTHER.search(text):
             for a in last:
                 if a in _FAMILY:
                     r.excluded.add(_FAMILY[a])
-        if text.startswith(
-            (
-                "oh, that really",
-                "that is heartbreaking",
-                "wow. that touches",
-                "that hits home",
-                "okay, that is a solid",
-                "now you are talking",
-                "that is convincing",
-                "good point.",
-                "okay, that actually",
-                "that helps.",
-                "good to know. that",
-                "alright, that addresses",
-                "oh, you are giving",
-                "if other people",
-                "that is nice to hear",
-                "really? well",
-            )
-        ):
-            r.moved += 1
     r.last_acts = last
     return r
 
@@ -133,12 +113,39 @@ def _max_turns(options: dict[str, Any]) -> int:
     return int(options.get("max_turns", _DEFAULT_MAX_TURNS))
 
 
+def _plan_move(r: Reading, kind: str) -> str:
+    """The next act of the plan for ``kind`` (``proposition_of_donation`` once it is spent)."""
+    if kind == "credibility" and not r.cues["concern"]:
+        if r.acts["task_related_inquiry"] < 1:
+            return "task_related_inquiry"
+        if r.acts["source_related_inquiry"] < 1:
+            return "source_related_inquiry"
+    plan = list(PLANS[kind])
+    if r.budget == "tight":
+        plan.insert(2, "foot_in_the_door")
+    if r.cues["unknown"] and not r.cues["informed"] and "donation_information" not in plan[:2]:
+        plan.insert(0, "donation_information")
+    used: Counter = Counter()
+    for act in plan:
+        used[act] += 1
+        if r.acts[act] < used[act]:
+            return act
+    return "proposition_of_donation"
+
+
 def ask_then_adapt(r: Reading, max_turns: int) -> str:
     """The ask-then-adapt move for a dialogue read into ``r`` (see :class:`AdaptiveAgent`)."""
     turn = r.turn
     remaining = max_turns - turn
     kind = r.kind
-    if remaining <= 1 or r.cues["leaving_soon"]:
+    if remaining <= 1:
+        return "proposition_of_donation"
+    if r.cues["leaving_soon"]:
+        # the user just warned: one more fitting argument, then ask (they decide before leaving)
+        if r.warned_last and kind is not None and remaining > 2:
+            move = _plan_move(r, kind)
+            if move in APPEALS:
+                return move
         return "proposition_of_donation"
     if turn == 0:
         return "greeting"
@@ -150,22 +157,7 @@ def ask_then_adapt(r: Reading, max_turns: int) -> str:
         if r.acts["self_modeling"] < 1:
             return "self_modeling"
         kind = "emotion"
-    if kind == "credibility" and not r.cues["concern"]:
-        if r.acts["task_related_inquiry"] < 1:
-            return "task_related_inquiry"
-        if r.acts["source_related_inquiry"] < 1:
-            return "source_related_inquiry"
-    plan = list(PLANS[kind])
-    if r.budget == "tight":
-        plan.insert(2, "foot_in_the_door")
-    if r.cues["unknown"] and not r.cues["informed"] and "donation_information" not in plan[:2]:
-        plan.insert(0, "donation_information")
-    used = Counter()
-    for act in plan:
-        used[act] += 1
-        if r.acts[act] < used[act]:
-            return act
-    return "proposition_of_donation"
+    return _plan_move(r, kind)
 
 
 class AdaptiveAgent(Agent):
@@ -341,8 +333,33 @@ class OracleAgent(Agent):
         return agent_utterance(act, self.rng)
 
 
-#: the best open-loop scripts found (hand-written and by hill climbing; see the tests)
+#: the best open-loop scripts found: hand-written ones, and the winners of a hill climb over
+#: 10-act sequences (ScriptAgent, 80 episodes per candidate, train and test splits)
 FIXED_SCRIPTS: dict[str, list[str]] = {
+    "hill_climbed_train": [
+        "task_related_inquiry",
+        "donation_information",
+        "credibility_appeal",
+        "logical_appeal",
+        "donation_information",
+        "proposition_of_donation",
+        "personal_story",
+        "proposition_of_donation",
+        "source_related_inquiry",
+        "source_related_inquiry",
+    ],
+    "hill_climbed_test": [
+        "task_related_inquiry",
+        "donation_information",
+        "logical_appeal",
+        "credibility_appeal",
+        "donation_information",
+        "proposition_of_donation",
+        "emotion_appeal",
+        "personal_related_inquiry",
+        "thanks",
+        "emotion_appeal",
+    ],
     "broad_appeal": [
         "greeting",
         "donation_information",

@@ -25,8 +25,9 @@ Per act (see :data:`GAINS` for the numbers):
 * off-task talk costs willingness and patience.
 
 The gift at a decision is ``donation(willingness)``; if the episode ends without one
-(truncated, or the user left), the gift still follows willingness, halved if the
-agent never asked.
+(truncated, or the user left), the gift still follows willingness, halved unless the
+agent asked for it at some point after its arguments had started to land (an ask that
+came too early does not count).
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ class PersuasionState:
     decision: str = ""  # "", "donated", "refused"
     donation: float = 0.0
     left: bool = False
+    asked: bool = False  # asked for a donation once something had landed (not too early)
 
 
 def _fmt_amount(x: float) -> str:
@@ -211,7 +213,7 @@ class PersuasionUser(ScriptedUser):
         s.willingness = min(1.0, max(0.0, s.willingness + gain))
         if gain >= 0.1:
             s.landed += 1
-        if mb == "credibility" and act == "emotion_appeal" and not s.concern_voiced:
+        if mb == "credibility" and act in ("emotion_appeal", "personal_story"):
             s.concern_voiced = True
         if kind:
             return kind, cost
@@ -287,6 +289,7 @@ class PersuasionUser(ScriptedUser):
             s.patience -= 1
             out.append("too_early")
         else:
+            s.asked = True
             s.willingness = max(0.0, s.willingness - COUNTER_LOSS)
             out.append("counter")
         if self.persona["moved_by"] == "credibility" and not s.concern_voiced:
@@ -383,7 +386,7 @@ class PersuasionUser(ScriptedUser):
         if s.decision:
             return s.donation
         value = donation_for(s.willingness, s.cap)
-        if self.used("proposition_of_donation") == 0:
+        if not s.asked:
             value = round(value * 0.5, 1)
         return value
 

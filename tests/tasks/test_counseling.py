@@ -1,0 +1,472 @@
+"""Counseling-v0: recognition, gradual disclosure, the support dynamics, outcomes, agent ordering."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import dialgym
+from dialgym.agents import ScriptAgent
+from dialgym.simulators.scripted import normalize_for_matching
+from dialgym.tasks import counseling as task
+from dialgym.tasks.counseling.language import (
+    RECOGNIZER,
+    REPLIES,
+    named_emotions,
+    named_problems,
+    named_suggestions,
+    normalize,
+    read_help,
+    read_hints,
+)
+from dialgym.tasks.counseling.personas import sample_persona, validate_persona
+
+ENV_ID = "Counseling-v0"
+
+
+def persona(**overrides):
+    p = {
+        "type": "laid_off_worker",
+        "problem": "job_crisis",
+        "emotion": "anxiety",
+        "secondary_emotion": None,
+        "helpful_suggestion": "practical_plan",
+        "initial_intensity": 5,
+        "openness": 1,
+        "guard": 0.3,
+        "resilience": 1.0,
+        "advice_sensitivity": 1.0,
+        "understanding_needed": 1.0,
+        "patience": 5,
+    }
+    p.update(overrides)
+    return p
+
+
+def make_env(p=None, seed=0, **kwargs):
+    env = gym.make(ENV_ID, **kwargs).unwrapped
+    env.reset(seed=seed, options={"persona": p or persona()})
+    return env
+
+
+def state(env):
+    return env.user_state()["state"]
+
+
+# --------------------------------------------------------------------------- recognition
+PARAPHRASES = {
+    "question": [
+        "What's been going on for you lately?",
+        "Can you tell me more about what happened?",
+        "How are things at home these days?",
+        "I'm curious what made today so hard",
+        "Would you be willing to share what's on your mind?",
+        "Tell me about it, if you like.",
+        "Is there something in particular that set this off?",
+    ],
+    "restatement_or_paraphrasing": [
+        "So you're saying the last few weeks have been a mess.",
+        "If I understand you correctly, everything piled up at once.",
+        "What I'm hearing is that nobody noticed how much you were carrying.",
+        "In other words, it came out of nowhere.",
+        "You mentioned that this started last month.",
+        "Let me make sure I got this right: it all happened in one week.",
+    ],
+    "reflection_of_feelings": [
+        "You seem really overwhelmed.",
+        "It sounds like you're feeling quite hopeless right now.",
+        "That must be incredibly painful.",
+        "I can sense how much this hurts.",
+        "You must be so frustrated.",
+        "It makes sense to feel scared about that.",
+        "I'm so sorry. That must be heartbreaking.",
+        "You feel like nobody at work appreciates you.",
+        "It seems like you're carrying a lot of guilt about this.",
+    ],
+    "self_disclosure": [
+        "I went through a breakup myself a couple of years ago.",
+        "When I was in college I failed a class too, so I know a bit of that.",
+        "I've been there, honestly.",
+        "Something similar happened to me once.",
+        "In my experience, the first weeks were the worst.",
+    ],
+    "affirmation_and_reassurance": [
+        "You're not alone in this.",
+        "It's okay to feel this way.",
+        "You will get through this, I really believe that.",
+        "It took a lot of courage to talk about it. That takes strength.",
+        "This is not your fault.",
+        "I'm proud of you for reaching out.",
+        "I'm here to listen.",
+        "Your feelings make total sense.",
+    ],
+    "providing_suggestions": [
+        "Maybe you could write down what's bothering you before bed.",
+        "Have you tried going for a short walk each morning?",
+        "It might help to call your sister and talk it through.",
+        "I'd suggest making a small plan for tomorrow.",
+        "You could try setting aside ten minutes a day just for yourself.",
+        "What if you reached out to an old friend this weekend?",
+        "Would it help to break your study schedule into smaller chunks?",
+    ],
+    "information": [
+        "Research shows that talking about feelings actually lowers stress.",
+        "It's very common to feel like this after a big loss.",
+        "Many people go through exactly this after losing a job.",
+        "According to psychologists, sleep problems often come with grief.",
+        "Grief is a normal reaction to a breakup, and it usually eases with time.",
+    ],
+    "others": [
+        "Hi there!",
+        "Hello, good to meet you.",
+        "Thanks for sharing that with me.",
+        "Take care, and goodbye for now.",
+        "Hey, how are you doing today?",
+    ],
+}
+
+
+@pytest.mark.parametrize("strategy", list(PARAPHRASES))
+def test_paraphrases_are_recognised(strategy):
+    misses = [(t, RECOGNIZER.recognise(t)) for t in PARAPHRASES[strategy] if strategy not in RECOGNIZER.recognise(t)]
+    assert not misses, misses
+
+
+def test_several_strategies_in_one_utterance():
+    acts = RECOGNIZER.recognise("It sounds like you're feeling really anxious. What happened at work?")
+    assert acts[:2] == ["reflection_of_feelings", "question"]
+    acts = RECOGNIZER.recognise("You're not alone. Maybe you could talk to a friend about it.")
+    assert set(acts) >= {"affirmation_and_reassurance", "providing_suggestions"}
+    acts = RECOGNIZER.recognise("Hi! Thank you for reaching out. Can you tell me what's going on?")
+    assert acts[0] == "others" and "question" in acts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "asdkj qwpoe zxcmv",
+        "lorem ipsum dolor sit amet",
+        "The weather is nice today, did you watch the football match?",
+        "What's your favorite movie?",
+        "Buy bitcoin now!",
+        "",
+        "!!! ???",
+    ],
+)
+def test_gibberish_and_unrelated_text_is_off_task(text):
+    assert RECOGNIZER.recognise(text) == ["off_task"]
+
+
+def test_repertoire_is_phrased_as_its_strategy_with_its_argument():
+    rng = np.random.default_rng(1)
+    for act in task.ACT_REPERTOIRE:
+        strategy, _, arg = act.partition(":")
+        for _ in range(4):
+            text = task.agent_utterance(act, rng)
+            assert RECOGNIZER.recognise(text) == [strategy], (act, text)
+            if strategy == "reflection_of_feelings":
+                assert named_emotions(text) == ([arg] if arg else []), (act, text)
+            if strategy == "restatement_or_paraphrasing":
+                assert named_problems(text) == ([arg] if arg else []) and not named_emotions(text), (act, text)
+            if strategy == "providing_suggestions":
+                assert named_suggestions(text) == ([arg] if arg else []), (act, text)
+    with pytest.raises(ValueError, match="unknown act"):
+        task.agent_utterance("reflection_of_feelings:joy", rng)
+
+
+def test_named_emotions_and_problems_in_free_text():
+    assert named_emotions("You must feel so humiliated and furious.") == ["anger", "shame"]
+    assert named_emotions("You are not scared, you seem sad") == ["sadness"]
+    assert named_problems("So your boss fired you right after the exams?") == ["job_crisis", "academic_pressure"]
+    assert named_problems("Your girlfriend broke up with you.") == ["breakup_with_partner"]
+
+
+def test_generic_empathy_words_name_no_emotion():
+    """'Stressful', 'overwhelming', 'that must hurt' are empathy, not a (possibly wrong) diagnosis."""
+    for text in ["That sounds so stressful.", "You must be overwhelmed.", "That must really hurt.", "How frustrating."]:
+        assert named_emotions(text) == [], text
+
+
+def test_disclosures_name_exactly_their_content():
+    for key, lines in REPLIES.items():
+        arg = key[len("reveal_") :] if key.startswith("reveal_") else ""
+        for line in lines:
+            assert named_emotions(line) == ([arg] if arg in task.EMOTIONS else []), line
+            assert named_problems(line) == ([arg] if arg in task.PROBLEMS else []), line
+            assert read_help(line) == (arg if arg in task.SUGGESTION_TYPES else None), line
+    assert "guarded" in read_hints(REPLIES["deflect_guarded"][0])
+    assert "premature" in read_hints(REPLIES["sugg_premature"][1])
+
+
+def test_fast_normalisation_matches_the_engine():
+    texts = ["It's OK, you're NOT alone!!", "I can't -- won't; let's see\n(ok)", "Café déjà vu, naïve?", "x" * 50]
+    for t in texts:
+        assert normalize(t) == normalize_for_matching(t)
+
+
+# --------------------------------------------------------------------------- disclosure
+Q = "Can you tell me a bit more about what's going on?"
+AFFIRM = "You're not alone in this, and I'm glad you reached out."
+
+
+def test_opening_is_vague_and_the_persona_comes_out_one_piece_per_question():
+    env = gym.make(ENV_ID).unwrapped
+    _, info = env.reset(seed=0, options={"persona": persona()})
+    opening = info["messages"][0]["content"]
+    assert info["messages"][0]["role"] == "user"
+    assert not named_emotions(opening) and not named_problems(opening) and read_help(opening) is None
+    # Non-questions never disclose anything.
+    for text in [AFFIRM, "That sounds really hard to carry.", "I went through something similar once."]:
+        *_, info = env.step(text)
+        reply = info["messages"][-1]["content"]
+        assert not named_emotions(reply) and not named_problems(reply) and read_help(reply) is None
+    assert state(env)["n_revealed"] == 0
+    found = []
+    for _ in range(3):
+        *_, info = env.step(Q)
+        reply = info["messages"][-1]["content"]
+        found.append((named_problems(reply), named_emotions(reply), read_help(reply)))
+    assert found == [(["job_crisis"], [], None), ([], ["anxiety"], None), ([], [], "practical_plan")]
+    *_, info = env.step(Q)
+    assert "nothing_new" in read_hints(info["messages"][-1]["content"])
+
+
+def test_two_strategies_in_one_turn_both_take_effect():
+    env = make_env()
+    env.step(Q)
+    env.step(Q)  # problem and emotion disclosed
+    before = state(env)
+    env.step("It sounds like you're feeling really anxious. What usually helps you when it gets like this?")
+    after = state(env)
+    assert after["reflected"] == ["anxiety"] and after["help_revealed"] and not before["help_revealed"]
+
+
+def test_guarded_and_slow_seekers_deflect_until_ready():
+    env = make_env(persona(openness=2, guard=0.7))
+    *_, info = env.step(Q)
+    assert "guarded" in read_hints(info["messages"][-1]["content"])
+    env.step(AFFIRM)  # trust 0.5 -> 0.75 >= 0.7
+    *_, info = env.step(Q)  # second question, openness 2 reached
+    assert named_problems(info["messages"][-1]["content"]) == ["job_crisis"]
+
+    env = make_env(persona(openness=3))
+    replies = [env.step(Q)[-1]["messages"][-1]["content"] for _ in range(3)]
+    assert ["slow" in read_hints(r) for r in replies] == [True, True, False]
+    assert named_problems(replies[2]) == ["job_crisis"]
+
+
+def test_mixed_feelings_disclose_a_second_emotion():
+    env = make_env(persona(secondary_emotion="shame"))
+    replies = [env.step(Q)[-1]["messages"][-1]["content"] for _ in range(4)]
+    assert named_emotions(replies[1]) == ["anxiety"] and named_emotions(replies[2]) == ["shame"]
+    assert read_help(replies[3]) == "practical_plan"
+
+
+# --------------------------------------------------------------------------- dynamics
+REFLECT_ANXIETY = "It sounds like you're feeling really anxious."
+REFLECT_ANGER = "It sounds like you're feeling really angry."
+RESTATE_JOB = "So if I understand you correctly, losing your job has turned everything upside down."
+PLAN = "It might help to make a simple plan: write down the next few steps and take them one at a time."
+TALK = "Maybe you could reach out to a friend or someone you trust and talk it through."
+
+
+def explored(p=None):
+    env = make_env(p)
+    env.step(Q)
+    env.step(Q)
+    return env
+
+
+def test_premature_advice_backfires_and_the_same_advice_helps_later():
+    env = make_env()
+    d0 = state(env)["distress"]
+    *_, info = env.step(PLAN)
+    assert state(env)["distress"] > d0 and state(env)["trust"] < 0.5
+    assert "premature" in read_hints(info["messages"][-1]["content"])
+
+    env = explored()
+    env.step(REFLECT_ANXIETY)
+    env.step(RESTATE_JOB)
+    s = state(env)
+    assert s["understood"] >= 1.0
+    env.step(PLAN)
+    assert state(env)["distress"] <= s["distress"] - 1.0
+
+
+def test_hard_personas_are_hurt_more_by_premature_advice():
+    soft, touchy = make_env(persona(advice_sensitivity=1.0)), make_env(persona(advice_sensitivity=3.0))
+    for env in (soft, touchy):
+        env.step(PLAN)
+    assert state(touchy)["distress"] > state(soft)["distress"]
+
+
+def test_reflecting_a_feeling_works_only_once_it_was_said():
+    early = make_env()
+    early.step(REFLECT_ANXIETY)  # right feeling, not yet disclosed: a lucky guess
+    env = explored()
+    before = state(env)
+    env.step(REFLECT_ANXIETY)
+    after = state(env)
+    gain_known = after["understood"] - before["understood"]
+    assert gain_known >= 0.5 > state(early)["understood"]
+    assert after["distress"] < before["distress"]
+
+
+def test_naming_the_wrong_feeling_or_problem_costs_trust():
+    env = explored()
+    before = state(env)
+    env.step(REFLECT_ANGER)
+    after = state(env)
+    assert after["trust"] < before["trust"] and after["distress"] > before["distress"]
+    assert after["understood"] < before["understood"]
+    env = explored()
+    env.step("So if I understand you correctly, the breakup with your partner has hit you hard.")
+    assert state(env)["trust"] < before["trust"]
+
+
+def test_fitting_advice_beats_other_advice():
+    def after(advice):
+        env = explored()
+        env.step(REFLECT_ANXIETY)
+        env.step(RESTATE_JOB)
+        d = state(env)["distress"]
+        env.step(advice)
+        return state(env)["distress"] - d
+
+    assert after(PLAN) < -1.0 < 0 < after(TALK)
+
+
+def test_repeating_a_strategy_has_diminishing_returns():
+    env = explored()
+    env.step(REFLECT_ANXIETY)
+    gains = []
+    for _ in range(3):
+        u = state(env)["understood"]
+        env.step(REFLECT_ANXIETY)
+        gains.append(state(env)["understood"] - u)
+    assert gains[0] > gains[1] > gains[2] > 0
+    env = make_env()
+    for _ in range(3):
+        env.step(AFFIRM)
+    p = state(env)["patience"]
+    env.step(AFFIRM)  # fourth reassurance: hollow
+    assert state(env)["patience"] < p
+
+
+def test_off_task_costs_patience_until_the_seeker_leaves():
+    env = make_env(persona(patience=3))
+    terms = []
+    for _ in range(3):
+        _, reward, term, _, info = env.step("Did you catch the football game last night?")
+        assert info["agent_acts"] == ["off_task"]
+        terms.append(term)
+    assert terms == [False, False, True] and info["outcome"]["ended"] == "left"
+    assert reward <= 0 and info["success"] is False
+
+
+def test_a_good_session_ends_with_the_seeker_feeling_better():
+    env = explored(persona(initial_intensity=4))
+    for text in [REFLECT_ANXIETY, RESTATE_JOB, AFFIRM, PLAN, PLAN.replace("It might help", "Maybe it could help")]:
+        _, reward, term, trunc, info = env.step(text)
+        if term:
+            break
+    assert term and not trunc
+    assert info["outcome"] == {
+        "initial_intensity": 4,
+        "final_intensity": 1,
+        "intensity_drop": 3,
+        "feels_understood": True,
+        "helped": True,
+        "stage": "action",
+        "ended": "better",
+    }
+    assert reward == 3.0 and info["success"]
+
+
+def test_truncated_outcome_is_sensible_and_rewards_stay_in_range():
+    env = gym.make(ENV_ID, max_turns=3)
+    env.reset(seed=4, options={"persona": persona(initial_intensity=4)})
+    for _ in range(3):
+        _, reward, term, trunc, info = env.step(Q)
+    assert trunc and not term
+    out = info["outcome"]
+    assert out["ended"] == "truncated" and out["intensity_drop"] == reward == 4 - out["final_intensity"]
+    for split in ("train", "test", "hard"):
+        r = dialgym.evaluate("random", ENV_ID, episodes=30, seed=1, persona_split=split)
+        assert all(-4 <= x <= 4 and float(x).is_integer() for x in r.returns)
+
+
+# --------------------------------------------------------------------------- personas
+def test_persona_splits_differ_and_validate():
+    rng = np.random.default_rng(0)
+    draws = {s: [sample_persona(s, rng) for _ in range(300)] for s in ("train", "test", "hard")}
+    for ps in draws.values():
+        for p in ps:
+            assert validate_persona(p) is p and "_" in p["type"]
+    assert {p["type"] for p in draws["train"]} == {p["type"] for p in draws["test"]}
+    assert not {p["type"] for p in draws["hard"]} & {p["type"] for p in draws["train"]}
+    combos = {s: {(p["problem"], p["emotion"]) for p in ps} for s, ps in draws.items()}
+    assert combos["test"] - combos["train"]  # held-out combinations
+    assert any(p["secondary_emotion"] for p in draws["hard"])
+    assert not any(p["secondary_emotion"] for p in draws["train"])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"emotion": "joy"}, "'emotion'"),
+        ({"problem": "money"}, "'problem'"),
+        ({"helpful_suggestion": "pray"}, "'helpful_suggestion'"),
+        ({"initial_intensity": 7}, "'initial_intensity'"),
+        ({"openness": 1.5}, "'openness'"),
+        ({"secondary_emotion": "anxiety"}, "'secondary_emotion'"),
+        ({"colour": "red"}, "unknown keys"),
+    ],
+)
+def test_bad_personas_are_rejected_by_name(change, message):
+    with pytest.raises(ValueError, match=message):
+        gym.make(ENV_ID).reset(seed=0, options={"persona": persona(**change)})
+    p = persona()
+    del p["resilience"]
+    with pytest.raises(ValueError, match="resilience"):
+        validate_persona(p)
+
+
+def test_persona_card_and_description_keep_the_label_out():
+    p = sample_persona("hard", np.random.default_rng(3))
+    card = task.persona_card(p)
+    assert p["type"] not in card and p["problem"].replace("_", " ") in card
+    for word in ("anxiety", "job", "plan", "guarded"):
+        assert word not in task.CounselingEnv.description.lower()
+
+
+# --------------------------------------------------------------------------- agents
+def test_agent_ordering():
+    n = 60
+    scores = {a: dialgym.evaluate(a, ENV_ID, episodes=n, seed=0) for a in ("random", "behavior", "adaptive", "oracle")}
+    best_script = max(
+        (dialgym.evaluate(ScriptAgent(ENV_ID, s), ENV_ID, episodes=n, seed=0) for s in task.FIXED_SCRIPTS.values()),
+        key=lambda r: r.mean_return,
+    )
+    assert scores["oracle"].ci95[0] > scores["behavior"].ci95[1]
+    assert scores["behavior"].ci95[0] > scores["random"].ci95[1]
+    assert scores["adaptive"].ci95[0] > best_script.ci95[1]
+    norm = (
+        100
+        * (scores["behavior"].mean_return - scores["random"].mean_return)
+        / (scores["oracle"].mean_return - scores["random"].mean_return)
+    )
+    assert 20 < norm < 70
+
+
+def test_agents_are_markov_in_the_messages():
+    """Acting twice on the same (observation, info) with the same seed gives the same utterance."""
+    env = gym.make(ENV_ID, privileged=True)
+    obs, info = env.reset(seed=2)
+    for name in ("behavior", "adaptive", "oracle"):
+        cls = getattr(task, f"{name.capitalize()}Agent")
+        a, b = cls(ENV_ID, seed=5), cls(ENV_ID, seed=5)
+        obs2, _, _, _, info2 = env.step(a.act(obs, info))
+        b.act(obs, info)
+        assert a.act(obs2, info2) == b.act(obs2, info2)

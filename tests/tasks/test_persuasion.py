@@ -1,0 +1,512 @@
+"""Task tests for Persuasion-v0: recognition, gradual revelation, dynamics, reward, agent ordering."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import dialgym
+from dialgym.agents import ScriptAgent
+from dialgym.tasks import persuasion
+from dialgym.tasks.persuasion import personas
+from dialgym.tasks.persuasion.language import AGENT_PHRASES, REPLIES
+from dialgym.tasks.persuasion.user import PersuasionUser, donation_for
+
+ENV_ID = "Persuasion-v0"
+RECOGNISE = PersuasionUser.recognizer.recognise
+
+# Paraphrases written for the tests (not copied from the lexicon or the agent phrase bank).
+PARAPHRASES: dict[str, list[str]] = {
+    "greeting": [
+        "Hey! How's your day going?",
+        "Hello there, nice to meet you :)",
+        "Good evening, hope you're doing well.",
+        "hi how are u doing",
+        "Greetings! How are things?",
+    ],
+    "thanks": [
+        "Thanks a lot!",
+        "I really appreciate your time today.",
+        "Thank you, that means a lot.",
+        "Much appreciated, friend.",
+        "Cheers for listening to me.",
+    ],
+    "proposition_of_donation": [
+        "Would you consider giving a dollar of your bonus to the kids?",
+        "How much are you willing to donate today?",
+        "Could you maybe chip in something from your earnings?",
+        "So what do you say, are you ready to make a donation to them?",
+        "Why not donate half of your payment to this cause?",
+        "Can I count on you for a small gift to Save the Children?",
+    ],
+    "self_modeling": [
+        "I've donated to them myself every year.",
+        "I'm giving my entire bonus to this cause.",
+        "Personally, I donate 10% of my earnings to charity.",
+        "My own contribution was a dollar this morning.",
+        "I'm a monthly donor to Save the Children.",
+    ],
+    "personal_story": [
+        "When I was a kid my family was poor and a charity bought my school uniform.",
+        "My brother once needed surgery, and a charity paid for it.",
+        "I volunteered at a refugee camp last summer and met so many children.",
+        "I still remember seeing kids in Haiti with no shoes.",
+        "Let me share something that happened to me a few years ago.",
+    ],
+    "emotion_appeal": [
+        "Picture a child too hungry to fall asleep.",
+        "It breaks my heart that children are dying of hunger.",
+        "Those little ones in Syria lost everything, they need our help.",
+        "How would you feel if it were your kid out there alone?",
+        "So many innocent babies are starving right now.",
+    ],
+    "logical_appeal": [
+        "Studies show early nutrition has huge long-term benefits.",
+        "It simply makes sense to help where a dollar goes furthest.",
+        "The numbers say vaccines prevent millions of deaths each year.",
+        "If all of us gave a bit, we could fund thousands of schools.",
+        "Healthy kids become productive adults who grow their economies.",
+    ],
+    "credibility_appeal": [
+        "They're a highly rated, fully audited organization.",
+        "The charity has a long track record going back over 100 years.",
+        "About 85 percent of the funds go directly to programs.",
+        "It's transparent: you can look up their financial reports online.",
+        "Save the Children works with UNICEF and is well-respected worldwide.",
+    ],
+    "foot_in_the_door": [
+        "Even 5 cents would be great.",
+        "Any amount counts, really.",
+        "It doesn't have to be much, whatever you can spare.",
+        "Maybe start with a tiny gift, just a few cents?",
+        "A small contribution is totally okay.",
+    ],
+    "donation_information": [
+        "Save the Children provides food and healthcare to kids in poor countries.",
+        "The money is taken straight from your task payment.",
+        "You can pick any amount between $0 and $2.",
+        "It is a global nonprofit organization for children's rights.",
+        "They run education programs in more than 100 countries.",
+    ],
+    "source_related_inquiry": [
+        "Have you heard about Save the Children before?",
+        "Are you aware of this organization?",
+        "What do you think of Save the Children?",
+        "Do you know what the charity does?",
+        "Do you trust charities in general?",
+    ],
+    "task_related_inquiry": [
+        "Do you ever give money to charity?",
+        "Have you ever volunteered for a cause?",
+        "What's your opinion on charitable giving?",
+        "Is there a cause you care about a lot?",
+        "How are you finding this task so far?",
+    ],
+    "personal_related_inquiry": [
+        "So, what do you do for work?",
+        "Do you have kids of your own?",
+        "Tell me more about yourself!",
+        "What motivates you in life?",
+        "Are you a student?",
+    ],
+}
+
+GIBBERISH = ["asdkjh qwpoe zzxcv", "xkcd blorp 12345 qqqq", "!!!???", "", "   ", "hjkl hjkl hjkl"]
+UNRELATED = ["The weather is nice today.", "I like pizza with pineapple.", "My car needs new tires."]
+
+
+# --------------------------------------------------------------------------- recognition
+@pytest.mark.parametrize("act", sorted(PARAPHRASES))
+def test_paraphrases_are_recognised(act):
+    assert len(PARAPHRASES[act]) >= 5
+    for text in PARAPHRASES[act]:
+        assert act in RECOGNISE(text), (text, RECOGNISE(text))
+
+
+def test_agent_phrases_map_to_exactly_their_act():
+    for act, phrases in AGENT_PHRASES.items():
+        assert act in persuasion.ACT_REPERTOIRE
+        assert len(phrases) >= 4
+        for text in phrases:
+            assert RECOGNISE(text) == [act], (text, RECOGNISE(text))
+
+
+def test_several_intents_in_one_utterance_in_order():
+    text = (
+        "Hi there! Have you heard of Save the Children? They provide food and medicine to kids. "
+        "Would you donate a dollar?"
+    )
+    assert RECOGNISE(text) == [
+        "greeting",
+        "source_related_inquiry",
+        "donation_information",
+        "proposition_of_donation",
+    ]
+    assert RECOGNISE("Imagine a hungry child. I donated myself, so even a few cents helps!") == [
+        "emotion_appeal",
+        "self_modeling",
+        "foot_in_the_door",
+    ]
+
+
+@pytest.mark.parametrize("text", GIBBERISH + UNRELATED)
+def test_gibberish_and_unrelated_text_is_off_task(text):
+    assert RECOGNISE(text) == ["off_task"]
+
+
+def test_negated_request_is_not_a_proposition():
+    assert "proposition_of_donation" not in RECOGNISE("I am not asking you to donate anything yet.")
+
+
+def test_acts_reach_info():
+    env = gym.make(ENV_ID)
+    env.reset(seed=0)
+    _, _, _, _, info = env.step("Hello! Do you have kids?")
+    assert info["agent_acts"] == ["greeting", "personal_related_inquiry"]
+    assert set(persuasion.ACTS) >= set(info["agent_acts"])
+
+
+# --------------------------------------------------------------------------- personas
+@pytest.mark.parametrize("split", ["train", "test", "hard"])
+def test_personas_valid_and_deterministic(split):
+    a = [personas.sample_persona(split, np.random.default_rng(s)) for s in range(50)]
+    b = [personas.sample_persona(split, np.random.default_rng(s)) for s in range(50)]
+    assert a == b
+    for p in a:
+        personas.validate_persona(p)
+        assert "_" in p["type"]
+        assert isinstance(persuasion.persona_card(p), str)
+
+
+def test_hard_split_is_held_out():
+    train_types = {personas.sample_persona("train", np.random.default_rng(s))["type"] for s in range(200)}
+    hard_types = {personas.sample_persona("hard", np.random.default_rng(s))["type"] for s in range(200)}
+    assert not train_types & hard_types
+    assert len(hard_types) == 4
+
+
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        ({"moved_by": "money"}, "moved_by"),
+        ({"inclination": 1.5}, "inclination"),
+        ({"patience": 0}, "patience"),
+        ({"budget": "huge"}, "budget"),
+        ({"knows_charity": "yes"}, "knows_charity"),
+        ({"type": "Parent"}, "type"),
+        ({"surprise": 1}, "surprise"),
+    ],
+)
+def test_validate_persona_names_bad_key(bad, match):
+    p = personas.sample_persona("train", np.random.default_rng(0))
+    p.update(bad)
+    env = gym.make(ENV_ID)
+    with pytest.raises(ValueError, match=match):
+        env.reset(seed=0, options={"persona": p})
+
+
+def test_type_label_never_in_replies():
+    for phrases in REPLIES.values():
+        for text in phrases:
+            assert "_" not in text
+    env = gym.make(ENV_ID, persona_split="hard")
+    rng = np.random.default_rng(0)
+    for seed in range(20):
+        obs, _ = env.reset(seed=seed)
+        label = env.unwrapped.persona["type"]
+        done = False
+        while not done:
+            act = persuasion.ACT_REPERTOIRE[int(rng.integers(len(persuasion.ACT_REPERTOIRE)))]
+            obs, _, term, trunc, _ = env.step(persuasion.agent_utterance(act, rng))
+            done = term or trunc
+        assert label not in obs and label.replace("_", " ") not in obs.lower()
+
+
+# --------------------------------------------------------------------------- user behaviour
+def _persona(**kw):
+    p = {
+        "type": "caring_parent",
+        "moved_by": "emotion",
+        "inclination": 0.2,
+        "knows_charity": True,
+        "budget": "moderate",
+        "patience": 10,
+        "openness": 1.0,
+        **kw,
+    }
+    return personas.validate_persona(p)
+
+
+def _play(persona, texts, seed=0):
+    env = gym.make(ENV_ID, max_turns=20)
+    env.reset(seed=seed, options={"persona": persona})
+    out = []
+    for t in texts:
+        _obs, r, term, trunc, info = env.step(t)
+        out.append((info["messages"][-1]["content"], r, term, trunc, info))
+        if term or trunc:
+            break
+    return env, out
+
+
+def _w(env):
+    return env.unwrapped.user_state()["state"]["willingness"]
+
+
+def test_agent_speaks_first():
+    env = gym.make(ENV_ID)
+    obs, info = env.reset(seed=0)
+    assert info["messages"] == []
+    assert obs.endswith("\n\n")
+
+
+def test_persona_revealed_gradually_and_only_when_asked():
+    p = _persona()
+    _, out = _play(p, ["Save the Children helps kids with food and schooling."])
+    assert "kids at home" not in out[0][0] and "mom" not in out[0][0].lower()
+    _env, out = _play(p, ["What do you do for a living?"] * 3)
+    replies = [o[0] for o in out]
+    assert any(x in replies[0] for x in ("kids", "mom", "dad", "kindergarten", "little girl"))  # what moves them
+    assert replies[1] in REPLIES["hint_budget_moderate"]  # one new hint per question
+    assert replies[2] in REPLIES["hint_filler"]
+    for r in replies:
+        assert "moved_by" not in r and "emotion" not in r.lower()
+
+
+def test_closed_people_deflect():
+    p = _persona(openness=0.0)
+    _env, out = _play(p, ["Tell me about yourself.", "Do you have children?"])
+    assert all(o[0] in REPLIES["deflect"] for o in out)
+
+
+def test_skeptic_needs_concern_before_credibility_works():
+    p = _persona(type="wary_skeptic", moved_by="credibility")
+    cred = "Save the Children is highly rated by Charity Navigator and audited every year."
+    env, _ = _play(p, [cred])
+    cold = _w(env) - 0.2
+    env, out = _play(p, ["What do you think about donating to charities?", cred])
+    assert out[0][0] in REPLIES["concern"]
+    warm = _w(env) - 0.2 - 0.02  # the first inquiry earns a little rapport
+    assert cold < 0.05 < 0.25 < warm
+
+
+def test_matching_appeal_beats_mismatched_and_mismatch_costs():
+    story = "My sister volunteered in a refugee camp and told me about the kids she met."
+    for moved_by, sign in (("emotion", 1), ("logic", -1), ("credibility", -1)):
+        env, _ = _play(_persona(moved_by=moved_by), [story])
+        assert np.sign(_w(env) - 0.2) == sign
+
+
+def test_repetition_has_diminishing_then_negative_returns():
+    p = _persona(moved_by="logic")
+    text = "Research shows vaccines save lives cheaply."
+    ws = []
+    for k in range(1, 5):
+        env, _ = _play(p, [text] * k)
+        ws.append(_w(env))
+    gains = np.diff([0.2, *ws])
+    assert gains[0] > gains[1] > 0 > gains[2]
+    assert gains[3] < 0
+
+
+def test_asking_too_early_costs_willingness():
+    p = _persona()
+    story = "I remember visiting a school in Kenya that had no roof."
+    ask = "Would you donate some of your payment?"
+    env_early, out = _play(p, [ask, story, "Imagine children sleeping on the street.", ask])
+    assert out[0][0] in REPLIES["too_early"]
+    env_late, _ = _play(p, [story, "Imagine children sleeping on the street."])
+    assert _w(env_early) < _w(env_late) - 0.05
+
+
+def test_off_task_costs_willingness_and_patience():
+    p = _persona()
+    env, _ = _play(p, ["What a game last night, huh?"])
+    st = env.unwrapped.user_state()["state"]
+    assert st["willingness"] < 0.2 and st["patience"] == 10 - 2
+
+
+def test_proposition_decides_when_willing():
+    p = _persona(inclination=0.6, budget="comfortable")
+    _env, out = _play(p, ["Could you give some of your $2 to Save the Children?"])
+    text, r, term, _, info = out[-1]
+    assert term and info["outcome"]["decision"] == "donated"
+    assert r == info["outcome"]["donation"] == donation_for(0.6, 2.0) > 0
+    assert f"${r:.2f}" in text
+
+
+def test_counter_then_forced_decision_on_third_ask():
+    p = _persona(inclination=0.1)
+    ask = "Would you like to donate?"
+    _env, out = _play(p, [ask, ask, ask])
+    assert not out[0][2] and not out[1][2] and out[2][2]
+    assert out[2][4]["outcome"]["decision"] in ("refused", "donated")
+
+
+def test_foot_in_the_door_depends_on_budget():
+    foot = "Even a few cents would help."
+    story = "My dad grew up in a refugee camp and a charity paid for his books."
+    tight, _ = _play(_persona(budget="tight"), [foot, story])
+    assert _w(tight) > 0.2 + 0.25 + 0.1
+    rich, _ = _play(_persona(budget="comfortable"), [foot])
+    assert rich.unwrapped.user_state()["state"]["cap"] < 2.0  # anchored low
+
+
+def test_user_leaves_when_patience_runs_out():
+    p = _persona(patience=3)
+    _env, out = _play(p, ["blah blah weather", "nice shoes", "random stuff", "more"])
+    assert out[-1][2] and out[-1][4]["outcome"]["decision"] == "left"
+    assert len(out) <= 3
+
+
+def test_truncation_outcome_follows_willingness_halved_without_ask():
+    p = _persona(inclination=0.8, patience=20)
+    env = gym.make(ENV_ID, max_turns=2)
+    env.reset(seed=0, options={"persona": p})
+    env.step("I remember the kids I met in Nepal.")
+    _, r, term, trunc, info = env.step("Thanks for chatting!")
+    assert trunc and not term
+    full = donation_for(_w(env), 1.4)
+    assert r == pytest.approx(round(full * 0.5, 1))
+    assert info["outcome"]["decision"] == "undecided"
+
+
+def test_too_early_ask_does_not_count_as_asking():
+    p = _persona(inclination=0.05, patience=20)
+    story = "I remember the kids I met in Nepal."
+    for texts, factor in (
+        (["Would you donate?", story, story], 0.5),  # asked too early: still halved
+        ([story, "Imagine a hungry child.", "Would you donate?", "Thanks!"], 1.0),
+    ):
+        env = gym.make(ENV_ID, max_turns=len(texts))
+        env.reset(seed=0, options={"persona": p})
+        for t in texts:
+            _, r, term, trunc, _ = env.step(t)
+        assert trunc and not term
+        assert r == pytest.approx(round(donation_for(_w(env), 1.4) * factor, 1))
+
+
+def test_reward_range_and_determinism():
+    a = dialgym.evaluate("random", ENV_ID, episodes=60, seed=3)
+    b = dialgym.evaluate("random", ENV_ID, episodes=60, seed=3)
+    assert a.returns == b.returns
+    assert all(0.0 <= r <= 2.0 for r in a.returns)
+    o = dialgym.evaluate("oracle", ENV_ID, episodes=30, seed=3, persona_split="hard")
+    assert all(0.0 <= r <= 2.0 for r in o.returns)
+
+
+def test_same_seed_same_episode_text():
+    def run():
+        env = gym.make(ENV_ID)
+        env.reset(seed=11)
+        rng = np.random.default_rng(5)
+        obs = ""
+        for _ in range(10):
+            act = persuasion.ACT_REPERTOIRE[int(rng.integers(len(persuasion.ACT_REPERTOIRE)))]
+            obs, _, term, trunc, _ = env.step(persuasion.agent_utterance(act, rng))
+            if term or trunc:
+                break
+        return obs
+
+    assert run() == run()
+
+
+def test_prefix_replay_reproduces_state():
+    env = gym.make(ENV_ID, privileged=True)
+    _, info = env.reset(seed=4)
+    for text in ["Hi!", "Do you have kids?", "Imagine a hungry child."]:
+        _, _, term, _, info = env.step(text)
+        if term:
+            pytest.skip("user left early")
+    state = env.unwrapped.user_state()["state"]
+    env2 = gym.make(ENV_ID)
+    env2.reset(seed=9, options={"persona": info["persona"], "prefix": info["messages"]})
+    assert env2.unwrapped.user_state()["state"]["willingness"] == state["willingness"]
+
+
+# --------------------------------------------------------------------------- agents
+def _ci(spec, split="train", n=120):
+    return dialgym.evaluate(spec, ENV_ID, episodes=n, seed=0, persona_split=split)
+
+
+def test_agents_are_deterministic_given_seed():
+    for spec in ("behavior", "adaptive"):
+        assert _ci(spec, n=20).returns == _ci(spec, n=20).returns
+
+
+def _check_ordering(split: str, n: int, n_oracle: int) -> None:
+    rand, beh, ada = (_ci(s, split, n) for s in ("random", "behavior", "adaptive"))
+    orc = _ci("oracle", split, n_oracle)
+    assert orc.ci95[0] > beh.ci95[1]
+    assert beh.ci95[0] > rand.ci95[1]
+    norm = 100 * (beh.mean_return - rand.mean_return) / (orc.mean_return - rand.mean_return)
+    assert 20 < norm < 70
+    best_script = max(
+        (
+            dialgym.evaluate(ScriptAgent(ENV_ID, s), ENV_ID, episodes=n, seed=0, persona_split=split)
+            for s in persuasion.FIXED_SCRIPTS.values()
+        ),
+        key=lambda r: r.mean_return,
+    )
+    assert ada.ci95[0] > best_script.ci95[1]
+    if n_oracle == n:  # same episodes: the oracle is the upper bound
+        assert orc.mean_return > ada.mean_return
+
+
+def test_agent_ordering_quick():
+    """oracle > behavior > random, adaptive > every fixed script (train, few episodes)."""
+    _check_ordering("train", n=100, n_oracle=50)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_agent_ordering_full(split):
+    """The numbers the task promises, on 200 episodes per agent."""
+    _check_ordering(split, n=200, n_oracle=200)
+
+
+def test_adaptive_reads_the_hints():
+    from dialgym.tasks.persuasion.policies import ask_then_adapt, read_dialogue
+
+    for moved_by, first_appeals in (
+        ("emotion", {"personal_story", "emotion_appeal"}),
+        ("logic", {"logical_appeal", "donation_information"}),
+        ("social", {"self_modeling"}),
+        ("credibility", {"task_related_inquiry", "source_related_inquiry", "credibility_appeal"}),
+    ):
+        p = _persona(moved_by=moved_by, type="test_person", budget="moderate")
+        _, out = _play(p, ["Hi!", "What do you do for a living?"])
+        r = read_dialogue(out[-1][4]["messages"])
+        assert r.kind == moved_by
+        assert ask_then_adapt(r, 10) in first_appeals
+
+
+def test_fixed_scripts_are_valid():
+    assert persuasion.FIXED_SCRIPTS
+    for script in persuasion.FIXED_SCRIPTS.values():
+        assert set(script) <= set(persuasion.ACT_REPERTOIRE)
+
+
+def test_behavior_is_diverse():
+    env = gym.make(ENV_ID)
+    agent = persuasion.BehaviorAgent(ENV_ID, seed=0)
+    firsts = set()
+    for seed in range(30):
+        obs, info = env.reset(seed=seed)
+        agent.reset(seed=seed)
+        acts = []
+        for _ in range(3):
+            obs, _, term, trunc, info = env.step(agent.act(obs, info))
+            acts.append(tuple(info["agent_acts"]))
+            if term or trunc:
+                break
+        firsts.add(tuple(acts))
+    assert len(firsts) > 15
+
+
+def test_oracle_needs_privileged_info():
+    agent = persuasion.OracleAgent(ENV_ID)
+    assert agent.requires_privileged
+    with pytest.raises(ValueError, match="privileged"):
+        agent.act("", {"messages": [], "turn": 0})

@@ -8,9 +8,13 @@ from dialgym.core.types import Outcome
 from dialgym.simulators.llm_user import LLMUserSpec, OutcomeField
 from dialgym.tasks.instruction.user import THRESHOLD
 
+#: The judge grades understanding in words (LLM judges grade labels more reliably than numbers); each
+#: label maps to a comprehension value on the scripted learner's scale, where THRESHOLD means understood.
+LEVELS = {"none": 0.0, "little": 0.25, "partial": 0.5, "good": THRESHOLD, "full": 1.0}
+
 
 def _to_outcome(answer: dict[str, Any], persona: dict[str, Any], truncated: bool) -> Outcome:
-    comprehension = round(float(answer["comprehension"]), 3)
+    comprehension = LEVELS[answer["understanding"]]
     understood = comprehension >= THRESHOLD
     return Outcome(
         reward=1.0 if understood else 0.0,
@@ -24,10 +28,13 @@ SPEC = LLMUserSpec(
     opens=True,
     opening="Ask the tutor to explain the concept you want to understand, in one sentence.",
     outcome_question=(
-        "Estimate how well the learner understands the concept at the end of the chat, from 0 (not at all) to 1 "
-        "(fully), judging from what the learner said (for example, answers to check questions and their own "
-        f"explanations). The learner counts as having understood from {THRESHOLD:g} up."
+        "How well does the learner understand the concept at the end of the chat? Judge from what the learner "
+        "said (answers to check questions, their own explanations), not from what the tutor said."
     ),
-    outcome_fields={"comprehension": OutcomeField("number", 0.0, 1.0, description="0 none ... 1 full")},
+    outcome_fields={
+        "understanding": OutcomeField(
+            "choice", choices=tuple(LEVELS), description="none, little, partial, good (understood) or full"
+        )
+    },
     to_outcome=_to_outcome,
 )

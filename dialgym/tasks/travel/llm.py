@@ -38,7 +38,12 @@ SPEC = LLMUserSpec(
         f"or 'none'. Activities: {_MENU}."
     ),
     outcome_fields={
-        "accepted": OutcomeField("choice", choices=(*ACTIVITY_IDS, "none"), description="the accepted activity id")
+        "accepted": OutcomeField(
+            "choice",
+            choices=(*ACTIVITY_IDS, "none"),
+            description="the accepted activity id",
+            aliases={CATALOGUE[a]["name"]: a for a in ACTIVITY_IDS},
+        )
     },
     to_outcome=_to_outcome,
 )

@@ -2,7 +2,8 @@
 
 Specs: ``random``, ``behavior``, ``oracle``, ``adaptive`` (the task's ask-then-adapt
 heuristic), ``script:ACT,ACT,...`` (an open-loop script), ``prompt[:cot|:procot]``
-(a prompted LLM; give ``llm={...}``). Options follow ``?``: ``oracle?seed=3``,
+(a prompted LLM; give ``llm={...}``), ``sb3:PATH`` (a ``dialgym train ppo-acts``
+folder; ``?deterministic=false&epsilon=0.1``). Options follow ``?``: ``oracle?seed=3``,
 ``prompt:cot?temperature=0``.
 """
 
@@ -45,6 +46,12 @@ def _prompt(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **o
     return PromptAgent(env_id, llm, mode=arg or "zero", seed=seed, **options)
 
 
+def _sb3(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
+    from dialgym.agents.sb3 import build_sb3_agent  # lazy: stable-baselines3/torch are the `rl` extra
+
+    return build_sb3_agent(env_id, arg, seed, llm=llm, **options)
+
+
 #: spec name -> builder(env_id, arg, seed, llm=None, **options)
 AGENTS: dict[str, Callable[..., Agent]] = {
     "random": _random,
@@ -53,6 +60,7 @@ AGENTS: dict[str, Callable[..., Agent]] = {
     "adaptive": _task_agent("AdaptiveAgent"),
     "script": _script,
     "prompt": _prompt,
+    "sb3": _sb3,
 }
 
 

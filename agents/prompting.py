@@ -114,9 +114,9 @@ class PromptAgent(Agent):
         if len(observations) != len(infos):
             raise ValueError(f"act_batch got {len(observations)} observations but {len(infos)} infos")
         batch = [self._conversation(info) for info in infos]
-        # Seeded by the episode (info["episode"]) and the turn only, never by agent state, so that one
+        # Seeded by the episode (info["episode_key"]) and the turn only, never by agent state, so that one
         # instance can serve a whole batch and batching or resuming does not change the samples.
-        ids = [[int(info.get("episode", i)), int(info.get("turn", 0))] for i, info in enumerate(infos)]
+        ids = [[int(info.get("episode_key", i)), int(info.get("turn", 0))] for i, info in enumerate(infos)]
         replies = self.llm.generate(batch, sample_ids=ids, **self.params)
         return [extract_response(r, self.mode) for r in replies]
 

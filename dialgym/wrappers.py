@@ -495,7 +495,7 @@ class DialogueFeatures(gym.Wrapper, gym.utils.RecordConstructorArgs):
         # A replayed prefix: only its last turn's acts are reported by the env.
         self._acts = [None] * max(prefix_turns - 1, 0) + ([list(info["agent_acts"])] if prefix_turns else [])
         self._actions = [None] * prefix_turns
-        return self._features(), _free_episode_key(info)
+        return self._features(), info
 
     def step(self, action: Any) -> tuple[np.ndarray, SupportsFloat, bool, bool, dict[str, Any]]:
         index: int | None = None
@@ -507,22 +507,10 @@ class DialogueFeatures(gym.Wrapper, gym.utils.RecordConstructorArgs):
         self._messages = list(info["messages"])
         self._acts.append(list(info["agent_acts"]))
         self._actions.append(index)
-        return self._features(), reward, terminated, truncated, _free_episode_key(info)
+        return self._features(), reward, terminated, truncated, info
 
     def _features(self) -> np.ndarray:
         return dialogue_features(self.feature_spec, self._messages, self._acts, self._actions)
-
-
-def _free_episode_key(info: dict[str, Any]) -> dict[str, Any]:
-    """Move the env's ``info["episode"]`` (an int key) to ``info["episode_key"]``.
-
-    Why: ``info["episode"]`` is reserved by SB3's ``Monitor`` and Gymnasium's
-    ``RecordEpisodeStatistics`` for the ``{"r", "l", "t"}`` summary of a finished episode;
-    SB3 collects every ``info["episode"]`` it sees, and an int there crashes its logging.
-    """
-    if "episode" in info and not isinstance(info["episode"], dict):
-        info["episode_key"] = info.pop("episode")
-    return info
 
 
 def make_act_env(env_id: str, spec: FeatureSpec | None = None, **kwargs: Any) -> gym.Env:

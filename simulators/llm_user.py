@@ -56,6 +56,9 @@ class OutcomeField:
     description: str = ""
     #: other words for a choice (alias -> choice), used only when repairing a free-text answer
     aliases: Mapping[str, str] | None = None
+    #: the task's own reader of a value in free text (e.g. activity names with synonyms), tried first
+    #: when repairing; returns None when it finds nothing
+    extract: Callable[[str], Any] | None = None
 
     def schema_text(self, name: str) -> str:
         if self.kind in ("number", "integer"):
@@ -100,6 +103,9 @@ class LLMUserSpec:
     to_outcome: Callable[[dict[str, Any], dict[str, Any], bool], Outcome]
     opens: bool = False
     opening: str = ""
+    #: give the judge the persona card (needed when the outcome is a judgement about this person, such as a
+    #: change in mood; not when it is a plain fact of the chat, such as which offer was accepted)
+    judge_sees_persona: bool = True
 
 
 RULES = (
@@ -179,6 +185,10 @@ def _example_answer(fields: Mapping[str, OutcomeField], key: int) -> dict[str, A
 
 def _value_from_text(text: str, field: OutcomeField) -> Any:
     """Repair: the first value of the field's kind that appears in free text (ValueError if none)."""
+    if field.extract is not None:
+        value = field.extract(text)
+        if value is not None:
+            return value
     low = text.lower()
     if field.kind in ("number", "integer"):
         for m in re.finditer(r"-?\d+(?:\.\d+)?", low):
@@ -224,7 +234,7 @@ class LLMUser(UserSimulator):
         recognizer: Any,
         llm_config: dict[str, Any],
         max_retries: int = 3,
-        judge_retries: int = 6,
+        judge_retries: int = 10,
     ) -> None:
         self.spec = spec
         self.persona_card = persona_card
@@ -314,8 +324,12 @@ class LLMUser(UserSimulator):
         # reliably than they follow a description of it. The example's values vary by episode so that no
         # fixed value is suggested.
         example = json.dumps(_example_answer(fields, self.episode_key))
+        profile = ""
+        if self.spec.judge_sees_persona:
+            profile = f"The person's profile:\n{self.persona_card(self.persona)}\n\n"
         user = (
-            f"The person's profile:\n{self.persona_card(self.persona)}\n\n"
+            f"Your answer will be one JSON object like {example}.\n\n"
+            f"{profile}"
             f"The chat:\n<chat>\n{transcript}\n</chat>\n\n"
             f"Question: {self.spec.outcome_question}\nKeys:\n{schema}\n"
             f"Answer with one JSON object in this form: {example}"
@@ -323,6 +337,10 @@ class LLMUser(UserSimulator):
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         last_error = ""
         for attempt in range(self.judge_retries + 1):
+            if attempt:
+                # Some servers ignore sampling settings, so a retry must change the prompt to get another answer.
+                nudge = f"(Attempt {attempt + 1}: reply with only the JSON object.)\n"
+                messages = [messages[0], {"role": "user", "content": nudge + user}]
             reply = yield self._call(messages, "judge", attempt)
             try:
                 answer = parse_answer(reply, fields, strict=True)

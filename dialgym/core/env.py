@@ -274,7 +274,7 @@ class DialogueEnv(gym.Env[str, str]):
     def _info(self) -> dict[str, Any]:
         info: dict[str, Any] = {
             "task": self.task_id,
-            "episode": self._episode_key,
+            "episode_key": self._episode_key,
             "turn": self._turn,
             # a new list each step; its message dicts are copies of the env's own (so
             # mutating them cannot corrupt the env), shared between successive infos
@@ -323,7 +323,7 @@ class DialogueEnv(gym.Env[str, str]):
 def _rng_key(rng: np.random.Generator) -> int:
     """A key for the current episode, read from the RNG state without advancing it.
 
-    Agents that sample (prompted LLMs) use ``info["episode"]`` so that seeded samples
+    Agents that sample (prompted LLMs) use ``info["episode_key"]`` so that seeded samples
     differ between episodes yet repeat exactly for the same seed, however episodes
     are batched. It says nothing about the persona.
     """

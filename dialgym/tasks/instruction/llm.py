@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dialgym.core.types import Outcome
@@ -11,6 +12,23 @@ from dialgym.tasks.instruction.user import THRESHOLD
 #: The judge grades understanding in words (LLM judges grade labels more reliably than numbers); each
 #: label maps to a comprehension value on the scripted learner's scale, where THRESHOLD means understood.
 LEVELS = {"none": 0.0, "little": 0.25, "partial": 0.5, "good": THRESHOLD, "full": 1.0}
+
+
+_READINGS = (  # (pattern, label), most specific first: a free-text judgement read when the JSON is missing
+    (r"\b(?:not|never|no|barely|hardly)\b[^.]{0,30}\b(?:understand|familiar|grasp|follow)", "little"),
+    (r"\b(?:confused|lost|struggl)", "little"),
+    (r"\b(?:partial|partly|incomplete|somewhat|unclear|some understanding)", "partial"),
+    (r"\b(?:fully|completely|thoroughly|perfectly|mastered)\b", "full"),
+    (r"\b(?:understands|understood|grasps|grasped|clear understanding)\b", "good"),
+)
+
+
+def _read_level(text: str) -> str | None:
+    low = text.lower()
+    for pattern, label in _READINGS:
+        if re.search(pattern, low):
+            return label
+    return None
 
 
 def _to_outcome(answer: dict[str, Any], persona: dict[str, Any], truncated: bool) -> Outcome:
@@ -33,7 +51,10 @@ SPEC = LLMUserSpec(
     ),
     outcome_fields={
         "understanding": OutcomeField(
-            "choice", choices=tuple(LEVELS), description="none, little, partial, good (understood) or full"
+            "choice",
+            choices=tuple(LEVELS),
+            description="none, little, partial, good (understood) or full",
+            extract=_read_level,
         )
     },
     to_outcome=_to_outcome,

@@ -21,4 +21,5 @@ SPEC = LLMUserSpec(
     ),
     outcome_fields={"donation": OutcomeField("number", 0.0, 2.0, description="dollars committed, 0 if none")},
     to_outcome=_to_outcome,
+    judge_sees_persona=False,
 )

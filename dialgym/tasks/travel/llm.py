@@ -11,8 +11,15 @@ from typing import Any
 
 from dialgym.core.types import Outcome
 from dialgym.simulators.llm_user import LLMUserSpec, OutcomeField
-from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, activity_utilities
+from dialgym.simulators.scripted import normalize_for_matching
+from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, activity_utilities, find_activities
 from dialgym.tasks.travel.user import SUCCESS_UTILITY
+
+
+def _first_activity(text: str) -> str | None:
+    """The first catalogue activity the judge's free text names (names and synonyms), if any."""
+    found = find_activities(normalize_for_matching(text))
+    return found[0] if found else None
 
 
 def _to_outcome(answer: dict[str, Any], persona: dict[str, Any], truncated: bool) -> Outcome:
@@ -42,8 +49,13 @@ SPEC = LLMUserSpec(
             "choice",
             choices=(*ACTIVITY_IDS, "none"),
             description="the accepted activity id",
-            aliases={CATALOGUE[a]["name"]: a for a in ACTIVITY_IDS},
+            extract=_first_activity,
+            aliases={
+                **{CATALOGUE[a]["name"]: a for a in ACTIVITY_IDS},
+                **{w: "none" for w in ("nothing", "no activity", "did not accept", "declined", "rejected")},
+            },
         )
     },
     to_outcome=_to_outcome,
+    judge_sees_persona=False,
 )

@@ -417,8 +417,7 @@ def test_prefix_replay_reproduces_state():
     _, info = env.reset(seed=4)
     for text in ["Hi!", "Do you have kids?", "Imagine a hungry child."]:
         _, _, term, _, info = env.step(text)
-        if term:
-            pytest.skip("user left early")
+        assert not term, "this seed's user must stay for the whole prefix"
     state = env.unwrapped.user_state()["state"]
     env2 = gym.make(ENV_ID)
     env2.reset(seed=9, options={"persona": info["persona"], "prefix": info["messages"]})

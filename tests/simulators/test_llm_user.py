@@ -138,7 +138,7 @@ def test_judge_reply_repaired_or_retried_or_rejected(fake):
     env.reset(seed=0)
     *_, reward, _, _, info = env.step("Would you donate?")
     assert reward == 1.5 and info["outcome"]["donation"] == 1.5
-    model.judge_replies = ['{"donation": 7}'] * 10
+    model.judge_replies = ['{"donation": 7}'] * 20
     env.reset(seed=0)
     with pytest.raises(LLMUserError, match=r"judge's outcome stayed invalid.*outside"):
         env.step("Would you donate?")

@@ -105,6 +105,65 @@ def openai_throughput(latency: float, levels: list[int], waves: int) -> list[dic
         proc.wait(timeout=10)
 
 
+def vector_env_throughput(
+    latency: float, levels: list[int], episodes_per_env: int, env_id: str
+) -> list[dict[str, Any]]:
+    """Episodes through DialogueVectorEnv with LLM users (behavior agent), against the role-playing fake server.
+
+    The ideal is the issue's: ``concurrency / latency`` requests per second. Lockstep stepping loses some of it:
+    after the replies of a step, only the episodes that just ended send their judge call, and a sub-env that
+    autoresets spends a step without a call (its opening, if the user speaks first, is batched with the others).
+    """
+    from dialgym.agents import make_agent
+    from dialgym.simulators.llm_user import shared_llm
+    from dialgym.vector import DialogueVectorEnv, split_infos
+
+    proc = subprocess.Popen(
+        [sys.executable, str(FAKE_SERVER), "--latency", str(latency), "--role-play"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        if not line.startswith("READY "):
+            raise RuntimeError(f"fake server did not start: {line!r}")
+        base_url = line.split()[1]
+        rows = []
+        for concurrency in levels:
+            cfg = {"model": "fake", "base_url": base_url, "api_key": "x", "concurrency": concurrency, "timeout": 30,
+                   "max_retries": 2, "temperature": 0.7, "max_tokens": 64}
+            venv = DialogueVectorEnv(env_id, concurrency, user="llm", llm=cfg, max_turns=4)
+            agent = make_agent("behavior", env_id, seed=0)
+            obs, infos = venv.reset(seed=0)
+            llm = shared_llm(cfg)
+            llm.usage.reset()
+            done, target = 0, concurrency * episodes_per_env
+            start = time.perf_counter()
+            while done < target:
+                actions = agent.act_batch(list(obs), split_infos(infos, concurrency))
+                obs, _, term, trunc, infos = venv.step(actions)
+                done += int((term | trunc).sum())
+            elapsed = time.perf_counter() - start
+            requests = llm.usage.as_dict()["requests"]
+            llm.close()
+            ideal = concurrency / latency
+            rows.append({
+                "concurrency": concurrency,
+                "episodes": done,
+                "seconds": round(elapsed, 3),
+                "episodes_per_s": round(done / elapsed, 3),
+                "requests": requests,
+                "requests_per_episode": round(requests / done, 2),
+                "requests_per_s": round(requests / elapsed, 2),
+                "ideal_requests_per_s": ideal,
+                "fraction_of_ideal": round(requests / elapsed / ideal, 4),
+            })
+            print(f"  vector env {env_id} concurrency {concurrency:>3}: {done / elapsed:7.2f} episodes/s, "
+                  f"{requests / elapsed:7.1f} req/s of ideal {ideal:6.1f} -> {requests / elapsed / ideal:.3f}")
+        return rows
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def hf_batching(conversations: int, max_tokens: int, threads: int | None, seed: int) -> dict[str, Any]:
     config = {
         "backend": "hf",
@@ -159,6 +218,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=None, help="torch threads for hf (default: torch's)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-hf", action="store_true")
+    parser.add_argument("--vector-env", default="Counseling-v0", help="env for the vector-env measurement")
+    parser.add_argument("--vector-episodes", type=int, default=4, help="episodes per sub-env")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
 
@@ -167,11 +228,18 @@ def main(argv: list[str] | None = None) -> None:
     payload: dict[str, Any] = {
         "openai": {
             "latency_s": args.latency,
-            "method": "no vector env yet: one batch of concurrency*waves conversations through LLM.generate per "
-            "level, against tests/llm/fake_openai_server.py in a separate process on 127.0.0.1",
+            "method": "one batch of concurrency*waves conversations through LLM.generate per level, against "
+            "tests/llm/fake_openai_server.py in a separate process on 127.0.0.1",
             "levels": openai_rows,
             "goal": "fraction_of_ideal >= 0.9 at concurrency 64",
         }
+    }
+    print(f"DialogueVectorEnv with LLM users ({args.vector_env}) vs the fake server")
+    payload["vector_env"] = {
+        "env_id": args.vector_env,
+        "latency_s": args.latency,
+        "levels": vector_env_throughput(args.latency, args.concurrency, args.vector_episodes, args.vector_env),
+        "goal": "fraction_of_ideal >= 0.9 at concurrency 64",
     }
     if not args.skip_hf:
         print("hf backend on SmolLM2-135M (CPU)")

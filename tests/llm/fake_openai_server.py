@@ -39,6 +39,24 @@ def echo_reply(messages: list[dict[str, Any]], body: dict[str, Any]) -> str:
     return f"reply to: {messages[-1]['content']}" if messages else "reply to nothing"
 
 
+JUDGE_ANSWERS = {
+    "donation": '{"donation": 1.0}',
+    "final_intensity": '{"final_intensity": 2}',
+    "understanding": '{"understanding": "good"}',
+    "accepted": '{"accepted": "museum_tour"}',
+}
+
+
+def role_play_reply(messages: list[dict[str, Any]], body: dict[str, Any]) -> str:
+    """Plays every dialgym role validly: a judge gets a schema answer, a prompted agent a CoT reply, a user a line."""
+    system = messages[0]["content"] if messages and messages[0]["role"] == "system" else ""
+    if "impartial judge" in system:
+        return next(v for k, v in JUDGE_ANSWERS.items() if f'"{k}"' in messages[-1]["content"])
+    if "You are the assistant in this chat" in system:
+        return "Thoughts: ask first.\nResponse: Could you tell me a little about yourself?"
+    return "Hmm, maybe. I have a few concerns, to be honest."
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # the default backlog of 5 drops connections when 64 clients connect at once
@@ -267,8 +285,9 @@ class FakeOpenAIServer:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--role-play", action="store_true", help="answer as dialgym's users, agents and judges")
     args = parser.parse_args(argv)
-    server = FakeOpenAIServer(latency=args.latency).start()
+    server = FakeOpenAIServer(role_play_reply if args.role_play else None, latency=args.latency).start()
     print(f"READY {server.base_url}", flush=True)
     try:
         while True:

@@ -12,29 +12,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from fake_openai_server import FakeOpenAIServer
+from fake_openai_server import FakeOpenAIServer, role_play_reply
 
 import dialgym
 from dialgym.data.collect import collect
 from dialgym.data.io import read_episodes
 from dialgym.simulators import llm_user
-
-JUDGE = {
-    "donation": '{"donation": 1.0}',
-    "final_intensity": '{"final_intensity": 2}',
-    "understanding": "{\"understanding\": \"good\"}",
-    "accepted": '{"accepted": "museum_tour"}',
-}
-
-
-def role_play(messages, body) -> str:
-    system = messages[0]["content"] if messages and messages[0]["role"] == "system" else ""
-    if "impartial judge" in system:
-        return next(v for k, v in JUDGE.items() if f'"{k}"' in messages[-1]["content"])
-    if "You are the assistant in this chat" in system:  # a prompted agent
-        return "Thoughts: ask first.\nResponse: Could you tell me a little about yourself?"
-    return "Hmm, maybe. I have a few concerns, to be honest."
-
 
 FAULTS = {"p_429": 0.05, "p_500": 0.04, "p_503": 0.03, "p_stall": 0.03, "p_truncated": 0.05, "p_empty": 0.05}
 
@@ -65,7 +48,7 @@ def fresh_clients():
 
 @pytest.mark.parametrize("env_id", dialgym.env_ids())
 def test_every_episode_completes_through_a_faulty_server(env_id, tmp_path):
-    with FakeOpenAIServer(role_play, stall_seconds=1.5, seed=3, **FAULTS) as server:
+    with FakeOpenAIServer(role_play_reply, stall_seconds=1.5, seed=3, **FAULTS) as server:
         cfg = llm_config(server)
         out = tmp_path / "e.jsonl"
         summary = collect(
@@ -86,7 +69,7 @@ def test_every_episode_completes_through_a_faulty_server(env_id, tmp_path):
 
 
 def test_prompted_agent_against_llm_user_through_a_faulty_server(tmp_path):
-    with FakeOpenAIServer(role_play, stall_seconds=1.5, seed=5, **FAULTS) as server:
+    with FakeOpenAIServer(role_play_reply, stall_seconds=1.5, seed=5, **FAULTS) as server:
         cfg = llm_config(server)
         out = tmp_path / "p.jsonl"
         collect(
@@ -112,7 +95,7 @@ def test_prompted_agent_against_llm_user_through_a_faulty_server(tmp_path):
 
 def test_replay_only_cache_makes_no_requests_and_reproduces_episodes(tmp_path):
     cache = str(tmp_path / "cache.sqlite")
-    with FakeOpenAIServer(role_play, seed=1) as server:
+    with FakeOpenAIServer(role_play_reply, seed=1) as server:
         first = tmp_path / "a.jsonl"
         env_kwargs = {"user": "llm", "llm": llm_config(server, cache=cache), "max_turns": 3}
         collect(

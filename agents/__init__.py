@@ -3,7 +3,9 @@
 Specs: ``random``, ``behavior``, ``oracle``, ``adaptive`` (the task's ask-then-adapt
 heuristic), ``script:ACT,ACT,...`` (an open-loop script), ``prompt[:cot|:procot]``
 (a prompted LLM; give ``llm={...}``), ``sb3:PATH`` (a ``dialgym train ppo-acts``
-folder; ``?deterministic=false&epsilon=0.1``). Options follow ``?``: ``oracle?seed=3``,
+folder; ``?deterministic=false&epsilon=0.1``), ``bc:PATH``, ``fbc:PATH``,
+``ilql:PATH?beta=4`` (checkpoints from ``dialgym train``; options ``beta``, ``temperature``,
+``top_k``, ``top_p``, ``max_new_tokens``, ``greedy``, ``filter_order``). Options follow ``?``: ``oracle?seed=3``,
 ``prompt:cot?temperature=0``.
 """
 
@@ -46,6 +48,15 @@ def _prompt(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **o
     return PromptAgent(env_id, llm, mode=arg or "zero", seed=seed, **options)
 
 
+def _checkpoint(algorithm: str) -> Callable[..., Agent]:
+    def build(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
+        from dialgym.agents.lm_agent import make_checkpoint_agent  # torch only when such an agent is built
+
+        return make_checkpoint_agent(algorithm, arg, env_id, seed=seed, **options)
+
+    return build
+
+
 def _sb3(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
     from dialgym.agents.sb3 import build_sb3_agent  # lazy: stable-baselines3/torch are the `rl` extra
 
@@ -61,6 +72,9 @@ AGENTS: dict[str, Callable[..., Agent]] = {
     "script": _script,
     "prompt": _prompt,
     "sb3": _sb3,
+    "bc": _checkpoint("bc"),
+    "fbc": _checkpoint("fbc"),
+    "ilql": _checkpoint("ilql"),
 }
 
 

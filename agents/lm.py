@@ -96,7 +96,9 @@ def fit_tokenizer(texts: Iterable[str], vocab_size: int = 4000, min_frequency: i
     from transformers import PreTrainedTokenizerFast
 
     if vocab_size < 300:
-        raise ValueError(f"vocab_size={vocab_size} is too small; byte-level BPE needs at least 300 (256 bytes + merges)")
+        raise ValueError(
+            f"vocab_size={vocab_size} is too small; byte-level BPE needs at least 300 (256 bytes + merges)"
+        )
     specials = [PAD_TOKEN, END_TOKEN, *ROLE_TOKENS.values()]
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -169,11 +171,14 @@ def load_pretrained(path: str | os.PathLike[str]) -> tuple[Any, Any]:
     p = Path(path).expanduser()
     if not p.is_dir():
         raise FileNotFoundError(
-            f"model {os.fspath(path)!r} is not {' or '.join(repr(c) for c in MODEL_CHOICES)} and no such folder exists; "
+            f"model {os.fspath(path)!r} is not one of {list(MODEL_CHOICES)} and no such folder exists; "
             "expected a local transformers model folder (with config.json); dialgym never downloads from a hub"
         )
     if not (p / "config.json").is_file():
-        raise FileNotFoundError(f"model folder {os.fspath(path)!r} has no config.json; expected a transformers model folder")
+        raise FileNotFoundError(
+            f"model folder {os.fspath(path)!r} has no config.json; expected a transformers model folder"
+        )
+    _quiet_transformers()
     tokenizer = AutoTokenizer.from_pretrained(str(p), local_files_only=True)
     model = AutoModelForCausalLM.from_pretrained(str(p), local_files_only=True, dtype="float32")
     return model, tokenizer
@@ -245,7 +250,19 @@ def task_description(env_id: str) -> str:
     return normalize_text(getattr(importlib.import_module(package), cls).description)
 
 
+_SENTINEL = "\x00dialgym-first-turn\x00"
+
+
 def _render(tokenizer: Any, messages: list[dict[str, str]], add_generation_prompt: bool) -> str:
+    if not messages:
+        # transformers refuses an empty conversation, but the agent often speaks first (no system message):
+        # the prompt is whatever the template puts before the content of a first assistant message.
+        if not add_generation_prompt:
+            return ""
+        text = tokenizer.apply_chat_template(
+            [{"role": "assistant", "content": _SENTINEL}], tokenize=False, add_generation_prompt=False
+        )
+        return text[: text.index(_SENTINEL)]
     return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
 
 
@@ -609,7 +626,7 @@ def generate_tokens(
                     probs = torch.softmax(scores, dim=-1)
                     nxt = torch.multinomial(probs, 1, generator=generator).squeeze(-1)
                 nxt = torch.where(finished, torch.full_like(nxt, pad_id), nxt)
-                for b in torch.flatnonzero(~finished).tolist():
+                for b in (~finished).nonzero().flatten().tolist():
                     out[b].append(int(nxt[b]))
                 finished |= torch.isin(nxt, stop)
                 if bool(finished.all()):
@@ -662,10 +679,13 @@ def read_meta(path: str | os.PathLike[str], expected: Sequence[str] | None = Non
     algo = meta.get("algorithm")
     if expected is not None and algo not in expected:
         raise CheckpointError(
-            f"checkpoint {os.fspath(path)!r} was trained with algorithm {algo!r}, expected {' or '.join(map(repr, expected))}"
+            f"checkpoint {os.fspath(path)!r} was trained with algorithm {algo!r}, "
+            f"expected {' or '.join(map(repr, expected))}"
         )
     if meta.get("version") != CHECKPOINT_VERSION:
-        raise CheckpointError(f"checkpoint {os.fspath(path)!r} has format version {meta.get('version')!r}, expected {CHECKPOINT_VERSION}")
+        raise CheckpointError(
+            f"checkpoint {os.fspath(path)!r} has format version {meta.get('version')!r}, expected {CHECKPOINT_VERSION}"
+        )
     meta["path"] = str(folder)
     return meta
 
@@ -677,7 +697,15 @@ def write_meta(folder: Path, algorithm: str, config: dict[str, Any], extra: dict
     os.replace(tmp, folder / META_FILE)
 
 
+def _quiet_transformers() -> None:
+    """transformers 5 draws a progress bar for every shard it reads or writes: noise in a training log."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
 def save_lm(model: Any, tokenizer: Any, folder: Path) -> None:
+    _quiet_transformers()
     (folder / MODEL_DIR).mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder / MODEL_DIR)
     tokenizer.save_pretrained(folder / MODEL_DIR)

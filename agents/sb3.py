@@ -163,9 +163,7 @@ def _progress_callback(total: int, desc: str, show: bool) -> Any:
                 from tqdm.auto import tqdm
             except ImportError:  # pragma: no cover - plain fallback below
                 return
-            self._bar = tqdm(
-                total=total, desc=desc, file=sys.stderr, dynamic_ncols=True, unit="step", mininterval=0.5
-            )
+            self._bar = tqdm(total=total, desc=desc, file=sys.stderr, dynamic_ncols=True, unit="step", mininterval=0.5)
 
         def _recent(self) -> float:
             tail = self.returns[-RECENT:]
@@ -369,8 +367,12 @@ def train_ppo_acts(
         eval_kwargs = {k: v for k, v in env_kwargs.items() if k != "persona_split"}
         agent = SB3Agent(env_id, out_dir, seed=int(seed))
         result = dialgym.evaluate(
-            agent, env_id, episodes=eval_episodes, seed=0,
-            persona_split=eval_split, **eval_kwargs,
+            agent,
+            env_id,
+            episodes=eval_episodes,
+            seed=0,
+            persona_split=eval_split,
+            **eval_kwargs,
         )
         summary.evaluation = {**result.summary(), "persona_split": eval_split}
     config["result"] = asdict(summary)
@@ -531,9 +533,7 @@ class SB3Agent(Agent):
             self.feature_spec = FeatureSpec.for_task(bare_id, int(probe.unwrapped.max_turns))
             probe.close()
         if self.feature_spec.env_id != bare_id:
-            raise ValueError(
-                f"{self.path!r} was trained on {self.feature_spec.env_id!r}; it cannot play {env_id!r}"
-            )
+            raise ValueError(f"{self.path!r} was trained on {self.feature_spec.env_id!r}; it cannot play {env_id!r}")
         missing = [a for a in self.feature_spec.actions if a not in tuple(self.task.ACT_REPERTOIRE)]
         if missing:
             raise ValueError(
@@ -567,9 +567,7 @@ class SB3Agent(Agent):
         """
         messages = info.get("messages")
         if not isinstance(messages, list):
-            raise ValueError(
-                f"SB3Agent needs info['messages'] (the dialogue history), got {type(messages).__name__}"
-            )
+            raise ValueError(f"SB3Agent needs info['messages'] (the dialogue history), got {type(messages).__name__}")
         keys = _prefix_keys(messages)
         agent_turns = [i for i, m in enumerate(messages) if m["role"] == "assistant"]
         if agent_turns and "agent_acts" in info:

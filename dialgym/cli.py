@@ -4,6 +4,9 @@
     dialgym collect ENV_ID --agent SPEC --episodes N --seed S --out FILE [--workers W] [--env-kwargs JSON]
     dialgym imagine ENV_ID --llm JSON --n N --seed S --out FILE
     dialgym hindsight IN --factor K --seed S --out OUT [--llm JSON]
+    dialgym train {bc,fbc,ilql} --data FILE --model tiny|smollm2-135m|DIR --out DIR [--steps N] [--batch-size B]
+        [--lr LR] [--seed S] [--top-fraction F] [--beta B] ...
+    dialgym train ppo-acts --env ID --steps N --out DIR [--algo ppo|dqn] [--seed S]
     dialgym data stats FILE [--json]
     dialgym data export FILE --format hf|minari --out PATH
 
@@ -238,6 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     hs.add_argument("--quiet", action="store_true")
     hs.set_defaults(func=_hindsight)
 
+    from dialgym.agents.sb3 import add_ppo_parser  # light: SB3/torch load only when it runs
+    from dialgym.train import build_train_parser
+
+    add_ppo_parser(build_train_parser(sub))
+
     data = sub.add_parser("data", help="inspect and export episode files")
     dsub = data.add_subparsers(dest="data_command", required=True)
     st = dsub.add_parser("stats", help="returns, success, turns, strategies, persona coverage")
@@ -260,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (ValueError, TypeError, FileNotFoundError, FileExistsError, ImportError) as exc:
+    except (ValueError, TypeError, FileNotFoundError, FileExistsError, ImportError, RuntimeError) as exc:
         print(f"dialgym {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -113,8 +113,7 @@ def derive_vocabulary(
     docs: dict[str, list[set[str]]] = {}
     for k in kinds:
         docs[k] = [
-            {w for w in tokenize(_SLOT.sub(" ", str(t))) if len(w) >= 3 and w not in _STOPWORDS}
-            for t in replies[k]
+            {w for w in tokenize(_SLOT.sub(" ", str(t))) if len(w) >= 3 and w not in _STOPWORDS} for t in replies[k]
         ]
     kind_df: dict[str, int] = {}
     for k in kinds:
@@ -393,9 +392,7 @@ def task_of(env: gym.Env) -> tuple[str, ModuleType]:
     for env_id, (_, name) in TASKS.items():
         if name == cls_name:
             return env_id, get_task(env_id)
-    raise ValueError(
-        f"{env!r} is not a registered dialgym env (class {cls_name}); expected one of {list(TASKS)}"
-    )
+    raise ValueError(f"{env!r} is not a registered dialgym env (class {cls_name}); expected one of {list(TASKS)}")
 
 
 class DialogueActActions(gym.ActionWrapper, gym.utils.RecordConstructorArgs):

@@ -46,8 +46,9 @@ def main() -> None:
     for spec in ("random", "behavior", "adaptive", "oracle"):
         rows.append((spec, dialgym.evaluate(spec, args.env, episodes=args.episodes, seed=0, persona_split="test")))
     agent = SB3Agent(args.env, out, seed=args.seed)
-    rows.append((f"{args.algo} (acts)", dialgym.evaluate(agent, args.env, episodes=args.episodes, seed=0,
-                                                       persona_split="test")))
+    rows.append(
+        (f"{args.algo} (acts)", dialgym.evaluate(agent, args.env, episodes=args.episodes, seed=0, persona_split="test"))
+    )
     results = dict(rows)
     low, high = results["random"].mean_return, results["oracle"].mean_return
     print(f"{args.env}, test personas, {args.episodes} paired episodes (normalised: 0 = random, 100 = oracle)")

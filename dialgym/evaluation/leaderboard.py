@@ -97,8 +97,16 @@ def run_leaderboard(
                 for spec in agents:
                     path = root / "episodes" / env_id / split / f"{_slug(spec)}.jsonl"
                     collect(
-                        env_id, spec, episodes, seed, path, workers=workers, env_kwargs=kwargs, progress=progress,
-                        batch=batch, llm=llm if spec.startswith("prompt") else None,
+                        env_id,
+                        spec,
+                        episodes,
+                        seed,
+                        path,
+                        workers=workers,
+                        env_kwargs=kwargs,
+                        progress=progress,
+                        batch=batch,
+                        llm=llm if spec.startswith("prompt") else None,
                     )
                     eps = sorted(read_episodes(path), key=lambda e: e.id)[:episodes]
                     results[spec] = EvalResult(

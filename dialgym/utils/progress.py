@@ -9,9 +9,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-def progress_bar(
-    iterable: Iterable[T], total: int | None = None, desc: str = "", **kwargs: Any
-) -> Iterator[T]:
+def progress_bar(iterable: Iterable[T], total: int | None = None, desc: str = "", **kwargs: Any) -> Iterator[T]:
     """Wrap ``iterable`` in a progress bar on stderr."""
     try:
         from tqdm.auto import tqdm

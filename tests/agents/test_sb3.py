@@ -188,8 +188,23 @@ def test_cli_parser_trains_and_summarises(tmp_path, capsys):
     train = sub.add_parser("train")
     add_ppo_parser(train.add_subparsers(dest="train_command", required=True))
     args = parser.parse_args(
-        ["train", "ppo-acts", "--env", "TravelAgent-v0", "--steps", "512", "--out", str(tmp_path / "run"),
-         "--n-envs", "2", "--eval-episodes", "5", "--quiet", "--hyperparams", '{"n_steps": 128}']
+        [
+            "train",
+            "ppo-acts",
+            "--env",
+            "TravelAgent-v0",
+            "--steps",
+            "512",
+            "--out",
+            str(tmp_path / "run"),
+            "--n-envs",
+            "2",
+            "--eval-episodes",
+            "5",
+            "--quiet",
+            "--hyperparams",
+            '{"n_steps": 128}',
+        ]
     )
     assert args.func(args) == 0
     out = capsys.readouterr().out

@@ -17,8 +17,7 @@ ENV_ID = "TravelAgent-v0"
 
 PERSONA = {
     "type": "culture_buff",
-    "weights": {"culture": 0.6, "food": 0.25, "nature": 0.05, "adventure": 0.04, "relaxation": 0.04,
-                "nightlife": 0.02},
+    "weights": {"culture": 0.6, "food": 0.25, "nature": 0.05, "adventure": 0.04, "relaxation": 0.04, "nightlife": 0.02},
     "primary": "culture",
     "secondary": "food",
     "budget": 1,
@@ -45,22 +44,54 @@ def state(env):
 
 # ------------------------------------------------------------------ recognition
 PARAPHRASES = {
-    "greeting": ["Hi there!", "Hello, welcome!", "Hey! How are you doing?", "Good morning to you.",
-                 "Nice to meet you.", "Thanks for reaching out."],
-    "ask_preferences": ["What kind of trip are you hoping for?", "Tell me a little about what you want.",
-                        "What are you in the mood for this time?", "What would you like to do?",
-                        "Describe your perfect day for me.", "What did you have in mind?"],
-    "ask_budget": ["What's your budget?", "How much are you willing to spend?", "Can you afford something pricey?",
-                   "Is money a concern?", "What price range works for you?", "Do you want to splash out?"],
-    "ask_activity_level": ["How active are you?", "What's your fitness level like?",
-                           "Are you happy to break a sweat?", "Do you want something energetic or relaxed?",
-                           "How physical do you want the day to be?", "Are you pretty sporty?"],
-    "ask_interests": ["What are your interests?", "Any hobbies?", "What do you love doing?",
-                      "Are you into history at all?", "Are you more of an outdoors person?",
-                      "What gets you excited when you travel?"],
-    "ask_dealbreakers": ["Any dealbreakers?", "Is there anything you want to avoid?",
-                         "Are you travelling with kids?", "Any dietary restrictions or allergies?",
-                         "Anything that's off limits for you?", "Is there anything you really would not enjoy?"],
+    "greeting": [
+        "Hi there!",
+        "Hello, welcome!",
+        "Hey! How are you doing?",
+        "Good morning to you.",
+        "Nice to meet you.",
+        "Thanks for reaching out.",
+    ],
+    "ask_preferences": [
+        "What kind of trip are you hoping for?",
+        "Tell me a little about what you want.",
+        "What are you in the mood for this time?",
+        "What would you like to do?",
+        "Describe your perfect day for me.",
+        "What did you have in mind?",
+    ],
+    "ask_budget": [
+        "What's your budget?",
+        "How much are you willing to spend?",
+        "Can you afford something pricey?",
+        "Is money a concern?",
+        "What price range works for you?",
+        "Do you want to splash out?",
+    ],
+    "ask_activity_level": [
+        "How active are you?",
+        "What's your fitness level like?",
+        "Are you happy to break a sweat?",
+        "Do you want something energetic or relaxed?",
+        "How physical do you want the day to be?",
+        "Are you pretty sporty?",
+    ],
+    "ask_interests": [
+        "What are your interests?",
+        "Any hobbies?",
+        "What do you love doing?",
+        "Are you into history at all?",
+        "Are you more of an outdoors person?",
+        "What gets you excited when you travel?",
+    ],
+    "ask_dealbreakers": [
+        "Any dealbreakers?",
+        "Is there anything you want to avoid?",
+        "Are you travelling with kids?",
+        "Any dietary restrictions or allergies?",
+        "Anything that's off limits for you?",
+        "Is there anything you really would not enjoy?",
+    ],
 }
 
 
@@ -90,11 +121,13 @@ def test_recommendations_name_the_activity(text, activity):
 
 
 def test_comparisons_need_two_activities():
-    for text in ["Would you rather go kayaking or visit a museum?",
-                 "Which sounds better: a spa day or a street food tour?",
-                 "I'm torn between the night market and the jazz club, which one appeals?",
-                 "Hiking vs. a bike tour: what do you think?",
-                 "Do you prefer wine tasting or a sunset cruise?"]:
+    for text in [
+        "Would you rather go kayaking or visit a museum?",
+        "Which sounds better: a spa day or a street food tour?",
+        "I'm torn between the night market and the jazz club, which one appeals?",
+        "Hiking vs. a bike tour: what do you think?",
+        "Do you prefer wine tasting or a sunset cruise?",
+    ]:
         acts, activities = recognise(text)
         assert acts == ["offer_comparison"], (text, acts)
         assert len(activities) == 2
@@ -105,15 +138,20 @@ def test_comparisons_need_two_activities():
 
 def test_several_intents_in_one_utterance():
     assert acts_of("Hi! What's your budget, and anything you'd like to avoid?") == [
-        "greeting", "ask_budget", "ask_dealbreakers"]
+        "greeting",
+        "ask_budget",
+        "ask_dealbreakers",
+    ]
     assert acts_of("Hello! What about a food tour?") == ["greeting", "recommend"]
     # "what about your budget" is a budget question, not a recommendation
     assert acts_of("What about your budget?") == ["ask_budget"]
     assert acts_of("I would not recommend the spa. What are your hobbies?") == ["ask_interests"]
 
 
-@pytest.mark.parametrize("text", ["qwxz vbnm plkj hhhh zzzt", "", "!!!", "The capital of France is Paris.",
-                                  "I had pizza for lunch yesterday."])
+@pytest.mark.parametrize(
+    "text",
+    ["qwxz vbnm plkj hhhh zzzt", "", "!!!", "The capital of France is Paris.", "I had pizza for lunch yesterday."],
+)
 def test_gibberish_and_unrelated_text_are_off_task(text):
     assert acts_of(text) == ["off_task"]
 
@@ -284,8 +322,13 @@ def test_persona_splits_differ_and_validate():
 
 @pytest.mark.parametrize(
     "key, value, match",
-    [("budget", 7, "budget"), ("dealbreakers", ["no_cats"], "dealbreakers"), ("type", "Culture", "type"),
-     ("weights", {"culture": 1.0}, "weights"), ("indecisive", "yes", "indecisive")],
+    [
+        ("budget", 7, "budget"),
+        ("dealbreakers", ["no_cats"], "dealbreakers"),
+        ("type", "Culture", "type"),
+        ("weights", {"culture": 1.0}, "weights"),
+        ("indecisive", "yes", "indecisive"),
+    ],
 )
 def test_bad_personas_are_rejected_clearly(key, value, match):
     env = gym.make(ENV_ID)

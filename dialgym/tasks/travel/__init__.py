@@ -128,11 +128,21 @@ ACT_REPERTOIRE: tuple[str, ...] = (
 FIXED_SCRIPTS: dict[str, list[str]] = {
     "greedy_spray": ["ask_activity_level", "recommend:museum_tour", "recommend:hiking", "recommend:night_market"],
     "ask_then_recommend_popular": [
-        "ask_interests", "ask_budget", "ask_dealbreakers",
-        "recommend:museum_tour", "recommend:hiking", "recommend:food_tour", "recommend:beach_day",
+        "ask_interests",
+        "ask_budget",
+        "ask_dealbreakers",
+        "recommend:museum_tour",
+        "recommend:hiking",
+        "recommend:food_tour",
+        "recommend:beach_day",
     ],
-    "recommend_spray": ["recommend:museum_tour", "recommend:hiking", "recommend:food_tour",
-                        "recommend:night_market", "recommend:beach_day"],
+    "recommend_spray": [
+        "recommend:museum_tour",
+        "recommend:hiking",
+        "recommend:food_tour",
+        "recommend:night_market",
+        "recommend:beach_day",
+    ],
 }
 
 _DB_WORDS = {

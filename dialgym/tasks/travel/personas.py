@@ -28,74 +28,164 @@ from dialgym.tasks.travel.catalogue import DEALBREAKERS, DIMS
 
 # type -> (primary choices, secondary choices, budget choices, dealbreaker probabilities)
 _TRAIN_TYPES: dict[str, dict[str, Any]] = {
-    "culture_buff": {"primary": ["culture"], "secondary": ["food", "relaxation", "nature"],
-                     "budget": [1, 2, 3], "db": {"no_physical": 0.3, "no_water": 0.2}},
-    "food_lover": {"primary": ["food"], "secondary": ["culture", "relaxation", "nightlife"],
-                   "budget": [1, 2, 3], "db": {"no_alcohol": 0.3, "no_physical": 0.2}},
-    "outdoor_adventurer": {"primary": ["adventure", "nature"], "secondary": ["nature", "adventure", "culture"],
-                           "budget": [1, 2, 3], "db": {"no_water": 0.25}},
-    "beach_relaxer": {"primary": ["relaxation"], "secondary": ["nature", "food", "culture"],
-                      "budget": [0, 1, 2, 3], "db": {"no_physical": 0.45, "no_water": 0.2}},
-    "night_owl": {"primary": ["nightlife"], "secondary": ["food", "culture"],
-                  "budget": [1, 2], "db": {"no_physical": 0.2}},
-    "family_traveler": {"primary": ["culture", "nature", "adventure", "food"],
-                        "secondary": ["relaxation", "nature", "food", "culture"],
-                        "budget": [1, 2, 3], "db": {"kid_friendly": 1.0, "no_alcohol": 0.5, "no_water": 0.2}},
-    "budget_backpacker": {"primary": ["adventure", "nature", "culture", "food"],
-                          "secondary": ["nightlife", "culture", "nature", "food"],
-                          "budget": [0, 1], "db": {"no_alcohol": 0.15}},
+    "culture_buff": {
+        "primary": ["culture"],
+        "secondary": ["food", "relaxation", "nature"],
+        "budget": [1, 2, 3],
+        "db": {"no_physical": 0.3, "no_water": 0.2},
+    },
+    "food_lover": {
+        "primary": ["food"],
+        "secondary": ["culture", "relaxation", "nightlife"],
+        "budget": [1, 2, 3],
+        "db": {"no_alcohol": 0.3, "no_physical": 0.2},
+    },
+    "outdoor_adventurer": {
+        "primary": ["adventure", "nature"],
+        "secondary": ["nature", "adventure", "culture"],
+        "budget": [1, 2, 3],
+        "db": {"no_water": 0.25},
+    },
+    "beach_relaxer": {
+        "primary": ["relaxation"],
+        "secondary": ["nature", "food", "culture"],
+        "budget": [0, 1, 2, 3],
+        "db": {"no_physical": 0.45, "no_water": 0.2},
+    },
+    "night_owl": {
+        "primary": ["nightlife"],
+        "secondary": ["food", "culture"],
+        "budget": [1, 2],
+        "db": {"no_physical": 0.2},
+    },
+    "family_traveler": {
+        "primary": ["culture", "nature", "adventure", "food"],
+        "secondary": ["relaxation", "nature", "food", "culture"],
+        "budget": [1, 2, 3],
+        "db": {"kid_friendly": 1.0, "no_alcohol": 0.5, "no_water": 0.2},
+    },
+    "budget_backpacker": {
+        "primary": ["adventure", "nature", "culture", "food"],
+        "secondary": ["nightlife", "culture", "nature", "food"],
+        "budget": [0, 1],
+        "db": {"no_alcohol": 0.15},
+    },
 }
 
 _TEST_TYPES: dict[str, dict[str, Any]] = {
-    "culture_buff": {"primary": ["culture"], "secondary": ["nightlife", "adventure", "food"],
-                     "budget": [0, 1, 2], "db": {"no_physical": 0.4, "no_alcohol": 0.2}},
-    "food_lover": {"primary": ["food"], "secondary": ["nature", "culture", "adventure"],
-                   "budget": [0, 1, 2], "db": {"no_alcohol": 0.5}},
-    "outdoor_adventurer": {"primary": ["nature", "adventure"], "secondary": ["relaxation", "food", "nature"],
-                           "budget": [0, 2, 3], "db": {"no_water": 0.4, "no_alcohol": 0.2}},
-    "beach_relaxer": {"primary": ["relaxation"], "secondary": ["culture", "nightlife", "food"],
-                      "budget": [1, 2, 3], "db": {"no_physical": 0.6, "no_alcohol": 0.2}},
-    "night_owl": {"primary": ["nightlife"], "secondary": ["culture", "relaxation", "food"],
-                  "budget": [0, 1, 2, 3], "db": {"no_water": 0.3}},
-    "family_traveler": {"primary": ["nature", "food", "culture", "relaxation"],
-                        "secondary": ["adventure", "culture", "nature"],
-                        "budget": [0, 1, 2], "db": {"kid_friendly": 1.0, "no_water": 0.4, "no_physical": 0.2}},
-    "budget_backpacker": {"primary": ["culture", "nightlife", "nature"],
-                          "secondary": ["adventure", "food", "relaxation"],
-                          "budget": [0], "db": {"no_physical": 0.15, "no_water": 0.2}},
+    "culture_buff": {
+        "primary": ["culture"],
+        "secondary": ["nightlife", "adventure", "food"],
+        "budget": [0, 1, 2],
+        "db": {"no_physical": 0.4, "no_alcohol": 0.2},
+    },
+    "food_lover": {
+        "primary": ["food"],
+        "secondary": ["nature", "culture", "adventure"],
+        "budget": [0, 1, 2],
+        "db": {"no_alcohol": 0.5},
+    },
+    "outdoor_adventurer": {
+        "primary": ["nature", "adventure"],
+        "secondary": ["relaxation", "food", "nature"],
+        "budget": [0, 2, 3],
+        "db": {"no_water": 0.4, "no_alcohol": 0.2},
+    },
+    "beach_relaxer": {
+        "primary": ["relaxation"],
+        "secondary": ["culture", "nightlife", "food"],
+        "budget": [1, 2, 3],
+        "db": {"no_physical": 0.6, "no_alcohol": 0.2},
+    },
+    "night_owl": {
+        "primary": ["nightlife"],
+        "secondary": ["culture", "relaxation", "food"],
+        "budget": [0, 1, 2, 3],
+        "db": {"no_water": 0.3},
+    },
+    "family_traveler": {
+        "primary": ["nature", "food", "culture", "relaxation"],
+        "secondary": ["adventure", "culture", "nature"],
+        "budget": [0, 1, 2],
+        "db": {"kid_friendly": 1.0, "no_water": 0.4, "no_physical": 0.2},
+    },
+    "budget_backpacker": {
+        "primary": ["culture", "nightlife", "nature"],
+        "secondary": ["adventure", "food", "relaxation"],
+        "budget": [0],
+        "db": {"no_physical": 0.15, "no_water": 0.2},
+    },
 }
 
 _HARD_TYPES: dict[str, dict[str, Any]] = {
-    "indecisive_parent": {"primary": ["culture", "nature", "food", "adventure"],
-                          "secondary": ["relaxation", "culture", "nature", "food"],
-                          "budget": [0, 1], "db": {"kid_friendly": 1.0, "no_water": 0.5, "no_alcohol": 0.5},
-                          "indecisive": 1.0},
-    "constrained_retiree": {"primary": ["culture", "relaxation", "food", "nature"],
-                            "secondary": ["food", "culture", "relaxation", "nightlife"],
-                            "budget": [0, 1, 2], "db": {"no_physical": 1.0, "no_alcohol": 0.6, "no_water": 0.4},
-                            "indecisive": 0.5},
-    "indecisive_wanderer": {"primary": list(DIMS), "secondary": list(DIMS),
-                            "budget": [0, 1], "db": {"no_alcohol": 0.5, "no_water": 0.5, "no_physical": 0.3},
-                            "indecisive": 1.0},
-    "picky_student": {"primary": ["nightlife", "adventure", "food", "culture"],
-                      "secondary": ["nightlife", "food", "nature", "culture"],
-                      "budget": [0], "db": {"no_water": 0.5, "no_physical": 0.3}, "indecisive": 0.6,
-                      "pickiness": (0.02, 0.06)},
+    "indecisive_parent": {
+        "primary": ["culture", "nature", "food", "adventure"],
+        "secondary": ["relaxation", "culture", "nature", "food"],
+        "budget": [0, 1],
+        "db": {"kid_friendly": 1.0, "no_water": 0.5, "no_alcohol": 0.5},
+        "indecisive": 1.0,
+    },
+    "constrained_retiree": {
+        "primary": ["culture", "relaxation", "food", "nature"],
+        "secondary": ["food", "culture", "relaxation", "nightlife"],
+        "budget": [0, 1, 2],
+        "db": {"no_physical": 1.0, "no_alcohol": 0.6, "no_water": 0.4},
+        "indecisive": 0.5,
+    },
+    "indecisive_wanderer": {
+        "primary": list(DIMS),
+        "secondary": list(DIMS),
+        "budget": [0, 1],
+        "db": {"no_alcohol": 0.5, "no_water": 0.5, "no_physical": 0.3},
+        "indecisive": 1.0,
+    },
+    "picky_student": {
+        "primary": ["nightlife", "adventure", "food", "culture"],
+        "secondary": ["nightlife", "food", "nature", "culture"],
+        "budget": [0],
+        "db": {"no_water": 0.5, "no_physical": 0.3},
+        "indecisive": 0.6,
+        "pickiness": (0.02, 0.06),
+    },
 }
 
 _SPLITS = {"train": _TRAIN_TYPES, "test": _TEST_TYPES, "hard": _HARD_TYPES}
 # Split-level parameter ranges: primary weight, secondary weight, patience, pickiness, type mixture.
 _RANGES: dict[str, dict[str, Any]] = {
-    "train": {"wp": (0.5, 0.65), "ws": (0.2, 0.3), "patience": (3, 5), "pickiness": (0.06, 0.16),
-              "mix": [0.16, 0.16, 0.16, 0.14, 0.12, 0.14, 0.12]},
-    "test": {"wp": (0.4, 0.55), "ws": (0.22, 0.35), "patience": (3, 5), "pickiness": (0.05, 0.14),
-             "mix": [0.12, 0.14, 0.14, 0.16, 0.16, 0.12, 0.16]},
-    "hard": {"wp": (0.45, 0.6), "ws": (0.22, 0.32), "patience": (3, 4), "pickiness": (0.04, 0.1),
-             "mix": [0.3, 0.25, 0.3, 0.15]},
+    "train": {
+        "wp": (0.5, 0.65),
+        "ws": (0.2, 0.3),
+        "patience": (3, 5),
+        "pickiness": (0.06, 0.16),
+        "mix": [0.16, 0.16, 0.16, 0.14, 0.12, 0.14, 0.12],
+    },
+    "test": {
+        "wp": (0.4, 0.55),
+        "ws": (0.22, 0.35),
+        "patience": (3, 5),
+        "pickiness": (0.05, 0.14),
+        "mix": [0.12, 0.14, 0.14, 0.16, 0.16, 0.12, 0.16],
+    },
+    "hard": {
+        "wp": (0.45, 0.6),
+        "ws": (0.22, 0.32),
+        "patience": (3, 4),
+        "pickiness": (0.04, 0.1),
+        "mix": [0.3, 0.25, 0.3, 0.15],
+    },
 }
 
-PERSONA_KEYS = ("type", "weights", "primary", "secondary", "budget", "dealbreakers", "patience",
-                "pickiness", "indecisive")
+PERSONA_KEYS = (
+    "type",
+    "weights",
+    "primary",
+    "secondary",
+    "budget",
+    "dealbreakers",
+    "patience",
+    "pickiness",
+    "indecisive",
+)
 
 
 def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:

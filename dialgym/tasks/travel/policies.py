@@ -289,8 +289,17 @@ class BehaviorAgent(Agent):
     """
 
     name = "behavior"
-    POPULAR = ("museum_tour", "food_tour", "hiking", "beach_day", "nightlife_tour", "spa_day", "theme_park",
-               "kayaking", "wine_tasting")
+    POPULAR = (
+        "museum_tour",
+        "food_tour",
+        "hiking",
+        "beach_day",
+        "nightlife_tour",
+        "spa_day",
+        "theme_park",
+        "kayaking",
+        "wine_tasting",
+    )
     P_RECOMMEND = (0.3, 0.4, 0.55, 0.7, 0.85)
     P_INFORMED = 0.55
 

@@ -330,8 +330,12 @@ class TravelUser(ScriptedUser):
         ignored = bool(known) or (CATALOGUE[aid]["cost"] > p["budget"] and "budget" in s.revealed)
         # each rejection tries patience more than the last; ignoring what was said, or
         # recommending before asking anything, costs extra
-        self._spend(REJECT_COST + REJECT_ESCALATION * len(s.rejected) + (0.0 if s.inquired else BLIND_COST)
-                    + (IGNORED_COST if ignored else 0.0))
+        self._spend(
+            REJECT_COST
+            + REJECT_ESCALATION * len(s.rejected)
+            + (0.0 if s.inquired else BLIND_COST)
+            + (IGNORED_COST if ignored else 0.0)
+        )
         s.rejected.append(aid)
         why = self._constraint(aid)
         if why is not None:

@@ -1,0 +1,463 @@
+"""Implicit Language Q-Learning (ILQL; Snell, Kostrikov, Su, Yang, Levine 2022), in one readable file.
+
+Usage (any tokenized trajectories, not only dialgym's)::
+
+    from dialgym.agents import ilql
+    m = ilql.train(trajectories, model=hf_causal_lm, tokenizer=tok, config=ilql.ILQLConfig(steps=500))
+    m.generate(["<prompt>"], beta=4, max_new_tokens=32)
+    m.save_pretrained("runs/ilql"); m = ilql.ILQLModel.from_pretrained("runs/ilql")
+
+A trajectory is ``(segments, reward)`` with ``segments = [(text, is_action), ...]`` (see ``agents/lm.py``).
+
+The algorithm, token by token. Token ``x_t`` of an action segment is an action taken in state ``s_t`` whose
+representation is the LM's hidden state ``h_{t-1}`` (the state that *predicts* ``x_t``). On one shared trunk:
+
+* two Q heads ``Q_i(h) in R^vocab`` (double Q) with Polyak-averaged copies ``Qhat_i`` (updated after every
+  optimizer step, never trained by gradients), and a V head ``V(h) in R``;
+* ``L_Q = sum_i (Q_i(s_t, x_t) - [r_t + gamma * (1 - done_t) * V(s_{t+1})].detach())^2`` where ``s_{t+1}`` is the
+  next action token's state: inside an utterance that is ``h_t``; after an utterance's last token it is the state
+  of the first token of the agent's *next* utterance (the user's reply is the environment's transition, its
+  tokens are not actions); after the last action the episode is over (``done = 1``, its V is masked);
+* ``L_V = expectile_tau( min_i Qhat_i(s_t, x_t) - V(s_t) )``: V regresses to an upper expectile of the target
+  Qs of the data's actions, which is what makes ILQL an *implicit* max over in-support actions (stitching);
+* ``L_CQL = sum_i CE(Q_i(s_t, .), x_t)``: a conservative term that pushes down Q of tokens the data did not take;
+* ``L_pi = CE(logits(s_t), x_t)`` (BC), optionally AWAC-weighted by ``exp(awac_beta * (minQhat - V))``.
+
+Inference samples from ``pi_beta(a|s) ∝ pi(a|s) * exp(beta * (minQhat(s, a) - V(s)))``: the policy (BC head)
+log-probs perturbed by the advantage. ``beta = 0`` is exactly the BC policy. By default top-k/top-p is applied
+to the policy log-probs *before* the advantage is added (``filter_order="before"``), so beta can only re-rank
+tokens the policy considers plausible; ``"after"`` filters the perturbed scores instead.
+
+Efficiency: Q and V are computed only at the gathered action states (``B*T x d`` hidden -> ``N x d``), the
+target heads only for the taken action (a dot product, not a vocab-sized matmul), and generation reuses the
+KV cache of the trunk.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from dialgym.agents.lm import (
+    Encoded,
+    Trajectory,
+    batch_indices,
+    collate,
+    decode_turn,
+    encode_trajectories,
+    generate_tokens,
+    lm_logits,
+    load_lm_folder,
+    max_positions,
+    prompt_ids,
+    read_meta,
+    require_torch,
+    save_lm,
+    stop_token_ids,
+    trunk,
+    write_meta,
+)
+
+require_torch()
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
+
+ALGORITHM = "ilql"
+HEADS_FILE = "heads.pt"
+
+
+@dataclass
+class ILQLConfig:
+    """ILQL hyper-parameters (defaults follow the paper's code where it has one).
+
+    Attributes:
+        steps: optimizer steps. batch_size: trajectories per step. lr: AdamW learning rate (trunk and heads).
+        seed: seeds the heads' initialisation and the batch order.
+        gamma: discount per action token. tau: expectile of the V regression (0.5 = mean, -> 1 = max).
+        cql_weight: weight of the CQL term. q_weight, v_weight: weights of the TD and expectile losses.
+        bc_weight: weight of the policy (BC) loss; awac_beta > 0 turns it into AWAC (advantage-weighted),
+            with weights clipped at awac_max_weight.
+        polyak_alpha: target <- (1 - alpha) * target + alpha * online after every optimizer step.
+        head_hidden: hidden width of the Q/V MLP heads (None: 2 * d_model as in the paper; 0: linear heads).
+        standardize_rewards: rescale returns to mean 0, std 1 (off by default: the reward scale couples with
+            beta at inference, so changing it silently would change what a given beta means).
+        max_length: longest training sequence in tokens (None: the model's limit); longer ones are cut
+            from the left. grad_clip: max gradient norm (0: off). weight_decay: AdamW weight decay.
+    """
+
+    steps: int = 1000
+    batch_size: int = 16
+    lr: float = 3e-4
+    seed: int = 0
+    gamma: float = 0.99
+    tau: float = 0.7
+    cql_weight: float = 0.01
+    q_weight: float = 1.0
+    v_weight: float = 1.0
+    bc_weight: float = 1.0
+    awac_beta: float = 0.0
+    awac_max_weight: float = 20.0
+    polyak_alpha: float = 0.005
+    head_hidden: int | None = None
+    standardize_rewards: bool = False
+    max_length: int | None = None
+    grad_clip: float = 1.0
+    weight_decay: float = 0.0
+
+    def __post_init__(self) -> None:
+        checks = {
+            "steps": self.steps >= 0,
+            "batch_size": self.batch_size >= 1,
+            "lr": self.lr >= 0,
+            "gamma": 0 <= self.gamma <= 1,
+            "tau": 0 < self.tau < 1,
+            "polyak_alpha": 0 <= self.polyak_alpha <= 1,
+            "cql_weight": self.cql_weight >= 0,
+            "awac_beta": self.awac_beta >= 0,
+        }
+        expected = {
+            "steps": ">= 0",
+            "batch_size": ">= 1",
+            "lr": ">= 0",
+            "gamma": "in [0, 1]",
+            "tau": "in (0, 1)",
+            "polyak_alpha": "in [0, 1]",
+            "cql_weight": ">= 0",
+            "awac_beta": ">= 0",
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise ValueError(f"ILQLConfig.{name}={getattr(self, name)!r} must be {expected[name]}")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ILQLConfig:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+class Head(nn.Module):
+    """An MLP head ``d -> hidden -> out`` (or linear when ``hidden == 0``) that can score one column cheaply."""
+
+    def __init__(self, d: int, out: int, hidden: int) -> None:
+        super().__init__()
+        self.body: nn.Module = nn.Sequential(nn.Linear(d, hidden), nn.ReLU()) if hidden else nn.Identity()
+        self.last = nn.Linear(hidden or d, out)
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        return self.last(self.body(h))
+
+    def at(self, h: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+        """``forward(h)[i, index[i]]`` without computing the other ``out - 1`` columns."""
+        z = self.body(h)
+        return (z * self.last.weight[index]).sum(-1) + self.last.bias[index]
+
+
+def expectile_loss(diff: torch.Tensor, tau: float) -> torch.Tensor:
+    """``mean(|tau - 1[diff < 0]| * diff^2)`` with ``diff = target - prediction`` (tau = 0.5: half the MSE)."""
+    weight = torch.where(diff < 0, 1.0 - tau, tau)
+    return (weight * diff.pow(2)).mean()
+
+
+def loss_terms(
+    q1: torch.Tensor,
+    q2: torch.Tensor,
+    q1_target_sa: torch.Tensor,
+    q2_target_sa: torch.Tensor,
+    v_s: torch.Tensor,
+    v_next: torch.Tensor,
+    logits: torch.Tensor,
+    action: torch.Tensor,
+    reward: torch.Tensor,
+    done: torch.Tensor,
+    config: ILQLConfig,
+) -> dict[str, torch.Tensor]:
+    """ILQL's losses on gathered transitions (``N`` action tokens).
+
+    Args:
+        q1, q2: online Q over the vocabulary at each action's state, ``N x vocab``.
+        q1_target_sa, q2_target_sa: target Q of the taken action, ``N``.
+        v_s: V at the action's state, ``N``. v_next: V at the next state, ``N`` (detached here; masked when done).
+        logits: policy logits at the action's state, ``N x vocab``.
+    """
+    q1_sa = q1.gather(1, action[:, None]).squeeze(1)
+    q2_sa = q2.gather(1, action[:, None]).squeeze(1)
+    target = reward + config.gamma * (1.0 - done) * v_next.detach()
+    loss_q = F.mse_loss(q1_sa, target) + F.mse_loss(q2_sa, target)
+    q_target_min = torch.minimum(q1_target_sa, q2_target_sa).detach()
+    loss_v = expectile_loss(q_target_min - v_s, config.tau)
+    loss_cql = F.cross_entropy(q1, action) + F.cross_entropy(q2, action)
+    ce = F.cross_entropy(logits, action, reduction="none")
+    if config.awac_beta > 0:
+        w = torch.exp(config.awac_beta * (q_target_min - v_s.detach())).clamp(max=config.awac_max_weight)
+        loss_pi = (w * ce).mean()
+    else:
+        loss_pi = ce.mean()
+    loss = (
+        config.q_weight * loss_q + config.v_weight * loss_v + config.cql_weight * loss_cql + config.bc_weight * loss_pi
+    )
+    return {
+        "loss": loss,
+        "q": loss_q,
+        "v": loss_v,
+        "cql": loss_cql,
+        "pi": loss_pi,
+        "q_mean": q1_sa.detach().mean(),
+        "v_mean": v_s.detach().mean(),
+    }
+
+
+class ILQLModel(nn.Module):
+    """A causal LM (the policy, trained by BC) plus ILQL's Q, target-Q and V heads on its last hidden state."""
+
+    def __init__(self, lm: Any, tokenizer: Any, config: ILQLConfig | None = None) -> None:
+        super().__init__()
+        self.config = config or ILQLConfig()
+        self.lm = lm
+        self.tokenizer = tokenizer
+        d = int(lm.get_output_embeddings().weight.shape[1])
+        vocab = int(lm.get_output_embeddings().weight.shape[0])
+        hidden = 2 * d if self.config.head_hidden is None else int(self.config.head_hidden)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.config.seed)
+            self.q1 = Head(d, vocab, hidden)
+            self.q2 = Head(d, vocab, hidden)
+            self.v = Head(d, 1, hidden)
+        self.q1_target = copy.deepcopy(self.q1).requires_grad_(False)
+        self.q2_target = copy.deepcopy(self.q2).requires_grad_(False)
+        self.polyak_updates = 0
+        self.reward_stats: dict[str, float] | None = None
+        #: extra metadata saved with the checkpoint (e.g. how dialogues were formatted)
+        self.extra_meta: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ training
+    def trainable_parameters(self) -> list[nn.Parameter]:
+        """What the optimizer updates: the LM and the online heads (never the target heads)."""
+        return [*self.lm.parameters(), *self.q1.parameters(), *self.q2.parameters(), *self.v.parameters()]
+
+    @torch.no_grad()
+    def polyak_update(self) -> None:
+        """``target <- (1 - alpha) * target + alpha * online``; called once after every optimizer step."""
+        a = self.config.polyak_alpha
+        for online, target in ((self.q1, self.q1_target), (self.q2, self.q2_target)):
+            for p, tp in zip(online.parameters(), target.parameters(), strict=True):
+                tp.mul_(1.0 - a).add_(p.detach(), alpha=a)
+        self.polyak_updates += 1
+
+    def gathered(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Run the trunk once and evaluate every head only at the batch's action states and next states."""
+        hidden, _ = trunk(self.lm, batch["input_ids"], batch["attention_mask"])
+        flat = hidden.reshape(-1, hidden.shape[-1])
+        hs = flat[batch["state"]]
+        hn = flat[batch["next_state"]]
+        a = batch["action"]
+        v = self.v(torch.cat([hs, hn])).squeeze(-1)
+        n = hs.shape[0]
+        with torch.no_grad():
+            q1t = self.q1_target.at(hs, a)
+            q2t = self.q2_target.at(hs, a)
+        return {
+            "q1": self.q1(hs),
+            "q2": self.q2(hs),
+            "q1_target_sa": q1t,
+            "q2_target_sa": q2t,
+            "v_s": v[:n],
+            "v_next": v[n:],
+            "logits": lm_logits(self.lm, hs),
+        }
+
+    def losses(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        g = self.gathered(batch)
+        return loss_terms(
+            g["q1"], g["q2"], g["q1_target_sa"], g["q2_target_sa"], g["v_s"], g["v_next"], g["logits"],
+            batch["action"], batch["reward"], batch["done"], self.config,
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ inference
+    @torch.no_grad()
+    def advantage(self, h: torch.Tensor) -> torch.Tensor:
+        """``min_i Qhat_i(h, .) - V(h)`` over the vocabulary (the target heads, as in the paper)."""
+        return torch.minimum(self.q1_target(h), self.q2_target(h)) - self.v(h)
+
+    def generate_ids(
+        self,
+        prompts: Sequence[str | Sequence[int]],
+        beta: float = 1.0,
+        max_new_tokens: int = 64,
+        top_k: int = 0,
+        top_p: float = 1.0,
+        temperature: float = 1.0,
+        do_sample: bool = True,
+        seed: int | None = None,
+        filter_order: str = "before",
+        use_cache: bool = True,
+        stop_ids: Sequence[int] | None = None,
+    ) -> list[list[int]]:
+        """Token ids of the continuations (each ends with its stop token unless cut by ``max_new_tokens``)."""
+        generator = torch.Generator().manual_seed(seed) if seed is not None else None
+        bonus = None if beta == 0 else (lambda h: beta * self.advantage(h))
+        return generate_tokens(
+            self.lm,
+            [prompt_ids(self.tokenizer, p) for p in prompts],
+            pad_id=self.tokenizer.pad_token_id,
+            stop_ids=stop_ids if stop_ids is not None else stop_token_ids(self.tokenizer),
+            max_new_tokens=max_new_tokens,
+            temperature=temperature,
+            top_k=top_k,
+            top_p=top_p,
+            do_sample=do_sample,
+            generator=generator,
+            bonus=bonus,
+            filter_order=filter_order,
+            use_cache=use_cache,
+        )
+
+    def generate(
+        self,
+        prompts: Sequence[str | Sequence[int]],
+        beta: float = 1.0,
+        max_new_tokens: int = 64,
+        top_k: int = 0,
+        top_p: float = 1.0,
+        temperature: float = 1.0,
+        do_sample: bool = True,
+        seed: int | None = None,
+        filter_order: str = "before",
+        stop_ids: Sequence[int] | None = None,
+    ) -> list[str]:
+        """Continuations as strings, cut at the end-of-turn token (``beta = 0``: the BC policy exactly)."""
+        stops = stop_ids if stop_ids is not None else stop_token_ids(self.tokenizer)
+        out = self.generate_ids(
+            prompts, beta=beta, max_new_tokens=max_new_tokens, top_k=top_k, top_p=top_p, temperature=temperature,
+            do_sample=do_sample, seed=seed, filter_order=filter_order, stop_ids=stops,
+        )  # fmt: skip
+        return [decode_turn(self.tokenizer, ids, stops) for ids in out]
+
+    # ------------------------------------------------------------------ persistence
+    def save_pretrained(self, path: str | os.PathLike[str]) -> None:
+        """Write the LM + tokenizer (``model/``), the heads (``heads.pt``) and ``dialgym_agent.json``."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        save_lm(self.lm, self.tokenizer, folder)
+        heads = {name: getattr(self, name).state_dict() for name in ("q1", "q2", "v", "q1_target", "q2_target")}
+        tmp = folder / (HEADS_FILE + ".tmp")
+        torch.save({"heads": heads, "polyak_updates": self.polyak_updates}, tmp)
+        os.replace(tmp, folder / HEADS_FILE)
+        write_meta(
+            folder,
+            ALGORITHM,
+            asdict(self.config),
+            {**self.extra_meta, "reward_stats": self.reward_stats, "polyak_updates": self.polyak_updates},
+        )
+
+    @classmethod
+    def from_pretrained(cls, path: str | os.PathLike[str]) -> ILQLModel:
+        """Load a checkpoint written by :meth:`save_pretrained` (an error names the algorithm if it is not ILQL)."""
+        meta = read_meta(path, [ALGORITHM])
+        folder = Path(meta["path"])
+        lm, tokenizer = load_lm_folder(folder)
+        m = cls(lm, tokenizer, ILQLConfig.from_dict(meta["config"]))
+        state = torch.load(folder / HEADS_FILE, map_location="cpu", weights_only=True)
+        for name, sd in state["heads"].items():
+            getattr(m, name).load_state_dict(sd)
+        m.polyak_updates = int(state["polyak_updates"])
+        m.reward_stats = meta.get("reward_stats")
+        m.extra_meta = {k: v for k, v in meta.items() if k not in ("version", "algorithm", "config", "path")}
+        m.extra_meta.pop("reward_stats", None)
+        m.extra_meta.pop("polyak_updates", None)
+        m.eval()
+        return m
+
+
+# ---------------------------------------------------------------------- training loop
+def make_optimizer(m: ILQLModel) -> torch.optim.Optimizer:
+    return torch.optim.AdamW(m.trainable_parameters(), lr=m.config.lr, weight_decay=m.config.weight_decay)
+
+
+def standardize(data: list[Encoded]) -> dict[str, float]:
+    """Shift and scale returns to mean 0 / std 1 (in place; the shift goes on each final action token)."""
+    returns = [sum(e.rewards) for e in data]
+    mean = float(sum(returns) / len(returns))
+    std = float(math.sqrt(sum((r - mean) ** 2 for r in returns) / len(returns))) or 1.0
+    for e in data:
+        last = max(i for i, a in enumerate(e.action_mask) if a)
+        e.rewards = [r / std for r in e.rewards]
+        e.rewards[last] -= mean / std
+    return {"mean": mean, "std": std}
+
+
+def fit(
+    m: ILQLModel,
+    trajectories: Sequence[Trajectory],
+    *,
+    start_step: int = 0,
+    optimizer_state: dict[str, Any] | None = None,
+    on_step: Callable[[int, dict[str, float], torch.optim.Optimizer], None] | None = None,
+    progress: bool = False,
+) -> ILQLModel:
+    """Train ``m`` from ``start_step`` to ``m.config.steps`` (resumable: batches depend only on the step).
+
+    ``on_step(step, stats, optimizer)`` runs after each optimizer step (``step`` counts completed steps);
+    the training CLI uses it to log losses and write checkpoints.
+    """
+    cfg = m.config
+    data = encode_trajectories(trajectories, m.tokenizer, cfg.max_length or max_positions(m.lm))
+    if cfg.standardize_rewards:
+        m.reward_stats = standardize(data)
+    opt = make_optimizer(m)
+    if optimizer_state is not None:
+        opt.load_state_dict(optimizer_state)
+    pad = m.tokenizer.pad_token_id
+    m.train()
+    bar = _progress(start_step, cfg.steps, "ilql") if progress else None
+    for step in range(start_step, cfg.steps):
+        batch = collate([data[i] for i in batch_indices(len(data), cfg.batch_size, cfg.seed, step)], pad)
+        terms = m.losses(batch)
+        opt.zero_grad(set_to_none=True)
+        terms["loss"].backward()
+        if cfg.grad_clip > 0:
+            torch.nn.utils.clip_grad_norm_(m.trainable_parameters(), cfg.grad_clip)
+        opt.step()
+        m.polyak_update()  # after EVERY optimizer step
+        stats = {k: float(v.detach()) for k, v in terms.items()}
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(loss=f"{stats['loss']:.3f}", q=f"{stats['q_mean']:.3f}", v=f"{stats['v_mean']:.3f}")
+        if on_step is not None:
+            on_step(step + 1, stats, opt)
+    if bar is not None:
+        bar.close()
+    m.eval()
+    return m
+
+
+def train(
+    trajectories: Sequence[Trajectory],
+    model: Any,
+    tokenizer: Any,
+    config: ILQLConfig | None = None,
+    *,
+    progress: bool = False,
+    on_step: Callable[[int, dict[str, float], torch.optim.Optimizer], None] | None = None,
+) -> ILQLModel:
+    """Train ILQL heads and the policy on ``trajectories`` on top of ``model`` (a transformers causal LM)."""
+    m = ILQLModel(model, tokenizer, config or ILQLConfig())
+    return fit(m, trajectories, progress=progress, on_step=on_step)
+
+
+def _progress(start: int, total: int, desc: str) -> Any:
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover
+        return None
+    import sys
+
+    return tqdm(total=total, initial=start, desc=desc, file=sys.stderr, dynamic_ncols=True)
+
+
+__all__ = ["ILQLConfig", "ILQLModel", "expectile_loss", "fit", "loss_terms", "train"]

@@ -1,0 +1,382 @@
+"""ILQL correctness checks (NOTES.md's list): each one catches a bug seen in public implementations."""
+
+from __future__ import annotations
+
+import copy
+from types import SimpleNamespace
+
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
+
+from dialgym.agents import ilql, lm  # noqa: E402
+from dialgym.agents.lm import Encoded, collate  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny models run faster on one thread, and much faster on a busy machine (no spinning worker threads)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def tiny_tokenizer():
+    # Letters A-Z never occur in the fitting text, so each one is a single token.
+    return lm.fit_tokenizer(["hello world, how are you"] * 5, vocab_size=300)
+
+
+def tiny_gpt2(tok, seed=0, n_embd=32):
+    return lm.build_tiny_model(tok, n_layer=2, n_embd=n_embd, n_head=2, n_positions=128, seed=seed)
+
+
+def traj(*parts, reward=1.0):
+    """``traj("S", "+AB", "U", "+C")``: a leading ``+`` marks an action segment."""
+    return ([(p[1:], True) if p.startswith("+") else (p, False) for p in parts], reward)
+
+
+class OneHotTrunk(nn.Module):
+    """A fake causal LM whose hidden state at position t is one-hot(t).
+
+    With linear heads, the value read for an action then *names* the position it was read from, so any
+    off-by-one between states and actions shows up as a wrong number.
+    """
+
+    def __init__(self, T: int, vocab: int) -> None:
+        super().__init__()
+        self.T = T
+        self.head = nn.Linear(T, vocab, bias=False)
+        self.config = SimpleNamespace(n_positions=T)
+
+    def base_model(self, input_ids, attention_mask, position_ids=None, past_key_values=None, use_cache=False):
+        return SimpleNamespace(last_hidden_state=F.one_hot(position_ids, self.T).float(), past_key_values=None)
+
+    def get_output_embeddings(self):
+        return self.head
+
+
+def one_hot_model(T=16, vocab=20):
+    m = ilql.ILQLModel(OneHotTrunk(T, vocab), tokenizer=None, config=ilql.ILQLConfig(head_hidden=0, gamma=0.5))
+    with torch.no_grad():
+        for head in (m.q1, m.q2, m.q1_target, m.q2_target):
+            # Q(h_t)[a] = 100 * t + a
+            head.last.weight.copy_(100.0 * torch.arange(T, dtype=torch.float32).expand(vocab, T))
+            head.last.bias.copy_(torch.arange(vocab, dtype=torch.float32))
+        m.v.last.weight.copy_(10.0 * torch.arange(T, dtype=torch.float32)[None])  # V(h_t) = 10 * t
+        m.v.last.bias.zero_()
+    return m
+
+
+# A sequence: context (2 tokens), action (3), user reply (2), action (2); reward 1 on the last token.
+SEQ = Encoded(
+    input_ids=[11, 12, 1, 2, 3, 13, 14, 4, 5],
+    action_mask=[False, False, True, True, True, False, False, True, True],
+    rewards=[0, 0, 0, 0, 0, 0, 0, 0, 1.0],
+)
+SHORT = Encoded(input_ids=[11, 6, 7], action_mask=[False, True, True], rewards=[0, 0, 2.0])
+
+
+# ----------------------------------------------------------------------------- index alignment
+
+
+def test_one_hot_trunk_index_alignment():
+    m = one_hot_model()
+    batch = collate([SHORT, SEQ], pad_id=0)  # SHORT is padded: flat indices must still be per-row
+    g = m.gathered(batch)
+    a = batch["action"]
+    # SHORT: actions at t=1,2 ; SEQ: actions at t=2,3,4,7,8
+    assert a.tolist() == [6, 7, 1, 2, 3, 4, 5]
+    states = [0, 1, 1, 2, 3, 6, 7]  # Q/V for the token at t is read from the hidden state at t-1
+    expected_q = [100.0 * s + x for s, x in zip(states, a.tolist(), strict=True)]
+    assert g["q1"].gather(1, a[:, None]).squeeze(1).tolist() == expected_q
+    assert g["q1_target_sa"].tolist() == [100.0 * s + x for s, x in zip(states, a.tolist(), strict=True)]
+    assert g["v_s"].tolist() == [10.0 * s for s in states]
+    # next states: inside an utterance h_t; after an utterance the first state of the next agent utterance
+    # (t=4 -> the action at t'=7 has state 6: the user tokens 5, 6 are skipped); after the last action: done.
+    assert batch["done"].tolist() == [0, 1, 0, 0, 0, 0, 1]
+    expected_next = [1, 2, 2, 3, 6, 7, 8]
+    assert g["v_next"].tolist() == [10.0 * s for s in expected_next]
+    assert batch["reward"].tolist() == [0, 2.0, 0, 0, 0, 0, 1.0]
+    # the TD target built from these
+    terms = m.losses(batch)
+    q = g["q1"].gather(1, a[:, None]).squeeze(1)
+    target = batch["reward"] + 0.5 * (1 - batch["done"]) * g["v_next"]
+    assert torch.allclose(terms["q"], 2 * F.mse_loss(q, target))
+
+
+def test_terminal_masking_v_at_terminal_state_does_not_change_q_loss():
+    m = one_hot_model()
+    batch = collate([SEQ], pad_id=0)
+    before = m.losses(batch)["q"].item()
+    with torch.no_grad():
+        m.v.last.weight[0, 8] = 12345.0  # V at the state after the final action (terminal)
+    assert m.losses(batch)["q"].item() == before
+    with torch.no_grad():
+        m.v.last.weight[0, 6] = 12345.0  # a non-terminal next state: must matter
+    assert m.losses(batch)["q"].item() != before
+
+
+def test_attention_mask_from_lengths_not_pad_id():
+    # GPT-2 pads with eos; the reward-bearing final eos must survive padding with pad_id == eos.
+    eos = 5
+    seq = Encoded(input_ids=[1, 2, eos], action_mask=[False, True, True], rewards=[0, 0, 1.0])
+    longer = Encoded(input_ids=[1, 2, 3, 4, eos, 6], action_mask=[False, True, True, False, True, True],
+                     rewards=[0, 0, 0, 0, 0, 3.0])  # fmt: skip
+    batch = collate([seq, longer], pad_id=eos)
+    assert batch["attention_mask"][0].tolist() == [1, 1, 1, 0, 0, 0]
+    assert batch["reward"].sum().item() == 4.0
+    assert batch["action"].tolist().count(eos) == 2
+
+
+def test_padding_invariance():
+    tok = tiny_tokenizer()
+    m = ilql.ILQLModel(tiny_gpt2(tok), tok, ilql.ILQLConfig())
+    a, b = lm.encode_trajectories([traj("S", "+AB", "U", "+C"), traj("SS", "+ABCDE", "UUU", "+CDE", "V", "+F")], tok)
+    pad = tok.eos_token_id
+    alone = m.gathered(collate([a], pad))
+    padded = m.gathered(collate([a, b], pad))  # a is right-padded here
+    n = len(alone["v_s"])
+    for key in ("q1", "q2", "q1_target_sa", "v_s", "v_next", "logits"):
+        assert torch.allclose(alone[key], padded[key][:n], atol=1e-5), key
+    # and the loss of a alone does not depend on how far it is padded
+    long_pad = collate([a], pad)
+    extra = 7
+    long_pad["input_ids"] = F.pad(long_pad["input_ids"], (0, extra), value=pad)
+    long_pad["attention_mask"] = F.pad(long_pad["attention_mask"], (0, extra), value=0)
+    T0 = len(a)
+    for key in ("state", "next_state"):  # flat indices move with the row length
+        long_pad[key] = long_pad[key] // T0 * (T0 + extra) + long_pad[key] % T0
+    l1 = m.losses(collate([a], pad))
+    l2 = m.losses(long_pad)
+    for key in ("loss", "q", "v", "cql", "pi"):
+        assert torch.allclose(l1[key], l2[key], atol=1e-5), key
+
+
+# ----------------------------------------------------------------------------- targets and Polyak
+
+
+def test_target_heads_get_no_gradients_and_are_not_in_the_optimizer():
+    tok = tiny_tokenizer()
+    m = ilql.ILQLModel(tiny_gpt2(tok), tok, ilql.ILQLConfig())
+    batch = collate(lm.encode_trajectories([traj("S", "+AB", "U", "+C")], tok), tok.pad_token_id)
+    m.losses(batch)["loss"].backward()
+    targets = [*m.q1_target.parameters(), *m.q2_target.parameters()]
+    assert all(p.grad is None and not p.requires_grad for p in targets)
+    assert all(p.grad is not None for p in m.q1.parameters())
+    opt = ilql.make_optimizer(m)
+    in_opt = {id(p) for group in opt.param_groups for p in group["params"]}
+    assert not in_opt & {id(p) for p in targets}
+    assert {id(p) for p in [*m.q1.parameters(), *m.q2.parameters(), *m.v.parameters()]} <= in_opt
+
+
+def test_polyak_step_once_per_optimizer_step_across_epochs():
+    tok = tiny_tokenizer()
+    alpha, steps = 0.1, 7
+    cfg = ilql.ILQLConfig(steps=steps, batch_size=2, lr=0.0, polyak_alpha=alpha)  # lr 0: online heads stay put
+    m = ilql.ILQLModel(tiny_gpt2(tok), tok, cfg)
+    with torch.no_grad():
+        for p in [*m.q1_target.parameters(), *m.q2_target.parameters()]:
+            p.zero_()
+    data = [traj("S", "+A"), traj("S", "+B"), traj("S", "+C", "U", "+D"), traj("T", "+E")]  # 2 steps per epoch
+    calls = []
+    ilql.fit(m, data, on_step=lambda step, stats, opt: calls.append(step))
+    assert calls == list(range(1, steps + 1))
+    assert m.polyak_updates == steps
+    decay = 1 - (1 - alpha) ** steps  # target_n = (1 - (1-a)^n) * online when target_0 = 0
+    for online, target in ((m.q1, m.q1_target), (m.q2, m.q2_target)):
+        for p, tp in zip(online.parameters(), target.parameters(), strict=True):
+            assert torch.allclose(tp, decay * p, atol=1e-6)
+
+
+# ----------------------------------------------------------------------------- loss terms
+
+
+def _random_terms(tau=0.7, n=6, vocab=9, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    q1, q2, logits = (torch.randn(n, vocab, generator=g) for _ in range(3))
+    q1t, q2t, v_s, v_next, reward = (torch.randn(n, generator=g) for _ in range(5))
+    action = torch.randint(vocab, (n,), generator=g)
+    done = torch.tensor([0, 0, 1, 0, 0, 1.0])
+    cfg = ilql.ILQLConfig(tau=tau)
+    return (q1, q2, q1t, q2t, v_s, v_next, logits, action, reward, done), cfg
+
+
+def test_cql_term_equals_cross_entropy_of_q():
+    args, cfg = _random_terms()
+    q1, q2, action = args[0], args[1], args[7]
+    terms = ilql.loss_terms(*args, cfg)
+    manual = sum((torch.logsumexp(q, 1) - q.gather(1, action[:, None]).squeeze(1)).mean() for q in (q1, q2))
+    assert torch.allclose(terms["cql"], manual)
+    assert torch.allclose(terms["cql"], F.cross_entropy(q1, action) + F.cross_entropy(q2, action))
+
+
+def test_expectile_at_half_is_half_mse_and_asymmetric_otherwise():
+    diff = torch.tensor([-2.0, -0.5, 0.3, 1.5])
+    assert torch.allclose(ilql.expectile_loss(diff, 0.5), 0.5 * diff.pow(2).mean())
+    assert torch.allclose(ilql.expectile_loss(torch.tensor([1.0]), 0.9), torch.tensor(0.9))
+    assert torch.allclose(ilql.expectile_loss(torch.tensor([-1.0]), 0.9), torch.tensor(0.1))
+    args, cfg = _random_terms(tau=0.5)
+    q1t, q2t, v_s = args[2], args[3], args[4]
+    terms = ilql.loss_terms(*args, cfg)
+    assert torch.allclose(terms["v"], 0.5 * F.mse_loss(v_s, torch.minimum(q1t, q2t)))
+
+
+def test_td_target_uses_detached_v_next_and_masks_terminals():
+    args, cfg = _random_terms()
+    args = list(args)
+    args[0] = args[0].clone().requires_grad_(True)  # q1
+    args[5] = args[5].clone().requires_grad_(True)  # v_next
+    terms = ilql.loss_terms(*args, cfg)
+    terms["q"].backward()
+    assert args[5].grad is None  # no gradient flows into V through the TD target
+    q1, q2, v_next, reward, done, action = args[0], args[1], args[5], args[8], args[9], args[7]
+    target = reward + cfg.gamma * (1 - done) * v_next.detach()
+    expected = sum(F.mse_loss(q.gather(1, action[:, None]).squeeze(1), target) for q in (q1, q2))
+    assert torch.allclose(terms["q"], expected)
+
+
+# ----------------------------------------------------------------------------- generation
+
+
+def _heads_with_big_advantage(m, seed=1):
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for head in (m.q1_target, m.q2_target):
+            head.last.weight.copy_(torch.randn(head.last.weight.shape, generator=g) * 3)
+
+
+def test_kv_cached_generation_equals_full_reforward():
+    tok = tiny_tokenizer()
+    m = ilql.ILQLModel(tiny_gpt2(tok), tok, ilql.ILQLConfig())
+    _heads_with_big_advantage(m)
+    prompts = ["<|user|>hello world<|end|><|assistant|>", "<|assistant|>"]  # different lengths: left padding
+    for kwargs in ({"do_sample": False}, {"seed": 3, "top_k": 20}, {"seed": 4, "top_p": 0.9, "temperature": 0.7}):
+        cached = m.generate_ids(prompts, beta=2.0, max_new_tokens=12, **kwargs)
+        full = m.generate_ids(prompts, beta=2.0, max_new_tokens=12, use_cache=False, **kwargs)
+        assert cached == full, kwargs
+
+
+def test_beta_zero_reproduces_the_policy_head_exactly():
+    tok = tiny_tokenizer()
+    model = tiny_gpt2(tok)
+    m = ilql.ILQLModel(model, tok, ilql.ILQLConfig())
+    _heads_with_big_advantage(m)
+    prompts = ["<|user|>hello world<|end|><|assistant|>", "<|assistant|>how"]
+    ids = [lm.prompt_ids(tok, p) for p in prompts]
+    # sampling: identical to sampling from the policy alone with the same seed
+    for kwargs in ({"top_k": 10}, {"top_p": 0.8, "temperature": 0.5}, {}):
+        policy = lm.generate_tokens(model, ids, pad_id=tok.pad_token_id, stop_ids=[tok.eos_token_id],
+                                    max_new_tokens=10, generator=torch.Generator().manual_seed(7),
+                                    **kwargs)  # fmt: skip
+        assert m.generate_ids(prompts, beta=0.0, max_new_tokens=10, seed=7, **kwargs) == policy
+    # greedy: identical to transformers' own generate on the same model
+    greedy = m.generate_ids(prompts, beta=0.0, max_new_tokens=8, do_sample=False, stop_ids=[])
+    tok.padding_side = "left"
+    enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+    hf = model.generate(**enc, max_new_tokens=8, do_sample=False, eos_token_id=None, pad_token_id=tok.pad_token_id)
+    assert hf[:, enc["input_ids"].shape[1] :].tolist() == greedy
+    # and a large beta changes the choice (the advantage is really added)
+    assert m.generate_ids(prompts, beta=50.0, max_new_tokens=8, do_sample=False, stop_ids=[]) != greedy
+
+
+def test_top_k_before_the_advantage_keeps_samples_on_the_policy_support():
+    tok = tiny_tokenizer()
+    m = ilql.ILQLModel(tiny_gpt2(tok), tok, ilql.ILQLConfig())
+    _heads_with_big_advantage(m)
+    prompt = ["<|assistant|>"]
+    policy_greedy = m.generate_ids(prompt, beta=0.0, do_sample=False, max_new_tokens=6, stop_ids=[])
+    # top_k=1 before the advantage: only the policy's argmax survives, whatever beta
+    assert m.generate_ids(prompt, beta=100.0, top_k=1, seed=0, max_new_tokens=6, stop_ids=[]) == policy_greedy
+    after = m.generate_ids(prompt, beta=100.0, top_k=1, seed=0, max_new_tokens=6, stop_ids=[], filter_order="after")
+    assert after != policy_greedy
+
+
+# ----------------------------------------------------------------------------- learning
+
+
+def test_tabular_chain_q_converges_to_r_plus_gamma_v():
+    tok = tiny_tokenizer()
+    gamma = 0.9
+    cfg = ilql.ILQLConfig(steps=300, batch_size=4, lr=3e-3, gamma=gamma, tau=0.5, cql_weight=0.0, polyak_alpha=0.1,
+                          seed=0)  # fmt: skip
+    data = [traj("S", "+ABC", "U", "+DE", reward=1.0)] * 4
+    m = ilql.train(data, tiny_gpt2(tok, n_embd=32), tok, cfg)
+    batch = collate(lm.encode_trajectories(data[:1], tok), tok.pad_token_id)
+    with torch.no_grad():
+        g = m.gathered(batch)
+    q = g["q1"].gather(1, batch["action"][:, None]).squeeze(1)
+    target = batch["reward"] + gamma * (1 - batch["done"]) * g["v_next"]
+    assert torch.allclose(q, target, atol=0.05), (q, target)
+    # one action per state in the data: V = Q, so Q is the discounted return (user tokens are one transition)
+    expected = torch.tensor([gamma**4, gamma**3, gamma**2, gamma, 1.0])
+    assert torch.allclose(q, expected, atol=0.06), q
+
+
+# ----------------------------------------------------------------------------- persistence
+
+
+def test_save_load_round_trip(tmp_path):
+    tok = tiny_tokenizer()
+    cfg = ilql.ILQLConfig(steps=3, batch_size=2, seed=5, cql_weight=0.2)
+    m = ilql.train([traj("S", "+AB", "U", "+C"), traj("S", "+D", reward=0.0)], tiny_gpt2(tok), tok, cfg)
+    m.extra_meta["data"] = {"format": "test"}
+    m.save_pretrained(tmp_path / "ck")
+    m2 = ilql.ILQLModel.from_pretrained(tmp_path / "ck")
+    assert m2.config == cfg and m2.polyak_updates == 3 and m2.extra_meta["data"] == {"format": "test"}
+    for name in ("q1", "q2", "v", "q1_target", "q2_target"):
+        for p, p2 in zip(getattr(m, name).parameters(), getattr(m2, name).parameters(), strict=True):
+            assert torch.equal(p, p2)
+    prompts = ["<|user|>hello<|end|><|assistant|>"]
+    assert m.generate(prompts, beta=3, seed=0, max_new_tokens=8) == m2.generate(
+        prompts, beta=3, seed=0, max_new_tokens=8
+    )
+
+
+def test_loading_errors_name_the_problem(tmp_path):
+    from dialgym.agents import bc
+
+    with pytest.raises(lm.CheckpointError, match="does not exist"):
+        ilql.ILQLModel.from_pretrained(tmp_path / "nope")
+    tok = tiny_tokenizer()
+    b = bc.train([traj("S", "+AB")], tiny_gpt2(tok), tok, bc.BCConfig(steps=1, batch_size=1))
+    b.save_pretrained(tmp_path / "bc")
+    with pytest.raises(lm.CheckpointError, match="algorithm 'bc', expected 'ilql'"):
+        ilql.ILQLModel.from_pretrained(tmp_path / "bc")
+
+
+def test_config_validation_names_the_bad_value():
+    with pytest.raises(ValueError, match=r"tau=1\.5 must be in \(0, 1\)"):
+        ilql.ILQLConfig(tau=1.5)
+    with pytest.raises(ValueError, match="trajectory 0 has no"):
+        lm.encode_trajectories([([("just context", False)], 1.0)], tiny_tokenizer())
+
+
+def test_works_on_any_hf_causal_lm_copy():
+    # The heads never touch the LM's own parameters: a deep copy trains independently.
+    tok = tiny_tokenizer()
+    base = tiny_gpt2(tok)
+    before = copy.deepcopy(base.state_dict())
+    ilql.train([traj("S", "+AB")], copy.deepcopy(base), tok, ilql.ILQLConfig(steps=2, batch_size=1))
+    assert all(torch.equal(before[k], v) for k, v in base.state_dict().items())
+
+
+@pytest.mark.slow
+def test_stitching_example_ilql_beats_imitation():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "ilql_stitching.py"
+    spec = importlib.util.spec_from_file_location("ilql_stitching", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    results = example.run(steps=400, episodes=100, verbose=False)
+    assert results["ILQL beta=16"]["success"] >= 0.9, results
+    assert results["BC"]["success"] <= 0.1 and results["filtered BC"]["success"] <= 0.1, results

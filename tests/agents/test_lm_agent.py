@@ -1,0 +1,221 @@
+"""Checkpoint agents (bc:PATH, fbc:PATH, ilql:PATH?beta=4) and the ``dialgym train`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+import gymnasium as gym  # noqa: E402
+
+import dialgym  # noqa: E402
+from dialgym.agents import lm  # noqa: E402
+from dialgym.agents.lm_agent import LMAgent, make_checkpoint_agent, spec_builder  # noqa: E402
+from dialgym.train import build_train_parser, train_main  # noqa: E402
+
+ENV = "Persuasion-v0"
+TINY = {"n_layer": 1, "n_embd": 32, "n_head": 2, "vocab_size": 600, "threads": 1, "progress": False}
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def _collect(path, episodes=24):
+    from dialgym.data.collect import collect
+
+    for attempt in range(3):  # the tasks are being edited by colleagues: retry a transient breakage
+        try:
+            collect(ENV, "behavior", episodes, 0, path, progress=False)
+            return path
+        except Exception:  # pragma: no cover - only when a task is mid-edit
+            if attempt == 2:
+                raise
+            import time
+
+            time.sleep(20)
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Episodes of Persuasion-v0 and a few-step run of each algorithm on them."""
+    root = tmp_path_factory.mktemp("lm_agent")
+    data = _collect(root / "episodes.jsonl")
+    before = torch.get_num_threads()
+    out = {"data": data}
+    for algo in ("bc", "fbc", "ilql"):
+        summary = train_main(algo, data, "tiny", root / algo, steps=3, batch_size=4, checkpoint_every=2, **TINY)
+        assert summary["steps"] == 3
+        out[algo] = root / algo
+    torch.set_num_threads(before)
+    return out
+
+
+# ----------------------------------------------------------------------------- agents
+
+
+@pytest.mark.parametrize("algo", ["bc", "fbc", "ilql"])
+def test_checkpoint_agents_play_persuasion(runs, algo):
+    agent = make_checkpoint_agent(algo, str(runs[algo]), ENV, seed=0, max_new_tokens=12)
+    result = dialgym.evaluate(agent, ENV, episodes=2, seed=0, persona_split="test")
+    assert result.episodes == 2 and all(t >= 1 for t in result.turns)
+    env = gym.make(ENV)
+    obs, info = env.reset(seed=1)
+    text = agent.act(obs, info)
+    assert isinstance(text, str) and "<|" not in text and text == text.strip()
+    env.step(text)  # the env accepts it
+
+
+def test_act_batch_is_one_batched_generation(runs, monkeypatch):
+    agent = make_checkpoint_agent("ilql", str(runs["ilql"]), ENV, seed=0, max_new_tokens=10, beta="2")
+    envs = [gym.make(ENV) for _ in range(3)]
+    pairs = [e.reset(seed=i) for i, e in enumerate(envs)]
+    obs, infos = [o for o, _ in pairs], [i for _, i in pairs]
+    for k, e in enumerate(envs[:2]):  # episodes at different turns: prompts of different lengths
+        obs[k], _, _, _, infos[k] = e.step("Hello! How are you today?")
+    calls = []
+    original = agent.model.generate
+    monkeypatch.setattr(
+        agent.model, "generate", lambda prompts, **kw: calls.append(len(prompts)) or original(prompts, **kw)
+    )
+    replies = agent.act_batch(obs, infos)
+    assert calls == [3] and len(replies) == 3 and all(isinstance(r, str) for r in replies)
+    # the same seed gives the same replies; batched = one at a time when greedy
+    greedy = make_checkpoint_agent("ilql", str(runs["ilql"]), ENV, seed=0, max_new_tokens=10, greedy="1")
+    assert greedy.act_batch(obs, infos) == [greedy.act(o, i) for o, i in zip(obs, infos, strict=True)]
+
+
+def test_agent_prompt_is_the_training_format(runs):
+    from dialgym.data.io import read_episodes
+
+    agent = make_checkpoint_agent("bc", str(runs["bc"]), ENV)
+    ep = read_episodes(runs["data"])[0]
+    [(segments, _)] = lm.episodes_to_trajectories([ep], agent.model.tokenizer)
+    [enc] = lm.encode_trajectories([(segments, 1.0)], agent.model.tokenizer)
+    second = [t for t in range(1, len(enc)) if enc.action_mask[t] and not enc.action_mask[t - 1]][1]
+    assert agent.prompt({"messages": ep.messages[:2]}) == enc.input_ids[:second]
+
+
+def test_generation_stops_at_the_end_of_the_agent_turn(runs):
+    agent = make_checkpoint_agent("bc", str(runs["bc"]), ENV, max_new_tokens=40)
+    stops = lm.stop_token_ids(agent.model.tokenizer)
+    ids = agent.model.generate_ids([agent.prompt({"messages": []})] * 4, seed=0, max_new_tokens=40, stop_ids=stops)
+    for row in ids:
+        assert len(row) == 40 or (row[-1] in stops and not set(row[:-1]) & set(stops))
+
+
+def test_agent_errors(runs, tmp_path):
+    with pytest.raises(lm.CheckpointError, match="does not exist"):
+        make_checkpoint_agent("ilql", str(tmp_path / "nope"), ENV)
+    with pytest.raises(lm.CheckpointError, match="algorithm 'bc', expected 'ilql'"):
+        make_checkpoint_agent("ilql", str(runs["bc"]), ENV)
+    with pytest.raises(lm.CheckpointError, match="algorithm 'ilql', expected 'fbc'"):
+        make_checkpoint_agent("fbc", str(runs["ilql"]), ENV)
+    with pytest.raises(ValueError, match="needs a checkpoint path"):
+        make_checkpoint_agent("bc", None, ENV)
+    with pytest.raises(ValueError, match=r"unknown option\(s\) \['bta'\]"):
+        make_checkpoint_agent("ilql", str(runs["ilql"]), ENV, bta="4")
+    with pytest.raises(ValueError, match="beta is for ilql"):
+        make_checkpoint_agent("bc", str(runs["bc"]), ENV, beta="4")
+    with pytest.raises(ValueError, match="beta='x' is not a valid float"):
+        make_checkpoint_agent("ilql", str(runs["ilql"]), ENV, beta="x")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(lm.CheckpointError, match="not a dialgym agent checkpoint"):
+        make_checkpoint_agent("bc", str(tmp_path / "empty"), ENV)
+
+
+def test_spec_builder_and_default_beta_from_the_checkpoint(runs):
+    from dialgym.agents import parse_spec
+
+    name, arg, options = parse_spec(f"ilql:{runs['ilql']}?beta=2&top_k=5")
+    agent = spec_builder(name)(ENV, arg, 3, **options)
+    assert isinstance(agent, LMAgent) and agent.beta == 2.0 and agent.top_k == 5
+    assert spec_builder("ilql")(ENV, str(runs["ilql"]), None).beta == 4.0  # train_main's default --beta
+
+
+# ----------------------------------------------------------------------------- train command
+
+
+def test_train_writes_losses_plot_and_a_loadable_agent(runs):
+    out = runs["ilql"]
+    losses = json.loads((out / "losses.json").read_text())
+    assert [r["step"] for r in losses] == [1, 2, 3]
+    assert {"loss", "q", "v", "cql", "pi"} <= set(losses[0])
+    assert (out / "loss_curve.png").stat().st_size > 0
+    meta = lm.read_meta(out, ["ilql"])
+    assert meta["config"]["steps"] == 3 and meta["data"]["episodes"] == 24 and meta["polyak_updates"] == 3
+
+
+@pytest.mark.parametrize("algo", ["bc", "ilql"])
+def test_resume_gives_the_same_weights_as_an_uninterrupted_run(runs, tmp_path, algo):
+    kwargs = dict(batch_size=4, checkpoint_every=2, **TINY)
+    train_main(algo, runs["data"], "tiny", tmp_path / "straight", steps=4, **kwargs)
+    train_main(algo, runs["data"], "tiny", tmp_path / "resumed", steps=2, **kwargs)
+    summary = train_main(algo, runs["data"], "tiny", tmp_path / "resumed", steps=4, **kwargs)
+    assert summary["resumed_from"] == 2
+    a = torch.load(tmp_path / "straight" / "agent" / "trainer_state.pt", weights_only=False)
+    b = torch.load(tmp_path / "resumed" / "agent" / "trainer_state.pt", weights_only=False)
+    assert [r["loss"] for r in a["losses"]] == pytest.approx([r["loss"] for r in b["losses"]], rel=1e-5)
+    from safetensors.torch import load_file
+
+    wa = load_file(tmp_path / "straight" / "agent" / "model" / "model.safetensors")
+    wb = load_file(tmp_path / "resumed" / "agent" / "model" / "model.safetensors")
+    assert all(torch.allclose(wa[k], wb[k], atol=1e-6) for k in wa)
+    if algo == "ilql":
+        ha = torch.load(tmp_path / "straight" / "agent" / "heads.pt", weights_only=True)
+        hb = torch.load(tmp_path / "resumed" / "agent" / "heads.pt", weights_only=True)
+        assert ha["polyak_updates"] == hb["polyak_updates"] == 4
+        for head in ha["heads"]:
+            assert all(torch.allclose(ha["heads"][head][k], hb["heads"][head][k], atol=1e-6) for k in ha["heads"][head])
+
+
+def _cli(argv):
+    parser = argparse.ArgumentParser(prog="dialgym")
+    build_train_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_cli_train_runs(runs, tmp_path, capsys):
+    out = tmp_path / "cli"
+    rc = _cli(["train", "fbc", "--data", str(runs["data"]), "--out", str(out), "--steps", "2", "--batch-size", "2",
+               "--top-fraction", "0.5", "--n-layer", "1", "--n-embd", "32", "--n-head", "2", "--vocab-size", "600",
+               "--threads", "1", "--quiet"])  # fmt: skip
+    assert rc == 0
+    assert f"agent: fbc:{out}" in capsys.readouterr().out
+    assert lm.read_meta(out, ["fbc"])["config"]["top_fraction"] == 0.5
+
+
+def test_cli_errors_come_before_training(runs, tmp_path):
+    def fails(match, algo="bc", data=None, model="tiny", out=None, **kw):
+        target = out or tmp_path / "never"
+        with pytest.raises((ValueError, FileNotFoundError), match=match):
+            train_main(algo, data or runs["data"], model, target, steps=2, **kw)
+        if out is None:
+            assert not target.exists()  # nothing was written, no training started
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "task": "persuasion"}\n')
+    fails(r"bad\.jsonl:1: not a valid episode", data=bad)
+    fails("does not exist", data=tmp_path / "missing.jsonl")
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    fails("not a", data=binary)
+    fails("neither one of", model=str(tmp_path / "no-model"))
+    fails("algorithm 'dqn' is not one of", algo="dqn")
+    fails("--top-fraction is for fbc only", top_fraction=0.3)
+    fails("holds a checkpoint trained with algorithm 'ilql', not 'bc'", out=runs["ilql"])
+    different = r"holds a run with different settings \(.*lr: run has 0\.0003, this command 0\.5"
+    fails(different, algo="ilql", out=runs["ilql"], lr=0.5, **TINY)
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "file.txt").write_text("x")
+    fails("non-empty folder that holds no dialgym training run", out=tmp_path / "junk")

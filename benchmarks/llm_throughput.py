@@ -128,8 +128,16 @@ def vector_env_throughput(
         base_url = line.split()[1]
         rows = []
         for concurrency in levels:
-            cfg = {"model": "fake", "base_url": base_url, "api_key": "x", "concurrency": concurrency, "timeout": 30,
-                   "max_retries": 2, "temperature": 0.7, "max_tokens": 64}
+            cfg = {
+                "model": "fake",
+                "base_url": base_url,
+                "api_key": "x",
+                "concurrency": concurrency,
+                "timeout": 30,
+                "max_retries": 2,
+                "temperature": 0.7,
+                "max_tokens": 64,
+            }
             venv = DialogueVectorEnv(env_id, concurrency, user="llm", llm=cfg, max_turns=4)
             agent = make_agent("behavior", env_id, seed=0)
             obs, infos = venv.reset(seed=0)
@@ -145,19 +153,23 @@ def vector_env_throughput(
             requests = llm.usage.as_dict()["requests"]
             llm.close()
             ideal = concurrency / latency
-            rows.append({
-                "concurrency": concurrency,
-                "episodes": done,
-                "seconds": round(elapsed, 3),
-                "episodes_per_s": round(done / elapsed, 3),
-                "requests": requests,
-                "requests_per_episode": round(requests / done, 2),
-                "requests_per_s": round(requests / elapsed, 2),
-                "ideal_requests_per_s": ideal,
-                "fraction_of_ideal": round(requests / elapsed / ideal, 4),
-            })
-            print(f"  vector env {env_id} concurrency {concurrency:>3}: {done / elapsed:7.2f} episodes/s, "
-                  f"{requests / elapsed:7.1f} req/s of ideal {ideal:6.1f} -> {requests / elapsed / ideal:.3f}")
+            rows.append(
+                {
+                    "concurrency": concurrency,
+                    "episodes": done,
+                    "seconds": round(elapsed, 3),
+                    "episodes_per_s": round(done / elapsed, 3),
+                    "requests": requests,
+                    "requests_per_episode": round(requests / done, 2),
+                    "requests_per_s": round(requests / elapsed, 2),
+                    "ideal_requests_per_s": ideal,
+                    "fraction_of_ideal": round(requests / elapsed / ideal, 4),
+                }
+            )
+            print(
+                f"  vector env {env_id} concurrency {concurrency:>3}: {done / elapsed:7.2f} episodes/s, "
+                f"{requests / elapsed:7.1f} req/s of ideal {ideal:6.1f} -> {requests / elapsed / ideal:.3f}"
+            )
         return rows
     finally:
         proc.terminate()

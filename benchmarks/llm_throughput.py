@@ -106,13 +106,15 @@ def openai_throughput(latency: float, levels: list[int], waves: int) -> list[dic
 
 
 def vector_env_throughput(
-    latency: float, levels: list[int], episodes_per_env: int, env_id: str
+    latency: float, levels: list[int], episodes_per_env: int, env_id: str, envs_per_slot: int
 ) -> list[dict[str, Any]]:
     """Episodes through DialogueVectorEnv with LLM users (behavior agent), against the role-playing fake server.
 
     The ideal is the issue's: ``concurrency / latency`` requests per second. Lockstep stepping loses some of it:
     after the replies of a step, only the episodes that just ended send their judge call, and a sub-env that
     autoresets spends a step without a call (its opening, if the user speaks first, is batched with the others).
+    Running ``envs_per_slot`` times more episodes than the endpoint's concurrency keeps every slot busy through
+    those partial rounds: the vector env's size is free, the concurrency is the endpoint's limit.
     """
     from dialgym.agents import make_agent
     from dialgym.simulators.llm_user import shared_llm
@@ -138,15 +140,16 @@ def vector_env_throughput(
                 "temperature": 0.7,
                 "max_tokens": 64,
             }
-            venv = DialogueVectorEnv(env_id, concurrency, user="llm", llm=cfg, max_turns=4)
+            n_envs = concurrency * envs_per_slot
+            venv = DialogueVectorEnv(env_id, n_envs, user="llm", llm=cfg, max_turns=4)
             agent = make_agent("behavior", env_id, seed=0)
             obs, infos = venv.reset(seed=0)
             llm = shared_llm(cfg)
             llm.usage.reset()
-            done, target = 0, concurrency * episodes_per_env
+            done, target = 0, n_envs * episodes_per_env
             start = time.perf_counter()
             while done < target:
-                actions = agent.act_batch(list(obs), split_infos(infos, concurrency))
+                actions = agent.act_batch(list(obs), split_infos(infos, n_envs))
                 obs, _, term, trunc, infos = venv.step(actions)
                 done += int((term | trunc).sum())
             elapsed = time.perf_counter() - start
@@ -156,6 +159,7 @@ def vector_env_throughput(
             rows.append(
                 {
                     "concurrency": concurrency,
+                    "num_envs": n_envs,
                     "episodes": done,
                     "seconds": round(elapsed, 3),
                     "episodes_per_s": round(done / elapsed, 3),
@@ -231,7 +235,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-hf", action="store_true")
     parser.add_argument("--vector-env", default="Counseling-v0", help="env for the vector-env measurement")
-    parser.add_argument("--vector-episodes", type=int, default=4, help="episodes per sub-env")
+    parser.add_argument("--vector-episodes", type=int, default=3, help="episodes per sub-env")
+    parser.add_argument("--envs-per-slot", type=int, default=4, help="sub-envs per unit of endpoint concurrency")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
 
@@ -250,7 +255,10 @@ def main(argv: list[str] | None = None) -> None:
     payload["vector_env"] = {
         "env_id": args.vector_env,
         "latency_s": args.latency,
-        "levels": vector_env_throughput(args.latency, args.concurrency, args.vector_episodes, args.vector_env),
+        "envs_per_concurrency_slot": args.envs_per_slot,
+        "levels": vector_env_throughput(
+            args.latency, args.concurrency, args.vector_episodes, args.vector_env, args.envs_per_slot
+        ),
         "goal": "fraction_of_ideal >= 0.9 at concurrency 64",
     }
     if not args.skip_hf:

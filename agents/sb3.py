@@ -687,15 +687,9 @@ def add_ppo_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _json_object(flag: str, text: str | None) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{flag} is not valid JSON ({exc}): {text!r}") from None
-    if not isinstance(value, dict):
-        raise ValueError(f"{flag} must be a JSON object, got {text!r}")
-    return value
+    from dialgym.utils import json_object_arg
+
+    return json_object_arg(text, flag)
 
 
 def _train_cli(args: argparse.Namespace) -> int:

@@ -65,15 +65,9 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _json_object(text: str | None, flag: str) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{flag} is not valid JSON ({exc}): {text!r}") from None
-    if not isinstance(value, dict):
-        raise ValueError(f"{flag} must be a JSON object, got {text!r}")
-    return value
+    from dialgym.utils import json_object_arg
+
+    return json_object_arg(text, flag)
 
 
 def _env_kwargs(text: str | None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from dialgym.simulators import scripted as _engine
-from dialgym.simulators.scripted import OFF_TASK, IntentRecognizer, looks_like_gibberish, normalize_for_matching
+from dialgym.simulators.scripted import OFF_TASK, IntentRecognizer, normalize_for_matching
 
 # --------------------------------------------------------------------------- names
 STRATEGIES: tuple[str, ...] = (
@@ -326,21 +326,11 @@ class CounselingRecognizer(IntentRecognizer):
     """:class:`IntentRecognizer` plus an off-topic filter (unrelated chit-chat is off-task)."""
 
     def recognise(self, text: str) -> list[str]:
-        # Same algorithm as the engine's, over the cached normalisation.
-        norm = normalize(text)
-        if looks_like_gibberish(norm):
+        norm = normalize(text)  # the task's cached normalisation
+        acts = self.recognise_normalised(norm)
+        if acts != [OFF_TASK] and _OFF_TOPIC.search(norm) and not _SUPPORT_CUE.search(norm):
             return [OFF_TASK]
-        found: list[tuple[int, int, str]] = []
-        for order, (name, regex) in enumerate(self._compiled.items()):
-            for m in regex.finditer(norm):
-                if name in self._negation_sensitive and self._negation.search(norm[: m.start()]):
-                    continue
-                found.append((m.start(), order, name))
-                break
-        if not found or (_OFF_TOPIC.search(norm) and not _SUPPORT_CUE.search(norm)):
-            return [OFF_TASK]
-        found.sort()
-        return [name for _, _, name in found]
+        return acts
 
 
 RECOGNIZER = CounselingRecognizer(STRATEGY_LEXICON)

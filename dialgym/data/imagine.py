@@ -135,9 +135,16 @@ def _task_parts(env_id: str) -> tuple[Any, Any, LLMUserSpec, Any]:
     return env, task, spec, env.make_scripted_user().recognizer
 
 
+def _format_example(first: str) -> str:
+    second = "Assistant" if first == "user" else "User"
+    head = "User" if first == "user" else "Assistant"
+    return "\n".join(f"{who}: <{who.lower()}'s message>" for who in (head, second, head, second))
+
+
 def _imagine_prompt(description: str, card: str, target: dict[str, Any], spec: LLMUserSpec, turns: int) -> list:
+    # The format comes first and the context after it: small models copy the first thing they read.
+    first = "user" if spec.opens else "assistant"
     schema = "; ".join(f.schema_text(k) for k, f in spec.outcome_fields.items())
-    who_first = "The user speaks first." if spec.opens else "The assistant speaks first."
     return [
         {
             "role": "system",
@@ -146,10 +153,10 @@ def _imagine_prompt(description: str, card: str, target: dict[str, Any], spec: L
         {
             "role": "user",
             "content": (
+                f"Write a chat of about {turns} assistant messages in exactly this format, one message per line:\n"
+                f"{_format_example(first)}\n...\n\n"
                 f"The assistant's task:\n{description}\n\nThe user's profile (hidden from the assistant):\n{card}\n\n"
-                f"Target outcome of the chat: {target} (meaning: {schema}).\n\n"
-                f"Write a chat of about {turns} assistant messages. {who_first} Rules:\n{CRITERIA}\n"
-                "Format: every line starts with 'Assistant:' or 'User:'."
+                f"How the chat must end: {target} (meaning: {schema}).\n\nRules:\n{CRITERIA}"
             ),
         },
     ]

@@ -113,3 +113,16 @@ def test_cli_imagine_rejects_bad_llm(tmp_path, capsys):
         == 2
     )
     assert "backend" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_imagination_runs_end_to_end_on_smollm2(tmp_path):
+    """The real bundled model through every stage; a 135M model writes few usable chats, and the summary
+    must account for every generation (written + dropped == n) without writing anything half-parsed."""
+    cfg = {"backend": "hf", "model": "smollm2-135m", "max_tokens": 160, "temperature": 0.7, "seed": 0, "threads": 1}
+    out = tmp_path / "im.jsonl"
+    summary = imagine("Counseling-v0", cfg, n=4, seed=0, out=out, batch=4, progress=False)
+    assert summary.written + summary.dropped == 4
+    eps = read_episodes(out) if out.exists() else []
+    assert len(eps) == summary.written
+    assert all(e.source == "imagination" and e.messages[0]["role"] == "user" for e in eps)

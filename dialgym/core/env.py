@@ -339,8 +339,3 @@ def render_observation(description: str, messages: list[Message]) -> str:
     """
     header = normalize_text(description) + "\n\n"
     return header + "\n".join(_ROLE_PREFIX[m["role"]] + normalize_text(m["content"]) for m in messages)
-
-
-def persona_fingerprint(persona: dict[str, Any]) -> str:
-    """A canonical JSON string of a persona (for comparing personas across episodes)."""
-    return json.dumps(persona, sort_keys=True)

@@ -7,6 +7,7 @@ from dialgym.data.io import (
     EpisodeFileError,
     EpisodeWriter,
     check_or_write_meta,
+    filter_episodes,
     iter_episodes,
     merge_episodes,
     read_episodes,
@@ -97,6 +98,7 @@ def test_meta_refuses_a_different_configuration(tmp_path):
 def test_filter_split_merge_top_fraction(tmp_path):
     eps = [ep(i, reward=i) for i in range(10)]
     assert [e.id for e in top_fraction(eps, 0.3)] == ["t-9", "t-8", "t-7"]
+    assert [e.id for e in filter_episodes(eps, lambda e: e.reward >= 8)] == ["t-8", "t-9"]
     a, b = split_episodes(eps, [0.8, 0.2], seed=1)
     assert len(a) == 8 and len(b) == 2 and {e.id for e in a} | {e.id for e in b} == {e.id for e in eps}
     assert split_episodes(eps, [0.8, 0.2], seed=1)[1] == b

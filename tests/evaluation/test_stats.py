@@ -29,3 +29,16 @@ def test_episode_seeds_are_distinct_and_stable():
     seeds = {episode_seed(0, i) for i in range(1000)}
     assert len(seeds) == 1000
     assert episode_seed(0, 5) == episode_seed(0, 5) != episode_seed(1, 5) != episode_seed(0, 5, 1)
+
+
+def test_paired_difference_ci_uses_the_pairing():
+    from dialgym.evaluation.harness import EvalResult
+    from dialgym.evaluation.leaderboard import paired_difference_ci
+
+    rng = np.random.default_rng(0)
+    base = rng.normal(0, 5, size=300)  # large per-persona variation shared by both agents
+    a = EvalResult("a", "X", list(base + 0.3), [True] * 300, [1] * 300, ["t"] * 300, seed=0)
+    b = EvalResult("b", "X", list(base), [True] * 300, [1] * 300, ["t"] * 300, seed=0)
+    lo, hi = paired_difference_ci(a, b)
+    assert lo == pytest.approx(0.3) and hi == pytest.approx(0.3)  # the shared variation cancels exactly
+    assert a.ci95[1] - a.ci95[0] > 0.5  # unpaired CIs are far wider

@@ -7,6 +7,7 @@
     dialgym train {bc,fbc,ilql} --data FILE --model tiny|smollm2-135m|DIR --out DIR [--steps N] [--batch-size B]
         [--lr LR] [--seed S] [--top-fraction F] [--beta B] ...
     dialgym train ppo-acts --env ID --steps N --out DIR [--algo ppo|dqn] [--seed S]
+    dialgym play ENV_ID [--as agent|user] [--agent SPEC] [--seed S]
     dialgym data stats FILE [--json]
     dialgym data export FILE --format hf|minari --out PATH
 
@@ -239,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dialgym.train import build_train_parser
 
     add_ppo_parser(build_train_parser(sub))
+
+    from dialgym.play import add_play_parser
+
+    add_play_parser(sub)
 
     data = sub.add_parser("data", help="inspect and export episode files")
     dsub = data.add_subparsers(dest="data_command", required=True)

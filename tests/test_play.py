@@ -1,0 +1,45 @@
+"""dialgym play with piped standard input, both roles."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def run(args, stdin_text):
+    return subprocess.run(
+        [sys.executable, "-m", "dialgym", "play", *args], input=stdin_text, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_play_as_agent_reveals_persona_and_outcome_at_the_end():
+    lines = "\n".join(["Hi there!", "Do you have kids?", "Would you donate $1 to Save the Children?"] * 4)
+    proc = run(["Persuasion-v0", "--seed", "3"], lines + "\n/quit\n")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "User: " in out and "-- episode over" in out and "hidden persona was" in out
+    assert out.rstrip().endswith("-- bye")
+
+
+def test_play_restart_and_end_of_input():
+    proc = run(["TravelAgent-v0", "--seed", "1"], "Hello!\n/restart\nWhat do you enjoy?\n")  # EOF quits
+    assert proc.returncode == 0, proc.stderr
+    assert "-- restarting" in proc.stdout and proc.stdout.rstrip().endswith("-- bye")
+
+
+def test_play_as_user_saves_the_questionnaire(tmp_path):
+    out = tmp_path / "q.jsonl"
+    answers = "I'm not doing great.\nMy job.\n/end\n7\n4\n3\n5\n/quit\n"
+    proc = run(["Counseling-v0", "--as", "user", "--agent", "adaptive", "--seed", "0", "--out", str(out)], answers)
+    assert proc.returncode == 0, proc.stderr
+    assert "You play this person" in proc.stdout and "please answer with a number from 1 to 5" in proc.stdout
+    record = json.loads(out.read_text().splitlines()[0])
+    assert record["ratings"] == {"task_success": 4, "naturalness": 3, "helpfulness": 5}
+    assert record["messages"][0] == {"role": "user", "content": "I'm not doing great."}
+    assert record["agent"] == "adaptive" and "type" in record["persona"]
+
+
+def test_play_as_user_refuses_a_privileged_agent(tmp_path):
+    proc = run(["Persuasion-v0", "--as", "user", "--agent", "oracle", "--out", str(tmp_path / "q.jsonl")], "")
+    assert proc.returncode == 2 and "reads the persona" in proc.stderr

@@ -153,7 +153,8 @@ def _imagine_prompt(description: str, card: str, target: dict[str, Any], spec: L
         {
             "role": "user",
             "content": (
-                f"Write a chat of about {turns} assistant messages in exactly this format, one message per line:\n"
+                f"Write a chat of about {turns} assistant messages. {'The user' if spec.opens else 'The assistant'} "
+                "speaks first. Use exactly this format, one message per line:\n"
                 f"{_format_example(first)}\n...\n\n"
                 f"The assistant's task:\n{description}\n\nThe user's profile (hidden from the assistant):\n{card}\n\n"
                 f"How the chat must end: {target} (meaning: {schema}).\n\nRules:\n{CRITERIA}"

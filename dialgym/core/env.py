@@ -135,12 +135,13 @@ class DialogueEnv(gym.Env[str, str]):
         import importlib
 
         from dialgym.simulators.llm_user import LLMUser
+        from dialgym.tasks import package_llm_spec
 
         package = type(self).__module__.rsplit(".", 1)[0]
         try:
-            spec = importlib.import_module(f"{package}.llm").SPEC
-        except (ImportError, AttributeError) as exc:
-            raise ValueError(f"task {self.task_id!r} has no LLM user spec ({package}.llm.SPEC): {exc}") from None
+            spec = package_llm_spec(package)
+        except ValueError as exc:
+            raise ValueError(f"task {self.task_id!r}: {exc}") from None
         task = importlib.import_module(package)
         recognizer = self.make_scripted_user().recognizer  # type: ignore[attr-defined]
         return LLMUser(spec, task.persona_card, recognizer, llm)

@@ -14,10 +14,8 @@ configured (``dialgym hindsight ... --llm JSON``):
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-import gymnasium as gym
 import numpy as np
 
 from dialgym.core.calls import drive
@@ -37,13 +35,10 @@ class _TaskInfo:
 
     def get(self, env_id: str) -> tuple[str, Any, Any, Any]:
         if env_id not in self._cache:
-            import dialgym  # noqa: F401
+            from dialgym.data.imagine import _task_parts
 
-            env = gym.make(env_id).unwrapped
-            package = type(env).__module__.rsplit(".", 1)[0]
-            spec = importlib.import_module(f"{package}.llm").SPEC
-            task = importlib.import_module(package)
-            self._cache[env_id] = (env.description, spec, task, env.make_scripted_user().recognizer)
+            env, task, spec, recognizer = _task_parts(env_id)
+            self._cache[env_id] = (env.description, spec, task, recognizer)
             env.close()
         return self._cache[env_id]
 

@@ -21,7 +21,6 @@ and both are counted. Runs are resumable and seeded like ``collect``.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import time
@@ -126,13 +125,11 @@ def sample_target(fields: dict[str, OutcomeField], rng: np.random.Generator) -> 
 
 
 def _task_parts(env_id: str) -> tuple[Any, Any, LLMUserSpec, Any]:
-    import dialgym  # noqa: F401
+    import dialgym
+    from dialgym.tasks import llm_spec
 
     env = gym.make(env_id).unwrapped
-    package = type(env).__module__.rsplit(".", 1)[0]
-    spec = importlib.import_module(f"{package}.llm").SPEC
-    task = importlib.import_module(package)
-    return env, task, spec, env.make_scripted_user().recognizer
+    return env, dialgym.get_task(env_id), llm_spec(env_id), env.make_scripted_user().recognizer
 
 
 def _format_example(first: str) -> str:

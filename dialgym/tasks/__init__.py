@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import Any
 
 #: env id -> (task package, environment class name)
 TASKS: dict[str, tuple[str, str]] = {
@@ -42,3 +43,16 @@ def get_task(env_id: str) -> ModuleType:
     except KeyError:
         raise ValueError(f"unknown dialgym env id {env_id!r}; expected one of {list(TASKS)}") from None
     return importlib.import_module(package)
+
+
+def package_llm_spec(package: str) -> Any:
+    """The LLM-user spec (``<package>.llm.SPEC``) of a task package; ValueError if it has none."""
+    try:
+        return importlib.import_module(f"{package}.llm").SPEC
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"task package {package!r} has no LLM user spec ({package}.llm.SPEC): {exc}") from None
+
+
+def llm_spec(env_id: str) -> Any:
+    """The LLM-user spec of the task behind ``env_id`` (the judge schema, roles, outcome mapping)."""
+    return package_llm_spec(get_task(env_id).__name__)

@@ -29,6 +29,7 @@ from dialgym.agents.lm import (
     task_description,
 )
 from dialgym.core.agent import Agent
+from dialgym.core.env import MAX_ACTION_CHARS
 
 ALGORITHMS = ("bc", "fbc", "ilql")
 DEFAULT_BETA = 4.0
@@ -151,7 +152,9 @@ class LMAgent(Agent):
         }
         if self.algorithm == "ilql":
             kwargs.update(beta=self.beta, filter_order=self.filter_order)
-        return list(self.model.generate(prompts, **kwargs))
+        # An env refuses utterances over MAX_ACTION_CHARS; a poorly trained model (or a phrase tokenizer,
+        # where one token can be a whole sentence) can exceed that within max_new_tokens: cut, as a person would.
+        return [text[:MAX_ACTION_CHARS] for text in self.model.generate(prompts, **kwargs)]
 
     def __repr__(self) -> str:
         extra = f" beta={self.beta}" if self.algorithm == "ilql" else ""

@@ -60,7 +60,8 @@ def _check_out(out: Path, algo: str, run: dict[str, Any]) -> bool:
     run_file = out / RUN_FILE
     if run_file.is_file():
         previous = json.loads(run_file.read_text())
-        diff = sorted(k for k in set(previous) | set(run) if k not in _RESUMABLE and previous.get(k) != run.get(k))
+        # a setting the run file does not record (written before dialgym had it) is not held against it
+        diff = sorted(k for k in previous if k not in _RESUMABLE and previous.get(k) != run.get(k))
         if diff:
             detail = "; ".join(f"{k}: run has {previous.get(k)!r}, this command {run.get(k)!r}" for k in diff)
             _fail(f"--out {os.fspath(out)!r} holds a run with different settings ({detail}); use another --out folder")
@@ -144,6 +145,7 @@ def train_main(
     max_length: int | None = None,
     include_description: bool = True,
     vocab_size: int = 4000,
+    phrases: bool = True,
     n_layer: int = 2,
     n_embd: int = 128,
     n_head: int = 4,
@@ -197,14 +199,14 @@ def train_main(
         "steps": steps, "batch_size": batch_size, "lr": lr, "seed": seed, "top_fraction": fraction,
         "gamma": gamma, "tau": tau, "cql_weight": cql_weight, "bc_weight": bc_weight, "awac_beta": awac_beta,
         "polyak_alpha": polyak_alpha, "standardize_rewards": standardize_rewards, "max_length": max_length,
-        "include_description": include_description, "vocab_size": vocab_size, "n_layer": n_layer,
+        "include_description": include_description, "vocab_size": vocab_size, "phrases": phrases, "n_layer": n_layer,
         "n_embd": n_embd, "n_head": n_head, "checkpoint_every": checkpoint_every,
     }  # fmt: skip
     if algo != "ilql":
         for k in ("gamma", "tau", "cql_weight", "bc_weight", "awac_beta", "polyak_alpha", "standardize_rewards"):
             run.pop(k)
     if model != "tiny":
-        for k in ("vocab_size", "n_layer", "n_embd", "n_head"):
+        for k in ("vocab_size", "phrases", "n_layer", "n_embd", "n_head"):
             run.pop(k)
     resume = _check_out(outp, algo, run)
 
@@ -230,7 +232,8 @@ def train_main(
         tokenizer = m.tokenizer
     else:
         if model == "tiny":
-            tokenizer = lm.fit_tokenizer(lm.dialogue_texts(episodes, include_description), vocab_size=vocab_size)
+            texts = lm.dialogue_texts(episodes, include_description)
+            tokenizer = lm.fit_tokenizer(texts, vocab_size=vocab_size, phrases=phrases)
         else:
             lm_model, tokenizer = lm.load_lm(model)
     trajectories = lm.episodes_to_trajectories(episodes, tokenizer, include_description=include_description)
@@ -289,7 +292,8 @@ def _train_cmd(args: argparse.Namespace) -> int:
         seed=args.seed, top_fraction=args.top_fraction, beta=args.beta, gamma=args.gamma, tau=args.tau,
         cql_weight=args.cql_weight, bc_weight=args.bc_weight, awac_beta=args.awac_beta,
         polyak_alpha=args.polyak_alpha, standardize_rewards=args.standardize_rewards, max_length=args.max_length,
-        include_description=not args.no_description, vocab_size=args.vocab_size, n_layer=args.n_layer,
+        include_description=not args.no_description, vocab_size=args.vocab_size, phrases=not args.word_tokenizer,
+        n_layer=args.n_layer,
         n_embd=args.n_embd, n_head=args.n_head, checkpoint_every=args.checkpoint_every, threads=args.threads,
         skip_invalid=args.skip_invalid, progress=not args.quiet,
     )  # fmt: skip
@@ -341,6 +345,11 @@ def _add_lm_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-length", type=int, default=None, help="cut longer dialogues from the left (tokens)")
     p.add_argument("--no-description", action="store_true", help="do not put the task description in the context")
     p.add_argument("--vocab-size", type=int, default=4000, help="tiny: BPE vocabulary size")
+    p.add_argument(
+        "--word-tokenizer",
+        action="store_true",
+        help="tiny: BPE merges stop at spaces (default: merges cross them, so recurring utterances are one token)",
+    )
     p.add_argument("--n-layer", type=int, default=2, help="tiny: transformer layers")
     p.add_argument("--n-embd", type=int, default=128, help="tiny: model width")
     p.add_argument("--n-head", type=int, default=4, help="tiny: attention heads")

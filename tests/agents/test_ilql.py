@@ -305,7 +305,7 @@ def test_top_k_before_the_advantage_keeps_samples_on_the_policy_support():
 def test_tabular_chain_q_converges_to_r_plus_gamma_v():
     tok = tiny_tokenizer()
     gamma = 0.9
-    cfg = ilql.ILQLConfig(steps=300, batch_size=4, lr=3e-3, gamma=gamma, tau=0.5, cql_weight=0.0, polyak_alpha=0.1,
+    cfg = ilql.ILQLConfig(steps=800, batch_size=4, lr=1e-3, gamma=gamma, tau=0.5, cql_weight=0.0, polyak_alpha=0.1,
                           seed=0)  # fmt: skip
     data = [traj("S", "+ABC", "U", "+DE", reward=1.0)] * 4
     m = ilql.train(data, tiny_gpt2(tok, n_embd=32), tok, cfg)

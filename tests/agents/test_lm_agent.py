@@ -219,3 +219,26 @@ def test_cli_errors_come_before_training(runs, tmp_path):
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "file.txt").write_text("x")
     fails("non-empty folder that holds no dialgym training run", out=tmp_path / "junk")
+
+
+def test_replies_never_exceed_what_the_env_accepts(runs, monkeypatch):
+    from dialgym.core.env import MAX_ACTION_CHARS
+
+    agent = make_checkpoint_agent("bc", str(runs["bc"]), ENV)
+    env = gym.make(ENV)
+    obs, info = env.reset(seed=0)
+    monkeypatch.setattr(agent.model, "generate", lambda prompts, **kw: ["x " * MAX_ACTION_CHARS for _ in prompts])
+    [reply] = agent.act_batch([obs], [info])
+    assert len(reply) == MAX_ACTION_CHARS
+    env.step(reply)  # accepted
+
+
+def test_phrase_tokenizer_makes_recurring_utterances_single_tokens():
+    texts = ["Would you consider donating to Save the Children today?"] * 5 + ["Hi there, how are you?"] * 5
+    tok = lm.fit_tokenizer(texts, vocab_size=400)
+    assert tok.tokenize(texts[0]) == [tok.tokenize(texts[0])[0]]  # one token
+    words = lm.fit_tokenizer(texts, vocab_size=400, phrases=False)
+    assert len(words.tokenize(texts[0])) > 5  # word pieces never cross a space
+    for t in (tok, words):  # anything else still round-trips, byte by byte at worst
+        odd = "Zürich? 42 ünïcode ✓ not in the data"
+        assert t.decode(t(odd, add_special_tokens=False)["input_ids"]) == odd

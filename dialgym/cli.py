@@ -115,7 +115,7 @@ def _imagine(args: argparse.Namespace) -> int:
 
 
 def _hindsight(args: argparse.Namespace) -> int:
-    from dialgym.data.hindsight import SimulatorForwardModel, hindsight
+    from dialgym.data.hindsight import OracleController, PolicyController, SimulatorForwardModel, hindsight
 
     llm = _json_object(args.llm, "--llm")
     if llm:
@@ -129,7 +129,10 @@ def _hindsight(args: argparse.Namespace) -> int:
             "reward": LLMRewardModel(llm),
         }
     else:
-        parts = {"forward": SimulatorForwardModel(continuation=args.continuation)}
+        parts = {
+            "controller": OracleController() if args.controller == "oracle" else PolicyController(args.controller),
+            "forward": SimulatorForwardModel(continuation=args.continuation),
+        }
     summary = hindsight(
         args.input,
         args.out,
@@ -137,7 +140,11 @@ def _hindsight(args: argparse.Namespace) -> int:
         seed=args.seed,
         skip_invalid=args.skip_invalid,
         progress=not args.quiet,
-        config_extra={"continuation": args.continuation, "llm": llm or None},
+        config_extra={
+            "continuation": args.continuation,
+            "llm": llm or None,
+            **({"controller": args.controller} if args.controller != "oracle" and not llm else {}),
+        },
         **parts,
     )
     print(summary)
@@ -231,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     hs.add_argument("--seed", type=int, default=0)
     hs.add_argument("--out", required=True)
     hs.add_argument("--continuation", default=None, help="agent spec after the rewritten turn (default: the data's)")
+    hs.add_argument(
+        "--controller",
+        default="oracle",
+        help="agent spec that rewrites the turn: oracle (told the persona; default) or persona-blind, e.g. adaptive",
+    )
     hs.add_argument("--llm", default=None, help="JSON LLM config: use the LLM-based components instead")
     hs.add_argument("--skip-invalid", action="store_true")
     hs.add_argument("--quiet", action="store_true")

@@ -9,7 +9,8 @@ Three swappable components:
 
 The simulator-based implementations here use the task itself: the controller is
 the task's oracle policy given the persona the episode recorded (everything the
-dialogue revealed and more); the forward model resumes the task's simulated user
+dialogue revealed and more), or any persona-blind reference policy
+(:class:`PolicyController`); the forward model resumes the task's simulated user
 with that persona from the prefix (``reset(options={"persona", "prefix"})``) and
 lets the data's own policy play the remaining agent turns, so a regeneration
 differs from its parent only by the one rewritten turn and its consequences; the
@@ -66,10 +67,18 @@ def _env_for(episode: Episode) -> gym.Env:
     return gym.make(episode.env_id, **episode.env_kwargs)
 
 
-class OracleController:
-    """The task's oracle, told the persona the episode recorded (the hindsight knowledge)."""
+class PolicyController:
+    """Rewrite the turn with a reference policy (an agent spec) reading the prefix.
 
-    def __init__(self) -> None:
+    ``"oracle"`` (the default controller) is also told the persona the episode recorded: everything the
+    dialogue revealed and more. That knowledge is not in the prefix, so its rewrite can be a move no agent
+    could justify from what it has seen (explaining in the one way this learner understands before asking
+    how they learn); a value learner trained on such data credits the unjustified move. A persona-blind
+    spec such as ``"adaptive"`` (ask, then adapt) only rewrites turns into moves the prefix supports.
+    """
+
+    def __init__(self, spec: str = "oracle") -> None:
+        self.spec = spec
         self._agents: dict[str, Any] = {}
         self._descriptions: dict[str, str] = {}
 
@@ -77,7 +86,7 @@ class OracleController:
         from dialgym.agents import make_agent
 
         if episode.env_id not in self._agents:
-            self._agents[episode.env_id] = make_agent("oracle", episode.env_id)
+            self._agents[episode.env_id] = make_agent(self.spec, episode.env_id)
             env = _env_for(episode)
             self._descriptions[episode.env_id] = env.unwrapped.description
             env.close()
@@ -89,9 +98,17 @@ class OracleController:
             "turn": sum(m["role"] == "assistant" for m in prefix),
             "messages": [dict(m) for m in prefix],
             "agent_acts": [],
-            "persona": json.loads(json.dumps(episode.persona)),
         }
+        if agent.requires_privileged:
+            info["persona"] = json.loads(json.dumps(episode.persona))
         return agent.act(render_observation(self._descriptions[episode.env_id], prefix), info)
+
+
+class OracleController(PolicyController):
+    """The task's oracle, told the persona the episode recorded (the hindsight knowledge)."""
+
+    def __init__(self) -> None:
+        super().__init__("oracle")
 
 
 class SimulatorForwardModel:

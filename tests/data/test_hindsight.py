@@ -64,6 +64,31 @@ def test_cli_hindsight(data, tmp_path, capsys):
     assert "regenerations" in capsys.readouterr().out
 
 
+def test_persona_blind_controller_never_sees_the_persona(data, tmp_path, monkeypatch):
+    from dialgym.agents import make_agent
+    from dialgym.data.hindsight import PolicyController
+
+    seen = []
+    original = make_agent("adaptive", "Persuasion-v0").__class__.act
+
+    def spy(self, observation, info):
+        seen.append("persona" in info)
+        return original(self, observation, info)
+
+    monkeypatch.setattr(make_agent("adaptive", "Persuasion-v0").__class__, "act", spy)
+    out = tmp_path / "a.jsonl"
+    summary = hindsight(data, out, factor=1, seed=0, progress=False, controller=PolicyController("adaptive"),
+                        config_extra={"controller": "adaptive"})  # fmt: skip
+    assert summary.regenerations > 0 and seen and not any(seen)
+    # the CLI names the controller in the file's metadata: another controller cannot resume it
+    with pytest.raises(EpisodeFileError):
+        hindsight(data, out, factor=1, seed=0, progress=False)
+    cli_out = tmp_path / "cli.jsonl"
+    args = ["hindsight", str(data), "--factor", "1", "--seed", "0", "--out", str(cli_out), "--quiet"]
+    assert main([*args, "--controller", "adaptive"]) == 0
+    assert [e.messages for e in read_episodes(cli_out)] == [e.messages for e in read_episodes(out)]
+
+
 class FakeHindsightLLM:
     """Controller: a fixed better message; forward: two more lines; judge: a fixed donation."""
 

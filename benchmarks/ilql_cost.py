@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--repeats", type=int, default=8)
     parser.add_argument("--new-tokens", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--word-tokenizer", action="store_true", help="tiny: word-level BPE (default: phrase-level, as dialgym train)"
+    )
     parser.add_argument("--out", default=str(RESULTS))
     args = parser.parse_args(argv)
 
@@ -82,7 +85,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         collect("Persuasion-v0", "behavior", args.episodes, 0, Path(tmp) / "e.jsonl", progress=False)
         episodes = read_episodes(Path(tmp) / "e.jsonl")
     if args.model == "tiny":
-        tok = lm.fit_tokenizer(lm.dialogue_texts(episodes))
+        tok = lm.fit_tokenizer(lm.dialogue_texts(episodes), phrases=not args.word_tokenizer)
         model = lm.build_tiny_model(tok, n_positions=1024)
     else:
         model, tok = lm.load_lm(args.model)
@@ -169,6 +172,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "name": args.model,
             "parameters": sum(p.numel() for p in model.parameters()),
             "vocab": len(tok),
+            "tokenizer": ("words" if args.word_tokenizer else "phrases") if args.model == "tiny" else "pretrained",
             "head_parameters": sum(p.numel() for p in m.q1.parameters()) * 4 + sum(p.numel() for p in m.v.parameters()),
         },
         "batch": {

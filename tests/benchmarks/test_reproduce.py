@@ -1,0 +1,96 @@
+"""benchmarks/reproduce.py: the result assembly on hand-made rows, and the whole pipeline in --quick mode."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "benchmarks" / "reproduce.py"
+
+
+def load_module():
+    spec = importlib.util.spec_from_file_location("reproduce", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["reproduce"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def row(split, agent, mean, lo, hi, n=10):
+    return {"split": split, "agent": agent, "mean": mean, "ci95": [lo, hi], "success": 0.5, "episodes": n,
+            "mean_turns": 5.0}  # fmt: skip
+
+
+def test_assemble_normalises_per_split_and_checks_the_claim():
+    rp = load_module()
+    specs = {"X-v0": rp._specs(Path("w"), "X-v0", 4.0)}
+    s = specs["X-v0"]
+    rows = []
+    for split, shift in (("test", 0.0), ("hard", -1.0)):
+        rows += [
+            row(split, "random", 0.0 + shift, -0.1, 0.1),
+            row(split, "oracle", 2.0 + shift, 1.9, 2.1),
+            row(split, "behavior", 1.0 + shift, 0.9, 1.1),
+            row(split, s["bc"], 0.8 + shift, 0.7, 0.9),
+            row(split, s["fbc"], 0.9 + shift, 0.8, 1.0),
+            row(split, s["ilql"], 1.5 + shift, 1.4, 1.6),
+            row(split, s["ilql_hindsight"], 1.4 + shift, 1.3, 1.5),
+            row(split, "prompt", 0.5 + shift, 0.3, 0.7, n=3),
+        ]
+    results = rp.assemble({"X-v0": rows}, specs)
+    agents = results["X-v0"]
+    assert list(agents) == list(rp.AGENT_KEYS)
+    assert agents["random"]["normalized"] == pytest.approx(0.0)
+    assert agents["oracle"]["normalized"] == pytest.approx(100.0)
+    assert agents["ilql"]["normalized"] == pytest.approx(75.0)
+    assert agents["ilql"]["hard"]["normalized"] == pytest.approx(75.0)  # normalised by the hard split's refs
+    assert agents["prompt"]["episodes"] == 3
+    assert set(agents["bc"]) >= {"mean", "ci95", "normalized", "success", "episodes", "hard"}
+    verdict = rp.checks(results)
+    assert verdict["tasks_ilql_above_bc_and_fbc"] == 1
+    assert verdict["per_task"]["X-v0"]["hindsight_ilql_at_least_ilql"]  # 1.4 [1.3, 1.5] overlaps 1.5 [1.4, 1.6]
+    # an ILQL whose CI touches filtered BC's does not count
+    rows = [dict(r, ci95=[0.95, 1.6]) if r["agent"] == s["ilql"] else r for r in rows]
+    assert rp.checks(rp.assemble({"X-v0": rows}, specs))["tasks_ilql_above_bc_and_fbc"] == 0
+    assert "| ilql |" in rp.markdown(results)
+
+
+@pytest.mark.slow
+def test_quick_reproduction_runs_every_stage_and_resumes(tmp_path):
+    work = tmp_path / "work"
+    out = tmp_path / "results"
+    cmd = [sys.executable, str(SCRIPT), "--quick", "--work", str(work), "--out", str(out), "--jobs", "2"]
+    first = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=900)
+    assert first.returncode == 0, first.stderr[-3000:]
+    results = json.loads((out / "reproduce.json").read_text())
+    assert len(results) == 4
+    for env_id, agents in results.items():
+        assert list(agents) == [
+            "random", "behavior", "oracle", "prompt", "bc", "fbc", "ilql", "ilql_hindsight",
+        ], env_id  # fmt: skip
+        for key, rec in agents.items():
+            assert {"mean", "ci95", "normalized", "success", "episodes", "hard"} <= set(rec), (env_id, key)
+            lo, hi = rec["ci95"]
+            assert lo <= rec["mean"] <= hi
+            assert rec["episodes"] == (2 if key == "prompt" else 8)
+    assert (out / "reproduce.png").stat().st_size > 0
+    meta = json.loads((out / "reproduce_run.json").read_text())
+    assert meta["checks"]["tasks"] == 4
+    assert set(meta["seconds"]) >= {"data", "train", "eval", "eval_prompt", "total"}
+    # a second run finds everything done: same numbers, nothing retrained
+    second = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=900)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert json.loads((out / "reproduce.json").read_text()) == results
+    meta2 = json.loads((out / "reproduce_run.json").read_text())
+    steps = meta["config"]["steps"]
+    assert all(t["resumed_from"] == 0 for task in meta["training"].values() for t in task.values())
+    assert all(t["resumed_from"] == steps for task in meta2["training"].values() for t in task.values())
+    # other settings in the same work folder are refused
+    third = subprocess.run([*cmd, "--steps", "3"], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert third.returncode != 0 and "other settings" in third.stderr

@@ -18,7 +18,8 @@ For each of the four scripted tasks (Hong et al. 2023, 2024; Snell et al. 2022):
 Writes ``reproduce.json`` shaped ``{task: {agent: {"mean", "ci95", "normalized", "success", "episodes"}}}``
 (the ``test`` split; each agent's ``"hard"`` key holds the same fields on the hard split), ``reproduce.md``
 (the tables), ``reproduce.png`` (normalised scores with 95% CIs) and ``reproduce_run.json`` (settings, stage
-times, the ILQL-vs-imitation checks). Normalised: 0 = random, 100 = oracle, measured in the same run.
+times of this invocation and summed over every invocation that built the work folder, the ILQL-vs-imitation
+checks). Normalised: 0 = random, 100 = oracle, measured in the same run.
 
 Every stage resumes: run the same command again after an interruption and finished work is kept (episode
 files resume, training resumes from its last checkpoint, evaluation plays only missing episodes). Training
@@ -68,9 +69,9 @@ class ReproduceConfig:
     n_layer: int = 2
     n_embd: int = 128
     eval_episodes: int = 500  # per agent, task and split
-    prompt_episodes: int = 20  # the SmolLM2 prompting agent is slow on a CPU: fewer episodes (same first seeds)
+    prompt_episodes: int = 10  # SmolLM2 re-reads the whole dialogue each turn: slow on a CPU, so fewer episodes
     prompt_llm: dict[str, Any] = field(
-        default_factory=lambda: {"backend": "hf", "model": "smollm2-135m", "max_tokens": 48, "temperature": 0.7}
+        default_factory=lambda: {"backend": "hf", "model": "smollm2-135m", "max_tokens": 32, "temperature": 0.7}
     )
     eval_batch: int = 50
     jobs: int = 2
@@ -343,6 +344,11 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
         rows[env_id] += [r for r in prompt_rows if r["agent"] == "prompt"]
     times["eval_prompt"] = time.perf_counter() - t0
     times["total"] = time.perf_counter() - t_start
+    # a resumed run only pays for what was missing: keep the sum over every invocation as the run's cost
+    ledger = work / "times.json"
+    spent = json.loads(ledger.read_text()) if ledger.is_file() else {}
+    spent = {k: spent.get(k, 0.0) + times.get(k, 0.0) for k in {*spent, *times}}
+    ledger.write_text(json.dumps(spent, indent=2) + "\n")
 
     results = assemble(rows, specs)
     verdict = checks(results)
@@ -356,6 +362,7 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
         "cpus": os.cpu_count(),
         "config": asdict(cfg),
         "seconds": {k: round(v, 1) for k, v in times.items()},
+        "seconds_all_invocations": {k: round(v, 1) for k, v in sorted(spent.items())},
         "data": data,
         "training": training,
         "checks": verdict,

@@ -61,7 +61,7 @@ class ReproduceConfig:
     batch_size: int = 32
     lr: float = 3e-4
     top_fraction: float = 0.2  # filtered BC keeps this best fraction
-    beta: float = 16.0  # ILQL's inference beta (a sweep on Persuasion: 4 -> 53, 16 -> 66, 64 -> 61 normalised)
+    beta: float = 16.0  # ILQL's inference beta (Persuasion sweep: 8 -> 59, 16 -> 66, 32 -> 64, 64 -> 61)
     gamma: float = 0.99
     tau: float = 0.7
     cql_weight: float = 0.01
@@ -320,7 +320,7 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
         for fut in progress_bar(as_completed(futures), total=len(futures), desc="train"):
             env_id, key = futures[fut]
             s = fut.result()
-            training[env_id][key] = {"seconds": s["seconds"], "trajectories": s["trajectories"],
+            training[env_id][key] = {"seconds_this_invocation": s["seconds"], "trajectories": s["trajectories"],
                                      "resumed_from": s["resumed_from"], "final_losses": s["final_losses"]}  # fmt: skip
     times["train"] = time.perf_counter() - t0
 

@@ -287,10 +287,6 @@ class LLM:
     parameters and counts calls so errors can say which call failed.
     """
 
-    #: True when calls made from several threads at once overlap (a remote endpoint): then a vector env
-    #: sends each call the moment it is ready instead of waiting to batch it (see dialgym.core.calls).
-    concurrent_calls: bool = False
-
     def __init__(self, config: LLMConfig, usage: Usage | None = None) -> None:
         self.config = config
         self.usage = usage if usage is not None else Usage()

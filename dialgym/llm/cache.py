@@ -107,11 +107,6 @@ class CachedLLM(LLM):
             raise ValueError(f"cache mode {self.mode!r} is invalid: expected 'readwrite' or 'replay'")
         self.store = ResponseCache(path)
 
-    @property
-    def concurrent_calls(self) -> bool:  # type: ignore[override]
-        """As the wrapped backend (the SQLite store is shared safely between threads)."""
-        return bool(getattr(self.inner, "concurrent_calls", False))
-
     def request_for(self, conv: Conversation, params: dict[str, Any], sample_id: Any) -> dict[str, Any]:
         """Everything that determines the reply, as plain data (hashed into the key, stored for audit)."""
         return {

@@ -33,8 +33,6 @@ class OpenAILLM(LLM):
     ``transformers serve``). Requests are spread round-robin over ``base_url`` entries; a retry goes to
     the next endpoint, so one failing server does not sink a conversation."""
 
-    concurrent_calls = True  # up to `concurrency` requests overlap, from any thread
-
     def __init__(self, config: LLMConfig, usage: Usage | None = None) -> None:
         super().__init__(config, usage)
         openai = require("openai", "llm")

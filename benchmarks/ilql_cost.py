@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="tiny")
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--episodes", type=int, default=64, help="Persuasion-v0 episodes to draw batches from")
+    parser.add_argument(
+        "--episodes", type=int, default=3000, help="Persuasion-v0 episodes to fit the tokenizer on (as reproduce.py)"
+    )
     parser.add_argument("--repeats", type=int, default=8)
     parser.add_argument("--new-tokens", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1)

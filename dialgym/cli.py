@@ -118,6 +118,8 @@ def _hindsight(args: argparse.Namespace) -> int:
     from dialgym.data.hindsight import OracleController, PolicyController, SimulatorForwardModel, hindsight
 
     llm = _json_object(args.llm, "--llm")
+    if llm and args.controller != "oracle":
+        raise ValueError(f"--controller {args.controller!r} is for the simulator components; --llm uses the LLM's own")
     if llm:
         from dialgym.data.hindsight_llm import LLMController, LLMForwardModel, LLMRewardModel
         from dialgym.llm import LLMConfig

@@ -87,6 +87,9 @@ def test_persona_blind_controller_never_sees_the_persona(data, tmp_path, monkeyp
     args = ["hindsight", str(data), "--factor", "1", "--seed", "0", "--out", str(cli_out), "--quiet"]
     assert main([*args, "--controller", "adaptive"]) == 0
     assert [e.messages for e in read_episodes(cli_out)] == [e.messages for e in read_episodes(out)]
+    # the LLM components bring their own controller: naming another one is an error, not silently ignored
+    llm = '{"backend": "hf", "model": "smollm2-135m"}'
+    assert main([*args[:-3], "--out", str(tmp_path / "llm.jsonl"), "--controller", "adaptive", "--llm", llm]) == 2
 
 
 class FakeHindsightLLM:

@@ -50,13 +50,12 @@ from dialgym.agents.lm import (
     collate,
     decode_turn,
     encode_trajectories,
-    generate_tokens,
     lm_logits,
     load_lm_folder,
     max_positions,
-    prompt_ids,
     read_meta,
     require_torch,
+    sample,
     save_lm,
     stop_token_ids,
     trunk,
@@ -299,23 +298,12 @@ class ILQLModel(nn.Module):
         stop_ids: Sequence[int] | None = None,
     ) -> list[list[int]]:
         """Token ids of the continuations (each ends with its stop token unless cut by ``max_new_tokens``)."""
-        generator = torch.Generator().manual_seed(seed) if seed is not None else None
         bonus = None if beta == 0 else (lambda h: beta * self.advantage(h))
-        return generate_tokens(
-            self.lm,
-            [prompt_ids(self.tokenizer, p) for p in prompts],
-            pad_id=self.tokenizer.pad_token_id,
-            stop_ids=stop_ids if stop_ids is not None else stop_token_ids(self.tokenizer),
-            max_new_tokens=max_new_tokens,
-            temperature=temperature,
-            top_k=top_k,
-            top_p=top_p,
-            do_sample=do_sample,
-            generator=generator,
-            bonus=bonus,
-            filter_order=filter_order,
-            use_cache=use_cache,
-        )
+        return sample(
+            self.lm, self.tokenizer, prompts, seed=seed, stop_ids=stop_ids, max_new_tokens=max_new_tokens,
+            temperature=temperature, top_k=top_k, top_p=top_p, do_sample=do_sample, bonus=bonus,
+            filter_order=filter_order, use_cache=use_cache,
+        )  # fmt: skip
 
     def generate(
         self,

@@ -651,6 +651,29 @@ def generate_tokens(
     return out
 
 
+def sample(
+    model: Any,
+    tokenizer: Any,
+    prompts: Sequence[str | Sequence[int] | Sequence[Segment]],
+    *,
+    seed: int | None = None,
+    stop_ids: Sequence[int] | None = None,
+    **kwargs: Any,
+) -> list[list[int]]:
+    """:func:`generate_tokens` for prompts in any form :func:`prompt_ids` takes, seeded by ``seed``, stopping at
+    the tokenizer's end-of-turn tokens unless ``stop_ids`` says otherwise (what BC and ILQL models share)."""
+    import torch
+
+    return generate_tokens(
+        model,
+        [prompt_ids(tokenizer, p) for p in prompts],
+        pad_id=tokenizer.pad_token_id,
+        stop_ids=stop_ids if stop_ids is not None else stop_token_ids(tokenizer),
+        generator=torch.Generator().manual_seed(seed) if seed is not None else None,
+        **kwargs,
+    )
+
+
 def decode_turn(tokenizer: Any, ids: Sequence[int], stop_ids: Sequence[int]) -> str:
     """Generated ids -> a clean utterance: cut at the first stop token, drop special tokens, strip."""
     stops = set(stop_ids)

@@ -12,8 +12,8 @@ A trajectory is ``(segments, reward)`` with ``segments = [(text, is_action), ...
 The algorithm, token by token. Token ``x_t`` of an action segment is an action taken in state ``s_t`` whose
 representation is the LM's hidden state ``h_{t-1}`` (the state that *predicts* ``x_t``). On one shared trunk:
 
-* two Q heads ``Q_i(h) in R^vocab`` (double Q) with Polyak-averaged copies ``Qhat_i`` (updated after every
-  optimizer step, never trained by gradients), and a V head ``V(h) in R``;
+* two Q heads ``Q_i(h) in R^A`` (double Q) over the *action vocabulary* ``A`` (see below), with Polyak-averaged
+  copies ``Qhat_i`` (updated after every optimizer step, never trained by gradients), and a V head ``V(h) in R``;
 * ``L_Q = sum_i (Q_i(s_t, x_t) - [r_t + gamma * (1 - done_t) * V(s_{t+1})].detach())^2`` where ``s_{t+1}`` is the
   next action token's state: inside an utterance that is ``h_t``; after an utterance's last token it is the state
   of the first token of the agent's *next* utterance (the user's reply is the environment's transition, its
@@ -27,6 +27,15 @@ Inference samples from ``pi_beta(a|s) ∝ pi(a|s) * exp(beta * (minQhat(s, a) - 
 log-probs perturbed by the advantage. ``beta = 0`` is exactly the BC policy. By default top-k/top-p is applied
 to the policy log-probs *before* the advantage is added (``filter_order="before"``), so beta can only re-rank
 tokens the policy considers plausible; ``"after"`` filters the perturbed scores instead.
+
+Action vocabulary: by default (``ILQLConfig.action_vocab="data"``) the Q heads score only the tokens that occur
+in action segments of the training data, not the whole vocabulary as the paper's code does. A token that is
+never an action in the data has no TD target; all CQL does for it is push its Q down, so scoring it buys
+nothing but a vocab-sized matmul per head. With a dialogue tokenizer the action vocabulary is small (67 to
+297 of 4,000 tokens on dialgym's tasks; a pretrained LM's 49k-token vocabulary shrinks likewise), which
+makes an ILQL step cost about what a BC step costs. CQL's softmax then runs over ``A``. At inference a
+token outside ``A`` gets the lowest advantage of any token in ``A`` at that state: it is treated as the worst
+action the data shows, never better. ``action_vocab="full"`` restores the paper's full-vocabulary heads.
 
 Efficiency: Q and V are computed only at the gathered action states (``B*T x d`` hidden -> ``N x d``), the
 target heads only for the taken action (a dot product, not a vocab-sized matmul), and generation reuses the
@@ -69,6 +78,7 @@ from torch import nn  # noqa: E402
 
 ALGORITHM = "ilql"
 HEADS_FILE = "heads.pt"
+ACTION_VOCABS = ("data", "full")
 
 
 @dataclass
@@ -84,6 +94,9 @@ class ILQLConfig:
             with weights clipped at awac_max_weight.
         polyak_alpha: target <- (1 - alpha) * target + alpha * online after every optimizer step.
         head_hidden: hidden width of the Q/V MLP heads (None: 2 * d_model as in the paper; 0: linear heads).
+        action_vocab: which tokens the Q heads score when :func:`train` builds the model: ``"data"`` (the
+            tokens of the training data's action segments; default, see the module docstring) or ``"full"``
+            (the whole vocabulary, as in the paper's code).
         standardize_rewards: rescale returns to mean 0, std 1 (off by default: the reward scale couples with
             beta at inference, so changing it silently would change what a given beta means).
         max_length: longest training sequence in tokens (None: the model's limit); longer ones are cut
@@ -104,6 +117,7 @@ class ILQLConfig:
     awac_max_weight: float = 20.0
     polyak_alpha: float = 0.005
     head_hidden: int | None = None
+    action_vocab: str = "data"
     standardize_rewards: bool = False
     max_length: int | None = None
     grad_clip: float = 1.0
@@ -133,6 +147,8 @@ class ILQLConfig:
         for name, ok in checks.items():
             if not ok:
                 raise ValueError(f"ILQLConfig.{name}={getattr(self, name)!r} must be {expected[name]}")
+        if self.action_vocab not in ACTION_VOCABS:
+            raise ValueError(f"ILQLConfig.action_vocab={self.action_vocab!r} must be one of {list(ACTION_VOCABS)}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ILQLConfig:
@@ -172,6 +188,7 @@ def loss_terms(
     v_next: torch.Tensor,
     logits: torch.Tensor,
     action: torch.Tensor,
+    token: torch.Tensor,
     reward: torch.Tensor,
     done: torch.Tensor,
     config: ILQLConfig,
@@ -179,10 +196,12 @@ def loss_terms(
     """ILQL's losses on gathered transitions (``N`` action tokens).
 
     Args:
-        q1, q2: online Q over the vocabulary at each action's state, ``N x vocab``.
+        q1, q2: online Q over the action vocabulary at each action's state, ``N x A``.
         q1_target_sa, q2_target_sa: target Q of the taken action, ``N``.
         v_s: V at the action's state, ``N``. v_next: V at the next state, ``N`` (detached here; masked when done).
         logits: policy logits at the action's state, ``N x vocab``.
+        action: the taken action's Q column, ``N``. token: its token id (the policy's target), ``N``; the two
+            are equal when the Q heads cover the whole vocabulary.
     """
     q1_sa = q1.gather(1, action[:, None]).squeeze(1)
     q2_sa = q2.gather(1, action[:, None]).squeeze(1)
@@ -191,7 +210,7 @@ def loss_terms(
     q_target_min = torch.minimum(q1_target_sa, q2_target_sa).detach()
     loss_v = expectile_loss(q_target_min - v_s, config.tau)
     loss_cql = F.cross_entropy(q1, action) + F.cross_entropy(q2, action)
-    ce = F.cross_entropy(logits, action, reduction="none")
+    ce = F.cross_entropy(logits, token, reduction="none")
     if config.awac_beta > 0:
         w = torch.exp(config.awac_beta * (q_target_min - v_s.detach())).clamp(max=config.awac_max_weight)
         loss_pi = (w * ce).mean()
@@ -214,7 +233,11 @@ def loss_terms(
 class ILQLModel(nn.Module):
     """A causal LM (the policy, trained by BC) plus ILQL's Q, target-Q and V heads on its last hidden state."""
 
-    def __init__(self, lm: Any, tokenizer: Any, config: ILQLConfig | None = None) -> None:
+    def __init__(
+        self, lm: Any, tokenizer: Any, config: ILQLConfig | None = None, action_ids: Sequence[int] | None = None
+    ) -> None:
+        """``action_ids``: the token ids the Q heads score (None: the whole vocabulary); :func:`train` passes
+        :func:`action_vocabulary` of the data when ``config.action_vocab == "data"``."""
         super().__init__()
         self.config = config or ILQLConfig()
         self.lm = lm
@@ -222,10 +245,25 @@ class ILQLModel(nn.Module):
         d = int(lm.get_output_embeddings().weight.shape[1])
         vocab = int(lm.get_output_embeddings().weight.shape[0])
         hidden = 2 * d if self.config.head_hidden is None else int(self.config.head_hidden)
+        # buffers (moved by .to(device)) but not in state_dict: save_pretrained stores the ids with the heads
+        self.action_ids: torch.Tensor | None
+        #: token id -> column of the Q heads (-1: not an action); None when the heads cover the vocabulary
+        self.action_column: torch.Tensor | None
+        ids_t = column = None
+        if action_ids is not None:
+            ids = sorted({int(i) for i in action_ids})
+            if not ids or ids[0] < 0 or ids[-1] >= vocab:
+                raise ValueError(f"action_ids must be non-empty token ids in [0, {vocab}), got {ids[:5]}..{ids[-5:]}")
+            ids_t = torch.tensor(ids, dtype=torch.long)
+            column = torch.full((vocab,), -1, dtype=torch.long)
+            column[ids_t] = torch.arange(len(ids))
+        self.register_buffer("action_ids", ids_t, persistent=False)
+        self.register_buffer("action_column", column, persistent=False)
+        n_q = vocab if self.action_ids is None else len(self.action_ids)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.config.seed)
-            self.q1 = Head(d, vocab, hidden)
-            self.q2 = Head(d, vocab, hidden)
+            self.q1 = Head(d, n_q, hidden)
+            self.q2 = Head(d, n_q, hidden)
             self.v = Head(d, 1, hidden)
         self.q1_target = copy.deepcopy(self.q1).requires_grad_(False)
         self.q2_target = copy.deepcopy(self.q2).requires_grad_(False)
@@ -254,7 +292,7 @@ class ILQLModel(nn.Module):
         flat = hidden.reshape(-1, hidden.shape[-1])
         hs = flat[batch["state"]]
         hn = flat[batch["next_state"]]
-        a = batch["action"]
+        a = self.q_columns(batch["action"])
         v = self.v(torch.cat([hs, hn])).squeeze(-1)
         n = hs.shape[0]
         with torch.no_grad():
@@ -270,18 +308,39 @@ class ILQLModel(nn.Module):
             "logits": lm_logits(self.lm, hs),
         }
 
+    def q_columns(self, tokens: torch.Tensor) -> torch.Tensor:
+        """The Q-head columns of action tokens (the ids themselves when the heads cover the vocabulary)."""
+        if self.action_column is None:
+            return tokens
+        cols = self.action_column[tokens]
+        if bool((cols < 0).any()):
+            bad = sorted({int(t) for t in tokens[cols < 0]})[:10]
+            raise ValueError(
+                f"action tokens {bad} are not in this model's action vocabulary ({len(self.action_ids)} tokens, "
+                "fixed when it was built from its training data); train a new model on this data"
+            )
+        return cols
+
     def losses(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         g = self.gathered(batch)
         return loss_terms(
             g["q1"], g["q2"], g["q1_target_sa"], g["q2_target_sa"], g["v_s"], g["v_next"], g["logits"],
-            batch["action"], batch["reward"], batch["done"], self.config,
+            self.q_columns(batch["action"]), batch["action"], batch["reward"], batch["done"], self.config,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ inference
     @torch.no_grad()
     def advantage(self, h: torch.Tensor) -> torch.Tensor:
-        """``min_i Qhat_i(h, .) - V(h)`` over the vocabulary (the target heads, as in the paper)."""
-        return torch.minimum(self.q1_target(h), self.q2_target(h)) - self.v(h)
+        """``min_i Qhat_i(h, .) - V(h)`` over the vocabulary (the target heads, as in the paper).
+
+        With an action vocabulary, tokens outside it get the lowest advantage in it at that state.
+        """
+        adv = torch.minimum(self.q1_target(h), self.q2_target(h)) - self.v(h)
+        if self.action_ids is None:
+            return adv
+        full = adv.min(dim=-1, keepdim=True).values.expand(*adv.shape[:-1], self.action_column.shape[0]).clone()
+        full[..., self.action_ids] = adv
+        return full
 
     def generate_ids(
         self,
@@ -334,7 +393,8 @@ class ILQLModel(nn.Module):
         save_lm(self.lm, self.tokenizer, folder)
         heads = {name: getattr(self, name).state_dict() for name in ("q1", "q2", "v", "q1_target", "q2_target")}
         tmp = folder / (HEADS_FILE + ".tmp")
-        torch.save({"heads": heads, "polyak_updates": self.polyak_updates}, tmp)
+        action_ids = None if self.action_ids is None else self.action_ids.tolist()
+        torch.save({"heads": heads, "polyak_updates": self.polyak_updates, "action_ids": action_ids}, tmp)
         os.replace(tmp, folder / HEADS_FILE)
         write_meta(
             folder,
@@ -349,8 +409,9 @@ class ILQLModel(nn.Module):
         meta = read_meta(path, [ALGORITHM])
         folder = Path(meta["path"])
         lm, tokenizer = load_lm_folder(folder)
-        m = cls(lm, tokenizer, ILQLConfig.from_dict(meta["config"]))
         state = torch.load(folder / HEADS_FILE, map_location="cpu", weights_only=True)
+        # checkpoints from before action vocabularies have no "action_ids": full-vocabulary heads
+        m = cls(lm, tokenizer, ILQLConfig.from_dict(meta["config"]), action_ids=state.get("action_ids"))
         for name, sd in state["heads"].items():
             getattr(m, name).load_state_dict(sd)
         m.polyak_updates = int(state["polyak_updates"])
@@ -424,6 +485,19 @@ def fit(
     return m
 
 
+def action_vocabulary(trajectories: Sequence[Trajectory], tokenizer: Any, max_length: int | None = None) -> list[int]:
+    """The sorted token ids that occur in action segments of ``trajectories`` (as :func:`fit` encodes them)."""
+    return sorted({t for e in encode_trajectories(trajectories, tokenizer, max_length) for t in e.action_tokens()})
+
+
+def build(model: Any, tokenizer: Any, config: ILQLConfig, trajectories: Sequence[Trajectory]) -> ILQLModel:
+    """A fresh :class:`ILQLModel` whose Q heads score the action vocabulary ``config.action_vocab`` names."""
+    action_ids = None
+    if config.action_vocab == "data":
+        action_ids = action_vocabulary(trajectories, tokenizer, config.max_length or max_positions(model))
+    return ILQLModel(model, tokenizer, config, action_ids=action_ids)
+
+
 def train(
     trajectories: Sequence[Trajectory],
     model: Any,
@@ -434,7 +508,7 @@ def train(
     on_step: Callable[[int, dict[str, float], torch.optim.Optimizer], None] | None = None,
 ) -> ILQLModel:
     """Train ILQL heads and the policy on ``trajectories`` on top of ``model`` (a transformers causal LM)."""
-    m = ILQLModel(model, tokenizer, config or ILQLConfig())
+    m = build(model, tokenizer, config or ILQLConfig(), trajectories)
     return fit(m, trajectories, progress=progress, on_step=on_step)
 
 
@@ -448,4 +522,4 @@ def _progress(start: int, total: int, desc: str) -> Any:
     return tqdm(total=total, initial=start, desc=desc, file=sys.stderr, dynamic_ncols=True)
 
 
-__all__ = ["ILQLConfig", "ILQLModel", "expectile_loss", "fit", "loss_terms", "train"]
+__all__ = ["ILQLConfig", "ILQLModel", "action_vocabulary", "build", "expectile_loss", "fit", "loss_terms", "train"]

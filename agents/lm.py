@@ -376,6 +376,10 @@ class Encoded:
     def __len__(self) -> int:
         return len(self.input_ids)
 
+    def action_tokens(self) -> list[int]:
+        """The ids of the action tokens (those a learner scores; the first token never is one)."""
+        return [t for t, a in zip(self.input_ids[1:], self.action_mask[1:], strict=True) if a]
+
 
 def encode_trajectories(
     trajectories: Sequence[Trajectory], tokenizer: Any, max_length: int | None = None

@@ -66,6 +66,9 @@ class ReproduceConfig:
     tau: float = 0.7
     cql_weight: float = 0.01
     polyak_alpha: float = 0.05
+    #: ILQL's Q heads: "data" (the tokens of the data's agent turns, dialgym train's default) or "full" (the
+    #: paper's whole-vocabulary heads; the first published run used them, see README)
+    action_vocab: str = "data"
     n_layer: int = 2
     n_embd: int = 128
     eval_episodes: int = 500  # per agent, task and split
@@ -92,7 +95,7 @@ def _train_job(algo: str, data: str, out: str, cfg: dict[str, Any], top_fraction
 
     ilql_kw = {}
     if algo == "ilql":
-        ilql_kw = {k: cfg[k] for k in ("beta", "gamma", "tau", "cql_weight", "polyak_alpha")}
+        ilql_kw = {k: cfg[k] for k in ("beta", "gamma", "tau", "cql_weight", "polyak_alpha", "action_vocab")}
     return train_main(
         algo, data, "tiny", out, steps=cfg["steps"], batch_size=cfg["batch_size"], lr=cfg["lr"], seed=cfg["seed"],
         top_fraction=top_fraction, n_layer=cfg["n_layer"], n_embd=cfg["n_embd"], threads=1, progress=False,
@@ -381,12 +384,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-episodes", type=int, default=None)
     ap.add_argument("--prompt-episodes", type=int, default=None)
     ap.add_argument("--hindsight-controller", default=None, help="adaptive (default) or oracle")
+    ap.add_argument("--action-vocab", default=None, help="ILQL Q heads: data (default) or full")
     ap.add_argument("--jobs", type=int, default=2, help="processes at once (training and evaluation)")
     ap.add_argument("--work", default=None, help="data, runs and transcripts (default runs/reproduce[-quick])")
     ap.add_argument("--out", default=None, help="results folder (default benchmarks/results; --quick: WORK/results)")
     args = ap.parse_args(argv)
     overrides: dict[str, Any] = {"seed": args.seed, "jobs": args.jobs, "tasks": list(args.tasks or [])}
-    for name in ("episodes", "steps", "eval_episodes", "prompt_episodes", "hindsight_controller"):
+    for name in ("episodes", "steps", "eval_episodes", "prompt_episodes", "hindsight_controller", "action_vocab"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
     cfg = ReproduceConfig.quick(**overrides) if args.quick else ReproduceConfig(**overrides)

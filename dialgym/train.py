@@ -142,6 +142,7 @@ def train_main(
     awac_beta: float = 0.0,
     polyak_alpha: float = 0.005,
     standardize_rewards: bool = False,
+    action_vocab: str = "data",
     max_length: int | None = None,
     include_description: bool = True,
     vocab_size: int = 4000,
@@ -171,6 +172,8 @@ def train_main(
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             _fail(f"{name}={value!r} must be an integer >= {low}")
+    if action_vocab not in ("data", "full"):
+        _fail(f"--action-vocab {action_vocab!r} must be 'data' or 'full'")
     if top_fraction is not None and algo != "fbc":
         _fail(f"--top-fraction is for fbc only (filtered BC), not {algo!r}")
     fraction = (DEFAULT_TOP_FRACTION if top_fraction is None else top_fraction) if algo == "fbc" else 1.0
@@ -198,12 +201,14 @@ def train_main(
         "algorithm": algo, "data": str(data_path.resolve()), "episodes": len(episodes), "model": model,
         "steps": steps, "batch_size": batch_size, "lr": lr, "seed": seed, "top_fraction": fraction,
         "gamma": gamma, "tau": tau, "cql_weight": cql_weight, "bc_weight": bc_weight, "awac_beta": awac_beta,
-        "polyak_alpha": polyak_alpha, "standardize_rewards": standardize_rewards, "max_length": max_length,
+        "polyak_alpha": polyak_alpha, "standardize_rewards": standardize_rewards, "action_vocab": action_vocab,
+        "max_length": max_length,
         "include_description": include_description, "vocab_size": vocab_size, "phrases": phrases, "n_layer": n_layer,
         "n_embd": n_embd, "n_head": n_head, "checkpoint_every": checkpoint_every,
     }  # fmt: skip
     if algo != "ilql":
-        for k in ("gamma", "tau", "cql_weight", "bc_weight", "awac_beta", "polyak_alpha", "standardize_rewards"):
+        ilql_only = "gamma tau cql_weight bc_weight awac_beta polyak_alpha standardize_rewards action_vocab"
+        for k in ilql_only.split():
             run.pop(k)
     if model != "tiny":
         for k in ("vocab_size", "phrases", "n_layer", "n_embd", "n_head"):
@@ -249,9 +254,9 @@ def train_main(
         if algo == "ilql":
             cfg = ilql.ILQLConfig(
                 **common, gamma=gamma, tau=tau, cql_weight=cql_weight, bc_weight=bc_weight, awac_beta=awac_beta,
-                polyak_alpha=polyak_alpha, standardize_rewards=standardize_rewards,
+                polyak_alpha=polyak_alpha, standardize_rewards=standardize_rewards, action_vocab=action_vocab,
             )  # fmt: skip
-            m = ilql.ILQLModel(lm_model, tokenizer, cfg)
+            m = ilql.build(lm_model, tokenizer, cfg, trajectories)
         else:
             m = bc.BCModel(lm_model, tokenizer, bc.BCConfig(**common, top_fraction=fraction), algorithm=algo)
     m.extra_meta.update(
@@ -291,7 +296,8 @@ def _train_cmd(args: argparse.Namespace) -> int:
         args.algorithm, args.data, args.model, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
         seed=args.seed, top_fraction=args.top_fraction, beta=args.beta, gamma=args.gamma, tau=args.tau,
         cql_weight=args.cql_weight, bc_weight=args.bc_weight, awac_beta=args.awac_beta,
-        polyak_alpha=args.polyak_alpha, standardize_rewards=args.standardize_rewards, max_length=args.max_length,
+        polyak_alpha=args.polyak_alpha, standardize_rewards=args.standardize_rewards, action_vocab=args.action_vocab,
+        max_length=args.max_length,
         include_description=not args.no_description, vocab_size=args.vocab_size, phrases=not args.word_tokenizer,
         n_layer=args.n_layer,
         n_embd=args.n_embd, n_head=args.n_head, checkpoint_every=args.checkpoint_every, threads=args.threads,
@@ -342,6 +348,12 @@ def _add_lm_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--awac-beta", type=float, default=0.0, help="ilql: AWAC temperature (0: plain BC policy loss)")
     p.add_argument("--polyak-alpha", type=float, default=0.005, help="ilql: target-head Polyak rate per step")
     p.add_argument("--standardize-rewards", action="store_true", help="ilql: rescale returns to mean 0, std 1")
+    p.add_argument(
+        "--action-vocab",
+        choices=["data", "full"],
+        default="data",
+        help="ilql: Q heads score the tokens of the data's agent turns (default) or the whole vocabulary (paper)",
+    )
     p.add_argument("--max-length", type=int, default=None, help="cut longer dialogues from the left (tokens)")
     p.add_argument("--no-description", action="store_true", help="do not put the task description in the context")
     p.add_argument("--vocab-size", type=int, default=4000, help="tiny: BPE vocabulary size")

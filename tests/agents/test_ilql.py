@@ -206,7 +206,8 @@ def _random_terms(tau=0.7, n=6, vocab=9, seed=0):
     action = torch.randint(vocab, (n,), generator=g)
     done = torch.tensor([0, 0, 1, 0, 0, 1.0])
     cfg = ilql.ILQLConfig(tau=tau)
-    return (q1, q2, q1t, q2t, v_s, v_next, logits, action, reward, done), cfg
+    # full-vocabulary heads: the Q column of an action is its token id
+    return (q1, q2, q1t, q2t, v_s, v_next, logits, action, action, reward, done), cfg
 
 
 def test_cql_term_equals_cross_entropy_of_q():
@@ -237,10 +238,73 @@ def test_td_target_uses_detached_v_next_and_masks_terminals():
     terms = ilql.loss_terms(*args, cfg)
     terms["q"].backward()
     assert args[5].grad is None  # no gradient flows into V through the TD target
-    q1, q2, v_next, reward, done, action = args[0], args[1], args[5], args[8], args[9], args[7]
+    q1, q2, v_next, reward, done, action = args[0], args[1], args[5], args[9], args[10], args[7]
     target = reward + cfg.gamma * (1 - done) * v_next.detach()
     expected = sum(F.mse_loss(q.gather(1, action[:, None]).squeeze(1), target) for q in (q1, q2))
     assert torch.allclose(terms["q"], expected)
+
+
+# ----------------------------------------------------------------------------- action vocabulary
+
+
+def test_action_vocabulary_is_the_data_action_tokens():
+    tok = tiny_tokenizer()
+    data = [traj("S", "+AB", "U", "+C"), traj("S", "+D", reward=0.0)]
+    ids = ilql.action_vocabulary(data, tok)
+    assert ids == sorted({t for e in lm.encode_trajectories(data, tok) for t in e.action_tokens()})
+    letters = {tok("A", add_special_tokens=False)["input_ids"][0], tok("D", add_special_tokens=False)["input_ids"][0]}
+    assert letters <= set(ids) and tok("S", add_special_tokens=False)["input_ids"][0] not in ids
+    m = ilql.build(tiny_gpt2(tok), tok, ilql.ILQLConfig(), data)
+    assert m.q1.last.out_features == len(ids) and m.action_ids.tolist() == ids
+    full = ilql.build(tiny_gpt2(tok), tok, ilql.ILQLConfig(action_vocab="full"), data)
+    assert full.action_ids is None and full.q1.last.out_features == len(tok)
+
+
+def _restricted_copy(full, action_ids):
+    """A model on ``action_ids`` whose heads are the full model's heads cut to those columns."""
+    m = ilql.ILQLModel(full.lm, full.tokenizer, full.config, action_ids=action_ids)
+    ids = m.action_ids
+    with torch.no_grad():
+        for name in ("q1", "q2", "q1_target", "q2_target"):
+            src, dst = getattr(full, name), getattr(m, name)
+            dst.body.load_state_dict(src.body.state_dict())
+            dst.last.weight.copy_(src.last.weight[ids])
+            dst.last.bias.copy_(src.last.bias[ids])
+        m.v.load_state_dict(full.v.state_dict())
+    return m
+
+
+def test_action_vocabulary_losses_match_the_full_heads_on_the_same_columns():
+    tok = tiny_tokenizer()
+    data = [traj("S", "+AB", "U", "+C"), traj("S", "+D", "U", "+AC", reward=0.0)]
+    full = ilql.build(tiny_gpt2(tok), tok, ilql.ILQLConfig(action_vocab="full", awac_beta=1.0), data)
+    _heads_with_big_advantage(full)
+    ids = ilql.action_vocabulary(data, tok)
+    m = _restricted_copy(full, ids)
+    batch = collate(lm.encode_trajectories(data, tok), tok.pad_token_id)
+    with torch.no_grad():
+        a, b = full.losses(batch), m.losses(batch)
+        g = full.gathered(batch)
+    for k in ("q", "v", "pi", "q_mean", "v_mean"):  # TD, expectile and (AWAC-weighted) policy terms agree
+        assert torch.allclose(a[k], b[k], atol=1e-6), k
+    cols = m.q_columns(batch["action"])
+    assert torch.equal(m.action_ids[cols], batch["action"])  # the column of each action names its token
+    cql = sum(F.cross_entropy(g[q][:, m.action_ids], cols) for q in ("q1", "q2"))  # CQL's softmax runs over A
+    assert torch.allclose(b["cql"], cql, atol=1e-6)
+    # the advantage agrees on A; outside A it is the lowest advantage in A at that state
+    h = torch.randn(3, full.q1.body[0].in_features)
+    adv_full, adv = full.advantage(h), m.advantage(h)
+    assert torch.allclose(adv[:, m.action_ids], adv_full[:, m.action_ids], atol=1e-6)
+    outside = m.action_column < 0
+    low = adv_full[:, m.action_ids].min(-1, keepdim=True).values
+    assert torch.allclose(adv[:, outside], low.expand(-1, int(outside.sum())), atol=1e-6)
+
+
+def test_an_action_outside_the_action_vocabulary_is_an_error():
+    tok = tiny_tokenizer()
+    m = ilql.build(tiny_gpt2(tok), tok, ilql.ILQLConfig(steps=1, batch_size=1), [traj("S", "+AB")])
+    with pytest.raises(ValueError, match=r"action tokens \[\d+\] are not in this model's action vocabulary"):
+        ilql.fit(m, [traj("S", "+AZ")])
 
 
 # ----------------------------------------------------------------------------- generation
@@ -253,9 +317,13 @@ def _heads_with_big_advantage(m, seed=1):
             head.last.weight.copy_(torch.randn(head.last.weight.shape, generator=g) * 3)
 
 
-def test_kv_cached_generation_equals_full_reforward():
+VOCABS = pytest.mark.parametrize("action_ids", [None, list(range(5, 60))], ids=["full", "action-vocab"])
+
+
+@VOCABS
+def test_kv_cached_generation_equals_full_reforward(action_ids):
     tok = tiny_tokenizer()
-    m = ilql.ILQLModel(tiny_gpt2(tok), tok, ilql.ILQLConfig())
+    m = ilql.ILQLModel(tiny_gpt2(tok), tok, ilql.ILQLConfig(), action_ids=action_ids)
     _heads_with_big_advantage(m)
     prompts = ["<|user|>hello world<|end|><|assistant|>", "<|assistant|>"]  # different lengths: left padding
     for kwargs in ({"do_sample": False}, {"seed": 3, "top_k": 20}, {"seed": 4, "top_p": 0.9, "temperature": 0.7}):
@@ -264,10 +332,11 @@ def test_kv_cached_generation_equals_full_reforward():
         assert cached == full, kwargs
 
 
-def test_beta_zero_reproduces_the_policy_head_exactly():
+@VOCABS
+def test_beta_zero_reproduces_the_policy_head_exactly(action_ids):
     tok = tiny_tokenizer()
     model = tiny_gpt2(tok)
-    m = ilql.ILQLModel(model, tok, ilql.ILQLConfig())
+    m = ilql.ILQLModel(model, tok, ilql.ILQLConfig(), action_ids=action_ids)
     _heads_with_big_advantage(m)
     prompts = ["<|user|>hello world<|end|><|assistant|>", "<|assistant|>how"]
     ids = [lm.prompt_ids(tok, p) for p in prompts]
@@ -312,7 +381,7 @@ def test_tabular_chain_q_converges_to_r_plus_gamma_v():
     batch = collate(lm.encode_trajectories(data[:1], tok), tok.pad_token_id)
     with torch.no_grad():
         g = m.gathered(batch)
-    q = g["q1"].gather(1, batch["action"][:, None]).squeeze(1)
+    q = g["q1"].gather(1, m.q_columns(batch["action"])[:, None]).squeeze(1)
     target = batch["reward"] + gamma * (1 - batch["done"]) * g["v_next"]
     assert torch.allclose(q, target, atol=0.05), (q, target)
     # one action per state in the data: V = Q, so Q is the discounted return (user tokens are one transition)
@@ -331,6 +400,7 @@ def test_save_load_round_trip(tmp_path):
     m.save_pretrained(tmp_path / "ck")
     m2 = ilql.ILQLModel.from_pretrained(tmp_path / "ck")
     assert m2.config == cfg and m2.polyak_updates == 3 and m2.extra_meta["data"] == {"format": "test"}
+    assert m.action_ids is not None and torch.equal(m2.action_ids, m.action_ids)
     for name in ("q1", "q2", "v", "q1_target", "q2_target"):
         for p, p2 in zip(getattr(m, name).parameters(), getattr(m2, name).parameters(), strict=True):
             assert torch.equal(p, p2)
@@ -355,6 +425,8 @@ def test_loading_errors_name_the_problem(tmp_path):
 def test_config_validation_names_the_bad_value():
     with pytest.raises(ValueError, match=r"tau=1\.5 must be in \(0, 1\)"):
         ilql.ILQLConfig(tau=1.5)
+    with pytest.raises(ValueError, match=r"action_vocab='some' must be one of \['data', 'full'\]"):
+        ilql.ILQLConfig(action_vocab="some")
     with pytest.raises(ValueError, match="trajectory 0 has no"):
         lm.encode_trajectories([([("just context", False)], 1.0)], tiny_tokenizer())
 

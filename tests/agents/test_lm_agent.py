@@ -195,6 +195,21 @@ def test_cli_train_runs(runs, tmp_path, capsys):
     assert lm.read_meta(out, ["fbc"])["config"]["top_fraction"] == 0.5
 
 
+def test_cli_ilql_action_vocab(runs, tmp_path):
+    from dialgym.agents import ilql
+
+    default = ilql.ILQLModel.from_pretrained(runs["ilql"] / "agent")  # Q over the data's agent-turn tokens
+    assert default.action_ids is not None and default.q1.last.out_features == len(default.action_ids)
+    assert len(default.action_ids) < len(default.tokenizer)
+    assert json.loads((runs["ilql"] / "train.json").read_text())["action_vocab"] == "data"
+    out = tmp_path / "full"
+    _cli(["train", "ilql", "--data", str(runs["data"]), "--out", str(out), "--steps", "1", "--batch-size", "2",
+          "--action-vocab", "full", "--n-layer", "1", "--n-embd", "32", "--n-head", "2", "--vocab-size", "600",
+          "--threads", "1", "--quiet"])  # fmt: skip
+    full = ilql.ILQLModel.from_pretrained(out / "agent")
+    assert full.action_ids is None and full.q1.last.out_features == len(full.tokenizer)
+
+
 def test_cli_errors_come_before_training(runs, tmp_path):
     def fails(match, algo="bc", data=None, model="tiny", out=None, **kw):
         target = out or tmp_path / "never"
@@ -213,6 +228,7 @@ def test_cli_errors_come_before_training(runs, tmp_path):
     fails("neither one of", model=str(tmp_path / "no-model"))
     fails("algorithm 'dqn' is not one of", algo="dqn")
     fails("--top-fraction is for fbc only", top_fraction=0.3)
+    fails("--action-vocab 'some' must be 'data' or 'full'", algo="ilql", action_vocab="some")
     fails("holds a checkpoint trained with algorithm 'ilql', not 'bc'", out=runs["ilql"])
     different = r"holds a run with different settings \(.*lr: run has 0\.0003, this command 0\.5"
     fails(different, algo="ilql", out=runs["ilql"], lr=0.5, **TINY)

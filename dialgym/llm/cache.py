@@ -109,7 +109,7 @@ class CachedLLM(LLM):
 
     def request_for(self, conv: Conversation, params: dict[str, Any], sample_id: Any) -> dict[str, Any]:
         """Everything that determines the reply, as plain data (hashed into the key, stored for audit)."""
-        return {
+        request = {
             "backend": self.config.backend,
             "model": self.config.model,
             "messages": conv,
@@ -118,6 +118,9 @@ class CachedLLM(LLM):
             "seed": params["seed"],
             "sample": sample_id,
         }
+        if self.config.backend == "hf" and self.config.dtype != "float32":
+            request["dtype"] = self.config.dtype  # only when set, so float32 caches keep their keys
+        return request
 
     def generate_partial(
         self, batch: list[Conversation], params: dict[str, Any], call: int, sample_ids: list[Any]

@@ -17,15 +17,15 @@ from typing import Any
 from dialgym.llm.base import LLM, Conversation, LLMConfig, LLMError, Usage, require, stable_seed
 from dialgym.llm.models import resolve_hf_model
 
-_MODELS: dict[tuple[str, str | None], tuple[Any, Any]] = {}
+_MODELS: dict[tuple[str, str | None, str], tuple[Any, Any]] = {}
 _MODELS_LOCK = threading.Lock()
 #: torch's global RNG and a model's forward pass are shared state: one generation at a time per process.
 _GENERATE_LOCK = threading.Lock()
 
 
-def load_model(folder: str, gguf_file: str | None) -> tuple[Any, Any]:
-    """Load (once per process) and return ``(model, tokenizer)``; loading the GGUF takes ~13 s."""
-    key = (folder, gguf_file)
+def load_model(folder: str, gguf_file: str | None, dtype: str = "float32") -> tuple[Any, Any]:
+    """Load (once per process and dtype) and return ``(model, tokenizer)``; loading the GGUF takes ~13 s."""
+    key = (folder, gguf_file, dtype)
     with _MODELS_LOCK:
         if key not in _MODELS:
             require("torch", "hf")
@@ -37,7 +37,7 @@ def load_model(folder: str, gguf_file: str | None) -> tuple[Any, Any]:
             kwargs: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
             tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
             model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, **kwargs)
-            model.to("cpu")
+            model.to(device="cpu", dtype=getattr(require("torch", "hf"), dtype))
             model.eval()
             tokenizer.padding_side = "left"
             if tokenizer.pad_token_id is None:
@@ -54,7 +54,7 @@ class HFLLM(LLM):
         self.folder, self.gguf_file = resolve_hf_model(config.model)
         if config.threads is not None:
             require("torch", "hf").set_num_threads(config.threads)
-        self.model, self.tokenizer = load_model(self.folder, self.gguf_file)
+        self.model, self.tokenizer = load_model(self.folder, self.gguf_file, config.dtype)
 
     def generate_partial(
         self, batch: list[Conversation], params: dict[str, Any], call: int, sample_ids: list[Any]

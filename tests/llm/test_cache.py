@@ -71,6 +71,19 @@ def test_key_covers_params_seed_model_and_sample(tmp_path):
     assert len(keys) == 4
 
 
+def test_hf_dtype_is_in_the_key_only_when_not_float32(tmp_path):
+    params = {"temperature": 0.8, "max_tokens": 256, "seed": 0}
+
+    def request(**config):
+        return CachedLLM(CountingLLM(**config), path=tmp_path / "d.sqlite").request_for(conv("a"), params, 0)
+
+    # float32 keys are the keys caches had before dtype existed
+    assert "dtype" not in request(backend="hf") and "dtype" not in request(backend="hf", dtype="float32")
+    assert request(backend="hf", dtype="bfloat16")["dtype"] == "bfloat16"
+    bf16, f32 = request(backend="hf", dtype="bfloat16"), request(backend="hf")
+    assert ResponseCache.make_key(bf16) != ResponseCache.make_key(f32)
+
+
 def test_replay_miss_names_the_conversation(tmp_path):
     with pytest.raises(ValueError, match="replay"):
         CachedLLM(CountingLLM(), path=tmp_path / "c.sqlite", mode="bogus")

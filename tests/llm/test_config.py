@@ -50,6 +50,7 @@ def test_api_key_from_env(monkeypatch):
         ({"model": "m", "cache_mode": "replay"}, ["replay", "cache"]),
         ({"model": "m", "api_key": 5}, ["api_key"]),
         ({"model": "m", "threads": 0}, ["threads"]),
+        ({"model": "m", "dtype": "float16"}, ["dtype", "float16", "bfloat16"]),
     ],
 )
 def test_bad_config_names_key_and_expectation(config, words):

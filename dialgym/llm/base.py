@@ -60,6 +60,16 @@ class LLMError(RuntimeError):
         if cause is not None:
             self.__cause__ = cause  # tracebacks show the underlying fault even when the error is raised later
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a plain exception pickles only its message; keep the fields (errors cross process boundaries)
+        return (_rebuild_llm_error, (type(self), str(self), self.index, self.call, self.attempts, self.cause))
+
+
+def _rebuild_llm_error(
+    cls: type[LLMError], message: str, index: int | None, call: int | None, attempts: int, cause: Any
+) -> LLMError:
+    return cls(message, index=index, call=call, attempts=attempts, cause=cause)
+
 
 def require(module: str, extra: str | None = None) -> Any:
     """Import ``module`` or raise an ImportError that names the pip extra providing it."""
@@ -141,6 +151,11 @@ class LLMConfig:
         seed: integer seed for sampling, backoff jitter and cache keys, or None. Default 0.
         threads: hf only: torch CPU threads (``torch.set_num_threads``), or None to leave torch's default.
             On a shared, oversubscribed CPU one thread can be several times faster than spinning threads.
+        processes: openai only: client processes the requests are spread over (default 1). One Python
+            process spends ~1-2 ms of CPU per request in the openai client, under one interpreter lock, which
+            caps it well below what a fleet of servers at high concurrency can serve; with ``processes=N``
+            each of N worker processes (started with ``spawn`` on first use: scripts need the
+            ``if __name__ == "__main__":`` guard) keeps ``concurrency // N`` requests in flight.
         dtype: hf only: ``"float32"`` (default; a GGUF is de-quantized to it) or ``"bfloat16"``. On CPUs with
             bfloat16 matrix units (Intel AMX, avx512_bf16) bfloat16 makes batched generation ~1.5x faster;
             elsewhere it can be slower. Replies differ from float32 ones, so it is part of the cache key.
@@ -162,6 +177,7 @@ class LLMConfig:
     seed: int | None = 0
     threads: int | None = None
     dtype: str = "float32"
+    processes: int = 1
 
     @classmethod
     def from_dict(cls, config: Mapping[str, Any] | LLMConfig) -> LLMConfig:
@@ -217,10 +233,16 @@ class LLMConfig:
             "cache": (lambda v: v is None or isinstance(v, str | os.PathLike), "a file path or None"),
             "cache_mode": (lambda v: v in CACHE_MODES, f"one of {list(CACHE_MODES)}"),
             "dtype": (lambda v: v in HF_DTYPES, f"one of {list(HF_DTYPES)}"),
+            "processes": (lambda v: _is_int(v) and v > 0, "an integer > 0"),
         }
         for key, (ok, expected) in checks.items():
             if key in values and not ok(values[key]):
                 raise bad(key, expected)
+        processes = values.get("processes", 1)
+        if processes != 1 and backend != "openai":
+            raise bad("processes", f"1 for backend {backend!r} (client processes are for the openai backend)")
+        if processes > values.get("concurrency", cls.concurrency):
+            raise bad("processes", f"at most 'concurrency' ({values.get('concurrency', cls.concurrency)})")
         if values.get("cache") is not None:
             values["cache"] = os.fspath(values["cache"])
         if values.get("cache_mode") == "replay" and values.get("cache") is None:

@@ -4,6 +4,12 @@ Why a thread pool: the ``openai`` client is synchronous and thread-safe, and a b
 I/O bound; ``concurrency`` worker threads keep up to that many requests in flight, which is what an
 endpoint's throughput (concurrency / latency) needs.
 
+Why worker processes (``processes > 1``): the client spends ~1-2 ms of CPU per request under the
+interpreter lock, so one process cannot keep 64+ requests in flight at a short latency; the batch is then
+split round-robin over worker processes, each with its own client and thread pool, and the replies,
+errors and usage counts come back to this process (every request keeps its batch index, so seeds,
+backoff jitter and error messages are the same as in one process).
+
 Why our own retries: the client's built-in retries are set to 0 so that one documented, seeded policy
 covers every fault the LLM layer must survive (429 with Retry-After, 5xx, timeouts, connection errors,
 and malformed or empty replies, which the client does not retry at all), and so tests can count attempts.
@@ -11,11 +17,13 @@ and malformed or empty replies, which the client does not retry at all), and so 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import pickle
 import random
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from dialgym.llm.base import LLM, Conversation, LLMConfig, LLMError, Usage, require, stable_seed
@@ -37,6 +45,9 @@ class OpenAILLM(LLM):
         super().__init__(config, usage)
         openai = require("openai", "llm")
         self._openai = openai
+        self._closed = False
+        self._workers: ProcessPoolExecutor | None = None  # started on first use when config.processes > 1
+        self._workers_lock = threading.Lock()
         urls: list[str | None] = list(config.base_url) or [None]
         self._clients = [
             openai.OpenAI(
@@ -50,7 +61,6 @@ class OpenAILLM(LLM):
         self._round_robin = itertools.count()
         self._rr_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix="dialgym-llm")
-        self._closed = False
 
     # -- public -----------------------------------------------------------------------------------------
 
@@ -59,6 +69,8 @@ class OpenAILLM(LLM):
     ) -> list[str | LLMError]:
         if self._closed:
             raise RuntimeError("this OpenAILLM was closed; build a new one with make_llm(...)")
+        if self.config.processes > 1:
+            return self._generate_in_workers(batch, params, call, sample_ids)
         futures: list[Future[str | LLMError]] = [
             self._pool.submit(self._complete, conv, params, call, index, sample_ids[index])
             for index, conv in enumerate(batch)
@@ -70,8 +82,35 @@ class OpenAILLM(LLM):
             return
         self._closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._workers is not None:
+            self._workers.shutdown(wait=True, cancel_futures=True)
         for client in self._clients:
             client.close()
+
+    # -- worker processes ---------------------------------------------------------------------------------
+
+    def _generate_in_workers(
+        self, batch: list[Conversation], params: dict[str, Any], call: int, sample_ids: list[Any]
+    ) -> list[str | LLMError]:
+        n = self.config.processes
+        with self._workers_lock:
+            if self._workers is None:
+                import multiprocessing
+
+                # spawn, not fork: this process runs threads (a forked child may inherit a held lock)
+                context = multiprocessing.get_context("spawn")
+                self._workers = ProcessPoolExecutor(
+                    n, mp_context=context, initializer=_worker_init, initargs=(self.config,)
+                )
+        items = [(index, conv, sample_ids[index]) for index, conv in enumerate(batch)]
+        futures = [self._workers.submit(_worker_run, items[k::n], params, call) for k in range(n) if items[k::n]]
+        results: list[str | LLMError | None] = [None] * len(batch)
+        for future in futures:
+            done, usage = future.result()
+            self.usage.add(**usage)
+            for index, reply in done:
+                results[index] = reply
+        return results  # type: ignore[return-value]
 
     # -- one conversation ---------------------------------------------------------------------------------
 
@@ -155,6 +194,40 @@ class OpenAILLM(LLM):
                 completion_tokens=int(usage.get("completion_tokens") or 0),
             )
         return content
+
+
+#: the client of a worker process (config.processes > 1), built once per process by _worker_init
+_WORKER: OpenAILLM | None = None
+
+
+def _worker_init(config: LLMConfig) -> None:
+    global _WORKER
+    share = max(1, config.concurrency // config.processes)
+    _WORKER = OpenAILLM(dataclasses.replace(config, processes=1, concurrency=share, cache=None))
+
+
+def _worker_run(
+    items: list[tuple[int, Conversation, Any]], params: dict[str, Any], call: int
+) -> tuple[list[tuple[int, str | LLMError]], dict[str, int]]:
+    """Complete ``(batch index, conversation, sample id)`` items in a worker; return replies and usage counts."""
+    worker = _WORKER
+    assert worker is not None, "_worker_init did not run"
+    worker.usage.reset()
+    futures = [worker._pool.submit(worker._complete, conv, params, call, index, sid) for index, conv, sid in items]
+    done = [(index, _portable(future.result())) for (index, _, _), future in zip(items, futures, strict=True)]
+    return done, worker.usage.as_dict()
+
+
+def _portable(reply: str | LLMError) -> str | LLMError:
+    """A reply that pickles back to the parent: an error's cause may hold an unpicklable HTTP response."""
+    if isinstance(reply, str):
+        return reply
+    try:
+        pickle.loads(pickle.dumps(reply.cause))  # some exceptions pickle but cannot be rebuilt (openai's)
+        return reply
+    except Exception:
+        cause = RuntimeError(f"{type(reply.cause).__name__}: {reply.cause}")
+        return LLMError(str(reply), index=reply.index, call=reply.call, attempts=reply.attempts, cause=cause)
 
 
 def _retry_after_seconds(exc: Any) -> float | None:

@@ -51,6 +51,9 @@ def test_api_key_from_env(monkeypatch):
         ({"model": "m", "api_key": 5}, ["api_key"]),
         ({"model": "m", "threads": 0}, ["threads"]),
         ({"model": "m", "dtype": "float16"}, ["dtype", "float16", "bfloat16"]),
+        ({"model": "m", "processes": 0}, ["processes", "0", "> 0"]),
+        ({"model": "m", "processes": 9, "concurrency": 8}, ["processes", "9", "at most 'concurrency' (8)"]),
+        ({"model": "m", "backend": "hf", "processes": 2}, ["processes", "openai backend"]),
     ],
 )
 def test_bad_config_names_key_and_expectation(config, words):

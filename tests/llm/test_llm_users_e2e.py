@@ -186,3 +186,22 @@ def test_transformers_serve_smollm2_plays_every_task(tmp_path):
             )
             assert summary.written == 2, env_id
             assert all(json.dumps(e.outcome) for e in read_episodes(out))
+
+
+def test_client_worker_processes_give_the_same_episodes_through_a_faulty_server(tmp_path):
+    """``processes=2`` spreads each round of user calls over two spawned client processes (vector env)."""
+    transcripts = {}
+    for processes in (1, 2):
+        llm_user._SHARED.clear()
+        with FakeOpenAIServer(role_play_reply, seed=5, **FAULTS) as server:
+            cfg = llm_config(server, processes=processes)
+            out = tmp_path / f"p{processes}.jsonl"
+            summary = collect("Persuasion-v0", "behavior", episodes=6, seed=0, out=out, batch=6, progress=False,
+                              env_kwargs={"user": "llm", "llm": cfg, "max_turns": 3})  # fmt: skip
+            faults = sum(n for kind, n in server.outcomes.items() if kind != "ok")
+            for model in llm_user._SHARED.values():
+                model.close()
+        eps = read_episodes(out)
+        assert summary.written == 6 and all(e.outcome for e in eps) and faults > 0
+        transcripts[processes] = [(e.messages, e.outcome) for e in eps]
+    assert transcripts[2] == transcripts[1]

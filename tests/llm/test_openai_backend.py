@@ -203,3 +203,31 @@ def test_per_call_params_are_validated():
             llm.generate([conv("x")], sample_ids=[1, 2])
         llm.generate([conv("x")], max_tokens=3, temperature=0.5)
         assert server.bodies[-1]["max_tokens"] == 3 and server.bodies[-1]["temperature"] == 0.5
+
+
+def test_worker_processes_keep_order_usage_retries_and_error_details():
+    """``processes=2``: the batch is split over two spawned client processes; nothing observable changes."""
+    faults = {f"p_{kind}": 0.2 / 5 for kind in ("429", "500", "truncated", "empty", "no_choices")}
+
+    def poison(body):
+        return "500" if "poison" in body["messages"][-1]["content"] else None
+
+    with FakeOpenAIServer(seed=3, **faults) as server:
+        cfg = config(server.base_url, concurrency=8, processes=2, max_retries=8)
+        with make_llm(cfg) as llm:
+            batch = [conv(f"question {i}") for i in range(40)]
+            assert llm.generate(batch) == [f"reply to: question {i}" for i in range(40)]
+            faults_seen = sum(n for k, n in server.outcomes.items() if k != "ok")
+            assert faults_seen > 0 and llm.usage.retries == faults_seen
+            assert llm.usage.requests == server.requests == 40 + faults_seen
+            assert llm.usage.completion_tokens > 0
+            assert server.max_in_flight <= 8  # 4 per process
+    with FakeOpenAIServer(fault_fn=poison) as server:
+        with make_llm(config(server.base_url, concurrency=4, processes=2, max_retries=1)) as llm:
+            with pytest.raises(LLMError) as info:
+                llm.generate([conv("a"), conv("b"), conv("c"), conv("poison")])
+            err = info.value
+            # index and call are the parent's (the item kept its batch index in the worker)
+            assert err.index == 3 and err.call == 0 and err.attempts == 2
+            assert "conversation 3" in str(err) and "InternalServerError" in str(err.cause)
+            assert llm.usage.failures == 1

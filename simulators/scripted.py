@@ -28,6 +28,8 @@ import numpy as np
 from dialgym.core.types import Outcome, UserSimulator, UserTurn
 
 OFF_TASK = "off_task"
+#: how many distinct texts an IntentRecognizer remembers before it starts over
+MEMO_SIZE = 4096
 
 _CONTRACTIONS = [
     (re.compile(r"\bcan't\b"), "can not"),
@@ -87,7 +89,9 @@ class IntentRecognizer:
         negation_sensitive: intents whose match is ignored when a negation
             (``not``, ``never``, ``no``) appears up to three words before it.
 
-    Every pattern is compiled once, per intent, into one alternation.
+    Every pattern is compiled once, per intent, into one alternation. :meth:`recognise_normalised` remembers
+    its last few thousand answers: policies re-read the whole transcript every turn and templated utterances recur
+    across episodes, so most calls repeat a text already seen.
     """
 
     def __init__(self, lexicon: Mapping[str, Sequence[str]], negation_sensitive: Sequence[str] = ()) -> None:
@@ -99,6 +103,10 @@ class IntentRecognizer:
         }
         self._negation_sensitive = frozenset(negation_sensitive)
         self._negation = re.compile(r"\b(?:not|never|no)\b(?:\s+\S+){0,3}\s*$")
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_memo": {}}  # pickles (env round trips) stay small
 
     def recognise(self, text: str) -> list[str]:
         """Return the intents found in ``text``; ``["off_task"]`` when none (or gibberish)."""
@@ -110,6 +118,15 @@ class IntentRecognizer:
         Tasks that edit the normalised text first (e.g. masking entity names so they
         are not read as intents) call this directly.
         """
+        found = self._memo.get(norm)
+        if found is None:
+            found = tuple(self._recognise(norm))
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[norm] = found
+        return list(found)
+
+    def _recognise(self, norm: str) -> list[str]:
         if looks_like_gibberish(norm):
             return [OFF_TASK]
         found: list[tuple[int, int, str]] = []

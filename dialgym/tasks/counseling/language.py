@@ -282,7 +282,21 @@ _PROBLEM_RE = _compile(PROBLEM_WORDS)
 _SUGGESTION_RE = _compile(SUGGESTION_WORDS)
 
 
+_NAMED_MEMO: dict[tuple[str, int, bool], tuple[str, ...]] = {}
+
+
 def _named(norm: str, table: dict[str, re.Pattern[str]], negation: bool = True) -> list[str]:
+    """The table's names found in ``norm`` (memoised: policies re-read every earlier turn each turn)."""
+    key = (norm, id(table), negation)  # the tables are the module's constants
+    found = _NAMED_MEMO.get(key)
+    if found is None:
+        if len(_NAMED_MEMO) >= 8192:
+            _NAMED_MEMO.clear()
+        found = _NAMED_MEMO[key] = tuple(_find_named(norm, table, negation))
+    return list(found)
+
+
+def _find_named(norm: str, table: dict[str, re.Pattern[str]], negation: bool) -> list[str]:
     out = []
     for name, regex in table.items():
         for m in regex.finditer(norm):

@@ -21,6 +21,7 @@ Writes ``benchmarks/results/llm_throughput.json`` and prints a summary.
 from __future__ import annotations
 
 import argparse
+import itertools
 import subprocess
 import sys
 import time
@@ -121,7 +122,7 @@ def vector_env_throughput(
     levels: list[int],
     episodes_per_env: int,
     env_id: str,
-    envs_per_slot: int,
+    envs_per_slot: list[int],
     processes: list[int],
 ) -> list[dict[str, Any]]:
     """Episodes through DialogueVectorEnv with LLM users (behavior agent), against the role-playing fake server.
@@ -130,7 +131,10 @@ def vector_env_throughput(
     after the replies of a step, only the episodes that just ended send their judge call, and a sub-env that
     autoresets spends a step without a call (its opening, if the user speaks first, is batched with the others).
     Running ``envs_per_slot`` times more episodes than the endpoint's concurrency keeps every slot busy through
-    those partial rounds: the vector env's size is free, the concurrency is the endpoint's limit.
+    those partial rounds: the vector env's size is free, the concurrency is the endpoint's limit. It also
+    amortises the barrier every step ends at (the step waits for its slowest request, and the client pays a
+    ramp of about ``concurrency x`` its CPU per request at the start of each batch). Each ``envs_per_slot``
+    given is measured.
     """
     from dialgym.agents import make_agent
     from dialgym.simulators.llm_user import shared_llm
@@ -145,7 +149,7 @@ def vector_env_throughput(
             raise RuntimeError(f"fake server did not start: {line!r}")
         base_url = line.split()[1]
         rows = []
-        for concurrency, procs in _pairs(levels, processes):
+        for (concurrency, procs), per_slot in itertools.product(_pairs(levels, processes), envs_per_slot):
             cfg = {
                 "model": "fake",
                 "base_url": base_url,
@@ -157,7 +161,7 @@ def vector_env_throughput(
                 "temperature": 0.7,
                 "max_tokens": 64,
             }
-            n_envs = concurrency * envs_per_slot
+            n_envs = concurrency * per_slot
             venv = DialogueVectorEnv(env_id, n_envs, user="llm", llm=cfg, max_turns=4)
             agent = make_agent("behavior", env_id, seed=0)
             obs, infos = venv.reset(seed=0)
@@ -177,6 +181,7 @@ def vector_env_throughput(
                 {
                     "concurrency": concurrency,
                     "processes": procs,
+                    "envs_per_slot": per_slot,
                     "num_envs": n_envs,
                     "episodes": done,
                     "seconds": round(elapsed, 3),
@@ -189,7 +194,7 @@ def vector_env_throughput(
                 }
             )
             print(
-                f"  vector env {env_id} concurrency {concurrency:>3}, {procs} process(es): "
+                f"  vector env {env_id} concurrency {concurrency:>3}, {procs} process(es), {n_envs:>4} envs: "
                 f"{done / elapsed:7.2f} episodes/s, {requests / elapsed:7.1f} req/s of ideal {ideal:6.1f} "
                 f"-> {requests / elapsed / ideal:.3f}"
             )
@@ -288,8 +293,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-hf", action="store_true")
     parser.add_argument("--vector-env", default="Counseling-v0", help="env for the vector-env measurement")
-    parser.add_argument("--vector-episodes", type=int, default=3, help="episodes per sub-env")
-    parser.add_argument("--envs-per-slot", type=int, default=8, help="sub-envs per unit of endpoint concurrency")
+    parser.add_argument("--vector-episodes", type=int, default=2, help="episodes per sub-env")
+    parser.add_argument(
+        "--envs-per-slot", type=int, nargs="+", default=[4, 16], help="sub-envs per unit of endpoint concurrency"
+    )
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
 
@@ -309,6 +316,7 @@ def main(argv: list[str] | None = None) -> None:
         "env_id": args.vector_env,
         "latency_s": args.latency,
         "envs_per_concurrency_slot": args.envs_per_slot,
+        "episodes_per_env": args.vector_episodes,
         "levels": vector_env_throughput(
             args.latency, args.concurrency, args.vector_episodes, args.vector_env, args.envs_per_slot, args.processes
         ),

@@ -394,7 +394,7 @@ def shared_llm(config: dict[str, Any]) -> Any:
     local model must be loaded once, not per env.
     """
     key = json.dumps(config, sort_keys=True)
-    if key not in _SHARED:
+    if key not in _SHARED or getattr(_SHARED[key], "closed", False):  # a closed client is replaced
         from dialgym.llm import make_llm
 
         _SHARED[key] = make_llm(config)

@@ -389,6 +389,11 @@ class LLM:
     def close(self) -> None:
         """Release clients, thread pools and cache connections (the object is unusable afterwards)."""
 
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` has made this object unusable (backends that can close say so)."""
+        return bool(getattr(self, "_closed", False))
+
     def __enter__(self) -> LLM:
         return self
 

@@ -159,3 +159,7 @@ class CachedLLM(LLM):
     def close(self) -> None:
         self.inner.close()
         self.store.close()
+
+    @property
+    def closed(self) -> bool:
+        return self.inner.closed

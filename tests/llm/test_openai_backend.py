@@ -231,3 +231,17 @@ def test_worker_processes_keep_order_usage_retries_and_error_details():
             assert err.index == 3 and err.call == 0 and err.attempts == 2
             assert "conversation 3" in str(err) and "InternalServerError" in str(err.cause)
             assert llm.usage.failures == 1
+
+
+def test_a_closed_shared_client_is_replaced_not_handed_out():
+    from dialgym.simulators.llm_user import shared_llm
+
+    with FakeOpenAIServer() as server:
+        cfg = config(server.base_url)
+        first = shared_llm(cfg)
+        assert shared_llm(cfg) is first and not first.closed
+        first.close()
+        assert first.closed
+        second = shared_llm(cfg)
+        assert second is not first and second.generate([conv("x")]) == ["reply to: x"]
+        second.close()

@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--vector-env", default="Counseling-v0", help="env for the vector-env measurement")
     parser.add_argument("--vector-episodes", type=int, default=2, help="episodes per sub-env")
     parser.add_argument(
-        "--envs-per-slot", type=int, nargs="+", default=[4, 16], help="sub-envs per unit of endpoint concurrency"
+        "--envs-per-slot", type=int, nargs="+", default=[4, 8, 16], help="sub-envs per unit of endpoint concurrency"
     )
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)

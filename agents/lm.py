@@ -28,6 +28,7 @@ nothing until a function needs them.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -509,6 +510,28 @@ def position_ids(attention_mask: torch.Tensor) -> torch.Tensor:
     return (attention_mask.long().cumsum(-1) - 1).clamp(min=0)
 
 
+#: the name of a base model's KV-cache argument, by model class (see :func:`cache_argument`)
+_CACHE_ARGUMENT: dict[type, str] = {}
+
+
+def cache_argument(base_model: Any) -> str:
+    """``"cache"`` or ``"past_key_values"``: what this transformers version calls the KV cache.
+
+    transformers renamed the forward argument and the output field from ``past_key_values`` to ``cache``
+    within 5.x (the old name still works but warns, and goes in 5.40); dialgym supports versions on both
+    sides, so it asks the forward's signature once per model class.
+    """
+    key = type(base_model)
+    if key not in _CACHE_ARGUMENT:
+        forward = getattr(base_model, "forward", base_model)
+        try:
+            params = inspect.signature(forward).parameters
+        except (TypeError, ValueError):  # a C callable or similar: the long-standing name
+            params = {}
+        _CACHE_ARGUMENT[key] = "cache" if "cache" in params else "past_key_values"
+    return _CACHE_ARGUMENT[key]
+
+
 def trunk(
     model: Any,
     input_ids: torch.Tensor,
@@ -519,17 +542,20 @@ def trunk(
     """Last-layer hidden states (after the final norm) of a causal LM, and its KV cache.
 
     Runs the base model only: the LM head is applied by the caller at the positions it needs, which
-    saves a ``B x T x vocab`` matmul per step.
+    saves a ``B x T x vocab`` matmul per step. ``past_key_values`` is the cache a previous call returned
+    (passed under whichever name this transformers version uses: :func:`cache_argument`).
     """
     pos = position_ids(attention_mask)[:, -input_ids.shape[1] :]
-    out = model.base_model(
+    base = model.base_model
+    name = cache_argument(base)
+    out = base(
         input_ids=input_ids,
         attention_mask=attention_mask,
         position_ids=pos,
-        past_key_values=past_key_values,
         use_cache=use_cache,
+        **{name: past_key_values},
     )
-    return out.last_hidden_state, (out.past_key_values if use_cache else None)
+    return out.last_hidden_state, (getattr(out, name) if use_cache else None)
 
 
 def lm_logits(model: Any, hidden: torch.Tensor) -> torch.Tensor:

@@ -43,16 +43,17 @@ def test_regular_wheel_install_imports_the_mapped_packages(tmp_path):
     target = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(target)
     py = target / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True)
     # The wheel's dependencies (gymnasium, numpy) come from the environment running the tests, which is
     # often itself a venv: ``system_site_packages`` would reach the base interpreter's packages instead.
     # A plain folder line in a .pth puts that folder on sys.path *after* the new venv's own site-packages
-    # without running the folder's .pth hooks, so this project's editable install there stays inactive.
+    # without running the folder's .pth hooks, so this project's editable install there stays inactive. (Added
+    # after the wheel is installed, so pip never sees the outer environment's dialgym.)
     purelib = subprocess.run(
         [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     (Path(purelib) / "_test_environment.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True)
     out = subprocess.run([str(py), "-c", CHECK], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     agents_file, simulators_file, no_top_agents, no_top_simulators = json.loads(out.stdout)

@@ -510,8 +510,8 @@ def position_ids(attention_mask: torch.Tensor) -> torch.Tensor:
     return (attention_mask.long().cumsum(-1) - 1).clamp(min=0)
 
 
-#: the name of a base model's KV-cache argument, by model class (see :func:`cache_argument`)
-_CACHE_ARGUMENT: dict[type, str] = {}
+#: the name of a base model's KV-cache argument, by forward function (see :func:`cache_argument`)
+_CACHE_ARGUMENT: dict[Any, str] = {}
 
 
 def cache_argument(base_model: Any) -> str:
@@ -519,11 +519,12 @@ def cache_argument(base_model: Any) -> str:
 
     transformers renamed the forward argument and the output field from ``past_key_values`` to ``cache``
     within 5.x (the old name still works but warns, and goes in 5.40); dialgym supports versions on both
-    sides, so it asks the forward's signature once per model class.
+    sides, so it asks the forward's signature once per forward function (a model class's ``forward``,
+    or the callable itself for a plain function or bound method).
     """
-    key = type(base_model)
+    forward = getattr(base_model, "forward", base_model)
+    key = getattr(forward, "__func__", forward)
     if key not in _CACHE_ARGUMENT:
-        forward = getattr(base_model, "forward", base_model)
         try:
             params = inspect.signature(forward).parameters
         except (TypeError, ValueError):  # a C callable or similar: the long-standing name

@@ -38,8 +38,17 @@ def test_cache_argument_reads_the_forward_signature():
         def forward(self, input_ids, attention_mask, position_ids=None, cache=None, use_cache=False):
             return SimpleNamespace(last_hidden_state=None, cache=cache or "new-cache")
 
+    class Holder:  # base_model as a bound method: every bound method has the same type
+        def old(self, input_ids, attention_mask, position_ids=None, past_key_values=None, use_cache=False):
+            return None
+
+        def new(self, input_ids, attention_mask, position_ids=None, cache=None, use_cache=False):
+            return None
+
     assert lm.cache_argument(Old()) == "past_key_values"
     assert lm.cache_argument(New()) == "cache"
+    assert lm.cache_argument(Holder().old) == "past_key_values"
+    assert lm.cache_argument(Holder().new) == "cache"
     ids = torch.ones(1, 2, dtype=torch.long)
     for base, expected in ((Old(), "old-cache"), (New(), "new-cache")):
         _, cache = lm.trunk(SimpleNamespace(base_model=base), ids, torch.ones_like(ids), use_cache=True)

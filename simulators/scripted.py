@@ -78,31 +78,130 @@ def looks_like_gibberish(norm: str) -> bool:
     return wordlike * 2 < len(tokens)
 
 
+#: sentence boundaries in normalised text: ``.``, ``!`` or ``?`` followed by a space (so "$0.50" stays whole)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+#: conversational moves that carry no task strategy but are part of any real conversation: acknowledgements,
+#: agreement, praise and remarks about the partner, you're-welcome, closings, laughter. Real persuaders and
+#: supporters spend a large share of their sentences on these (about 40% of persuader sentences in
+#: PersuasionForGood); hearing them as off-task (unrelated text, gibberish) would punish ordinary politeness.
+RAPPORT_LEXICON: tuple[str, ...] = (
+    # acknowledgement and agreement, alone or opening a sentence
+    r"^(?:ok(?:ay)?|sure|yes|yeah|yep|yup|absolutely|definitely|exactly|indeed|right|true|totally|of course|"
+    r"i see|i understand|i know|i agree|agreed|got it|gotcha|fair enough|makes sense|sounds good|"
+    r"good|great|awesome|wonderful|fantastic|excellent|cool|nice|perfect|lovely|amazing|wow|oh|ah|hmm+|"
+    r"alright|all right|well|so|haha+|lol|me too|same here|no problem|no worries|not at all|certainly)\b",
+    r"\b(?:that|this) (?:is|sounds|seems) (?:so |really |very |pretty |quite )?(?:great|good|awesome|wonderful|"
+    r"nice|cool|interesting|fair|true|amazing|fantastic|understandable|reasonable|fine|perfect|lovely|"
+    r"admirable|kind|generous|sweet)\b",
+    r"\bi (?:totally |completely |really )?(?:understand|agree|hear you|see what you mean|get (?:it|that))\b",
+    r"\b(?:i|we) (?:feel|think) the same\b",
+    # praise of and remarks about the partner
+    r"\byou (?:are|seem|sound) (?:like )?(?:a |an |such a |so |very |really )?(?:kind|nice|generous|sweet|"
+    r"wonderful|great|good|awesome|amazing|thoughtful|smart|caring|lovely|helpful|cool|fun)\b",
+    r"\b(?:good|great|nice) (?:for you|to hear|point|question|idea|choice|thinking)\b",
+    r"\b(?:that is|how) (?:very |so |really )?(?:kind|generous|nice|sweet|thoughtful) of you\b",
+    r"\bi (?:admire|respect|love|like) (?:that|your|you|it|this)\b",
+    # you're welcome, closings, well-wishing
+    r"\byou are (?:very |so |most )?welcome\b",
+    r"\b(?:my pleasure|anytime|any time)\b",
+    r"\b(?:bye|goodbye|good bye|take care|see you|later|cheers)\b",
+    r"\bhave a (?:good|great|nice|wonderful|lovely|blessed) (?:day|night|evening|weekend|one|time|rest)\b",
+    r"\b(?:nice|good|great|lovely|a pleasure) (?:talking|chatting|speaking) (?:to|with) you\b",
+    r"\b(?:good luck|best of luck|all the best|best wishes|be well|stay safe)\b",
+    r"\b(?:hi|hello|hey|good (?:morning|afternoon|evening))\b",
+    r"\b(?:thank(?:s| you| u)|appreciate)\b",
+    r"\bhow are you\b",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Evidence:
+    """Why one act was heard in one sentence.
+
+    ``source`` is ``"rule"`` (``detail`` is the lexicon pattern, ``matched`` the text it matched),
+    ``"model"`` (``detail`` lists the learned model's strongest features and the probability),
+    ``"rapport"`` (a conversational move with no strategy), ``"gibberish"``, ``"crammed"`` (too many
+    strategies in one sentence: a keyword salad, heard as off-task) or ``"none"`` (nothing matched).
+    """
+
+    act: str
+    source: str
+    detail: str = ""
+    matched: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class SentenceReading:
+    """One sentence of an utterance as the recogniser heard it."""
+
+    text: str
+    acts: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+
+def split_sentences(norm: str) -> list[str]:
+    """Split normalised text into sentences (at ``.``, ``!`` or ``?`` followed by a space)."""
+    return [s for s in (p.strip(" ,") for p in _SENTENCE_END.split(norm)) if s]
+
+
 class IntentRecognizer:
-    """Find every known intent in an utterance, in order of first appearance.
+    """Find every known intent in an utterance, sentence by sentence, in order of first appearance.
 
     Args:
         lexicon: intent name -> regular expressions, matched against the output of
             :func:`normalize_for_matching` (so write them lower case, without
-            contractions: ``"do not"`` not ``"don't"``). ``\\b`` word boundaries
-            are up to the pattern author.
+            contractions: ``"do not"`` not ``"don't"``), one sentence at a time (so ``^``
+            anchors a sentence start). ``\\b`` word boundaries are up to the pattern author.
         negation_sensitive: intents whose match is ignored when a negation
-            (``not``, ``never``, ``no``) appears up to three words before it.
+            (``not``, ``never``, ``no``) appears up to three words before it in the sentence.
+        rapport_act: the act reported for a sentence that names no intent but is ordinary
+            conversation (:data:`RAPPORT_LEXICON`, plus ``topic`` patterns): acknowledgements,
+            praise, closings, remarks on the topic. ``None`` hears such sentences as off-task.
+        topic: extra patterns that mark a sentence as on the task's topic (heard as
+            ``rapport_act`` when it carries no strategy).
+        model: an optional learned sentence classifier (:class:`~dialgym.simulators.intent_model.IntentModel`)
+            consulted for sentences the rules leave without a strategy.
+        max_acts_per_sentence: a sentence naming more distinct intents than this is a
+            keyword salad, heard as off-task (real sentences carry one or two strategies).
+
+    Why per sentence: people pack a greeting, a remark and a question into one turn; each
+    sentence is read on its own, so patterns anchored at a sentence start work, a negation
+    only reaches within its sentence, and the strategies of a turn are the union of its
+    sentences'. Rapport (conversation that carries no strategy) and off-task (unrelated text
+    or gibberish) are reported only when no sentence of the turn carries an intent.
 
     Every pattern is compiled once, per intent, into one alternation. :meth:`recognise_normalised` remembers
     its last few thousand answers: policies re-read the whole transcript every turn and templated utterances recur
     across episodes, so most calls repeat a text already seen.
     """
 
-    def __init__(self, lexicon: Mapping[str, Sequence[str]], negation_sensitive: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        lexicon: Mapping[str, Sequence[str]],
+        negation_sensitive: Sequence[str] = (),
+        *,
+        rapport_act: str | None = None,
+        topic: Sequence[str] = (),
+        model: Any = None,
+        max_acts_per_sentence: int = 3,
+    ) -> None:
         if OFF_TASK in lexicon:
             raise ValueError(f"{OFF_TASK!r} is reserved for utterances that match nothing")
+        if max_acts_per_sentence < 1:
+            raise ValueError(f"max_acts_per_sentence={max_acts_per_sentence!r} must be at least 1")
         self.intents: tuple[str, ...] = tuple(lexicon)
+        self.lexicon: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in lexicon.items()}
         self._compiled = {
             name: re.compile("|".join(f"(?:{p})" for p in patterns)) for name, patterns in lexicon.items()
         }
         self._negation_sensitive = frozenset(negation_sensitive)
         self._negation = re.compile(r"\b(?:not|never|no)\b(?:\s+\S+){0,3}\s*$")
+        self.rapport_act = rapport_act
+        self._rapport_patterns = (*RAPPORT_LEXICON, *topic)
+        self._rapport = re.compile("|".join(f"(?:{p})" for p in self._rapport_patterns))
+        self.model = model
+        self.max_acts_per_sentence = int(max_acts_per_sentence)
         self._memo: dict[str, tuple[str, ...]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -120,26 +219,89 @@ class IntentRecognizer:
         """
         found = self._memo.get(norm)
         if found is None:
-            found = tuple(self._recognise(norm))
+            found = tuple(self._combine([self._read(s, explain=False) for s in split_sentences(norm)]))
             if len(self._memo) >= MEMO_SIZE:
                 self._memo.clear()
             self._memo[norm] = found
         return list(found)
 
-    def _recognise(self, norm: str) -> list[str]:
-        if looks_like_gibberish(norm):
-            return [OFF_TASK]
+    def explain(self, text: str) -> list[SentenceReading]:
+        """How each sentence of ``text`` was heard, with the evidence for every act."""
+        return self.explain_normalised(normalize_for_matching(text))
+
+    def explain_normalised(self, norm: str) -> list[SentenceReading]:
+        """:meth:`explain` for text already normalised (and masked) the way the task does it."""
+        return [self._read(s, explain=True) for s in split_sentences(norm)] or [
+            SentenceReading(norm, (OFF_TASK,), (Evidence(OFF_TASK, "none", "empty"),))
+        ]
+
+    # -- internals ---------------------------------------------------------------
+    def _combine(self, readings: list[SentenceReading]) -> list[str]:
+        acts: list[str] = []
+        fillers: list[str] = []
+        for r in readings:
+            for a in r.acts:
+                if a == OFF_TASK or a == self.rapport_act and a not in self.intents:
+                    fillers.append(a)
+                elif a not in acts:
+                    acts.append(a)
+        if acts:
+            return acts
+        if self.rapport_act is not None and self.rapport_act in fillers:
+            return [self.rapport_act]
+        return [OFF_TASK]
+
+    def _read(self, sentence: str, *, explain: bool) -> SentenceReading:
+        if looks_like_gibberish(sentence):
+            return SentenceReading(sentence, (OFF_TASK,), (Evidence(OFF_TASK, "gibberish"),) if explain else ())
         found: list[tuple[int, int, str]] = []
+        evidence: list[Evidence] = []
         for order, (name, regex) in enumerate(self._compiled.items()):
-            for m in regex.finditer(norm):
-                if name in self._negation_sensitive and self._negation.search(norm[: m.start()]):
+            for m in regex.finditer(sentence):
+                if name in self._negation_sensitive and self._negation.search(sentence[: m.start()]):
                     continue
                 found.append((m.start(), order, name))
+                if explain:
+                    evidence.append(Evidence(name, "rule", self._which_pattern(name, sentence, m.start()), m.group(0)))
                 break
-        if not found:
-            return [OFF_TASK]
         found.sort()
-        return [name for _, _, name in found]
+        acts = [name for _, _, name in found]
+        if len(acts) > self.max_acts_per_sentence:
+            detail = f"{len(acts)} strategies in one sentence (at most {self.max_acts_per_sentence}): " + ", ".join(
+                acts
+            )
+            return SentenceReading(sentence, (OFF_TASK,), (Evidence(OFF_TASK, "crammed", detail),) if explain else ())
+        if self.model is not None and not [a for a in acts if a != self.rapport_act]:
+            pred = self.model.predict(sentence, explain=explain)
+            if pred is not None:
+                act, detail = pred
+                if act not in acts:
+                    acts.append(act)
+                    if explain:
+                        evidence.append(Evidence(act, "model", detail))
+        if acts:
+            return SentenceReading(sentence, tuple(acts), tuple(evidence))
+        if self.rapport_act is not None:
+            m = self._rapport.search(sentence)
+            if m:
+                ev = (Evidence(self.rapport_act, "rapport", self._which_rapport(sentence, m.start()), m.group(0)),)
+                return SentenceReading(sentence, (self.rapport_act,), ev if explain else ())
+        return SentenceReading(sentence, (OFF_TASK,), (Evidence(OFF_TASK, "none"),) if explain else ())
+
+    def _which_pattern(self, name: str, sentence: str, start: int) -> str:
+        """The pattern of intent ``name`` whose match starts at ``start`` (for explanations only)."""
+        for p in self.lexicon[name]:
+            m = re.compile(p).search(sentence, start)
+            if m is not None and m.start() == start:
+                return p
+        return "|".join(self.lexicon[name])
+
+    def _which_rapport(self, sentence: str, start: int) -> str:
+        for p in self._rapport_patterns:
+            m = re.compile(p).search(sentence, start)
+            if m is not None and m.start() == start:
+                return p
+        return ""
 
 
 class ReplyBank:

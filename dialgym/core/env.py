@@ -277,6 +277,8 @@ class DialogueEnv(gym.Env[str, str]):
             "task": self.task_id,
             "episode_key": self._episode_key,
             "turn": self._turn,
+            # the horizon is public: agents plan against it (and must not assume a task default)
+            "max_turns": self.max_turns,
             # a new list each step; its message dicts are copies of the env's own (so
             # mutating them cannot corrupt the env), shared between successive infos
             "messages": list(self._info_messages),

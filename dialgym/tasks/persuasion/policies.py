@@ -113,6 +113,17 @@ def _max_turns(options: dict[str, Any]) -> int:
     return int(options.get("max_turns", _DEFAULT_MAX_TURNS))
 
 
+def _horizon(agent: Any, info: dict[str, Any]) -> int:
+    """The episode's horizon: ``info["max_turns"]`` (every dialgym env reports it), else the agent's option.
+
+    Reading it from ``info`` means an agent built without ``max_turns`` still plans for the
+    episode it is in (``gym.make(..., max_turns=4)``), instead of assuming the task default.
+    """
+    horizon = info.get("max_turns")
+    agent.max_turns = int(horizon) if horizon is not None else agent.max_turns
+    return agent.max_turns
+
+
 def _plan_move(r: Reading, kind: str) -> str:
     """The next act of the plan for ``kind`` (``proposition_of_donation`` once it is spent)."""
     if kind == "credibility" and not r.cues["concern"]:
@@ -183,6 +194,7 @@ class AdaptiveAgent(Agent):
         return ask_then_adapt(r, self.max_turns)
 
     def act(self, observation: str, info: dict[str, Any]) -> str:
+        _horizon(self, info)
         r = read_dialogue(info.get("messages", []))
         return agent_utterance(self.choose(r), self.rng)
 
@@ -260,6 +272,7 @@ class BehaviorAgent(Agent):
         return self._fav_acts[int(rng.choice(len(self._fav_acts), p=self._fav_p))]
 
     def act(self, observation: str, info: dict[str, Any]) -> str:
+        _horizon(self, info)
         r = read_dialogue(info.get("messages", []))
         return agent_utterance(self.choose(r), self.rng)
 
@@ -329,6 +342,7 @@ class OracleAgent(Agent):
     def act(self, observation: str, info: dict[str, Any]) -> str:
         if "persona" not in info:
             raise ValueError("OracleAgent needs info['persona']: build the env with privileged=True")
+        _horizon(self, info)
         act = self.choose(info["persona"], info.get("messages", []))
         return agent_utterance(act, self.rng)
 

@@ -241,7 +241,7 @@ class IntentRecognizer:
         fillers: list[str] = []
         for r in readings:
             for a in r.acts:
-                if a == OFF_TASK or a == self.rapport_act and a not in self.intents:
+                if a == OFF_TASK or (a == self.rapport_act and a not in self.intents):
                     fillers.append(a)
                 elif a not in acts:
                     acts.append(a)

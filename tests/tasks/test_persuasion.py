@@ -11,7 +11,7 @@ from dialgym.agents import ScriptAgent
 from dialgym.tasks import persuasion
 from dialgym.tasks.persuasion import personas
 from dialgym.tasks.persuasion.language import AGENT_PHRASES, REPLIES
-from dialgym.tasks.persuasion.user import PersuasionUser, donation_for
+from dialgym.tasks.persuasion.user import EARLY_ASK_LOSS, PersuasionUser, donation_for
 
 ENV_ID = "Persuasion-v0"
 RECOGNISE = PersuasionUser.recognizer.recognise
@@ -74,6 +74,10 @@ PARAPHRASES: dict[str, list[str]] = {
         "About 85 percent of the funds go directly to programs.",
         "It's transparent: you can look up their financial reports online.",
         "Save the Children works with UNICEF and is well-respected worldwide.",
+        # facts about the organisation count as credibility (PersuasionForGood's provide-org-facts)
+        "Save the Children provides food and healthcare to kids in poor countries.",
+        "It is a global nonprofit organization for children's rights.",
+        "They run education programs in more than 100 countries.",
     ],
     "foot_in_the_door": [
         "Even 5 cents would be great.",
@@ -83,11 +87,12 @@ PARAPHRASES: dict[str, list[str]] = {
         "A small contribution is totally okay.",
     ],
     "donation_information": [
-        "Save the Children provides food and healthcare to kids in poor countries.",
+        # how giving works (PersuasionForGood's provide-donation-procedure)
         "The money is taken straight from your task payment.",
         "You can pick any amount between $0 and $2.",
-        "It is a global nonprofit organization for children's rights.",
-        "They run education programs in more than 100 countries.",
+        "The research team will send your donation to the charity for you.",
+        "Just tell me the amount and it comes out of your bonus at the end.",
+        "Your donation goes directly to Save the Children after the task.",
     ],
     "source_related_inquiry": [
         "Have you heard about Save the Children before?",
@@ -140,7 +145,7 @@ def test_several_intents_in_one_utterance_in_order():
     assert RECOGNISE(text) == [
         "greeting",
         "source_related_inquiry",
-        "donation_information",
+        "credibility_appeal",  # facts about the organisation (PersuasionForGood's provide-org-facts)
         "proposition_of_donation",
     ]
     assert RECOGNISE("Imagine a hungry child. I donated myself, so even a few cents helps!") == [
@@ -298,16 +303,19 @@ def test_matching_appeal_beats_mismatched_and_mismatch_costs():
         assert np.sign(_w(env) - 0.2) == sign
 
 
-def test_repetition_has_diminishing_then_negative_returns():
+def test_new_arguments_of_one_kind_diminish_and_saying_the_same_again_costs():
     p = _persona(moved_by="logic")
-    text = "Research shows vaccines save lives cheaply."
-    ws = []
-    for k in range(1, 5):
-        env, _ = _play(p, [text] * k)
-        ws.append(_w(env))
+    arguments = [
+        "Research shows vaccines save lives cheaply.",
+        "The numbers are clear: treating malnutrition early is very cost effective.",
+        "If everyone gave a little, it would add up to millions for schools.",
+    ]
+    ws = [_w(_play(p, arguments[:k])[0]) for k in range(1, 4)]
     gains = np.diff([0.2, *ws])
-    assert gains[0] > gains[1] > 0 > gains[2]
-    assert gains[3] < 0
+    assert gains[0] > gains[1] > gains[2] > 0  # each new argument of the kind lands half as well
+    env, out = _play(p, [arguments[0], arguments[0]])
+    assert _w(env) < ws[0]  # the same argument again is repeating yourself
+    assert any(r in out[-1][0] for r in REPLIES["repeat"])
 
 
 def test_asking_too_early_costs_willingness():
@@ -317,12 +325,12 @@ def test_asking_too_early_costs_willingness():
     env_early, out = _play(p, [ask, story, "Imagine children sleeping on the street.", ask])
     assert out[0][0] in REPLIES["too_early"]
     env_late, _ = _play(p, [story, "Imagine children sleeping on the street."])
-    assert _w(env_early) < _w(env_late) - 0.05
+    assert _w(env_early) <= _w(env_late) - EARLY_ASK_LOSS + 1e-9
 
 
 def test_off_task_costs_willingness_and_patience():
     p = _persona()
-    env, _ = _play(p, ["What a game last night, huh?"])
+    env, _ = _play(p, ["My car needs new tires before the weekend."])
     st = env.unwrapped.user_state()["state"]
     assert st["willingness"] < 0.2 and st["patience"] == 10 - 2
 

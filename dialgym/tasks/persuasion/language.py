@@ -31,11 +31,13 @@ ACTS: tuple[str, ...] = (
     "greeting",
     "proposition_of_donation",
     "thanks",
+    "rapport",
     "off_task",
 )
 
-#: the acts an agent can choose (every strategy except the engine's catch-all)
-ACT_REPERTOIRE: tuple[str, ...] = tuple(a for a in ACTS if a != "off_task")
+#: the acts an agent can choose: every strategy, not the engine's ``rapport`` (conversation that
+#: carries no strategy: acknowledgements, praise, closings, topical remarks) or ``off_task``
+ACT_REPERTOIRE: tuple[str, ...] = tuple(a for a in ACTS if a not in ("rapport", "off_task"))
 
 _CHARITY = r"(?:save the children|this charity|the charity|this organi[sz]ation|the organi[sz]ation|them|it)"
 
@@ -139,8 +141,8 @@ LEXICON: dict[str, list[str]] = {
         r"\bno (?:child|kid|parent|family) should\b",
     ],
     "logical_appeal": [
-        r"\b(?:logically|logical|rational(?:ly)?|evidence|research|studies|study shows|statistics|stats|proven|"
-        r"cost ?effective(?:ness)?|efficient(?:ly)?|efficiency|measurable|quantifiable)\b",
+        r"\b(?:logically|logical|rational(?:ly)?|evidence|research(?! team| study| hit)|studies|study shows|"
+        r"statistics|stats|proven|cost ?effective(?:ness)?|efficient(?:ly)?|efficiency|measurable|quantifiable)\b",
         r"\bit (?:just |simply )?makes (?:a lot of )?(?:sense|logical sense)\b",
         r"\b(?:the )?(?:numbers|math|data|figures) (?:show|shows|say|says|are clear|speak|tell)\b",
         r"\bif (?:everyone|everybody|each of us|we all|all of us)\b",
@@ -169,8 +171,8 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:partners?|partnered|works?) with (?:unicef|the united nations|the un|governments|the who)\b",
         r"\b(?:you can )?(?:check|verify|look up) (?:their|its) (?:finances|reports?|ratings?|accounts)\b",
         r"\b(?:annual|financial|audit) reports?\b",
-    ],
-    "donation_information": [
+        # facts about the organisation: what it does, where (P4G's provide-org-facts)
+        r"\bworks? in (?:over |more than |about )?\d+ countries\b",
         r"\b(?:save the children|the charity|this charity|the organi[sz]ation|this organi[sz]ation|they|it) "
         r"(?:helps?|provides?|supports?|protects?|delivers?|runs?|focuses|focus|feeds?|builds?|offers?|"
         r"gives?|brings?|sends?|funds?) (?:\w+ ){0,3}(?:children|kids|families|education|schools?|food|health ?care|"
@@ -178,6 +180,8 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:save the children|it|this) is an? (?:\w+ ){0,3}(?:charity|organi[sz]ation|non ?profit|ngo)\b",
         r"\b(?:charity|organi[sz]ation|non ?profit|ngo) (?:that|which|who) (?:\w+ )?(?:helps?|provides?|supports?|"
         r"protects?|works?|feeds?|runs?|fights?|focuses)\b",
+    ],
+    "donation_information": [
         r"\b(?:deducted|taken|subtracted|come out) (?:directly |straight )?(?:from|of) your (?:task )?"
         r"(?:payment|earnings|pay|bonus|reward)\b",
         r"\b(?:your|the|any|each|every) (?:donation|contribution|money)s? (?:will|would|can|could|goes|go|gets?) "
@@ -185,7 +189,9 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:you can|you could|you may|you are free to) (?:choose|pick|decide|give|donate) (?:any|the|how much|"
         r"whatever|an) (?:amount|much)?",
         r"\b(?:anywhere|any amount) (?:from|between) (?:0|0|zero|nothing)\b",
-        r"\bworks? in (?:over |more than |about )?\d+ countries\b",
+        r"\b(?:research(?:ers| team)|the (?:team|requesters?|researchers)|we|they) (?:will |would |can )?"
+        r"(?:collect|send|forward|pass|process|deliver|transfer)\w* (?:\w+ ){0,3}(?:donations?|money|contributions?)\b",
+        r"\b(?:comes?|taken|deducted) (?:\w+ ){0,2}(?:out of|from) your (?:bonus|payment|earnings|pay)\b",
         r"\b(?:here is|let me explain|this is) how (?:the |your )?(?:donation|money|it) (?:works|is used|helps)\b",
     ],
     "source_related_inquiry": [
@@ -234,6 +240,13 @@ LEXICON: dict[str, list[str]] = {
         r"\bwhat (?:kind of|sort of) (?:person|work) \w+ you\b",
     ],
 }
+
+#: words that put a sentence on the task's topic: such a sentence carries no strategy the rules or the
+#: model can name, but it is about the conversation (heard as ``rapport``, never as ``off_task``)
+TOPIC: tuple[str, ...] = (
+    r"\b(?:charit\w*|donat\w*|children|kids?|child|save the children|organi[sz]ation|cause|help\w*|"
+    r"money|payment|dollars?|cents?|poverty|families|family|world|countries|task|survey|study)\b",
+)
 
 #: strategies whose match is dropped after a nearby negation ("I am not asking you to donate")
 NEGATION_SENSITIVE: tuple[str, ...] = ("proposition_of_donation", "self_modeling")
@@ -430,6 +443,20 @@ REPLIES: dict[str, list[str]] = {
         "Hi again... we've already said hello.",
         "Yes, hello. What did you want to talk about?",
     ],
+    # -- conversation that carries no strategy (acknowledgements, praise, remarks)
+    "rapport_reply": [
+        "Sure.",
+        "Okay.",
+        "Yeah.",
+        "Mm-hm.",
+        "Right.",
+        "Ha, okay.",
+    ],
+    "pitch_dump": [
+        "Whoa, that's a lot at once. Slow down.",
+        "That's quite the sales pitch.",
+        "Okay, that's a wall of arguments. One thing at a time, please.",
+    ],
     "thanks_reply": [
         "Sure, no problem.",
         "You're welcome.",
@@ -541,6 +568,9 @@ AGENT_PHRASES: dict[str, list[str]] = {
         "The data is clear: treating malnutrition early is one of the most cost-effective ways to help.",
     ],
     "credibility_appeal": [
+        "Save the Children is an international charity that helps children with food, education and health care.",
+        "They run schools and provide medicine for kids in poor regions.",
+        "The charity works in over 100 countries, supporting children and families in need.",
         "Save the Children has been around for over a century and is highly rated by Charity Navigator.",
         "They are very transparent: you can check their annual reports, and about 86% goes to programs.",
         "It is a trusted, audited charity with a strong track record, founded in 1919.",
@@ -548,11 +578,11 @@ AGENT_PHRASES: dict[str, list[str]] = {
         "It is one of the most reputable charities out there, with four stars on Charity Navigator.",
     ],
     "donation_information": [
-        "Save the Children is an international charity that helps children with food, education and health care.",
         "Your donation will be deducted directly from your task payment, so it is very easy.",
         "You can choose any amount, anywhere from $0 to your full $2.",
-        "They run schools and provide medicine for kids in poor regions.",
-        "The charity works in over 100 countries, supporting children and families in need.",
+        "The research team collects the donations and sends them straight to the charity.",
+        "Whatever you decide to give is taken out of your bonus at the end of the task.",
+        "Here is how it works: your donation goes directly to Save the Children once the task is over.",
     ],
     "foot_in_the_door": [
         "Even a few cents would help, it does not have to be much.",

@@ -32,11 +32,14 @@ came too early does not count).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from dialgym.core.types import Outcome
+from dialgym.simulators.intent_model import IntentModel
 from dialgym.simulators.scripted import IntentRecognizer, ReplyBank, ScriptedUser
-from dialgym.tasks.persuasion.language import LEXICON, NEGATION_SENSITIVE, REPLIES
+from dialgym.tasks.persuasion.language import LEXICON, NEGATION_SENSITIVE, REPLIES, TOPIC
 from dialgym.tasks.persuasion.personas import BUDGET_CAP
 
 APPEALS: tuple[str, ...] = (
@@ -54,7 +57,7 @@ GAINS: dict[str, dict[str, float]] = {
     "emotion": {
         "emotion_appeal": 0.22,
         "personal_story": 0.25,
-        "logical_appeal": -0.04,
+        "logical_appeal": -0.02,
         "credibility_appeal": 0.03,
         "self_modeling": 0.05,
         "donation_information": 0.04,
@@ -64,26 +67,26 @@ GAINS: dict[str, dict[str, float]] = {
         "logical_appeal": 0.25,
         "donation_information": 0.18,
         "credibility_appeal": 0.07,
-        "emotion_appeal": -0.12,
-        "personal_story": -0.10,
-        "self_modeling": -0.06,
+        "emotion_appeal": -0.05,
+        "personal_story": -0.04,
+        "self_modeling": -0.02,
         "foot_in_the_door": 0.0,
     },
     "credibility": {  # after the concern was voiced
         "credibility_appeal": 0.32,
         "donation_information": 0.10,
         "logical_appeal": 0.05,
-        "emotion_appeal": -0.15,
-        "personal_story": -0.12,
-        "self_modeling": -0.10,
+        "emotion_appeal": -0.07,
+        "personal_story": -0.05,
+        "self_modeling": -0.04,
         "foot_in_the_door": 0.0,
     },
     "social": {
         "self_modeling": 0.28,
         "personal_story": 0.08,
         "emotion_appeal": 0.06,
-        "logical_appeal": -0.05,
-        "credibility_appeal": -0.04,
+        "logical_appeal": -0.02,
+        "credibility_appeal": -0.02,
         "donation_information": 0.02,
         "foot_in_the_door": 0.06,
     },
@@ -97,12 +100,54 @@ DECIDE_AT = 0.55
 #: willingness below which nothing is given; full cap from FULL_AT on
 ZERO_AT, FULL_AT = 0.15, 0.85
 EXTRA_FOR_UNINFORMED = 0.06
+#: patience an ordinary turn uses up (bad moves cost more)
+TURN_COST = 1
 REPEAT_LOSS = 0.05
 OFF_TASK_LOSS = 0.03
-EARLY_ASK_LOSS = 0.1
+EARLY_ASK_LOSS = 0.04
 COUNTER_LOSS = 0.03
 #: appeals after the second in one utterance land this much as well
-CROWDED_FACTOR = 0.5
+CROWDED_FACTOR = 0.25
+#: an utterance making this many appeals or more is a sales pitch dumped on the person: it costs
+#: willingness and patience (real persuaders make one or two points a turn)
+PITCH_DUMP = 4
+PITCH_DUMP_LOSS = 0.06
+
+
+#: the intent model fitted on PersuasionForGood's strategy annotation (benchmarks/fit_intent_model.py)
+INTENT_MODEL_PATH = Path(__file__).with_name("intent_model.json")
+
+#: rules first (the lexicon), the learned model for sentences the rules leave without a strategy
+RECOGNIZER = IntentRecognizer(
+    LEXICON,
+    negation_sensitive=NEGATION_SENSITIVE,
+    rapport_act="rapport",
+    topic=TOPIC,
+    model=IntentModel.load(INTENT_MODEL_PATH),
+)
+
+
+_WORD = re.compile(r"[a-z]{3,}")
+#: words too common to tell two utterances apart
+_STOP = frozenset(
+    "the and you your are for that this with have has was were will would could can they them their there "
+    "what about just also very really some any all its not but from our out how who why when which been "
+    "being more much many even only too so".split()
+)
+#: share of shared content words above which an utterance repeats an earlier one
+REPEAT_OVERLAP = 0.6
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The content words of an utterance (lower case, three letters or more, no stop words)."""
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
+
+
+def repeats(words: frozenset[str], earlier: frozenset[str]) -> bool:
+    """True when ``words`` says mostly what ``earlier`` said (Jaccard overlap >= REPEAT_OVERLAP)."""
+    if len(words) < 3 or not earlier:
+        return words == earlier and bool(words)
+    return len(words & earlier) / len(words | earlier) >= REPEAT_OVERLAP
 
 
 def donation_for(willingness: float, cap: float) -> float:
@@ -142,10 +187,10 @@ def _fmt_amount(x: float) -> str:
 class PersuasionUser(ScriptedUser):
     """A crowd worker deciding whether to give part of a $2 payment to Save the Children."""
 
-    recognizer = IntentRecognizer(LEXICON, negation_sensitive=NEGATION_SENSITIVE)
+    recognizer = RECOGNIZER
     replies = ReplyBank(REPLIES)
 
-    def init_state(self) -> PersuasionState:
+    def _init_state(self) -> PersuasionState:
         p = self.persona
         return PersuasionState(
             willingness=float(p["inclination"]),
@@ -194,16 +239,21 @@ class PersuasionUser(ScriptedUser):
                 base *= 0.5
                 kind = kind or "already_known"
         if act == "credibility_appeal":
+            # facts about the organisation (what it does, where, how well): they also teach
+            # an uninformed person what the charity is (PersuasionForGood's provide-org-facts)
+            if not s.informed:
+                base += EXTRA_FOR_UNINFORMED
+                kind = kind or "informed"
             s.informed = True
         n = self.used(act)
         cost = 0
         if base > 0:
-            if n == 0:
-                gain = base
-            elif n == 1:
-                gain = base * 0.5
-            else:
+            # diminishing returns: a new argument of a kind already made lands half as well as the
+            # last one; saying the same thing again (not merely the same kind) is repeating yourself
+            if self._repeated or (n >= 2 and not self._text_known):
                 gain, cost, kind = -REPEAT_LOSS, 1, "repeat"
+            else:
+                gain = base * 0.5**n
             if crowded and gain > 0:
                 gain *= CROWDED_FACTOR
         else:
@@ -300,13 +350,35 @@ class PersuasionUser(ScriptedUser):
         return out
 
     # ------------------------------------------------------------------ hooks
+    #: content words of the agent's earlier utterances (to tell a new argument from a repeated one)
+    _said: tuple[frozenset[str], ...] = ()
+    _repeated: bool = False
+    _text_known: bool = False
+
+    def init_state(self) -> PersuasionState:
+        self._said = ()
+        return self._init_state()
+
     def react(self, acts: list[str], text: str) -> tuple[str, bool]:
+        words = content_words(text)
+        # planners (the oracle) step the user with acts and no text: then the act count decides
+        self._text_known = bool(text)
+        self._repeated = bool(words) and any(repeats(words, earlier) for earlier in self._said)
+        if words:
+            self._said = (*self._said, words)
+        return self._react(acts, text)
+
+    def _react(self, acts: list[str], text: str) -> tuple[str, bool]:
         s: PersuasionState = self.state
         kinds: list[str] = []
         cost = 0
         first_turn = self.turn == 1
         propose = False
         appeals = 0
+        if sum(1 for a in set(acts) if a in APPEALS) >= PITCH_DUMP:
+            s.willingness = max(0.0, s.willingness - PITCH_DUMP_LOSS)
+            cost += 1
+            kinds.append("pitch_dump")
         for act in dict.fromkeys(acts):
             if act == "proposition_of_donation":
                 propose = True
@@ -326,20 +398,21 @@ class PersuasionUser(ScriptedUser):
                         s.openness = min(1.0, s.openness + 0.2)
                         s.willingness = min(1.0, s.willingness + 0.02)
                     kinds.append("greet_back")
-                else:
+                else:  # a second hello is small talk, not an offence
                     kinds.append("greet_again")
-                    cost += 1
+            elif act == "rapport":
+                # ordinary conversation (acknowledgements, praise, remarks): costs the turn, nothing more
+                kinds.append("rapport_reply")
             elif act == "thanks":
                 if self.used("thanks") == 0:
                     kinds.append("thanks_reply")
                 else:
                     kinds.append("thanks_again")
-                    cost += 1
             else:  # off_task
                 s.willingness = max(0.0, s.willingness - OFF_TASK_LOSS)
                 kinds.append("off_task")
                 cost += 1
-        s.patience -= 1 + cost
+        s.patience -= TURN_COST + cost
         if propose:
             kinds.extend(self._propose(s))
         if s.decision:

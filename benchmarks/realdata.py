@@ -1,0 +1,327 @@
+"""Do the scripted users understand real people? Measured on real human dialogues.
+
+Reads the development split of two public corpora (``--data DIR``, default ``../shared/realdata``;
+see its README for the files, the act mapping and the licences) and the paraphrase sets in
+``benchmarks/paraphrases/`` and measures, per task:
+
+* **Recognition** of real strategy sentences: every annotated sentence is said, alone, as the
+  first agent turn of a fresh episode, and ``info["agent_acts"]`` is compared with the human
+  annotation. Per act precision and recall, macro-F1 over the corpus's strategies (10 P4G
+  strategies, 7 ESConv strategies), the *unheard* share (strategy sentences heard only as
+  ``off_task`` or rapport/``others``), the *no-strategy* share (no strategy heard at all) and the
+  share of the corpus's rapport sentences heard as ``off_task``.
+* **Real persuaders replayed.** The persuader turns of every whole PersuasionForGood dialogue
+  are replayed open loop against ``Persuasion-v0`` (``test`` personas, episode ``i`` seeded as
+  the evaluation harness seeds it); the simulated donation is normalised against the random
+  agent and the oracle on the same personas and horizon (0 = random, 100 = oracle), and
+  correlated (Spearman) with the donation the real persuadee made. Two horizons: the task
+  default (``max_turns`` 10, later turns unheard) and the dialogue's own length.
+* **Paraphrase sets** (Instruction, Travel, Counseling: written by us, with a held-out part
+  never tuned on): the share of items whose every expected act is heard, per split.
+
+Every corpus is also reported on two parts: ``fit`` and ``holdout`` (P4G dialogues whose
+SHA-256 of the id is 0 mod 5; ESConv rows whose SHA-256 of the text is 0 mod 5). The Persuasion
+intent model is fitted on the P4G ``fit`` part only (``benchmarks/fit_intent_model.py``), so its
+``holdout`` numbers are out of sample; the dev numbers as a whole are partly in sample.
+
+    python benchmarks/realdata.py [--data ../shared/realdata] [--replay-dialogues N] [--seed 0] [--out FILE]
+
+Writes ``benchmarks/results/realdata.json`` and prints a summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+import dialgym
+from dialgym.agents import make_agent
+from dialgym.core.agent import Agent
+from dialgym.core.env import MAX_ACTION_CHARS
+from dialgym.evaluation.harness import episode_seed
+from dialgym.rollout import play_episode
+from dialgym.utils.progress import progress_bar
+
+try:  # run as a script or as a module
+    from benchmarks._common import write_result
+except ImportError:  # pragma: no cover
+    from _common import write_result  # type: ignore[no-redef]
+
+HERE = Path(__file__).resolve().parent
+PARAPHRASES = HERE / "paraphrases"
+
+P4G_STRATEGIES: tuple[str, ...] = (
+    "logical_appeal",
+    "emotion_appeal",
+    "credibility_appeal",
+    "foot_in_the_door",
+    "self_modeling",
+    "personal_story",
+    "donation_information",
+    "source_related_inquiry",
+    "task_related_inquiry",
+    "personal_related_inquiry",
+)
+ESCONV_STRATEGIES: tuple[str, ...] = (
+    "question",
+    "restatement_or_paraphrasing",
+    "reflection_of_feelings",
+    "self_disclosure",
+    "affirmation_and_reassurance",
+    "providing_suggestions",
+    "information",
+)
+#: acts that carry no content: hearing only these is not hearing the strategy
+FILLER_ACTS = frozenset({"off_task", "rapport", "others"})
+PARAPHRASE_ENVS = {"instruction": "Instruction-v0", "travel": "TravelAgent-v0", "counseling": "Counseling-v0"}
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def holdout_part(key: str) -> bool:
+    """The fixed 1-in-5 holdout part of a corpus (stable across processes and machines)."""
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % 5 == 0
+
+
+def clip_action(text: str) -> str:
+    """Real turns longer than the env accepts are cut at a word boundary."""
+    if len(text) <= MAX_ACTION_CHARS:
+        return text
+    cut = text[:MAX_ACTION_CHARS]
+    return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+def base_act(act: str) -> str:
+    return act.partition(":")[0]
+
+
+def hear(env_id: str, texts: Sequence[str], seed: int, desc: str) -> list[list[str]]:
+    """The acts heard in each text, said alone as the first agent turn of a fresh episode."""
+    env = gym.make(env_id, persona_split="test")
+    out = []
+    try:
+        for i, text in enumerate(progress_bar(texts, total=len(texts), desc=desc)):
+            env.reset(seed=episode_seed(seed, i))
+            _, _, _, _, info = env.step(clip_action(text))
+            out.append([base_act(a) for a in info["agent_acts"]])
+    finally:
+        env.close()
+    return out
+
+
+def recognition_scores(
+    labels: Sequence[str | None], heard: Sequence[Sequence[str]], strategies: Sequence[str]
+) -> dict[str, Any]:
+    """Per-act precision/recall/F1, macro-F1 over ``strategies``, unheard and rapport shares."""
+    per_act = {}
+    for act in strategies:
+        tp = sum(1 for lab, h in zip(labels, heard, strict=True) if lab == act and act in h)
+        fp = sum(1 for lab, h in zip(labels, heard, strict=True) if lab != act and act in h)
+        fn = sum(1 for lab, h in zip(labels, heard, strict=True) if lab == act and act not in h)
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        per_act[act] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4), "n": tp + fn}
+    strategic = [h for lab, h in zip(labels, heard, strict=True) if lab in strategies]
+    rapport = [h for lab, h in zip(labels, heard, strict=True) if lab is None]
+    unheard = sum(1 for h in strategic if set(h) <= FILLER_ACTS)
+    no_strategy = sum(1 for h in strategic if not set(h) & set(strategies))
+    rapport_off = sum(1 for h in rapport if h == ["off_task"])
+    return {
+        "macro_f1": round(float(np.mean([v["f1"] for v in per_act.values()])), 4),
+        "unheard_share": round(unheard / max(1, len(strategic)), 4),
+        "no_strategy_share": round(no_strategy / max(1, len(strategic)), 4),
+        "rapport_heard_off_task": round(rapport_off / max(1, len(rapport)), 4) if rapport else None,
+        "sentences": len(labels),
+        "strategy_sentences": len(strategic),
+        "per_act": per_act,
+    }
+
+
+def by_part(
+    keys: Sequence[str], labels: Sequence[str | None], heard: Sequence[Sequence[str]], strategies: Sequence[str]
+) -> dict[str, Any]:
+    parts = {"all": [True] * len(keys), "fit": [not holdout_part(k) for k in keys]}
+    parts["holdout"] = [not f for f in parts["fit"]]
+    out = {}
+    for name, mask in parts.items():
+        sel = [i for i, m in enumerate(mask) if m]
+        out[name] = recognition_scores([labels[i] for i in sel], [heard[i] for i in sel], strategies)
+    return out
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman's rank correlation (average ranks for ties)."""
+
+    def ranks(v: Sequence[float]) -> np.ndarray:
+        a = np.asarray(v, dtype=float)
+        order = a.argsort(kind="mergesort")
+        r = np.empty(len(a))
+        sorted_a = a[order]
+        i = 0
+        while i < len(a):
+            j = i
+            while j + 1 < len(a) and sorted_a[j + 1] == sorted_a[i]:
+                j += 1
+            r[order[i : j + 1]] = (i + j) / 2.0
+            i = j + 1
+        return r
+
+    rx, ry = ranks(x), ranks(y)
+    if rx.std() == 0 or ry.std() == 0:
+        return 0.0
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+class ReplayAgent(Agent):
+    """Says a recorded dialogue's persuader turns in order (open loop: it never reads the replies)."""
+
+    name = "replay"
+
+    def __init__(self, turns: Sequence[str]) -> None:
+        super().__init__("Persuasion-v0")
+        self.turns = [clip_action(t) for t in turns]
+
+    def act(self, observation: str, info: dict[str, Any]) -> str:
+        return self.turns[int(info["turn"])]
+
+
+def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict[str, Any]:
+    """Replay the real persuaders and the reference agents on the same personas and horizons."""
+    sims: dict[str, list[float]] = {"real": [], "random": [], "oracle": []}
+    acts_heard: list[list[str]] = []
+    real_donation = []
+    envs: dict[tuple[int, bool], gym.Env] = {}
+
+    def env_for(max_turns: int, privileged: bool) -> gym.Env:
+        key = (max_turns, privileged)
+        if key not in envs:
+            envs[key] = gym.make("Persuasion-v0", persona_split="test", max_turns=max_turns, privileged=privileged)
+        return envs[key]
+
+    refs = {name: make_agent(name, "Persuasion-v0") for name in ("random", "oracle")}
+    try:
+        for i, d in enumerate(progress_bar(dialogues, total=len(dialogues), desc=f"replay ({horizon})")):
+            turns = [m["content"] for m in d["messages"] if m["role"] == "assistant" and m["content"].strip()]
+            max_turns = 10 if horizon == "default" else max(1, len(turns))
+            turns = (turns + ["Thank you."] * max_turns)[:max_turns]  # a short dialogue ends politely
+            s_env, s_agent = episode_seed(seed, i), episode_seed(seed, i, 1)
+            r = play_episode(env_for(max_turns, False), ReplayAgent(turns), s_env, s_agent)
+            sims["real"].append(r.reward)
+            acts_heard.extend(r.agent_acts)
+            for name, agent in refs.items():
+                env = env_for(max_turns, agent.requires_privileged)
+                sims[name].append(play_episode(env, agent, s_env, s_agent).reward)
+            real_donation.append(float(d["persuadee_donation"]))
+    finally:
+        for env in envs.values():
+            env.close()
+    mean = {k: float(np.mean(v)) for k, v in sims.items()}
+    span = mean["oracle"] - mean["random"]
+    turns_total = max(1, len(acts_heard))
+    return {
+        "dialogues": len(dialogues),
+        "mean_donation": {k: round(v, 4) for k, v in mean.items()},
+        "normalised": round(100 * (mean["real"] - mean["random"]) / span, 1) if span else None,
+        "success_rate_real": round(float(np.mean([x > 0 for x in sims["real"]])), 4),
+        "spearman_with_real_donation": round(spearman(sims["real"], real_donation), 4),
+        "real_mean_donation": round(float(np.mean(real_donation)), 4),
+        "real_success_rate": round(float(np.mean([x > 0 for x in real_donation])), 4),
+        "turns_heard_off_task_only": round(sum(1 for a in acts_heard if a == ["off_task"]) / turns_total, 4),
+    }
+
+
+def paraphrase_scores(task: str, seed: int) -> dict[str, Any] | None:
+    path = PARAPHRASES / f"{task}.jsonl"
+    if not path.exists():
+        return None
+    rows = read_jsonl(path)
+    heard = hear(PARAPHRASE_ENVS[task], [r["text"] for r in rows], seed, f"paraphrases {task}")
+    out: dict[str, Any] = {}
+    for split in sorted({r.get("split", "tune") for r in rows}):
+        sel = [i for i, r in enumerate(rows) if r.get("split", "tune") == split]
+        ok = [all(a in heard[i] for a in rows[i]["acts"]) for i in sel]
+        acts = sorted({a for i in sel for a in rows[i]["acts"]})
+        per_act = {}
+        for act in acts:
+            hits = [o for i, o in zip(sel, ok, strict=True) if act in rows[i]["acts"]]
+            per_act[act] = {"recognised": round(float(np.mean(hits)), 4), "n": len(hits)}
+        out[split] = {"recognised": round(float(np.mean(ok)), 4), "items": len(sel), "per_act": per_act}
+    return out
+
+
+def summarise(name: str, scores: dict[str, Any]) -> Iterable[str]:
+    for part, s in scores.items():
+        yield (
+            f"{name:28s} {part:8s} macro-F1 {s['macro_f1']:.3f}  unheard {s['unheard_share']:.1%}  "
+            f"no strategy {s['no_strategy_share']:.1%}  ({s['strategy_sentences']} strategy sentences)"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=str(HERE.parent.parent / "shared" / "realdata"), help="the real-data folder")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--replay-dialogues", type=int, default=None, help="replay only the first N dialogues")
+    ap.add_argument("--skip-replay", action="store_true")
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args(argv)
+    data = Path(args.data)
+    t0 = time.perf_counter()
+    results: dict[str, Any] = {"config": {**vars(args), "dialgym": dialgym.__version__}}
+    lines: list[str] = []
+
+    p4g = data / "p4g_annotated_dev.jsonl"
+    if p4g.exists():
+        rows = read_jsonl(p4g)
+        heard = hear("Persuasion-v0", [r["text"] for r in rows], args.seed, "P4G sentences")
+        scores = by_part([r["dialogue_id"] for r in rows], [r["act"] for r in rows], heard, P4G_STRATEGIES)
+        results["persuasion_recognition"] = scores
+        lines += summarise("Persuasion-v0 (P4G)", scores)
+    esconv = data / "esconv_supporter_dev.jsonl"
+    if esconv.exists():
+        rows = read_jsonl(esconv)
+        heard = hear("Counseling-v0", [r["text"] for r in rows], args.seed, "ESConv sentences")
+        scores = by_part([r["text"] for r in rows], [r["act"] for r in rows], heard, ESCONV_STRATEGIES)
+        results["counseling_recognition"] = scores
+        lines += summarise("Counseling-v0 (ESConv)", scores)
+    dialogues_path = data / "p4g_dialogues_dev.jsonl"
+    if dialogues_path.exists() and not args.skip_replay:
+        dialogues = read_jsonl(dialogues_path)[: args.replay_dialogues]
+        results["persuasion_replay"] = {h: replay(dialogues, args.seed, h) for h in ("default", "dialogue")}
+        for h, r in results["persuasion_replay"].items():
+            lines.append(
+                f"P4G persuaders replayed ({h:8s} horizon): normalised {r['normalised']}, "
+                f"Spearman with real donation {r['spearman_with_real_donation']:+.3f}, simulated mean "
+                f"${r['mean_donation']['real']:.2f} (random ${r['mean_donation']['random']:.2f}, oracle "
+                f"${r['mean_donation']['oracle']:.2f}; real ${r['real_mean_donation']:.2f}), "
+                f"{r['turns_heard_off_task_only']:.1%} of turns off-task"
+            )
+    results["paraphrases"] = {}
+    for task in PARAPHRASE_ENVS:
+        res = paraphrase_scores(task, args.seed)
+        if res is not None:
+            results["paraphrases"][task] = res
+            lines.append(
+                f"paraphrases {task:12s} "
+                + "  ".join(f"{split} {v['recognised']:.1%} of {v['items']}" for split, v in res.items())
+            )
+    results["seconds"] = round(time.perf_counter() - t0, 1)
+    path = write_result("realdata", results, args.out)
+    print("\n".join(lines))
+    print(f"wrote {path} ({results['seconds']} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -38,6 +38,16 @@ def evaluate(
     return _evaluate(agent, env_id, episodes=episodes, seed=seed, **env_kwargs)
 
 
+def explain(env_id: str, text: str) -> tuple[list[str], list[Any]]:
+    """The acts ``env_id``'s scripted user hears in ``text`` and, per sentence, why (rule, model or rapport).
+
+    See :func:`dialgym.explanation.explain`.
+    """
+    from dialgym.explanation import explain as _explain
+
+    return _explain(env_id, text)
+
+
 __all__ = [
     "Agent",
     "DialogueEnv",
@@ -48,6 +58,7 @@ __all__ = [
     "__version__",
     "env_ids",
     "evaluate",
+    "explain",
     "get_task",
     "normalize_text",
     "register_envs",

@@ -185,6 +185,16 @@ def _data_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain(args: argparse.Namespace) -> int:
+    from dialgym.explanation import explain, format_explanation
+
+    text = " ".join(args.text)
+    if not text.strip():
+        raise ValueError("explain needs an utterance, e.g. dialgym explain Persuasion-v0 'Have you heard of them?'")
+    print(format_explanation(*explain(args.env_id, text)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dialgym", description="Goal-directed dialogue environments.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -206,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--llm", default=None, help="JSON LLM config for LLM agents (prompt, prompt:cot, prompt:procot)")
     ev.add_argument("--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(func=_eval)
+
+    xp = sub.add_parser("explain", help="show the acts a task's user hears in an utterance, per sentence, and why")
+    xp.add_argument("env_id")
+    xp.add_argument("text", nargs="+", help="the utterance (quote it, or pass several words)")
+    xp.set_defaults(func=_explain)
 
     co = sub.add_parser("collect", help="collect episodes of an agent into a JSONL file (resumable)")
     co.add_argument("env_id")

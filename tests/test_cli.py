@@ -51,3 +51,34 @@ def test_eval_per_split_and_reference_scores(tmp_path, capsys):
 def test_eval_bad_input_is_a_clear_error(capsys):
     assert main(["eval", "Nope-v0", "--episodes", "2", "--quiet"]) == 2
     assert "unknown dialgym env id 'Nope-v0'" in capsys.readouterr().err
+
+
+def test_explain_prints_the_acts_heard_per_sentence_with_evidence(capsys):
+    from dialgym.cli import main
+
+    assert main(["explain", "Persuasion-v0", "Hi there! Would you donate a dollar of your payment?"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "heard: greeting, proposition_of_donation"
+    assert "sentence 2: 'would you donate a dollar of your payment?' -> proposition_of_donation" in out
+    assert "<- rule matched 'would you donate'" in out
+
+
+def test_explain_python_function_matches_what_the_env_reports():
+    import gymnasium as gym
+
+    import dialgym
+
+    text = "Okay, makes sense. Xkcd qwrt zxcvb."
+    acts, readings = dialgym.explain("Persuasion-v0", text)
+    env = gym.make("Persuasion-v0")
+    env.reset(seed=0)
+    assert env.step(text)[-1]["agent_acts"] == acts == ["rapport"]
+    assert [r.acts for r in readings] == [("rapport",), ("off_task",)]
+    assert readings[1].evidence[0].source == "gibberish"
+
+
+def test_explain_without_text_is_an_error(capsys):
+    from dialgym.cli import main
+
+    assert main(["explain", "Persuasion-v0", " "]) == 2
+    assert "explain needs an utterance" in capsys.readouterr().err

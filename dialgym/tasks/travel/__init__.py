@@ -96,6 +96,7 @@ ACTS: tuple[str, ...] = (
     "ask_dealbreakers",
     "offer_comparison",
     "recommend",
+    "rapport",
     "off_task",
 )
 

@@ -17,118 +17,451 @@ from dialgym.tasks.travel.catalogue import CATALOGUE, DIMS
 # ------------------------------------------------------------------ agent strategies (recognizer)
 LEXICON: dict[str, list[str]] = {
     "greeting": [
-        r"^(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|welcome)\b",
+        r"^(?:hi+|hello+w?|helo|hey+|heya|hiya|yo|howdy|greetings|good (?:morning|afternoon|evening|day)|morning"
+        r"|afternoon|evening|welcome)\b",
         r"\b(?:hi|hello|hey) there\b",
-        r"\b(?:nice|great|lovely|pleased|glad) to (?:meet|hear from|see|chat with) you\b",
-        r"\bhow are you(?: doing)?\b",
-        r"\bthanks for (?:reaching out|getting in touch|contacting|writing)\b",
+        r"\b(?:nice|great|lovely|pleased|glad|good|a pleasure) to (?:meet|hear from|see|chat with|have) (?:you|ya)\b",
+        r"\bpleasure to (?:meet|assist|help|serve) you\b",
+        r"\bhow (?:are|r) (?:you|u)(?: doing)?\b",
+        r"\bhow is it going\b",
+        r"\bthanks? (?:you )?for (?:reaching out|getting in touch|contacting|writing|stopping by|coming in|dropping by"
+        r"|coming by)\b",
+        r"\b(?:so |really )?(?:glad|happy) you (?:reached out|got in touch|came|stopped by|contacted us|dropped by)\b",
+        r"\bwelcome (?:aboard|to (?:our|the|my))\b",
+        r"\bhow (?:may|can) i (?:help|assist) you\b",
         r"\b(?:happy|glad|delighted) to help\b",
     ],
     "ask_preferences": [
         r"\bwhat (?:kind|kinds|sort|sorts|type|types) of (?:things|stuff|activities|activity|trip|experiences?"
-        r"|vacation|holiday|day|fun)\b",
-        r"\btell me (?:a bit |a little |a little bit |more )?about (?:yourself|you|what you|your (?:trip|plans"
-        r"|taste|preferences))\b",
-        r"\bwhat (?:are|were) you (?:looking for|hoping|in the mood for|after|thinking)\b",
-        r"\b(?:get|want) out of (?:this|the|your) (?:trip|day|visit)\b",
-        r"\bwhat (?:would|do) you (?:like|want|prefer|fancy|feel like)(?: to do)?\b",
-        r"\bwhat (?:would )?make[s]? (?:a|the|this|your) (?:great|perfect|good|ideal|memorable) (?:day|trip|visit"
-        r"|holiday|vacation)\b",
+        r"|vacation|holiday|day|fun|outing|plans|time|visit)\b",
+        r"\btell me (?:a bit |a little |a little bit |more |abit )?about (?:yourself|you|what you|your (?:trip|plans"
+        r"|taste|preferences|visit|day))\b",
+        r"\bwhat (?:are|were) you (?:looking for|hoping|in the mood|after|thinking|picturing|planning|imagining"
+        r"|wanting)\b",
+        r"\b(?:get|want) out of (?:this|the|your) (?:trip|day|visit|holiday)\b",
+        r"\bwhat (?:would|do|did|will) you (?:like|want|prefer|fancy|feel like|hope)(?: to do)?\b",
+        r"\bwhat (?:would |will |could )?make[s]? (?:a|the|this|your|it) (?:\w+ )?(?:great|perfect|good|ideal"
+        r"|memorable|special)\b",
         r"\b(?:your|any) (?:preferences|ideal day|ideal trip|wishes|wish list)\b",
-        r"\bwhat sounds (?:good|fun|appealing|nice) to you\b",
-        r"\b(?:describe|picture) (?:your|the) (?:ideal|perfect|dream)\b",
+        r"\bwhat sounds (?:good|fun|appealing|nice|best) to you\b",
+        r"\b(?:describe|picture|imagine) (?:your|the) (?:ideal|perfect|dream)\b",
         r"\bwhat is your idea of\b",
-        r"\bwhat (?:did|do) you have in mind\b",
         r"\bhow do you (?:like to|usually) (?:spend|travel)\b",
+        r"\b(?:anything|something) (?:in particular|specific|special) (?:you|that you)\b",
+        r"\bwhat (?:do|would) you (?:want|like|hope) (?:to )?(?:do|see|get)\b",
+        r"\b(?:what|how) (?:you|you would) (?:picture|imagine|see) (?:the|your) day\b",
+        r"\bwhat (?:you are|you were|you would be) (?:looking for|hoping for|after|picturing)\b",
+        r"\bwhat (?:you want|you would like|you hope) (?:out of|from|to do)\b",
+        r"\bwhat (?:kind|sort|type) of (?:trip|visit|day|holiday) is (?:this|it)\b",
+        r"\bwhat would you (?:enjoy|love) (?:most|doing)?\b",
+    ],
+    # generic open questions: kept only when the sentence asks nothing more specific
+    "ask_preferences~": [
+        r"\b(?:have|had) in mind\b",
+        r"\b(?:curious|wondering|wonder) (?:what|about what|what kind)\b",
+        r"\b(?:i would|let me|i want to|i need to) (?:love to |like to )?(?:hear|know|understand) (?:what|more)\b",
+        r"\bhelp me understand\b",
+        r"\bwhat sort of experience\b",
+        r"\b(?:let me know|tell me) what\b",
+        r"\bwhat (?:would|do) you (?:enjoy|like)\b",
     ],
     "ask_budget": [
         r"\bbudgets?\b",
-        r"\bhow much (?:are you|would you|do you|can you|were you|you would|you want|money)\b",
-        r"\b(?:price|cost|spending) (?:range|point|limit|level|cap)\b",
-        r"\b(?:afford|splurge|splash out)\b",
-        r"\b(?:money|cost|price|prices|costs) (?:is |are )?(?:a |an )?(?:issue|concern|factor|object|matter)\b",
+        r"\bhow much (?:are you|would you|do you|can you|were you|you would|you want|money|cash|to spend|have you"
+        r"|you are|you can|you have)\b",
+        r"\b(?:price|cost|spending|pricing|budget) ?(?:range|point|limit|level|cap|bracket|ceiling|bracket|max"
+        r"|maximum)\b",
+        r"\b(?:afford|splurge|splash out|expenditure|maximum amount)\b",
+        r"\b(?:money|cost|price|prices|costs|expense|pricing)\b(?: [a-z]+){0,3} (?:is |are )?(?:a |an )?(?:no )?"
+        r"(?:issue|concern|factor|object|matters?|problem|worry|important)\b",
         r"\bto spend\b",
-        r"\b(?:cheap|affordable|pricey|expensive|luxury|luxurious|high end|upscale|free)\b[^.?!]{0,40}\?",
-        r"\bhow (?:pricey|expensive|cheap)\b",
+        r"\b(?:want|like|willing|happy|prepared|able|planning|looking|comfortable|hoping|ready) (?:to )?"
+        r"(?:spend|spending|pay|paying)\b",
+        r"\b(?:cheap|affordable|pricey|expensive|luxury|luxurious|high end|upscale|free|costly|inexpensive)\b"
+        r"[^.?!]{0,40}\?",
+        r"\b(?:cheap|affordable|inexpensive|free)\b[^.?!]{0,30}\bor\b[^.?!]{0,30}\b(?:treat|splurge|pricey"
+        r"|expensive|luxury|fancy|more)\b",
+        r"\bhow (?:pricey|expensive|cheap|costly)\b",
+        r"\bcash\b[^.?!]{0,20}\b(?:got|have|play|spend)\b",
     ],
     "ask_activity_level": [
-        r"\bhow (?:active|energetic|fit|sporty|adventurous|physical|mobile)\b",
-        r"\b(?:activity|energy|fitness) levels?\b",
-        r"\b(?:physically demanding|physical activity|strenuous|exertion|break a sweat|work up a sweat"
-        r"|on your feet|get moving|exercise)\b",
-        r"\b(?:are you|you are|you were) (?:pretty |quite |very )?(?:active|fit|sporty|athletic|energetic)\b",
-        r"\b(?:active|energetic|physical)\b[^.?!]{0,40}\bor\b[^.?!]{0,40}\b(?:easy|relaxed|laid back|chill"
-        r"|low key|gentle|calm)\b",
-        r"\b(?:easy|relaxed|laid back|chill|low key|gentle|calm)\b[^.?!]{0,40}\bor\b[^.?!]{0,40}\b(?:active"
-        r"|energetic|physical|adventurous)\b",
+        r"\bhow (?:active|energetic|fit|sporty|athletic|physical|mobile)\b",
+        r"\b(?:activity|energy|fitness|exertion) levels?\b",
+        r"\b(?:physically demanding|physical activity|physical effort|strenuous|exertion|break a sweat"
+        r"|work up a sweat|on your feet|get moving|exercise|stamina|heart rate|on the move)\b",
+        r"\b(?:are you|you are|you were) (?:pretty |quite |very |a )?(?:active|fit|sporty|athletic|energetic)\b",
+        r"\b(?:active|energetic|physical|strenuous|demanding|sporty|intense)\b[^.?!]{0,40}\bor\b[^.?!]{0,40}"
+        r"\b(?:easy|relaxed|laid back|chill|chilled|low key|gentle|calm|leisurely|relaxing)\b",
+        r"\b(?:easy|relaxed|laid back|chill|chilled|low key|gentle|calm|leisurely)\b[^.?!]{0,40}\bor\b[^.?!]{0,40}"
+        r"\b(?:active|energetic|physical|adventurous|action packed)\b",
+        r"\baction packed\b[^.?!]{0,40}\bor\b",
         r"\b(?:pace|intensity)\b",
-        r"\bup for something (?:physical|active|energetic)\b",
+        r"\bup for (?:something |anything |a bit of |some )?(?:physical|active|energetic|strenuous|sporty)\b",
+        r"\b(?:sporty|active|athletic|energetic|outdoorsy) (?:type|kind|sort)\b",
+        r"\b(?:like|want|enjoy|love|prefer|fancy|mind|handle|fine with|ok with|okay with|comfortable with)"
+        r"(?: [a-z]+){0,2} (?:active|energetic|physical|strenuous|walking|exercise|exertion|stamina)\b",
+        r"\b(?:stay|staying|be|being|keep|keeping) (?:active|moving|on the move)\b",
+        r"\b(?:lots of|a lot of|much|plenty of) (?:walking|physical|exercise)\b",
+        r"\b(?:take it easy|taking it easy|energy)\b[^.?!]{0,40}\?",
+        r"\b(?:pretty|very|quite|too|really) physical\b[^.?!]{0,40}\b(?:feel|ok|okay|fine|mind)\b",
+        r"\bsomething energetic\b",
     ],
     "ask_interests": [
-        r"\binterest(?:s|ed)?\b",
+        r"\binterest(?:s|ed|ing)?\b",
         r"\b(?:hobbies|hobby|passions?|passionate)\b",
-        r"\bwhat (?:are you|you are|is your|are your) (?:into|fan of|favou?rite)",
-        r"\bwhat (?:do )?you (?:usually |normally |typically |generally |most )?(?:enjoy|like|love|are into)\b",
+        r"\bwhat (?:are you|you are|is your|are your) (?:into|fan of|favou?rite|thing|jam)",
+        r"\bwhat (?:do )?you (?:usually |normally |typically |generally |most )?(?:enjoy|like|love|are into)"
+        r" (?:doing|to do|when|on|most|about)\b",
+        r"\bwhat (?:kinds?|sorts?|types?) of things (?:do )?you (?:enjoy|like|love)\b",
         r"\b(?:relaxing|adventurous|cultural|outdoorsy|lively|chill|sporty|foodie)\b[^.?!]{0,40}\bor\b[^.?!]{0,40}\?",
         r"\b(?:are|were) you (?:more |much )?(?:into|a fan of|keen on|big on)\b",
+        r"\bwhat (?:gets you excited|excites you|makes you happy|you are passionate)\b",
+        r"\bare you (?:more )?(?:of )?(?:a|an) [a-z]+ (?:person|type|kind of person|lover|buff|fan)\b",
+        r"\b(?:foodie|culture buff|history buff|nature lover|art lover|night owl|party animal|adrenaline junkie)\b",
+        r"\b(?:lean|leaning|drawn|inclined|gravitate)(?: more)? (?:to|toward|towards)\b",
+        r"\b(?:you|you would) find (?:fun|exciting|interesting|enjoyable)\b",
+        r"\bgets you excited\b",
+        r"\b(?:culture|cultural|history|historical|food|cuisine|nature|outdoors|adventure|nightlife|relaxation"
+        r"|museums|the arts|art|sightseeing|shopping|music|outdoor pursuits)\b[^.?!]{0,60}\?",
+    ],
+    # generic "do you like ..." questions: kept only when the sentence asks nothing more specific
+    "ask_interests~": [
         r"\bdo you (?:like|enjoy|love|fancy)\b",
-        r"\bwhat (?:gets you excited|excites you|makes you happy)\b",
-        r"\bare you (?:more )?(?:a|an) [a-z]+ (?:person|type|kind of person)\b",
-        r"\b(?:culture|history|food|nature|outdoors|adventure|nightlife|relaxation|museums|the arts)\b"
-        r"[^.?!]{0,60}\?",
+        r"\bwhat (?:do )?you (?:usually |normally |typically |generally |most )?(?:enjoy|like|love|are into)\b",
     ],
     "ask_dealbreakers": [
-        r"\bdeal ?-?breakers?\b",
+        r"\bdeal ?-?brea?kers?\b",
         r"\b(?:avoid|off limits|off the table|no go|no gos|steer clear|hard no|must not|rule out|a problem"
-        r" for you)\b",
-        r"\b(?:restrictions?|constraints?|limitations?|allerg(?:y|ies|ic)|dietary|accessibility|requirements)\b",
-        r"\b(?:anything|something|things) (?:you|that you) (?:\w+ )?(?:do not|would not|will not|can not"
-        r"|could not|would rather not) (?:like|want|do|enjoy|stand|handle)\b",
-        r"\b(?:travell?ing|coming) with (?:kids|children|family|little ones)\b",
+        r" for you|out of the question|non starter|exclude|leave out)\b",
+        r"\brules? (?:[a-z]+ ){0,2}out\b",
+        r"\b(?:restrictions?|constraints?|limitations?|limits|allerg(?:y|ies|ic)|dietary|accessibility"
+        r"|requirements)\b",
+        r"\b(?:anything|something|things|stuff)(?: that)? (?:you|that you) (?:[a-z]+ ){0,2}(?:do not|would not"
+        r"|will not|can not|could not|would rather not|hate|dislike|refuse|never)\b",
+        r"\b(?:travell?ing|coming|here|visiting) with (?:kids|children|family|little ones|a child|your kids)\b",
         r"\b(?:kids|children|little ones) (?:with you|coming|along|in tow)\b",
         r"\bdo you drink\b",
         r"\b(?:bringing|with) (?:the |your |any )?(?:kids|children|family|little ones)\b",
-        r"\b(?:kids|children|toddlers)\b[^.?!]{0,40}\?",
-        r"\b(?:comfortable|ok|okay|fine|happy|alright) (?:on|in|with|around) (?:boats?|the water|water|alcohol"
-        r"|drinking|kids|children)\b",
+        r"\b(?:kids|children|toddlers|alcohol|booze|drinking)\b[^.?!]{0,40}\?",
+        r"\b(?:comfortable|ok|okay|fine|happy|alright|good) (?:with |on |in |around |about )?(?:being |going )?"
+        r"(?:out )?(?:on |in |near )?(?:the )?(?:boats?|water|alcohol|drinking|kids|children|heights)\b",
         r"\b(?:can you swim|seasick|health reasons?|health issues?|injur(?:y|ies))\b",
+        r"\b(?:not|never) (?:ok|okay|comfortable|fine|happy|keen) (?:with|on|about)\b",
         r"\bmust haves?\b",
-        r"\bshould i (?:be aware of|watch out for|steer clear of)\b",
+        r"\bshould i (?:be aware of|watch out for|steer clear of|exclude)\b",
         r"\banything (?:else )?(?:i should|to) (?:know|keep in mind|watch out for)\b",
-        r"\b(?:rather not|never want to|refuse to|hate to) do\b",
+        r"\b(?:rather not|never want to|refuse to|hate to|hate) do(?:ing)?\b",
+        r"\b(?:can not|will not|would not|do not want to) do\b",
     ],
     "offer_comparison": [
         r"\bwould you (?:rather|prefer)\b",
         r"\bdo you prefer\b",
-        r"\b(?:which|what) (?:one |of (?:these|those|the two|them) |option |sounds |appeals |would |do you"
+        r"\b(?:which|what) (?:one |1 |of (?:these|those|the two|them) |option |sounds |appeals |would |do you"
         r" |is more )",
+        r"\bwhich (?:one|1)\b",
         r"\b(?:compare|comparing|versus|vs)\b",
         r"\b(?:either|between)\b[^.?!]{1,80}\b(?:or|and)\b",
         r"\bor\b[^.!?]*\?",
         r"\btorn between\b",
+        r"\b(?:pick|choose|prefer|take)\b[^.?!]{0,40}\bover\b",
+        r"\b(?:more|rather|better)\b[^.?!]{0,40}\bthan\b",
+        r"\b(?:beat|beats|instead of)\b",
+        r"\bprefer\b[^.?!]{0,40}\bto\b",
+        r"\b(?:whether|if)\b[^.?!]{0,60}\bor\b",
+        r"^(?:the |a |an )?activity (?:or|vs|versus) (?:the |a |an )?activity\b",
     ],
     "recommend": [
         r"\b(?:i|we) (?:would |could |can |strongly |highly |really |definitely |warmly )*(?:recommend|suggest"
-        r"|propose)\b",
+        r"|propose|advise)\b",
         r"\b(?:recommend|recommendation|suggestion|suggest)\b",
-        r"\byou (?:should|could|might|must|ought to|would|will|d) (?:really |definitely |totally )?(?:try|do"
-        r"|go|check|book|consider|love|enjoy|like|want|adore)\b",
+        r"\byou (?:should|could|might|must|ought to|would|will|d) (?:really |definitely |totally |absolutely )?"
+        r"(?:try|do|go|check|book|consider|love|enjoy|like|want|adore)\b",
+        r"\bif i were you\b",
+    ],
+    # recommendation cues that are only a recommendation when the turn names an activity
+    "recommend~": [
         r"\b(?:how|what) about\b",
         r"\bwhy not\b",
-        r"\bgo for\b",
-        r"\bperfect (?:for you|fit|match|choice)\b",
-        r"\b(?:great|good|perfect|ideal) (?:fit|match|option|choice) for you\b",
+        r"\bgo (?:for|on|with)\b",
+        r"\b(?:perfect|ideal|great|good|best|right) (?:for you|fit|match)\b",
+        r"\b(?:great|good|perfect|ideal|excellent|wonderful|top|solid|best) (?:fit|match|option|choice|pick|bet)"
+        r" for you\b",
+        r"\bis (?:a |an |the )?(?:great|good|perfect|ideal|excellent|wonderful|fantastic|top|solid|best) (?:choice"
+        r"|option|pick|bet|fit|match|idea)\b",
         r"\bconsider\b",
         r"\bbook (?:you|it|a|an|the|yourself)\b",
-        r"\bi (?:think|bet|reckon) you (?:would|will|might|d)\b",
-        r"\b(?:top|best|my) (?:pick|choice|bet|recommendation|suggestion|idea)\b",
-        r"\b(?:try|check out|head to|visit|do) (?:the|a|an|some)\b",
-        r"\b(?:you will|you would|you are going to) (?:love|enjoy|like)\b",
+        r"\bi (?:think|bet|reckon|believe|have a feeling|feel) (?:that )?(?:you|the|a|an|activity)\b",
+        r"\b(?:top|best|my) (?:pick|choice|bet|recommendation|suggestion|idea|vote)\b",
+        r"\b(?:try|check out|head to|visit|do|treat yourself to) (?:the|a|an|some)\b",
+        r"\b(?:you will|you would|you are going to) (?:really )?(?:love|enjoy|like)\b",
+        r"\b(?:the one|just the thing|right up your (?:alley|street)|would suit you|suit you)\b",
+        r"\bwould be (?:perfect|ideal|great|a great fit|just right|lovely)\b",
+        r"\b(?:sounds|looks|seems) (?:ideal|perfect|right|great) for you\b",
+        r"^(?:maybe |perhaps |then |so |ok |okay )?(?:the |a |an )?activity(?: then| maybe| perhaps)?[?!.]?$",
+        r"\b(?:definitely|deffo) go\b",
     ],
 }
 
 #: Intents ignored when a negation precedes them ("I would not recommend ...").
-NEGATION_SENSITIVE = ("recommend", "offer_comparison")
+NEGATION_SENSITIVE = ("recommend", "recommend~", "offer_comparison")
+
+#: Weak cues ("<act>~"): generic phrasings that count as ``<act>`` only when nothing more specific is
+#: heard (weak question cues: no other question in the same sentence; weak recommendation cues: the
+#: turn names an activity). "I'm wondering what price range works for you" is a budget question,
+#: not also an open one; "that would be perfect" is a recommendation only next to an activity.
+WEAK_SUFFIX = "~"
+
+#: Travel talk that carries no strategy but is on topic (heard as rapport, not off-task).
+TOPIC: tuple[str, ...] = (
+    r"\b(?:enjoy|have fun|have a (?:great|good|wonderful|lovely|fantastic) (?:time|trip|visit|stay))\b",
+    r"\b(?:safe travels|bon voyage|happy travels)\b",
+    r"\b(?:noted|good to know|helps a lot|that helps|very helpful|really helpful|so helpful|thx|ty)\b",
+    r"\b(?:great|good|excellent|fine|nice) taste\b",
+    r"\b(?:pleasure|lovely|nice|great) (?:chatting|talking|speaking|working) with you\b",
+    r"\b(?:i|we) (?:appreciate|am glad|am happy|love that|hear you)\b",
+    r"\b(?:completely|totally|fully) understand\b",
+    r"\bmakes sense\b",
+    r"\bfor (?:now|sharing|telling me|being so)\b",
+    r"\b(?:trip|travels?|travell?ing|visit|holiday|vacation|stay|weather|city|flight|flying|train|hotel"
+    r"|sightseeing)\b",
+    r"\b(?:that|this|it) would be (?:great|perfect|lovely|wonderful|fun|nice|helpful)\b",
+)
+
+#: Claims that the traveller already chose or agreed (they have not: only they accept a suggestion).
+CLAIM_CUES: tuple[str, ...] = (
+    r"\byou (?:have |had )?(?:already |just )?(?:decided|chosen|chose|picked|agreed|settled|booked|selected"
+    r"|gone with|made (?:your|a|the) (?:choice|decision))\b",
+    r"\b(?:we have|we) (?:already )?(?:agreed|settled|decided|reached|found)\b",
+    r"\b(?:that is|it is|all) (?:all )?settled\b",
+    r"\byou already (?:said yes|love|like|want)\b",
+)
+
+#: Words that give a sentence structure. A sentence of three or more words without any of them that
+#: still names strategies or several activities is a keyword salad ("budget interests kayak recommend").
+FUNCTION_WORDS = frozenset(
+    "you your yours i me my we us our it its is are am was were be been do does did would could should will can"
+    " may might must shall what which how why when where who whom any anything something the a an to for of"
+    " with on in at about or and but than vs versus if there this that these those not no so have has had let"
+    " please tell know up out into from by as then just".split()
+)
+
+# ------------------------------------------------------------------ typos and chat shorthand
+#: Chat shorthand and frequent misspellings, word -> replacement (applied to normalised text).
+SHORTHAND: dict[str, str] = {
+    "u": "you",
+    "r": "are",
+    "ur": "your",
+    "ya": "you",
+    "yu": "you",
+    "wat": "what",
+    "wut": "what",
+    "whats": "what is",
+    "wats": "what is",
+    "wanna": "want to",
+    "gonna": "going to",
+    "gotta": "got to",
+    "shud": "should",
+    "shld": "should",
+    "wud": "would",
+    "wld": "would",
+    "cud": "could",
+    "thx": "thanks",
+    "thnx": "thanks",
+    "pls": "please",
+    "plz": "please",
+    "abit": "a bit",
+    "alot": "a lot",
+    "dont": "do not",
+    "wont": "will not",
+    "cant": "can not",
+    "im": "i am",
+    "youre": "you are",
+    "isnt": "is not",
+    "arent": "are not",
+    "wouldnt": "would not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "thats": "that is",
+    "whatcha": "what do you",
+    "lemme": "let me",
+    "gimme": "give me",
+    "somethin": "something",
+    "anythin": "anything",
+    "nothin": "nothing",
+    "hopin": "hoping",
+    "doin": "doing",
+    "lookin": "looking",
+    "walkin": "walking",
+    "goin": "going",
+    "kayakin": "kayaking",
+    "hikin": "hiking",
+    "cookin": "cooking",
+    "deffo": "definitely",
+    "defo": "definitely",
+    "rly": "really",
+    "tmrw": "tomorrow",
+    "wich": "which",
+    "whch": "which",
+    "shoud": "should",
+    "wuold": "would",
+    "woud": "would",
+    "coud": "could",
+    "clas": "class",
+    "helo": "hello",
+    "welcom": "welcome",
+    "gud": "good",
+    "budjet": "budget",
+    "buget": "budget",
+    "sence": "sense",
+    "awsome": "awesome",
+    "intrest": "interest",
+    "intrests": "interests",
+    "musem": "museum",
+    "musems": "museums",
+    "aquarim": "aquarium",
+    "aquarum": "aquarium",
+    "recomend": "recommend",
+    "reccomend": "recommend",
+    "reccommend": "recommend",
+    "sugest": "suggest",
+    "activ": "active",
+}
+
+#: Words whose one-slip misspellings (a letter dropped, two swapped, one doubled) are read as the word.
+TYPO_TARGETS: tuple[str, ...] = (
+    "budget",
+    "spend",
+    "expensive",
+    "afford",
+    "interests",
+    "interested",
+    "interest",
+    "hobbies",
+    "passionate",
+    "dealbreaker",
+    "dealbreakers",
+    "restrictions",
+    "allergies",
+    "avoid",
+    "anything",
+    "something",
+    "recommend",
+    "recommendation",
+    "suggest",
+    "definitely",
+    "museum",
+    "museums",
+    "kayaking",
+    "aquarium",
+    "botanical",
+    "garden",
+    "cruise",
+    "market",
+    "hiking",
+    "zipline",
+    "cooking",
+    "tasting",
+    "walking",
+    "historic",
+    "active",
+    "energetic",
+    "physical",
+    "strenuous",
+    "exercise",
+    "fitness",
+    "sporty",
+    "comfortable",
+    "travelling",
+    "children",
+    "alcohol",
+    "welcome",
+    "morning",
+    "evening",
+    "afternoon",
+    "hello",
+    "thanks",
+    "awesome",
+    "holiday",
+    "tomorrow",
+    "culture",
+    "nature",
+    "adventure",
+    "nightlife",
+    "prefer",
+    "rather",
+    "between",
+    "which",
+    "would",
+    "should",
+    "could",
+    "looking",
+    "hoping",
+    "wondering",
+    "curious",
+    "enjoy",
+    "perfect",
+    "price",
+    "range",
+    "limit",
+    "would",
+    "favourite",
+    "favorite",
+    "outdoors",
+    "preferences",
+    "experience",
+    "theme",
+    "class",
+    "crawl",
+    "night",
+    "beach",
+    "spa",
+    "tour",
+)
+#: One-slip variants of the targets that are real words of their own (left alone). Checked against the
+#: vocabulary of the real dialogues in ``../shared/realdata`` (PersuasionForGood, ESConv): no other slip
+#: in :data:`TYPOS` occurs there as a word except misspellings of the target itself.
+_REAL_WORDS = frozenset(
+    "budge refer rater lass thing thank ether hinge ranger references waking rice pend send cold hell".split()
+)
+
+
+def _slips(word: str) -> set[str]:
+    out = set()
+    if len(word) >= 6:
+        out |= {word[:i] + word[i + 1 :] for i in range(len(word))}
+    if len(word) >= 5:
+        out |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    if len(word) >= 4:
+        out |= {word[:i] + word[i] + word[i:] for i in range(len(word))}
+    out.discard(word)
+    return out
+
+
+def _build_typos() -> dict[str, str]:
+    table: dict[str, str] = {}
+    clash: set[str] = set()
+    targets = set(TYPO_TARGETS)
+    for word in TYPO_TARGETS:
+        for slip in _slips(word):
+            if slip in targets or slip in _REAL_WORDS:
+                continue
+            if slip in table and table[slip] != word:
+                clash.add(slip)
+            table[slip] = word
+    for slip in clash:
+        del table[slip]
+    table.update(SHORTHAND)
+    return table
+
+
+TYPOS: dict[str, str] = _build_typos()
+_WORD = re.compile(r"[a-z]+")
+
+
+def fix_typos(norm: str) -> str:
+    """Replace chat shorthand and one-slip misspellings of key words in normalised text."""
+    return _WORD.sub(lambda m: TYPOS.get(m.group(0), m.group(0)), norm)
+
 
 # ------------------------------------------------------------------ user replies
 #: Noun phrases for each interest dimension (what the user likes).
@@ -275,6 +608,22 @@ REPLIES: dict[str, list[str]] = {
         "Okay... but what should I actually do?",
         "Hmm, I don't follow. Can we focus on my trip?",
         "Sorry, what? I just want an idea of what to do.",
+    ],
+    "rapport_back": [
+        "Thanks! So, what do you suggest?",
+        "Ha, thank you. Any ideas for me, then?",
+        "Sure. So what should I do?",
+        "Okay! What would you recommend?",
+    ],
+    "rapport_stall": [
+        "That's nice, but can we get to a suggestion?",
+        "Sure... but what should I actually do?",
+        "We're going in circles. Any concrete ideas?",
+    ],
+    "claim": [
+        "Wait, I haven't picked anything yet.",
+        "Hold on, I haven't decided on anything.",
+        "I don't think I agreed to anything yet. What are you suggesting?",
     ],
     "vague_recommend": ["Like what, exactly?", "Which activity do you mean?", "Could you be more specific?"],
     "accept": [

@@ -27,6 +27,7 @@ from dialgym.tasks.travel.catalogue import (
     mask_activities,
     violates,
 )
+from dialgym.tasks.travel.env import TravelAgentEnv
 from dialgym.tasks.travel.language import (
     BUDGET_CUES,
     DEALBREAKER_CUES,
@@ -40,6 +41,9 @@ from dialgym.tasks.travel.language import (
     cue,
 )
 from dialgym.tasks.travel.user import QUESTION_ACTS, recognise
+
+#: the horizon assumed until an episode's info reports ``max_turns``
+DEFAULT_MAX_TURNS = TravelAgentEnv.default_max_turns
 
 _SENTENCE = re.compile(r"[.!?;]+")
 
@@ -249,6 +253,13 @@ class AdaptiveAgent(Agent):
 
     name = "adaptive"
 
+    #: turns kept for recommending after the last comparison (a rejection or two, then the pick)
+    RECOMMEND_RESERVE = 3
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_turns = DEFAULT_MAX_TURNS
+
     def choose(self, b: Belief) -> str:
         asked = b.asked
         scores = estimate_scores(b)
@@ -258,7 +269,7 @@ class AdaptiveAgent(Agent):
                 return "ask_budget"
             if not b.dealbreakers_done and asked.get("ask_dealbreakers", 0) < 2:
                 return "ask_dealbreakers"
-            if len(b.compared) < 4 and b.turns <= 7:
+            if len(b.compared) < 4 and b.turns < self.max_turns - self.RECOMMEND_RESERVE + 1:
                 pair = _pick_comparison(b, scores)
                 if pair is not None:
                     return f"offer_comparison:{pair[0]}|{pair[1]}"
@@ -274,6 +285,10 @@ class AdaptiveAgent(Agent):
         return f"recommend:{ranked(scores)[0]}"
 
     def act(self, observation: str, info: dict[str, Any]) -> str:
+        # plan against the episode's horizon (every dialgym env reports it), not the task default
+        horizon = info.get("max_turns")
+        if horizon is not None:
+            self.max_turns = int(horizon)
         return agent_utterance(self.choose(read_dialogue(_messages(info))), self.rng)
 
 

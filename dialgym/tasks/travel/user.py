@@ -33,11 +33,13 @@ from typing import Any
 from dialgym.core.types import Outcome, UserTurn
 from dialgym.simulators.scripted import (
     OFF_TASK,
+    RAPPORT_LEXICON,
     IntentRecognizer,
     ReplyBank,
     ScriptedUser,
     looks_like_gibberish,
     normalize_for_matching,
+    split_sentences,
 )
 from dialgym.tasks.travel.catalogue import (
     ACTIVITY_IDS,
@@ -50,14 +52,19 @@ from dialgym.tasks.travel.catalogue import (
 )
 from dialgym.tasks.travel.language import (
     BUDGET_PHRASES,
+    CLAIM_CUES,
     DEALBREAKER_PHRASES,
     DISLIKES,
+    FUNCTION_WORDS,
     LEXICON,
     LIKES,
     MORE,
     NEGATION_SENSITIVE,
     REPLIES,
+    TOPIC,
+    WEAK_SUFFIX,
     capitalise,
+    fix_typos,
 )
 
 QUESTION_ACTS = ("ask_preferences", "ask_interests", "ask_budget", "ask_activity_level", "ask_dealbreakers")
@@ -69,6 +76,10 @@ REJECT_COST = 1.0
 REJECT_ESCALATION = 0.5
 BLIND_COST = 0.5
 IGNORED_COST = 1.0
+OFF_TASK_COST = 1.0
+#: rapport-only turns (thanks, praise, "got it") that cost nothing; later ones cost RAPPORT_STALL_COST each
+FREE_RAPPORT = 2
+RAPPORT_STALL_COST = 0.5
 
 _OR = re.compile(r"\bor\b")
 
@@ -91,32 +102,54 @@ class TravelState:
     left: bool = False
 
 
+RAPPORT = "rapport"
+#: what a turn that only claims the traveller already chose is heard as (a false claim is not a strategy)
+CLAIM = "claim"
+_CLAIM_RE = re.compile("|".join(f"(?:{p})" for p in CLAIM_CUES))
+_WORDS = re.compile(r"[a-z]+")
+_RAPPORT_RE = re.compile("|".join(f"(?:{p})" for p in (*RAPPORT_LEXICON, *TOPIC)))
+_QUESTIONS = frozenset(QUESTION_ACTS)
+#: a sentence naming more distinct strategies than this is a keyword salad
+MAX_ACTS_PER_SENTENCE = 3
+#: echo test: an agent sentence that repeats this share of a user sentence (of at least ECHO_MIN_WORDS words)
+#: and adds at most ECHO_MAX_NEW words of its own is the user's words parroted back, not a strategy
+ECHO_SHARE = 0.8
+ECHO_MIN_WORDS = 4
+ECHO_MAX_NEW = 4
+
+
 def refine_acts(acts: list[str], activities: list[str]) -> list[str]:
-    """Resolve recommend/compare against the activities actually named in the text."""
-    out = list(acts)
-    if out == [OFF_TASK]:
-        if len(activities) >= 2:
-            return ["offer_comparison"]
-        if len(activities) == 1:
-            return ["recommend"]
-        return out
-    has_rec = "recommend" in out
+    """Resolve recommend/compare against the activities actually named in the turn.
+
+    ``recommend~`` (a weak cue: "how about", "would be perfect", a bare activity name) is a
+    recommendation only when the turn names an activity. An activity named without any cue
+    ("The stock market fell", a list of names) is not a strategy.
+    """
+    out = [a for a in acts if a not in (OFF_TASK, RAPPORT)]
+    if "recommend~" in out:
+        strong = "recommend" in out
+        out = [a for a in out if a != "recommend~"]
+        if activities and not strong:
+            out.append("recommend")
     has_cmp = "offer_comparison" in out
     if has_cmp and len(activities) >= 2:
         out = [a for a in out if a != "recommend"]
     elif has_cmp:
         out = [a for a in out if a != "offer_comparison"]
-        if len(activities) == 1 and "recommend" not in out:
+        # "would you rather do the museum tour?" suggests it; "are you a foodie or more into museums?" does not
+        if len(activities) == 1 and "recommend" not in out and not _QUESTIONS.intersection(out):
             out.append("recommend")
     if "recommend" in out and not activities and len(out) > 1:
         out = [a for a in out if a != "recommend"]
-    if not has_rec and not has_cmp and activities and not any(a in QUESTION_ACTS for a in out):
-        out.append("offer_comparison" if len(activities) >= 2 else "recommend")
-    return out or [OFF_TASK]
+    if out:
+        return out
+    if RAPPORT in acts:
+        return [RAPPORT]
+    return [OFF_TASK]
 
 
 class _Recognizer(IntentRecognizer):
-    """The engine's recognizer with the travel pipeline: activity names masked, acts refined.
+    """The engine's recognizer with the travel pipeline: typos fixed, activity names masked, acts refined.
 
     ``recognise`` is what LLM users and agents call to name the agent's strategies, so
     it runs the same pipeline as the scripted traveller.
@@ -125,23 +158,101 @@ class _Recognizer(IntentRecognizer):
     def recognise(self, text: str) -> list[str]:
         return recognise(text)[0]
 
+    def explain_normalised(self, norm: str):  # type: ignore[override]
+        return super().explain_normalised(scan_activities(fix_typos(norm))[1])
 
-_RECOGNIZER = _Recognizer(LEXICON, negation_sensitive=NEGATION_SENSITIVE)
+
+# the per-sentence cap is applied after weak cues are folded into their acts (see _read_sentence)
+_RECOGNIZER = _Recognizer(
+    LEXICON, negation_sensitive=NEGATION_SENSITIVE, rapport_act=RAPPORT, topic=TOPIC, max_acts_per_sentence=12
+)
 
 
-def recognise(text: str) -> tuple[list[str], list[str]]:
+def _is_echo(words: list[str], echo_of: list[set[str]]) -> bool:
+    if len(words) < ECHO_MIN_WORDS:
+        return False
+    mine = set(words)
+    for theirs in echo_of:
+        if len(theirs) >= ECHO_MIN_WORDS and len(theirs & mine) >= ECHO_SHARE * len(theirs):
+            if len(mine - theirs) <= ECHO_MAX_NEW:
+                return True
+    return False
+
+
+def _read_sentence(sentence: str, echo_of: list[set[str]]) -> tuple[list[str], list[str]]:
+    """``(acts, activities)`` of one normalised sentence; acts may hold ``recommend~``, rapport, claim."""
+    if looks_like_gibberish(sentence):
+        return [OFF_TASK], []
+    words = _WORDS.findall(sentence)
+    if _CLAIM_RE.search(sentence):
+        return [CLAIM], []
+    if echo_of and _is_echo(words, echo_of):
+        return [OFF_TASK], []
+    activities, masked = scan_activities(sentence)
+    heard = _RECOGNIZER.recognise_normalised(masked)
+    if heard in ([OFF_TASK], [RAPPORT]):
+        if len(activities) >= 2 and len(words) >= 3 and not FUNCTION_WORDS.intersection(words):
+            return [OFF_TASK], []  # a list of activity names
+        return heard, activities
+    strong = {a for a in heard if not a.endswith(WEAK_SUFFIX)}
+    acts: list[str] = []
+    for a in heard:
+        if a.endswith(WEAK_SUFFIX) and a != "recommend~":
+            base = a[: -len(WEAK_SUFFIX)]
+            if strong & _QUESTIONS:  # a more specific question was asked in this sentence
+                continue
+            a = base
+        if a not in acts:
+            acts.append(a)
+    if not activities and set(acts) <= {"recommend~", "offer_comparison"}:
+        # "that would be perfect", "flying or the train?": a recommendation or comparison only if another
+        # sentence names the activities; otherwise the sentence is conversation (or off-task)
+        acts.append(RAPPORT if _RAPPORT_RE.search(masked) else OFF_TASK)
+    if "offer_comparison" in acts and len(activities) >= 2:
+        # "which of these two interests you more: X or Y?" asks about taste through the comparison itself
+        acts = [a for a in acts if a not in ("ask_interests", "ask_preferences")]
+    distinct = {a.rstrip(WEAK_SUFFIX) for a in acts if a not in (RAPPORT, OFF_TASK)}
+    salad = len(words) >= 3 and not FUNCTION_WORDS.intersection(words)
+    if len(distinct) > MAX_ACTS_PER_SENTENCE or salad:
+        return [OFF_TASK], []
+    return acts, activities
+
+
+def recognise(text: str, echo_of: list[set[str]] | None = None) -> tuple[list[str], list[str]]:
     """The strategies in an agent utterance and the activities it names (in order).
 
-    Activity names are masked (replaced by the word "activity") before the strategy
-    lexicon runs, so that "street food tour or city bike tour?" is not read as a
-    question about food.
+    The text is normalised, chat shorthand and one-slip misspellings of key words are
+    fixed (:func:`fix_typos`), and each sentence is read on its own: activity names are
+    masked (replaced by the word "activity") before the strategy lexicon runs, so that
+    "street food tour or city bike tour?" is not read as a question about food. A
+    sentence is not credited when it is a keyword salad (more than three strategies, or
+    three or more words without any that give it structure), a claim that the traveller
+    already chose, or (``echo_of``: word sets of what the traveller said) the traveller's
+    own words parroted back. A turn with no strategy is rapport when some sentence is
+    ordinary conversation, otherwise off-task.
     """
-    norm = normalize_for_matching(text)
+    norm = fix_typos(normalize_for_matching(text))
     if looks_like_gibberish(norm):
         return [OFF_TASK], []
-    activities, masked = scan_activities(norm)
-    acts = _RECOGNIZER.recognise_normalised(masked)
-    return refine_acts(acts, activities), activities
+    acts: list[str] = []
+    activities: list[str] = []
+    for sentence in split_sentences(norm):
+        s_acts, s_acts_activities = _read_sentence(sentence, echo_of or [])
+        for a in s_acts:
+            if a not in acts:
+                acts.append(a)
+        for aid in s_acts_activities:
+            if aid not in activities:
+                activities.append(aid)
+    refined = refine_acts([a for a in acts if a != CLAIM], activities)
+    if refined == [OFF_TASK] and CLAIM in acts and RAPPORT not in acts:
+        return [OFF_TASK], activities
+    return refined, activities
+
+
+def is_claim(text: str) -> bool:
+    """True when ``text`` claims the traveller already chose or agreed."""
+    return bool(_CLAIM_RE.search(fix_typos(normalize_for_matching(text))))
 
 
 class TravelUser(ScriptedUser):
@@ -153,6 +264,7 @@ class TravelUser(ScriptedUser):
     def __init__(self) -> None:
         super().__init__()
         self._activities: list[str] = []
+        self._said: list[set[str]] = []
 
     # ------------------------------------------------------------------ engine hooks
     def init_state(self) -> TravelState:
@@ -162,12 +274,25 @@ class TravelUser(ScriptedUser):
     def opening(self) -> str:
         return self.say("opening")
 
+    def reset(self, persona: dict[str, Any], rng: Any) -> str | None:
+        self._said = []
+        opening = super().reset(persona, rng)
+        self._remember(opening)
+        return opening
+
+    def _remember(self, text: str | None) -> None:
+        """Keep the word sets of what the traveller said (to tell parroting from a strategy)."""
+        if text:
+            for sentence in split_sentences(normalize_for_matching(text)):
+                self._said.append(set(_WORDS.findall(sentence)))
+
     def respond(self, agent_text: str) -> UserTurn:
-        acts, self._activities = recognise(agent_text)
+        acts, self._activities = recognise(agent_text, echo_of=self._said)
         self.turn += 1
         reply, done = self.react(acts, agent_text)
         for act in acts:
             self.act_counts[act] = self.act_counts.get(act, 0) + 1
+        self._remember(reply)
         return UserTurn(text=reply, acts=acts, done=bool(done))
 
     # ------------------------------------------------------------------ helpers
@@ -363,8 +488,15 @@ class TravelUser(ScriptedUser):
         parts: list[str] = []
         done = False
         if acts == [OFF_TASK]:
-            self._spend(1.0)
-            parts.append(self.say("off_task"))
+            self._spend(OFF_TASK_COST)
+            parts.append(self.say("claim" if is_claim(text) else "off_task"))
+        if acts == [RAPPORT]:
+            # politeness is not off-task; it only tries patience once it stalls the conversation
+            if self.used(RAPPORT) >= FREE_RAPPORT:
+                self._spend(RAPPORT_STALL_COST)
+                parts.append(self.say("rapport_stall"))
+            else:
+                parts.append(self.say("rapport_back"))
         if "greeting" in acts:
             if self.used("greeting"):
                 self._spend(0.5)
@@ -417,4 +549,13 @@ class TravelUser(ScriptedUser):
         return Outcome(reward=utility, success=bool(accepted) and utility >= SUCCESS_UTILITY, details=details)
 
 
-__all__ = ["ACTIVITY_IDS", "SUCCESS_UTILITY", "TravelState", "TravelUser", "recognise", "refine_acts"]
+__all__ = [
+    "ACTIVITY_IDS",
+    "RAPPORT",
+    "SUCCESS_UTILITY",
+    "TravelState",
+    "TravelUser",
+    "is_claim",
+    "recognise",
+    "refine_acts",
+]

@@ -28,9 +28,14 @@ from free text, these strategies (``ACTS``, reported in ``info["agent_acts"]``):
 ``greeting``, ``ask_preferences`` (open question), ``ask_budget``,
 ``ask_activity_level``, ``ask_interests``, ``ask_dealbreakers``, ``offer_comparison``
 (two named activities, "would you rather do X or Y?"), ``recommend`` (one named
-activity), and ``off_task`` (nothing recognised, or gibberish). Activities are found by
-their names and synonyms ("kayak", "canoeing", "pub crawl", "amusement park", ...); a
-recommendation or comparison that names no activity is vague. ``ACT_REPERTOIRE`` lists
+activity), ``rapport`` (acknowledgements, thanks, praise, closings, small talk about the
+trip: no strategy, but not off-task) and ``off_task`` (unrelated text, gibberish, keyword
+salads, false claims that the traveller already chose, the traveller's words parroted
+back). Activities are found by their names and synonyms ("kayak", "canoeing", "pub
+crawl", "amusement park", ...); a recommendation or comparison that names no activity is
+vague, and an activity named without any suggestion around it is not a recommendation.
+Each sentence is read on its own, after chat shorthand and one-slip misspellings of key
+words are fixed ("whats ur budjet?"). ``ACT_REPERTOIRE`` lists
 concrete acts (``"recommend:kayaking"``, ``"offer_comparison:museum_tour|hiking"``) that
 :func:`agent_utterance` phrases naturally.
 
@@ -47,7 +52,8 @@ rejected with a reason that is itself a hint. Rejections cost patience (1, then 
 ...), more again when the agent ignores a constraint it was told (+1) or recommends
 before asking anything (+0.5); off-task talk (1), questions asked again once answered,
 comparing the same pair again, a second greeting and every question beyond the fifth
-(0.5 each) cost patience too. Patience starts at 3-5; at zero the traveller leaves.
+(0.5 each) cost patience too. Rapport costs nothing the first two times and 0.5 after that
+(it stalls the conversation). Patience starts at 3-5; at zero the traveller leaves.
 
 ## Reward
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -113,7 +116,7 @@ PARAPHRASES = {
     "information": [
         "Research shows that talking about feelings actually lowers stress.",
         "It's very common to feel like this after a big loss.",
-        "Many people go through exactly this after losing a job.",
+        "Losing a job is known to be one of the most stressful life events.",
         "According to psychologists, sleep problems often come with grief.",
         "Grief is a normal reaction to a breakup, and it usually eases with time.",
     ],
@@ -203,6 +206,54 @@ def test_fast_normalisation_matches_the_engine():
     texts = ["It's OK, you're NOT alone!!", "I can't -- won't; let's see\n(ok)", "Café déjà vu, naïve?", "x" * 50]
     for t in texts:
         assert normalize(t) == normalize_for_matching(t)
+
+
+def test_chat_spellings_are_spelled_out_before_matching():
+    assert normalize("ur stronger than u think") == "you are stronger than you think"
+    assert normalize("thx, idk what ur plan is") == "thanks, i do not know what your plan is"
+    assert normalize("Youre doing fine, dont worry") == "you are doing fine, do not worry"
+
+
+# --------------------------------------------------------------------------- paraphrase set (benchmarks/)
+#: our own phrasings (never taken from a corpus), one act per line; a third of each act is held out of tuning
+PARAPHRASE_FILE = Path(__file__).resolve().parents[2] / "benchmarks" / "paraphrases" / "counseling.jsonl"
+
+
+def _paraphrases():
+    return [json.loads(line) for line in PARAPHRASE_FILE.read_text().splitlines() if line.strip()]
+
+
+def _heard(row):
+    acts = RECOGNIZER.recognise(row["text"])
+    want = row["acts"][0]
+    return acts == ["off_task"] if want == "off_task" else want in acts
+
+
+def test_paraphrase_set_is_well_formed():
+    rows = _paraphrases()
+    by_act = {}
+    for r in rows:
+        assert set(r) == {"text", "acts", "split", "register"}, r
+        assert r["split"] in ("tune", "heldout") and r["acts"][0] in task.ACTS, r
+        by_act.setdefault(r["acts"][0], []).append(r)
+    for act in task.STRATEGIES:
+        assert len(by_act[act]) >= 15, act
+        assert sum(r["split"] == "heldout" for r in by_act[act]) >= 5, act
+    assert {r["register"] for r in rows} >= {"casual", "formal", "typo", "multi"}
+
+
+@pytest.mark.parametrize("split,floor", [("tune", 0.95), ("heldout", 0.8)])
+@pytest.mark.parametrize("act", [*task.STRATEGIES, "off_task"])
+def test_paraphrase_recall_per_act(act, split, floor):
+    rows = [r for r in _paraphrases() if r["acts"][0] == act and r["split"] == split]
+    misses = [(r["text"], RECOGNIZER.recognise(r["text"])) for r in rows if not _heard(r)]
+    assert 1 - len(misses) / len(rows) >= floor, misses
+
+
+def test_explain_shows_the_rule_behind_each_sentence():
+    readings = RECOGNIZER.explain("Hi! Have you tried a short walk before bed?")
+    assert [r.acts for r in readings] == [("others",), ("providing_suggestions",)]
+    assert readings[1].evidence[0].source == "rule" and "have you tried" in readings[1].evidence[0].matched
 
 
 # --------------------------------------------------------------------------- disclosure
@@ -352,6 +403,73 @@ def test_repeating_a_strategy_has_diminishing_returns():
     p = state(env)["patience"]
     env.step(AFFIRM)  # fourth reassurance: hollow
     assert state(env)["patience"] < p
+
+
+def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
+    assert RECOGNIZER.recognise("Have you tried keeping a journal?") == ["providing_suggestions"]
+    assert RECOGNIZER.recognise("So he moved out last week, is that right?") == ["restatement_or_paraphrasing"]
+    assert RECOGNIZER.recognise("Who else knows what you are going through?")[0] == "question"
+    assert RECOGNIZER.recognise("Hello! How are you today?") == ["others"]
+
+
+def test_unrelated_remark_is_off_task_per_sentence():
+    """One stray remark does not erase the support in the rest of the turn (and alone it is off-task)."""
+    assert RECOGNIZER.recognise("Did you watch the football match?") == ["off_task"]
+    acts = RECOGNIZER.recognise("Did you watch the football match? Anyway, what happened at work?")
+    assert acts == ["question"]
+    assert RECOGNIZER.recognise("Maybe watch a funny movie to take your mind off it.") == ["providing_suggestions"]
+
+
+def test_plain_english_support_is_heard():
+    """Found by an agent written outside the project: this used to get 'What? I'm trying to talk about ...'."""
+    acts = RECOGNIZER.recognise("You've been carrying a lot... That counts.")
+    assert set(acts) >= {"affirmation_and_reassurance"} and "off_task" not in acts
+    env = make_env()
+    _, _, _, _, info = env.step("You've been carrying a lot... That counts.")
+    assert info["messages"][-1]["content"] not in REPLIES["off_task"]
+
+
+RAPPORT = ["Hi there!", "Thanks for telling me.", "Okay.", "I see.", "Take care, bye for now.", "No problem at all."]
+
+
+@pytest.mark.parametrize("text", RAPPORT)
+def test_rapport_is_heard_as_others_not_off_task(text):
+    assert RECOGNIZER.recognise(text) == ["others"]
+
+
+def test_rapport_costs_neither_trust_nor_patience_unlike_unrelated_text():
+    rapport, unrelated = make_env(), make_env()
+    for i in range(4):
+        rapport.step(RAPPORT[i])
+        unrelated.step("What's the capital of Australia?")
+    r, u = state(rapport), state(unrelated)
+    assert r["patience"] == persona()["patience"] and r["trust"] >= 0.5
+    assert u["patience"] < r["patience"] and u["trust"] < r["trust"]
+    # but a conversation of nothing but small talk does not help: the distress creeps back
+    assert r["distress"] > persona()["initial_intensity"] - 1e-9
+
+
+def test_rapport_next_to_a_strategy_takes_no_slot():
+    env = make_env()
+    _, _, _, _, info = env.step("Hi, thanks for reaching out. I'm sorry you're going through this. What happened?")
+    assert "question" in info["agent_acts"] and state(env)["n_revealed"] == 1
+
+
+def test_claiming_the_seeker_feels_better_backfires():
+    env = make_env()
+    p, t = state(env)["patience"], state(env)["trust"]
+    _, _, _, _, info = env.step("I'm glad you're feeling much better now.")
+    assert state(env)["patience"] < p and state(env)["trust"] < t
+    assert info["messages"][-1]["content"] in REPLIES["false_claim"]
+
+
+def test_parroting_the_seeker_is_not_listening():
+    env = explored()
+    last = state(env)["last_line"]  # the seeker's last reply (a disclosure)
+    u, p = state(env)["understood"], state(env)["patience"]
+    env.step("So you're saying: " + last)
+    assert state(env)["understood"] == u and state(env)["patience"] < p
+    assert state(env)["parroted"] == 1
 
 
 def test_off_task_costs_patience_until_the_seeker_leaves():

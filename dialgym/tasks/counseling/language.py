@@ -17,13 +17,21 @@ Four lexicons live here:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
 
 import numpy as np
 
 from dialgym.simulators import scripted as _engine
-from dialgym.simulators.scripted import OFF_TASK, IntentRecognizer, normalize_for_matching
+from dialgym.simulators.scripted import (
+    OFF_TASK,
+    Evidence,
+    IntentRecognizer,
+    SentenceReading,
+    looks_like_gibberish,
+    normalize_for_matching,
+)
 
 # --------------------------------------------------------------------------- names
 STRATEGIES: tuple[str, ...] = (
@@ -47,6 +55,50 @@ PROBLEMS: tuple[str, ...] = (
 SUGGESTION_TYPES: tuple[str, ...] = ("talk_to_someone", "practical_plan", "self_care")
 
 
+#: chat spellings people type in a hurry ("u", "ur", "youre", "thx"), spelled out before matching so the
+#: lexicons need not list every variant
+_CHAT = [
+    (
+        re.compile(
+            r"\bur\b(?= (?:so|really|very|probably|not|doing|going|being|feeling|a|an|the|right|welcome|"
+            r"stronger|better|worth|allowed|strong|brave|not|gonna|\w+ing|\w+ed)\b)"
+        ),
+        "you are",
+    ),
+    (re.compile(r"\bur\b"), "your"),
+    (re.compile(r"\b(?:youre|your're|yoire)\b"), "you are"),
+    (re.compile(r"\bu\b"), "you"),
+    (re.compile(r"\br\b"), "are"),
+    (re.compile(r"\b(?:thx|thnx|thanx|ty)\b"), "thanks"),
+    (re.compile(r"\b(?:pls|plz)\b"), "please"),
+    (re.compile(r"\brn\b"), "right now"),
+    (re.compile(r"\b(?:bc|cuz|coz)\b"), "because"),
+    (re.compile(r"\bidk\b"), "i do not know"),
+    (re.compile(r"\bim\b"), "i am"),
+    (re.compile(r"\bive\b"), "i have"),
+    (re.compile(r"\b(do|did|does|is|was|are|were|could|would|should|have|has|had)nt\b"), r"\1 not"),
+    (re.compile(r"\bcant\b"), "can not"),
+    (re.compile(r"\bwont\b"), "will not"),
+    (re.compile(r"\b(?:thats|thts)\b"), "that is"),
+    (re.compile(r"\bwat\b"), "what"),
+    (re.compile(r"\bw\b(?= \w)"), "with"),
+    (re.compile(r"\bgf\b"), "girlfriend"),
+    (re.compile(r"\bbf\b"), "boyfriend"),
+]
+_CHATTY = re.compile(
+    r"\b(?:ur|youre|your're|yoire|u|r|thx|thnx|thanx|ty|pls|plz|rn|bc|cuz|coz|idk|im|ive|"
+    r"\w+nt|cant|wont|thats|thts|wat|w|gf|bf)\b"
+)
+
+
+def _spell_out(norm: str) -> str:
+    if not _CHATTY.search(norm):
+        return norm
+    for pattern, repl in _CHAT:
+        norm = pattern.sub(repl, norm)
+    return norm
+
+
 @lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
     """:func:`normalize_for_matching`, cached, with a fast path for ASCII text.
@@ -56,176 +108,460 @@ def normalize(text: str) -> str:
     Unicode folding steps are identities and are skipped (same result, tested).
     """
     if not text.isascii():
-        return normalize_for_matching(text)
+        return _spell_out(normalize_for_matching(text))
     t = text.lower()
     for pattern, repl in _engine._CONTRACTIONS:
         t = pattern.sub(repl, t)
     t = _engine._NON_WORD.sub(" ", t)
-    return _engine._WS.sub(" ", t).strip()
+    return _spell_out(_engine._WS.sub(" ", t).strip())
 
 
 # --------------------------------------------------------------------------- strategy lexicon
+# Written by hand from error analysis: how supporters actually phrase each strategy (several sentences
+# per turn, casual and formal registers, questions without a question mark, advice phrased as a
+# question). Every pattern needs the words around its cue (a subject, a verb frame): a lone keyword
+# such as "feel" or "try" is not a strategy.
 _EMO_ADJ = (
-    r"anxious|worried|nervous|stressed|overwhelmed|on edge|panicky|uneasy|depressed|empty|numb|hopeless|"
-    r"worthless|drained|sad|heartbroken|hurt|hurting|down|lonely|upset|unhappy|miserable|angry|mad|furious|"
-    r"frustrated|irritated|resentful|annoyed|scared|afraid|frightened|terrified|ashamed|embarrassed|"
-    r"humiliated|guilty|disgusted|sickened|revolted|repulsed|lost|alone|exhausted|awful|terrible"
+    r"anxious|worried|nervous|stressed(?: out)?|overwhelmed|on edge|panicky|uneasy|tense|depressed|empty|numb|"
+    r"hopeless|helpless|worthless|drained|sad|heartbroken|hurt|hurting|down|low|lonely|isolated|upset|unhappy|"
+    r"miserable|angry|mad|furious|frustrated|irritated|resentful|annoyed|bitter|scared|afraid|frightened|"
+    r"terrified|ashamed|embarrassed|humiliated|guilty|disgusted|sickened|revolted|repulsed|lost|alone|"
+    r"exhausted|awful|terrible|betrayed|ignored|rejected|abandoned|unappreciated|unloved|unwanted|"
+    r"disappointed|discouraged|defeated|crushed|devastated|confused|torn|stuck|trapped|insecure|jealous|"
+    r"uncomfortable|unsure|uncertain|concerned|bad|horrible|tired|worn out|burn(?:ed|t) out|fed up|"
+    r"heartbroke|left out|taken advantage of|hurtful|sick of it|at a loss|on your own|let down|disrespected|"
+    r"unheard|unseen|invisible|overlooked|pressured|cornered|blindsided|shaken"
 )
 
 _HARD_ADJ = (
     r"hard|painful|heavy|difficult|tough|rough|exhausting|lonely|isolating|overwhelming|scary|upsetting|"
     r"frustrating|awful|draining|crushing|stressful|heartbreaking|devastating|confusing|discouraging|"
-    r"distressing|frightening|hurtful|unfair|terrible|a lot to (?:carry|deal with|handle)"
+    r"distressing|frightening|hurtful|unfair|terrible|horrible|sad|depressing|a lot to (?:carry|deal with|"
+    r"handle|take in|go through)|a lot|so much|too much|challenging|a challenge|a struggle|frightening|"
+    r"nerve.?wracking|infuriating|annoying|disappointing|tiring|a nightmare|no fun|not easy|not fun|"
+    r"the worst|heartbreak|rough going|a tough spot|a hard time|tricky|complicated|worrying|concerning|"
+    r"unsettling|traumati[sz]ing|traumatic|awkward|hard on you|hard for you"
+)
+#: adjectives that describe how something *feels* to the person (a reflection when said of their situation),
+#: as opposed to the situational "hard", "tough", "a lot" (validation: reassurance)
+_FEELING_ADJ = (
+    r"painful|heartbreaking|lonely|isolating|scary|frightening|terrifying|hurtful|devastating|crushing|upsetting|"
+    r"frustrating|depressing|infuriating|disappointing|humiliating|embarrassing|nerve.?wracking|worrying|"
+    r"unsettling|sad|heartbreak|maddening|demoralizing|discouraging|distressing|traumati[sz]ing|traumatic"
 )
 _ADV = (
     r"(?:(?:so|really|very|incredibly|pretty|quite|truly|deeply|extremely|completely|totally|such|total|"
-    r"perfect|complete) )*"
+    r"perfect|complete|super|a bit|kind of|a little|a really|a very|an|a|absolutely|definitely|understandably|"
+    r"just|especially|particularly|terribly|awfully|rather) )*"
 )
+#: the opening words people put before a move ("Well, ...", "Oh, I see, so ...")
+_LEAD = r"(?:(?:so|and|but|well|okay|ok|oh|ah|also|hmm+|yeah|yes|right|then|now|i see|i understand|alright),? )*"
 
 STRATEGY_LEXICON: dict[str, list[str]] = {
     "question": [
-        r"\b(?:what|how|why|when|where|who|which)\b[^?.!]*\?",
-        r"\b(?:could|can|would|will|do|did|have|has|are|were|is|was|does)\s+(?:you|it|that|this|there|anything|"
-        r"anyone|someone)\b[^?.!]*\?",
-        r"\btell me (?:more|a bit|a little|about|what|how|why|if)",
-        r"\b(?:i am|i was|i) (?:wondering|curious)\b",
-        r"\bwould you (?:like|mind|be willing|care) to (?:share|tell|talk|say|explain|describe)",
-        r"\b(?:can|could) you (?:say|tell|share|describe|explain|walk me)",
-        r"\bif you (?:do not mind|are comfortable|feel comfortable|are okay with)\b",
+        r"\b(?:what|how|why|when|where|who|which|whom|whose)\b[^?.!]*\?",
+        r"\b(?:could|can|would|will|do|did|have|has|are|were|is|was|does|had|should|may|might)\s+(?:you|it|that|"
+        r"this|there|they|he|she|anything|anyone|anybody|someone|somebody|your|things|any)\b[^?.!]*\?",
+        # questions typed without a question mark, at the start of a sentence
+        r"^" + _LEAD + r"(?:what|why|when|where|who|which|how)\s+(?:is|are|was|were|do|does|did|have|has|had|can|"
+        r"could|would|will|should|kind|sort|made|makes|happened|else|long|often|much|many|exactly|type|part|"
+        r"things|brings|led|caused|do you)\b",
+        r"^" + _LEAD + r"(?:do|does|did|are|were|have|has|had|can|could|would|will|is|was)\s+(?:you|your|they|he|"
+        r"she|there|anyone|anything|someone|things)\b(?!\s+(?:know what i mean|see what i mean)\b)",
+        r"\btell me (?:more|a bit|a little|about|what|how|why|if|whether|a|something|anything)\b",
+        r"\b(?:i am|i was|i|just) (?:wondering|curious)\b",
+        r"\bwould you (?:like|mind|be willing|care) to (?:share|tell|talk|say|explain|describe|open)",
+        r"\b(?:can|could|would) you (?:say|tell|share|describe|explain|walk me|elaborate|give me|expand)",
+        r"\bif you (?:do not mind|are comfortable|feel comfortable|are okay with|want to share|would like to share)\b",
         r"\bwhat (?:is|has been) (?:going on|on your mind|happening|bothering you|weighing)",
         r"\bhelp me understand\b",
-        r"\bshare (?:more|a bit|a little) (?:about|with me)",
+        r"\b(?:share|talk) (?:more|a bit|a little) (?:about|with me|more)\b",
+        r"\bi would (?:like|love) to (?:hear|know|understand) (?:more|about|what|how|why)\b",
+        r"\bmay i ask\b",
+        r"\bwhat about (?:you|your|the|them|him|her|it)\b[^?.!]*\?",
+        # anything else typed as a question
+        r"\?$",
     ],
     "restatement_or_paraphrasing": [
-        r"\bso (?:you are saying|what you are saying|what i am hearing|basically|it seems|if i)\b",
-        r"\bif i (?:understand|heard|hear|follow|get) (?:you|this|that|it)\b",
-        r"\bwhat i am hearing\b",
-        r"\bin other words\b",
-        r"\byou (?:mentioned|said|told me|were saying)\b",
-        r"\blet me (?:make sure|see if|check that) i (?:understand|got|get|follow)",
-        r"\bsounds like (?:what happened|the situation|things|your|you have been|you had|you lost|you are "
-        r"dealing|you are going through|you got|you went)\b",
-        r"\bso (?:your|the|things|this|it|you)\b.{0,60}\b(?:has|have|had|is|are|was|were|ended|broke)\b",
-        r"\bto (?:sum|summari[sz]e)\b",
-        r"\bam i (?:right|correct|understanding) (?:that|in)\b",
+        r"\bso (?:you are saying|what you are saying|what i am hearing|basically|if i)\b",
+        r"\bif i (?:understand|understood|heard|hear|follow|get|got|am understanding|am hearing|read) (?:you|this|"
+        r"that|it|correctly|right)\b",
+        r"\bwhat i am (?:hearing|understanding|getting|gathering)\b",
+        r"\b(?:in other words|to paraphrase|put another way)\b",
+        r"\byou (?:mentioned|said|told me|were saying|are saying|have said|explained|described|stated|noted)\b",
+        r"\blet me (?:make sure|see if|check (?:that|if|i|whether)|repeat|recap|get this straight)\b",
+        r"\b(?:have|got|get) (?:this|that|it) (?:right|straight)\b",
+        r"\bjust (?:so|to make sure|to be clear|to check) (?:i|that i|we)\b",
+        r"\b(?:i take it|i gather|from what i (?:can tell|understand|gather|hear|read|see)|"
+        r"from what you (?:are saying|said|have said|described|have described|told me|have told me|wrote|"
+        r"have written|shared|have shared))\b",
+        r"\bso (?:you|your|the|things|this|it|he|she|they|there|now|basically|at|after|even|since|both|all|"
+        r"even though|when)\b[^.!?]{0,80}?\b(?:has|have|had|is|are|was|were|ended|broke|lost|left|got|feel|"
+        r"felt|think|want|do not|did not|can not|cannot|would|will|need|keep|kept|became|went|started|moved|quit|"
+        r"found|told|said|stopped|decided|tried|made|took|heard|saw|spent|missed|failed|gave)\b",
+        r"\bto (?:sum|summari[sz]e|recap)\b",
+        r"\b(?:am i|do i have (?:that|this|it)) (?:right|correct|understanding|getting)\b",
+        r"\b(?:is|was) that (?:right|correct|accurate|true|fair|what you mean|what happened|the case|it)\b[^?.!]*\?",
+        r"\b(?:does|did) (?:that|this|it) (?:sound|seem) (?:right|accurate|correct|fair|about right)\b",
+        r"\bdid i (?:get|understand|hear) (?:that|this|it|you) (?:right|correctly)\b",
+        r"\bcorrect me if\b",
+        r"^" + _LEAD + r"(?:you|your)\b(?!\s+(?:want|wanna|need|think|ever|like|mind|know|have any|can|could|"
+        r"would|should|are welcome)\b)[^?]*\?$",
+        r"\byou (?:are|have been|were) (?:going through|dealing with|facing|struggling with|worried about|"
+        r"stressed about|upset about|afraid of|scared of|frustrated with|frustrated by|anxious about|nervous about)\b",
+        r"\b(?:what|which) (?:you are|you have been) (?:going through|dealing with|describing)\b",
+    ],
+    # "it sounds like / it seems" + a situation: a paraphrase, unless the sentence names a feeling (then a reflection)
+    "_restate_frame": [
+        r"\b(?:it |that |this )?(?:sounds|seems|looks) (?:to me )?(?:like|as if|as though|that) (?:you|your|the|they|"
+        r"he|she|things|this|it|there|both|someone|people|everyone|a|an|his|her|their|my)\b",
+        r"\b(?:it |that )?(?:sounds|seems) (?:to me )?(?:like )?(?:you|your)\b",
+        r"\bi (?:see|understand|hear|gather|get) (?:that )?(?:your|you (?:are|were|have|had|got|lost|feel|want|did|"
+        r"do not|did not|can not))\b",
     ],
     "reflection_of_feelings": [
-        r"\b(?:it |that )?(?:sounds|seems|must feel|must be|looks) (?:like you are |like you have been |like "
-        r"you )?(?:feeling|really|very|so|pretty|quite)?\s*(?:" + _EMO_ADJ + r")\b",
-        r"\byou (?:are|seem|sound|must be|must feel|feel|might be|might feel|may be|may feel|have been|"
-        r"are probably)\s+(?:feeling\s+|really\s+|very\s+|so\s+|quite\s+|pretty\s+|a bit\s+|a little\s+|"
-        r"kind of\s+|a lot of\s+|deeply\s+){0,3}(?:" + _EMO_ADJ + r")\b",
-        r"\bi can (?:hear|sense|see|tell|imagine) (?:how|that|the|your)\b",
-        r"\bit makes sense (?:that )?(?:you|to) (?:would )?feel",
-        r"\b(?:that|this|it|which) (?:must|would|can|could|might) (?:be|feel|have been|have felt) "
-        + _ADV
-        + r"(?:"
-        + _HARD_ADJ
-        + r")\b",
-        r"\b(?:sounds|seems|looks) (?:like (?:this|that|it) (?:has been|was|is) )?" + _ADV + "(?:" + _HARD_ADJ + ")\\b",
-        r"\b(?:that|this|it|which) (?:is|has been|was) " + _ADV + r"(?:" + _HARD_ADJ + r")\b",
-        r"\b(?:to|would|could|you) (?:feel|be feeling) " + _ADV + r"(?:" + _EMO_ADJ + r")\b",
-        r"\byou (?:feel|felt|are feeling|have been feeling) (?:like|that|as if)\b",
-        r"\bi (?:can )?hear (?:you|that|how|what)\b",
-        r"\bi (?:understand|get|see) (?:how|why|that you|what you)\b",
-        r"\b(?:carrying|holding|feeling) (?:a lot of|so much|all this|all that|this|that) (?:"
-        + _EMO_ADJ
-        + r"|guilt|shame|pain|anger|sadness|fear|worry|grief)\b",
+        r"\b(?:it |that |this )?(?:sounds|seems|must feel|must be|looks|feels) (?:like you are |like you have been |"
+        r"like you |like )?" + _ADV + r"(?:feeling\s+)?" + _ADV + r"(?:" + _EMO_ADJ + r")\b",
+        r"\byou (?:are|seem|sound|look|must be|must feel|must have (?:been|felt)|feel|felt|might be|might feel|"
+        r"may be|may feel|have been|are probably|probably feel|would feel|would be|could be|could feel|"
+        r"are understandably|are obviously|are clearly)\s+(?:feeling\s+)?" + _ADV + r"(?:" + _EMO_ADJ + r")\b",
+        r"\bi can (?:only )?(?:hear|sense|see|tell|imagine|feel|understand|relate to) (?:how|that|the|your|why|what|"
+        r"this|it|you)\b",
+        r"\bi can (?:only )?imagine\b",
+        r"\bi (?:can )?(?:totally |completely |really |definitely |absolutely |fully )?(?:understand|get|see|hear|"
+        r"feel|sense) (?:how|why|that feeling|the feeling|what you (?:mean|are going|feel|are feeling))\b",
+        r"\bit makes (?:total |complete |perfect )?sense (?:that )?(?:you|to) (?:would |are |might )?(?:feel|be)",
+        r"\b(?:that|this|it|which) (?:must|would|can|could|might|will) (?:really |definitely |certainly )?"
+        r"(?:feel|have felt|make you feel) " + _ADV + r"(?:" + _HARD_ADJ + r"|" + _EMO_ADJ + r")\b",
+        r"\b(?:that|this|it|which) (?:must|would|can|could|might|will|has got to|has to) (?:really )?(?:hurt|sting)\b",
+        r"\b(?:makes?|made|making|leaves?|left) you (?:feel )?" + _ADV + r"(?:" + _EMO_ADJ + r")\b",
+        r"\b(?:that|this|it|which|what you are going through) (?:is|has been|was|must be|must have been|sounds|seems|"
+        r"would be|can be|must feel|feels) " + _ADV + r"(?:" + _FEELING_ADJ + r")\b",
+        r"\byou (?:feel|felt|are feeling|have been feeling|must feel) (?:like|that|as if|as though)\b",
+        r"\b(?:is|was|has been|must be) " + _ADV + r"(?:" + _HARD_ADJ + r") (?:on|for) you\b",
+        r"^i can (?:totally |really |completely )?(?:understand|relate)(?: that| this| it)?[.!]?$",
+        r"\b(?:to|would|could|you) (?:feel|be feeling|get) " + _ADV + r"(?:" + _EMO_ADJ + r")\b",
+        r"\bi (?:can )?hear (?:you|that|how|what|the)\b",
+        r"\b(?:carrying|holding|feeling|going through|dealing with) (?:a lot of|so much|all this|all that|this|that|"
+        r"some|a lot|such) (?:" + _EMO_ADJ + r"|guilt|shame|pain|anger|sadness|fear|worry|grief|stress|pressure|"
+        r"emotion|hurt|loss|frustration|uncertainty)\b",
+        r"\b(?:you have|you are|you have been|you are) (?:carrying|holding|dealing with|going through|handling|"
+        r"juggling|under) (?:a lot|so much|too much|a great deal|all of this|a ton|plenty|a lot of)\b",
         r"\b(?:sounds|seems) like (?:a lot|so much|too much)\b",
-        r"\byour feelings? (?:of|are|is)\b",
-        r"\bfeeling (?:" + _EMO_ADJ + r")\b",
-        r"\b(?:so much|a lot of) (?:pain|hurt|anger|sadness|fear|shame|worry|anxiety|guilt|stress)\b",
+        r"\byour (?:feelings?|frustration|pain|sadness|anger|fear|worry|worries|concerns?|anxiety|stress|hurt|"
+        r"grief|disappointment|loneliness) (?:of|are|is|about|over)\b",
+        r"\bi (?:understand|hear|feel|sense|see|get) your (?:frustration|pain|sadness|anger|fear|worry|worries|"
+        r"concerns?|anxiety|stress|hurt|grief|disappointment|loneliness|feelings?)\b",
+        r"\b(?:so much|a lot of|such) (?:pain|hurt|anger|sadness|fear|shame|worry|anxiety|guilt|stress|grief)\b",
         r"\bweighing (?:on|heavily on) you\b",
-        r"\bhow much (?:this|that|it) (?:hurts|is hurting|is weighing|affects|has affected)\b",
+        r"\bi (?:sense|hear|notice|can feel|can hear|can sense|pick up on) (?:a lot of|so much|some|real|a great "
+        r"deal of|a bit of) (?:frustration|pain|sadness|anger|fear|worry|anxiety|hurt|grief|disappointment|"
+        r"loneliness|guilt|shame|stress|hopelessness|resentment)\b",
+        r"\bhow much (?:this|that|it) (?:hurts|is hurting|is weighing|affects|has affected|means)\b",
+        r"\bi would (?:feel|be) (?:the same|that way|" + _ADV + r"(?:" + _EMO_ADJ + r"))\b",
+        r"\b(?:anyone|anybody|everyone|most people) (?:would|could) (?:feel|be)\b",
+        r"\bthe feeling of (?:being )?\w+",
+        r"^(?:ouch|oh no|oh man|ugh|yikes|oof|aw+|oh dear|oh my|wow)\b[^.!?]*\b(?:"
+        + _HARD_ADJ
+        + r"|"
+        + _EMO_ADJ
+        + r"|sorry)\b",
+        r"\b(?:that|this|it) (?:has|must have|probably|really) (?:taken|takes|took) (?:a|its) toll\b",
+        r"\bno wonder you\b",
     ],
     "self_disclosure": [
-        r"\bi (?:have|had) (?:been|gone) through (?:something|that|this|a similar|the same)",
-        r"\bi went through\b",
-        r"\bwhen i was\b",
-        r"\bi (?:also|too|once) (?:felt|went|had|lost|struggled|failed|got)\b",
-        r"\bi remember (?:when|feeling|being|how i)\b",
-        r"\b(?:happened|has happened) to me\b",
-        r"\bi have been there\b",
-        r"\bin my (?:own )?(?:experience|life)\b",
-        r"\b(?:personally|speaking from experience),? i\b",
-        r"\bi know (?:what|how) (?:that|it|this) (?:is|feels?) like\b.{0,30}\b(?:i|me|my)\b",
+        r"\bi (?:have|had) (?:been|gone) through (?:something|that|this|a similar|the same|similar|it|a lot|a)\b",
+        r"\bi (?:went|am going) through\b",
+        r"\bwhen i (?:was|had|went|lost|got|felt|started|first|moved|tried|left|broke|quit|lived|worked|did|"
+        r"have|feel|am|get|need|want|find|try)\b",
+        r"\bi (?:also|too|myself|personally|once|actually|recently) (?:felt|feel|went|had|have|lost|struggled|"
+        r"failed|got|was|am|did|do|tried|know|struggle|deal|get|find|found|used|went|live|work|worked|remember|"
+        r"experienced|suffered|dealt|lived)\b",
+        r"\b(?:me|mine|myself) (?:too|as well)\b",
+        r"\b(?:same here|same with me|same for me|so (?:do|did|am|have|was) i)\b",
+        r"\bi remember (?:when|feeling|being|how i|that|my|the)\b",
+        r"\b(?:happened|has happened|happens) to me\b",
+        r"\bi have been (?:there|in (?:a|your|the same|similar))\b",
+        r"\bbeen there(?:,| and| myself| too| before| done that)\b",
+        r"\bi (?:can )?(?:totally |really |definitely |completely )?relate\b",
+        r"\bi know (?:the|that|this) feeling\b",
+        r"\bin my (?:own )?(?:experience|life|case|situation|family|job|house|home|area|city|state|town|country|"
+        r"twenties|teens|youth|past|younger days)\b",
+        r"\b(?:personally|speaking from experience|for me),? (?:i|my|it|what|the)\b",
         r"\bmy own\b",
-        r"\bsomething similar happened\b",
-        r"\ba few years ago,? i\b",
-        r"\b(?:sometimes )?when i (?:feel|felt|was|get|got|am)\b",
-        r"\bi (?:usually|often|always|sometimes) (?:go|find|try|do|take|write|call)\b",
-        r"\b(?:it|that|this) (?:helped|helps) me\b",
+        r"\bmy (?:mom|mother|dad|father|husband|wife|son|sons|daughter|daughters|kids|children|child|sister|brother|"
+        r"siblings|best friend|family|boss|parents|grandma|grandmother|grandpa|grandfather|partner|"
+        r"boyfriend|girlfriend|fiance|ex|cousin|aunt|uncle|neighbor|neighbour|coworkers?|teenagers?|baby|dog|cat|"
+        r"company|college|last job|supervisor|manager|oldest|youngest|spouse|family members?|"
+        r"roommate|therapist|counsel(?:l)?or|doctor)\b",
+        r"\bsomething (?:similar|like this|like that|just like this) (?:happened|to me)\b",
+        r"\b(?:a|one|two|three|several|a few|many) (?:years?|months?|weeks?) ago,? i\b",
+        r"\b(?:last|this) (?:year|month|week|summer|winter|spring|fall|christmas|time),? i\b",
+        r"\bi (?:usually|often|always|sometimes|normally|generally|tend to|like to|love to|personally) (?:go|find|"
+        r"try|do|take|write|call|listen|watch|read|play|cook|walk|run|feel|get|have|make|use|spend|talk|pray|"
+        r"meditate|exercise|journal|remind|think|say|keep|put)\b",
+        r"\b(?:it|that|this|which) (?:helped|helps|has helped|worked|works|has worked|really helped|always helps|"
+        r"really helps) (?:for )?(?:me|my|us)\b",
+        r"\bwhat (?:helps|helped|works|worked|has helped|has worked) (?:for )?me\b",
+        r"\bi (?:find|found|have found|learned|have learned|realized|discovered|noticed|have noticed) (?:that|it|"
+        r"myself|out|when|a|the|some|doing|talking|writing|going|taking|spending|staying|keeping|being)\b",
+        r"\bi (?:had|have had|have) (?:a|the) (?:similar|same|hard|tough|rough|difficult|friend|boss|job|"
+        r"coworker|partner|relationship|situation|experience|problem|issue|time|family)\b",
+        r"\bi (?:lost|quit|failed|struggled|suffered|dealt|divorced|moved|grew up|used to|was fired|got fired|"
+        r"was laid off|got laid off|was diagnosed|ended|broke up|survived|battled|fought)\b",
+        r"\bi (?:am|was) (?:a|an) (?:mom|mother|dad|father|parent|teacher|student|nurse|single|introvert|"
+        r"extrovert|college|working|stay at home|grad|graduate|veteran|manager|therapist|counsel(?:l)?or)\b",
+        r"\bas an? (?:mom|mother|dad|father|parent|teacher|student|nurse|woman|man|introvert|single parent|"
+        r"manager|employee|worker|person who)\b",
+        r"\bi (?:have|had) (?:\d+|two|three|four|a few|kids|children|a son|a daughter|teenagers|a dog|a cat|a "
+        r"husband|a wife|a partner|a boyfriend|a girlfriend|a job|anxiety|depression)\b",
+        r"\bi (?:live|lived|work|worked|grew up|am from|come from|moved) (?:in|with|at|alone|from|for|as|to)\b",
+        r"\bi (?:was|felt|got) (?:so |very |really |pretty |quite |also |too )?(?:" + _EMO_ADJ + r")\b",
+        r"\bi (?:am|was) (?:also |too |currently |still )?(?:going|dealing|struggling|working|looking|job hunting|"
+        r"in the same|in a similar)\b",
     ],
     "affirmation_and_reassurance": [
-        r"\byou are (?:not alone|strong|stronger|brave|doing (?:your best|well|great|the best|a great)|"
-        r"capable|not a failure|worth|enough|resilient|going to be okay|going to be ok|handling)\b",
-        r"\bit is " + _ADV + r"(?:okay|ok|alright|normal|understandable|natural|valid|human) (?:to|that|for|if)\b",
-        r"\b(?:your )?(?:feelings?|reactions?|emotions?) (?:make|makes) " + _ADV + r"sense\b",
+        r"\byou are (?:not alone|strong|stronger|brave|doing (?:your best|well|great|the best|a great|a good|an "
+        r"amazing|everything|all you can|fine|good|the right|what you can|so well|really well)|capable|not a "
+        r"failure|worth|enough|resilient|going to be (?:okay|ok|fine|alright|just fine)|handling|a good|a great|"
+        r"a strong|a kind|a caring|smart|intelligent|talented|so strong|very strong|clearly|obviously|right|"
+        r"absolutely right|totally right|so right|not (?:the only|crazy|weak|overreacting|wrong|selfish|a bad|"
+        r"being|to blame|responsible|at fault))\b",
+        r"\b(?:it|that) is " + _ADV + r"(?:okay|ok|alright|all right|fine|normal|understandable|natural|valid|human|"
+        r"reasonable|fair|admirable|brave) (?:to|that|for|if|you|when|how)\b",
+        r"\b(?:that|this|it) is " + _ADV + r"(?:understandable|valid|reasonable|fair enough|admirable|"
+        r"commendable|impressive|smart|wise|brave|courageous|healthy|a good thing|a great thing|a great start|"
+        r"a good start|a big step|a great step|progress)\b",
+        r"\b(?:understandably|understandable|that is understandable|makes sense)\b[.!]?$",
+        r"\b(?:your )?(?:feelings?|reactions?|emotions?|concerns?) (?:make|makes|are|is) "
+        + _ADV
+        + r"(?:sense|valid|normal|understandable|natural|justified|legitimate)\b",
         r"\bnot the only one\b",
-        r"\bi am here (?:to listen|for you|with you|if you need|whenever)\b",
-        r"\byou (?:will|can|are going to) (?:get through|make it|overcome|handle|be okay|be ok|be alright|"
-        r"come through)\b",
-        r"\bi believe in you\b",
-        r"\b(?:that|it) takes (?:courage|strength|guts)\b",
-        r"\b(?:things|it) (?:will|can|are going to|is going to) get better\b",
-        r"\bnot your fault\b",
-        r"\bproud of you\b",
-        r"\bi am (?:on your side|glad you (?:reached out|told|shared|came))\b",
-        r"\byou (?:matter|deserve)\b",
-        r"\byou did (?:nothing wrong|the right thing|your best)\b",
-        r"\bthat is (?:completely |totally |perfectly )?(?:valid|understandable|okay|normal)\b",
+        r"\bi am (?:always )?here (?:to listen|for you|with you|if you|whenever|to help|to support|to talk)\b",
+        r"\byou (?:will|can|are going to|could|should be able to|will be able to|are gonna) (?:get through|make it|"
+        r"overcome|handle|be okay|be ok|be alright|be fine|come through|do (?:it|this|that|great|well|better)|"
+        r"find (?:a|another|someone|something|the right|better|your|new|a way|one)|figure (?:it|this|things) out|"
+        r"get (?:a|another|back|there|past|over|better|the|it|this)|land|bounce back|pull through|beat|"
+        r"manage|succeed|pass|recover|heal|move on|be happy|make (?:it|this|that) work)\b",
+        r"\bi (?:believe|know|am sure|am confident|am certain|trust|have faith|have no doubt|bet|think) (?:that )?"
+        r"(?:in you|you (?:can|will|are going to|could|have|are|did|would|will be|made|do|know|deserve|got))\b",
+        r"\b(?:that|it) (?:takes|took|shows|showed) (?:a lot of |real |great |so much )?(?:courage|strength|guts|"
+        r"bravery|maturity|character|wisdom|self.?awareness|determination)\b",
+        r"\b(?:things|it|everything|life|this|that|the situation|all of this|it all) (?:will|can|are going to|is "
+        r"going to|should|would|might|may|shall|is bound to|will eventually|will soon|will surely|will all) "
+        r"(?:get better|improve|work out|turn around|be (?:okay|ok|fine|alright|all right|better|over)|pass|"
+        r"look up|get easier|change|fall into place|come together|settle|calm down)\b",
+        r"\b(?:not|never|none of (?:this|that|it) (?:is|was)|nothing (?:is|was)) your fault\b",
+        r"\b(?:proud of you|i admire (?:you|your|how|that you))\b",
+        r"\bi am (?:on your side|glad (?:you (?:reached out|told|shared|came|did|found|got|"
+        r"decided|took|realized|opened)|to hear)|happy (?:for you|to hear))\b",
+        r"\byou (?:matter|deserve|are worthy|are worth|have (?:so much|a lot|every right)|have got this|got this|"
+        r"can do (?:it|this)|are allowed to)\b",
+        r"\byou (?:did|have done|made) (?:nothing wrong|the right|your best|a great|a good|everything|all you|"
+        r"what you could|the best|a smart|a wise|an amazing|well|great|good)\b",
+        r"\b(?:that|this) (?:is|sounds|seems|was) (?:like )?(?:a |an )?" + _ADV + r"(?:great|good|wonderful|"
+        r"excellent|smart|fantastic|brilliant|wise|healthy|positive|solid|reasonable|mature|sensible|"
+        r"fabulous|perfect|terrific|awesome|amazing) (?:idea|plan|step|start|thing|way|attitude|choice|approach|"
+        r"decision|mindset|outlook|move|option|goal|solution|thought|point|call|sign|sign of)\b",
+        r"\b(?:good|great|nice|excellent|wonderful) (?:for you|idea|plan|job|thinking|work|attitude|start|"
+        r"choice|decision|call|move|step|on you|that you)\b",
         r"\byour feelings are valid\b",
         r"\bbrave of you\b",
-        r"\b(?:good|great|brave) (?:on you|that you|step)\b",
-        r"\bdo not be (?:so )?hard on yourself\b",
+        r"\b(?:do not|try not to|you should not|no need to|you do not need to|you do not have to|never) "
+        r"(?:be so hard|be too hard|be hard|blame yourself|feel (?:bad|guilty|ashamed|sorry|like a failure)|"
+        r"give up|lose hope|beat yourself up|worry|be ashamed|be afraid|be sad|be embarrassed|doubt yourself|"
+        r"let (?:it|this|that|them|him|her) (?:get|bring|define|ruin|make))\b",
+        r"\b(?:hang in there|keep (?:your head up|your chin up|going|it up|pushing|fighting|at it|the faith|your "
+        r"spirits up|positive|smiling)|stay (?:strong|positive|hopeful|optimistic|the course)|chin up|head up|"
+        r"you can do it|you got this|you have got this|you have this|one day at a time|take heart)\b",
+        r"\b(?:give yourself (?:some |more )?(?:credit|grace|a pat)|be proud of yourself)\b",
+        r"\b(?:at least|the good news is|the good thing is|on the bright side|on the plus side|the upside|silver "
+        r"lining|bright side|better days|light at the end|a blessing in disguise|for the best|"
+        r"every cloud)\b",
+        r"\byou (?:seem|sound|appear) (?:like )?(?:a |an |such a |very |really |so |quite )*(?:strong|capable|"
+        r"smart|caring|kind|good|nice|great|thoughtful|wonderful|hard.?working|resilient|determined|mature|"
+        r"sensible|responsible|dedicated|loving|intelligent|brave|reasonable|level.?headed|wise|genuine|"
+        r"generous|sweet|talented|motivated|organi[sz]ed|confident|positive|self.?aware|understanding|"
+        r"compassionate|patient|amazing|awesome|lovely|loyal|considerate|great|sincere|honest|good|"
+        r"strong)\b",
+        r"\b(?:everything|all|it all|it) (?:will|is going to|shall) (?:be )?(?:okay|ok|fine|alright|all right|work "
+        r"out)\b",
+        r"\bnothing (?:is )?wrong with (?:you|that|it|feeling)\b",
+        r"\b(?:no one|nobody) (?:can|could|should) blame you\b",
+        r"\b(?:there is|it is) no shame\b",
+        r"\bi (?:really )?(?:hope|wish) (?:that )?(?:things|it|everything|this|that|the situation|life) (?:will|gets?|"
+        r"works?|turns?|improves?|goes|settles?)\b",
+        r"\bi am (?:so |very |really )?(?:proud (?:of|that)|(?:glad|happy|thrilled|relieved) (?:to hear|for you|"
+        r"that you (?:reached|told|shared|did|found|got|decided|took|opened|have|had|made)))\b",
+        r"\b(?:that|this|it) is (?:so |very |really )?(?:good|great|wonderful|nice|awesome|fantastic|amazing|"
+        r"lovely|encouraging) to (?:hear|know|see)\b",
+        r"\b(?:that|this|it|which) (?:counts|matters|is enough|is a start|is progress|is a big deal|says a lot)\b",
+        # empathic validation of the situation ("that is rough", "it can be really tough"): ESConv's annotators
+        # call this reassurance; naming the person's *feeling* is the reflection
+        r"\b(?:that|this|it|which|what you are going through|your situation) (?:is|has been|was|can be|gets|"
+        r"really is|definitely is|must be|would be|can|could be|must have been|sounds|seems|has got to be|"
+        r"has to be|is just|was just) " + _ADV + r"(?!(?:" + _FEELING_ADJ + r")\b)(?:" + _HARD_ADJ + r")\b",
+        r"\b(?:(?:many|most|a lot of|lots of|so many|plenty of|other|millions of|tons of) (?:people|folks|others|"
+        r"of us|students|men|women|parents|couples|families|individuals|employees|workers)|everyone|everybody|"
+        r"we all|most of us|a lot of us|anyone|anybody) (?:are|have|feel|go|going|struggle|struggling|"
+        r"experience|deal|dealing|in|who|would|is|has|gets|get|understand|goes|feels|can relate|face|"
+        r"facing|had|were|lost|find|found)\b",
+        r"\b(?:is|are|can be) (?:a |an )?(?:very )?(?:common|normal|natural|typical|understandable|usual|healthy) "
+        r"(?:reaction|response|experience|feeling|thing|emotion|way to feel)\b",
+        r"\b(?:be|you are) (?:more|a lot|much|so much|far) (?:than|stronger|better|more capable)\b",
+        r"\b(?:plenty of|lots of|other|more) (?:fish|opportunities|jobs|people|options|chances) (?:in the sea|out "
+        r"there)\b",
+        r"\bsomeone (?:better|special|out there|who will)\b",
+        r"\bit is (?:not|never) too late\b",
     ],
     "providing_suggestions": [
-        r"\b(?:maybe|perhaps) (?:you|it) (?:could|can|should|might|would)\b",
-        r"\bhave you (?:tried|considered|thought about|thought of)\b",
-        r"\bwhy (?:not|do you not) (?:try|talk|reach|make|take|go|get|write)\b",
-        r"\bit (?:might|may|could|would) help (?:to|if)\b",
-        r"\byou (?:could|should|might|may want to|might want to|could also) (?:try|consider|start|talk|reach|"
-        r"make|take|go|write|get|give|set|plan|spend|join|see|call|ask|list|focus|open|do|be|rest|eat|sleep)\b",
-        r"\bi (?:would )?(?:suggest|recommend|encourage you)\b",
-        r"\b(?:what|how) about (?:trying|talking|reaching|making|taking|going|writing|getting|setting)\b",
+        r"\b(?:maybe|perhaps|possibly) (?:you|it|try|talk|look|consider|ask|start|find|take|get|go|reach|write|"
+        r"think|spend|set|make|join|call|see|speak|a|an|some|just|if|doing|talking|trying|getting|going|taking|"
+        r"finding|looking|reaching|writing|setting|making|keeping|focusing|start|focus|keep|let|give|plan|"
+        r"check|search|apply|volunteer|reconnect|put)\b",
+        r"\bhave you (?:ever |already |yet |also )?(?:tried|considered|thought (?:about|of)|looked (?:into|at|for)|"
+        r"talked (?:to|with|about)|spoken (?:to|with)|reached out|asked|checked|explored|gone to|joined|seen a|"
+        r"visited|contacted|applied|been to|called|told|sought|researched|attempted|tried)\b",
+        r"\bwhy (?:not|do you not|not just) (?:try|talk|reach|make|take|go|get|write|ask|call|see|look|join|give|"
+        r"start|spend|set|find|tell|plan|focus)\b",
+        r"\b(?:it|that|this|which) (?:might|may|could|would|can|should|will|usually|often) (?:really |also |"
+        r"definitely |probably |possibly |actually )?(?:help|be (?:helpful|useful|beneficial|worth|wise|smart|a "
+        r"good idea|good|a great idea|nice|best|worthwhile))\b",
+        r"\b(?:it|that) (?:is|would be|might be|could be|may be|will be) (?:a )?(?:good idea|great idea|best|wise|"
+        r"smart|helpful|useful|important|beneficial|worth it|worthwhile|good|better|a good step) (?:to|if|for you "
+        r"to)\b",
+        r"\byou (?:could|should|might|may want to|might want to|could also|should also|can also|may also|"
+        r"could always|can always|could maybe|can maybe|could even|can even|might consider|need to|have to|"
+        r"ought to|could just|should just|might try|may need to|"
+        r"might need to|would do well to|would benefit from)\s+(?!(?:be feeling|feel|have felt|have been|tell me|"
+        r"talk to me|imagine|do (?:it|this|that)\b|get through|make it|handle|overcome|be proud|find better|be "
+        r"sure|trust me|always talk to me|message me|end the|close the|let me|count on me|see why|see how|"
+        r"understand|relate|never)\b)(?:[a-z]+)\b",
+        r"\bi (?:would |will |strongly |highly |really |do |might |definitely )*(?:suggest|recommend|advise|"
+        r"encourage|urge|propose)\b",
+        r"\bif i (?:were|was) you\b",
+        r"\bi (?:would|will) (?:try|start|consider|look|go|talk|reach|ask|say|make|take|focus|think about|get|"
+        r"find|definitely|probably|just|first|also|say to|be)\b",
+        r"\bi think (?:you|it|that) (?:should|need to|ought|may want|might want|could try|would be (?:best|good|wise|"
+        r"smart|a good idea|helpful))\b",
+        r"\b(?:what|how) about (?:trying|talking|reaching|making|taking|going|writing|getting|setting|a|an|some|"
+        r"finding|looking|joining|asking|speaking|doing|starting|calling|spending|giving|focusing|volunteering|"
+        r"applying|checking|seeing|telling|planning)\b",
         r"\bwhat if you\b",
-        r"\b(?:try|consider) (?:to )?(?:talking|reaching|making|taking|going|writing|getting|setting|"
-        r"breaking|sleeping|resting|walking|a\b|an\b|some|one|to)\b",
-        r"\bone thing (?:that )?(?:you could|that might|that could|which might|to try)\b",
-        r"\bmy (?:suggestion|advice)\b",
-        r"\ba (?:good|helpful) (?:idea|step|first step|thing) (?:would be|might be|could be|is)\b",
-        r"\b(?:it is|it could be|it might be) worth (?:trying|talking|reaching|making|taking)\b",
+        r"\b(?:try|consider|think about|start|keep|practice|focus on|look into) (?:to )?(?:talking|reaching|making|"
+        r"taking|going|writing|getting|setting|breaking|sleeping|resting|walking|doing|finding|looking|joining|"
+        r"asking|speaking|spending|calling|keeping|reading|listening|starting|focusing|volunteering|applying|"
+        r"exercising|meditating|journaling|practicing|learning|using|giving|being|a\b|an\b|some|one|to)\b",
+        r"^" + _LEAD + r"(?:just |maybe |perhaps |please |first,? |then |and |also |so )?(?:try|consider|take|go|talk|"
+        r"reach|make|find|look|ask|call|tell|write|keep|focus|remember|get|give|spend|join|start|stop|set|think "
+        r"about|stay|avoid|learn|practice|search|check|see if|put|use|treat|remind|allow|plan|read|listen to|"
+        r"watch|sign up|apply|contact|speak|seek|volunteer|exercise|meditate|journal|walk|rest|sleep|eat|drink|"
+        r"breathe|leave|move|hire|save|explore|enjoy|show|express|share|reconnect|let (?:him|her|them|it|go|"
+        r"yourself)|do not (?:let|forget|hesitate|stop|be afraid to)|be (?:honest|open|patient|kind|gentle|"
+        r"careful|nice|calm|assertive|direct|clear|yourself|there)|open up|opt|pick|choose|schedule|organi[sz]e|"
+        r"prioriti[sz]e|visit|google|update|prepare|practise|lean on|surround|document|buy|pray|"
+        r"forgive|accept|distract|note|list|cut|limit|turn)\b(?! (?:care(?! of)|me\b|us\b|it easy on me))",
+        r"\bone (?:thing|option|idea|way|suggestion|approach|step|tip|strategy|trick|method) (?:that )?(?:you could|"
+        r"that might|that could|which might|to try|is|would be|might be|could be|you might|you can|that "
+        r"helps|that works|to consider)\b",
+        r"\b(?:another|a good|a great|a helpful|a useful|one good|the best|a better|an easy|a simple|a healthy) "
+        r"(?:option|idea|thing|suggestion|way|approach|step|first step|tip|strategy|place to start|resource|"
+        r"outlet|method|solution|route|alternative)\b",
+        r"\bmy (?:suggestion|advice|recommendation|tip|two cents)\b",
+        r"\b(?:it|that) (?:is|might be|could be|may be) worth (?:trying|talking|reaching|making|taking|a|it|"
+        r"looking|considering|asking|exploring|checking|a shot|a try)\b",
         r"\bhow about\b",
-        r"\b(?:would|could|might) it help (?:to|if)\b",
+        r"\b(?:would|could|might|will|do you think it would|do you think it might|do you think that would) "
+        r"(?:it|that|this) help (?:to|if|you)?\b",
+        r"\bis (?:it|there) (?:possible|a way|any way|anyway|some way|something|anything|anyone|someone|a "
+        r"chance|an option) (?:for you to|to|you (?:could|can|might)|that you (?:could|can|might)|for you)\b",
+        r"\b(?:could|can|would) you (?:try|consider|maybe|perhaps|possibly|reach out)\b",
+        r"\b(?:have you thought about|are you open to|would you "
+        r"be open to|would you consider|would you like to try|do you think it would help to) (?:you could|trying|"
+        r"talking|asking|reaching|making|taking|going|writing|getting|setting|joining|finding|looking|calling|"
+        r"speaking|seeing|starting|that|it|doing|consider|try|talk|ask|reach|make|take|go|write|get|set|join|"
+        r"find|look|call|speak|see|start|do|applying|apply)\b",
+        r"\b(?:you need|you have|try) to (?:take|find|talk|focus|get|make|be|remember|stay|keep|try|let|move|put|"
+        r"start|stop|look|think|learn|accept|forgive|reach|ask|tell|give|set|spend|consider|reconnect|see|go)\b",
+        r"\bit is (?:always |often |usually )?(?:good|best|wise|smart|helpful|important|useful|healthy|better) "
+        r"(?:to|if you|for you to)\b",
+        r"\bthe best (?:thing|way|option|approach|bet|course|advice) (?:to|is|would be|might be|you can|for you)\b",
+        r"\b(?:i think|i feel like|i believe) (?:talking|reaching|making|taking|going|writing|getting|setting|"
+        r"finding|looking|joining|doing|spending|focusing|trying) \w+",
+        r"\byour best (?:bet|option|choice)\b",
     ],
     "information": [
-        r"\b(?:research|studies|science|data|evidence) (?:shows?|suggests?|says|has shown|have shown)\b",
-        r"\bit is (?:(?:very|really|quite|actually|pretty|so|also) )*(?:common|normal|typical) (?:for|to|after|when)\b",
-        r"\b(?:many|lots of|most|plenty of|a lot of) (?:people|students|workers|folks|others)\b",
-        r"\baccording to\b",
-        r"\bdid you know\b",
+        r"\b(?:research|studies|a study|science|data|evidence|surveys?|statistics|numbers|reports?|articles?|"
+        r"psychologists|scientists|doctors|therapists|experts?|professionals) (?:shows?|suggests?|says?|has shown|"
+        r"have shown|showed|found|find|indicates?|proves?|agree|recommend|believe|tell us|show that|point)\b",
+        r"\bit is (?:(?:very|really|quite|actually|pretty|so|also|extremely|incredibly|fairly|not un) )*"
+        r"(?:common|typical|known|proven|a fact|well known|estimated|reported|documented) "
+        r"(?:for|to|after|when|that|in|with|during|these days|nowadays)\b",
+        r"\b(?:many|lots of|most|plenty of|a lot of|some|millions of|thousands of|so many|countless|tons of|"
+        r"more and more|fewer) (?:employers|companies|businesses|schools|colleges|universities|places|jobs|"
+        r"states|cities|stores|restaurants|organi[sz]ations|websites|sites|apps|programs|agencies|therapists|"
+        r"counsel(?:l)?ors|areas|countries|studies|experts|doctors|hospitals|clinics|communities|churches|"
+        r"libraries|employers are|industries|positions|openings)\b",
+        r"\b(?:according to|did you know|fun fact|in fact|the fact is|as a matter of fact|statistically|"
+        r"it turns out|it has been shown|it is proven|it is known|it is a fact)\b",
         r"\bstatistic",
-        r"\b(?:is|are) a (?:common|normal|natural|typical) (?:reaction|response|part|experience|feeling)\b",
+        r"\b(?:is|are|can be) (?:a |an )?(?:very )?(?:common|frequent|known|typical) (?:problem|issue|symptom|"
+        r"occurrence|side effect|process|stage|phase|cause|condition|disorder)\b",
         r"\bthe brain\b",
-        r"\b(?:symptoms?|treatable|therapy works|counsel(?:l)?ing works)\b",
-        r"\bexperts?\b",
-        r"\b(?:usually|often|tends? to) (?:fade|ease|pass|get easier|improve|lessen)\b",
+        r"\b(?:symptoms?|treatable|therapy works|counsel(?:l)?ing works|side effects?|diagnos\w+|"
+        r"medication|melatonin|serotonin|dopamine|endorphins|cortisol|immune system|unemployment (?:benefits|"
+        r"office|insurance)|severance|the cdc|legally|by law|hr department|human resources|stimulus|"
+        r"interest rates?|credit score|financial aid|scholarships?)\b",
+        r"\b(?:usually|often|tends? to|typically|generally|eventually|over time|with time) (?:fade|ease|pass|get "
+        r"easier|improve|lessen|heal|go away|get better|subside)\b",
         r"\bwith (?:time|support) ,?(?:and support )?(?:these|this|it|most)\b",
         r"\b(?:hotlines?|helplines?|crisis lines?|free counsel(?:l)?ing|campus counsel(?:l)?ing|resources "
-        r"(?:like|such as|available))\b",
+        r"(?:like|such as|available|online|for)|support groups? (?:for|like|are|exist|available|online)|online "
+        r"(?:courses?|classes|groups|forums|programs|resources|communities|support|therapy|counsel(?:l)?ing)|"
+        r"websites? (?:like|such as|called|where|that)|apps? (?:like|such as|called|that)|"
+        r"(?:a|the) (?:website|site|app|program|service|organi[sz]ation|group|hotline|forum|platform) (?:called|"
+        r"named|where|that|which))\b",
+        r"\bthere (?:are|is) (?:many|a lot of|lots of|plenty of|several|various|numerous|so many|some|a number "
+        r"of|tons of|free|online|local|programs|resources|organi[sz]ations|groups|websites|sites|apps|places|"
+        r"ways|services|options|jobs|companies|people|different|hotlines?|support)\b",
+        r"\b(?:people|humans|kids|children|men|women|employers|companies|teenagers|students|the body|your body) "
+        r"(?:usually|often|tend to|typically|generally|commonly) \w+",
+        r"\b(?:can|may|might|could|does|do|often|usually) (?:cause|lead to|trigger|increase|reduce|"
+        r"contribute to|result in|release|boost|lower|raise|worsen)\b",
+        r"\b(?:this|that|it) (?:year|season|time of year) (?:has been|is|was)\b",
+        r"\b(?:is|are) (?:known|proven|shown|supposed|considered|believed|said|thought) to\b",
+        r"\b(?:grief|depression|anxiety|stress|loneliness|burnout|trauma|panic|ptsd|addiction|insomnia|exercise|"
+        r"therapy|meditation|nicotine|caffeine|alcohol) (?:is a|is an|is one of|affects|causes|releases|is known|"
+        r"tends to|comes in|has been shown)\b",
     ],
     "others": [
-        r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|greetings|welcome)\b",
-        r"\bi am (?:so |really |very |truly )?sorry (?:to hear|you|that|for|about)\b",
+        r"^(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening|day)|greetings|welcome)\b",
+        r"\b(?:i am|i|am|we are|so|really|very|truly) (?:so |really |very |truly |deeply |terribly |sincerely )?"
+        r"sorry (?:to hear|you|that|for|about|this|it|to|,|$)",
+        r"^(?:so |very |really |i am |oh,? |aw+,? )?sorry[.!]*$",
         r"\btake (?:your|all the) time\b",
         r"^i (?:totally |completely )?(?:understand|see)[.!]",
-        r"\bthank(?:s| you) (?:for (?:sharing|reaching|telling|opening|talking|trusting|coming|being)|so much)\b",
-        r"\b(?:take care(?! of)|goodbye|bye|see you|talk (?:to you )?soon|have a (?:good|nice|great))\b",
-        r"\b(?:nice|good|glad) to (?:meet|talk|hear from|chat)\b",
-        r"\bhow are you(?: doing)?(?: today)?\b",
-        r"\bi am glad you (?:reached out|came|are here|wrote)\b",
-        r"\b(?:you are welcome|my pleasure|no problem)\b",
-        r"^(?:okay|ok|alright|i see|mm+|hmm+|right|got it|sure)[.!]*$",
+        r"\bthank(?:s| you| u)\b",
+        r"\b(?:take care(?! of)|goodbye|bye|see you|talk (?:to you )?soon|have a (?:good|nice|great|wonderful|"
+        r"blessed|lovely|happy|safe)|good night|goodnight)\b",
+        r"\b(?:nice|good|glad|great|a pleasure|pleasure) (?:to )?(?:meet|talk|hear from|chat|speak|meeting|"
+        r"talking|chatting|speaking)\b",
+        r"\bhow are you(?: doing| feeling)?(?: today| tonight| this (?:morning|evening|afternoon))?\b",
+        r"\bi am (?:so |really |very )?glad (?:to (?:meet|talk|chat|hear from)|you (?:are here|came|wrote|stopped by)|"
+        r"we (?:can|could|are|got))\b",
+        r"\b(?:you are welcome|your welcome|my pleasure|no problem|no worries|anytime|you bet|of course)\b",
+        r"^(?:okay|ok|alright|i see|mm+|hmm+|right|got it|sure|oh|ah|yes|yeah|yep|no|nope|wow|cool|great|"
+        r"good|nice|awesome|lol|haha+|indeed|exactly|true|agreed|i agree|me too)[.!]*$",
+        r"\b(?:how|what) (?:can|may|could) i (?:help|do for|assist|support)\b",
+        r"\bwhat (?:brings|brought) you (?:here|in|to)\b",
+        r"\b(?:let me know|feel free|is there anything else|anything else (?:i|you|on))\b",
+        r"\b(?:merry christmas|happy (?:holidays|new year|thanksgiving|birthday|hanukkah|easter)|season.?s "
+        r"greetings)\b",
+        r"\b(?:glad|happy) (?:i could|i was able to|to) (?:help|be of|be there|assist|chat|talk|listen)\b",
+        r"\b(?:my name is|i am your|i will be your|nice to e.?meet)\b",
+        r"\b(?:good luck|best of luck|all the best|best wishes|be well|stay safe|god bless|bless you|stay blessed)\b",
+        r"\bi (?:really |truly )?(?:hope|wish) (?:you|that you|your)\b",
+        r"\b(?:end|close|finish) (?:the|this|our) (?:chat|conversation|session|discussion)\b",
     ],
 }
 
@@ -323,7 +659,7 @@ def named_suggestions(text: str, normalized: bool = False) -> list[str]:
 
 
 # Unrelated small talk (weather, sports, films, shopping ...) is off-task unless the
-# utterance also carries a support cue.
+# sentence also carries a support cue (a film suggested "to take your mind off things" is support).
 _OFF_TOPIC = re.compile(
     r"\b(?:weather|football|soccer|basketball|baseball|movies?|films?|recipes?|pizza|stock market|stocks|"
     r"crypto|bitcoin|capital of|favou?rite (?:colou?r|food|movie|band|song|team)|tv shows?|video games?|"
@@ -331,23 +667,123 @@ _OFF_TOPIC = re.compile(
     r"car insurance|discount|sale|buy|purchase|translate|programming|python|javascript)\b"
 )
 _SUPPORT_CUE = re.compile(
-    r"\b(?:feel|feeling|feelings|emotion\w*|going on|happened|hard|sorry|understand|alone|support|help you|"
-    r"cope|coping|you are|your (?:situation|day|week|life)|struggl\w+|okay|ok)\b"
+    r"\b(?:feel|feeling|feelings|felt|emotion\w*|going on|happened|hard|sorry|understand|alone|support|help|"
+    r"helps|helped|cope|coping|you are|your (?:situation|day|week|life|mind|mood|family|friends?|partner|job)|"
+    r"struggl\w+|okay|ok|stress\w*|relax\w*|calm\w*|mind|distract\w*|cheer|mood|lonely|sad|anxi\w+|"
+    r"worr\w+|better|comfort\w*|enjoy|self.?care|treat yourself|break)\b"
 )
+#: greeting questions ("how are you?", "how can I help?"): small talk, not an exploratory question
+_SMALLTALK_Q = re.compile(
+    r"^(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|well|and|so|okay|ok)\b[ ,!]*)*"
+    r"(?:how are you(?: doing| today| doing today| this (?:morning|evening|afternoon)| tonight)?|"
+    r"is there anything else (?:i can (?:do|help)(?: you)?(?: with)?|you (?:would like|want)(?: to (?:talk|share))?"
+    r"(?: about)?)|how is (?:your|the) (?:day|evening|morning|week)(?: going)?|"
+    r"how (?:was|has been) your (?:day|week|weekend|holiday))[ ?!.]*$"
+)
+#: weaker cues, consulted only for a sentence in which no strategy was heard: first-person news about the
+#: supporter's own life is self-disclosure; "you can <do something>" is advice; a hard-sounding general remark
+#: ("breakups can be brutal") is validation. They keep a supportive sentence from being heard as mere small talk.
+_FALLBACK: dict[str, re.Pattern[str]] = {
+    "self_disclosure": re.compile(
+        r"^(?:(?:well|yes|yeah|no|honestly|actually|personally|and|but|so|oh|also|luckily|sadly),? )*i (?:have|had|was|"
+        r"did|went|got|live|work|only|also|never|always|still|recently|once|used|took|lost|made|spent|started|"
+        r"tried|moved|ended|left|know someone|know a|picked|keep|try|do not|did not|can not|could not)\b"
+        r"(?! (?:to ask|a question|no idea|not been|been wondering|been thinking about you|to say)\b)"
+        r"|\bmine\b|\bmy (?:own|first|last|old|current|partner|wife|husband|kids?|family|parents)\b"
+    ),
+    "providing_suggestions": re.compile(
+        r"\byou (?:can|could) (?:also |always |just |maybe |even )?(?:try|talk|ask|call|look|contact|discuss|speak|"
+        r"reach|join|apply|go|write|start|find|use|check|search|get|take|make|set|provide|visit|meet|request|"
+        r"schedule|sign|text|email|message|consider|plan|spend|volunteer|focus|keep|put|give|show|tell (?:him|"
+        r"her|them|your))\b"
+    ),
+    "affirmation_and_reassurance": re.compile(
+        r"\b(?:can|could|will|would|must|is going to) be " + _ADV + r"(?:" + _HARD_ADJ + r"|taxing|a big "
+        r"adjustment|a lot to take in)\b|\b(?:is|it is) not (?:going to be )?easy\b|\bi (?:wish|hope) you (?:well|"
+        r"the best|all the best)\b|\bi am (?:sure|certain|confident) (?:that )?(?:your|it|things|they|he|she|this|"
+        r"everything)\b|\byou (?:clearly|obviously|really|truly) (?:care|love|are|have|know|tried|want|did)\b|"
+        r"\b(?:congratulations|congrats|well done|way to go|kudos)\b"
+    ),
+}
+#: a sentence opening with a wh-word is a question even when it mentions the person's situation
+_WH_START = re.compile(r"^(?:(?:and|so|but|okay|ok|well),? )?(?:what|how|why|when|where|who|which)\b")
+#: internal rule families that are reported under another act name, or not at all
+_INTERNAL = {"_restate_frame": "restatement_or_paraphrasing"}
 
 
 class CounselingRecognizer(IntentRecognizer):
-    """:class:`IntentRecognizer` plus an off-topic filter (unrelated chit-chat is off-task)."""
+    """:class:`IntentRecognizer` with the Counseling task's per-sentence rules on top.
+
+    Per sentence, after the lexicon has matched:
+
+    * *advice or a paraphrase phrased as a question* ("Have you tried a walk?", "So he left, is that
+      right?") is that strategy, not an exploratory question: ``question`` yields to
+      ``providing_suggestions`` and ``restatement_or_paraphrasing`` in the same sentence;
+    * *"it sounds like ..."* frames a paraphrase of the situation, unless the sentence names a feeling
+      (then it is a reflection of feelings);
+    * *greeting questions* ("how are you?", "how can I help?") are small talk (``others``), not questions;
+    * *unrelated small talk* (weather, sports, shopping...) with no support cue is off-task, sentence by
+      sentence, so one stray remark does not erase the rest of a supportive turn;
+    * a sentence naming more than ``max_acts_per_sentence`` strategies is a keyword salad (off-task).
+    """
+
+    def __init__(self, *args: object, max_acts_per_sentence: int = 3, **kwargs: object) -> None:
+        super().__init__(*args, max_acts_per_sentence=10**6, **kwargs)  # type: ignore[arg-type]
+        self.salad_limit = int(max_acts_per_sentence)
 
     def recognise(self, text: str) -> list[str]:
-        norm = normalize(text)  # the task's cached normalisation
-        acts = self.recognise_normalised(norm)
-        if acts != [OFF_TASK] and _OFF_TOPIC.search(norm) and not _SUPPORT_CUE.search(norm):
-            return [OFF_TASK]
-        return acts
+        return self.recognise_normalised(normalize(text))  # the task's cached normalisation
+
+    def explain(self, text: str) -> list[SentenceReading]:
+        return self.explain_normalised(normalize(text))
+
+    def _read(self, sentence: str, *, explain: bool) -> SentenceReading:
+        r = super()._read(sentence, explain=explain)
+        acts = list(r.acts)
+        if acts == [OFF_TASK] and looks_like_gibberish(sentence):
+            return r
+        if _OFF_TOPIC.search(sentence) and not _SUPPORT_CUE.search(sentence):
+            ev = (Evidence(OFF_TASK, "off_topic", "unrelated small talk with no support cue", sentence),)
+            return SentenceReading(sentence, (OFF_TASK,), ev if explain else ())
+        if not set(acts) - {"others", OFF_TASK}:
+            for act, regex in _FALLBACK.items():
+                m = regex.search(sentence)
+                if m:
+                    ev = (Evidence(act, "rule", "fallback: " + regex.pattern[:60], m.group(0)),)
+                    return SentenceReading(sentence, (act,), ev if explain else ())
+            return r
+        drop: set[str] = set()
+        if "_restate_frame" in acts and {
+            "reflection_of_feelings",
+            "affirmation_and_reassurance",
+            "providing_suggestions",
+        } & set(acts):
+            drop.add("_restate_frame")
+        heard = {_INTERNAL.get(a, a) for a in acts if a not in drop}
+        if "question" in heard and (
+            "providing_suggestions" in heard
+            or ("restatement_or_paraphrasing" in heard and not _WH_START.match(sentence))
+        ):
+            drop.add("question")
+        if "question" in heard and _SMALLTALK_Q.match(sentence):
+            drop.add("question")
+            if "others" not in heard:
+                acts.append("others")
+        out: list[str] = []
+        for a in acts:
+            name = _INTERNAL.get(a, a)
+            if a not in drop and name not in out:
+                out.append(name)
+        if len(out) > self.salad_limit:
+            detail = f"{len(out)} strategies in one sentence (at most {self.salad_limit}): " + ", ".join(out)
+            return SentenceReading(sentence, (OFF_TASK,), (Evidence(OFF_TASK, "crammed", detail),) if explain else ())
+        evidence = tuple(
+            dataclasses.replace(e, act=_INTERNAL.get(e.act, e.act)) for e in r.evidence if e.act not in drop
+        )
+        return SentenceReading(sentence, tuple(out), evidence)
 
 
-RECOGNIZER = CounselingRecognizer(STRATEGY_LEXICON)
+RECOGNIZER = CounselingRecognizer(STRATEGY_LEXICON, rapport_act="others")
 
 # --------------------------------------------------------------------------- hints in seeker replies
 USER_HINTS: dict[str, re.Pattern[str]] = {
@@ -639,6 +1075,16 @@ REPLIES: dict[str, list[str]] = {
         "I don't understand what you mean.",
     ],
     "overwhelmed": ["That's a lot at once.", "Hold on, that's too much at once."],
+    "false_claim": [
+        "I don't feel better, though. Were you even listening?",
+        "Better? I'm really not.",
+        "I never said I feel better.",
+    ],
+    "parroted": [
+        "You're just repeating what I said.",
+        "Um, yes, that's what I just told you.",
+        "Why are you saying my own words back to me?",
+    ],
     # --- endings
     "leave_better": [
         "Thank you, really. I feel a lot lighter. I think I'll be okay.",
@@ -714,9 +1160,9 @@ AGENT_PHRASES: dict[str, list[str]] = {
         "Let me make sure I understand: {p}.",
     ],
     "reflection_of_feelings": [
-        "That sounds really hard to carry.",
+        "That sounds really painful to carry.",
         "I can hear how much this is weighing on you.",
-        "That must be so difficult.",
+        "That must feel so heavy.",
         "It sounds like this has been really painful.",
     ],
     "reflection_of_feelings:arg": [
@@ -758,10 +1204,10 @@ AGENT_PHRASES: dict[str, list[str]] = {
         "You could give yourself some rest, maybe a walk outside or a bath before bed.",
     ],
     "information": [
-        "A lot of people go through this, and research shows these feelings usually ease with time and support.",
+        "Research shows these feelings usually ease with time and support.",
         "It's actually very common to feel this way after something like this.",
-        "Most people who go through something like this feel much better within a few months.",
-        "Reactions like yours are a normal response to a hard time; experts see it all the time.",
+        "Studies find that the worst of grief usually passes within a few months.",
+        "Psychologists say reactions like yours are part of how the mind copes with a blow.",
     ],
     "others": [
         "Hi there, thanks for reaching out.",

@@ -56,7 +56,7 @@ def read_dialogue(messages: list[dict[str, str]]) -> DialogueMemo:
         if msg["role"] == "assistant":
             m.turn += 1
             acts = RECOGNIZER.recognise(text)
-            for a in acts[:2]:
+            for a in [a for a in acts if a != "others"][:2] or acts[:1]:  # as the seeker applies them
                 m.used[a] = m.used.get(a, 0) + 1
             last_types = []
             if "reflection_of_feelings" in acts:

@@ -21,6 +21,7 @@ a prefix reproduces the state exactly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from dialgym.core.types import Outcome
@@ -56,6 +57,23 @@ START_TRUST = 0.5
 MAX_DISTRESS = 6.0
 #: distress at or below which a seeker who got helpful advice says goodbye
 LEAVE_BETTER_AT = 1.5
+#: turns of nothing but rapport (greetings, thanks, small talk) the seeker takes in stride; after that each such
+#: turn lets the distress creep back (the turn is spent, nothing helped); no trust or patience is lost, unlike
+#: off-task text
+FREE_RAPPORT_TURNS = 2
+IDLE_DISTRESS = 0.08
+#: an utterance that repeats this much of the seeker's last message word for word is parroting, not listening
+PARROT_MIN_WORDS = 6
+PARROT_SHARE = 0.6
+
+
+#: the agent claims the seeker already feels better / is fixed (heard before any strategy)
+_CLAIMS_BETTER = re.compile(
+    r"\byou (?:are|have been|seem|sound|are already|are now) (?:feeling |doing )?(?:so |much |a lot |way |far )*"
+    r"(?:better|calm(?:er)?|fine now|okay now|ok now|good now|hopeful again|happy again|cured|healed)\b|"
+    r"\byou (?:feel|felt|said you feel) (?:so |much |a lot |way |far )*(?:better|good|calm|fine)\b|"
+    r"\b(?:your|the) problem is (?:solved|fixed|gone|over)\b|\bfeeling (?:calm|hopeful|good|fine|great) again\b"
+)
 
 
 @dataclass
@@ -85,6 +103,9 @@ class SeekerState:
     premature_suggestions: int = 0
     helped: bool = False
     ended: str = ""
+    rapport_turns: int = 0
+    parroted: int = 0
+    last_line: str = ""
 
 
 class CounselingUser(ScriptedUser):
@@ -106,7 +127,9 @@ class CounselingUser(ScriptedUser):
         )
 
     def opening(self) -> str:
-        return self.say("opening")
+        line = self.say("opening")
+        self.state.last_line = line
+        return line
 
     @property
     def true_emotions(self) -> list[str]:
@@ -128,15 +151,30 @@ class CounselingUser(ScriptedUser):
     def react(self, acts: list[str], text: str) -> tuple[str, bool]:
         s = self.state
         out: list[str] = []
+        if _CLAIMS_BETTER.search(normalize(text)) and s.distress > LEAVE_BETTER_AT + 1.0:
+            # telling a seeker who still hurts that they feel better is invalidating, not support
+            s.patience -= 1.0
+            s.trust -= 0.1
+            self._hurt(0.1)
+            return self._close(self.say("false_claim"))
         if acts == [OFF_TASK]:
             s.patience -= 1.0
             s.trust -= 0.1
             self._hurt(0.1)
             return self._close(self.say("off_task"))
-        if len(acts) > OVERWHELM_ACTS:
+        if self._parrots(text):
+            s.parroted += 1
+            s.patience -= 0.5
+            s.trust -= 0.05
+            return self._close(self.say("parroted"))
+        strategies = [a for a in acts if a != "others"]
+        if len(strategies) > OVERWHELM_ACTS:
             s.patience -= 1.0
             out.append(self.say("overwhelmed"))
-        applied = set(acts[:MAX_ACTS_PER_TURN])
+        # rapport around a strategy ("I'm sorry to hear that. What happened?") is ordinary politeness: it takes
+        # no slot from the strategies and has no effect of its own; a turn of nothing but rapport is answered
+        # by _others
+        applied = set(strategies[:MAX_ACTS_PER_TURN]) if strategies else {"others"}
         norm = normalize(text) if applied & {*CONTENT_ACTS, "providing_suggestions"} else ""
         content = None
         if applied & set(CONTENT_ACTS):
@@ -158,8 +196,19 @@ class CounselingUser(ScriptedUser):
         s.understood = max(0.0, s.understood)
         return self._close(" ".join(out[-2:]))
 
+    def _parrots(self, text: str) -> bool:
+        """True when ``text`` repeats most of the seeker's last message word for word (an echo, not a paraphrase)."""
+        last = normalize(self.state.last_line).split()
+        if len(last) < PARROT_MIN_WORDS:
+            return False
+        mine = f" {normalize(text)} "
+        n = len(last)
+        span = max(PARROT_MIN_WORDS, int(PARROT_SHARE * n + 0.999))
+        return any(f" {' '.join(last[i : i + span])} " in mine for i in range(n - span + 1))
+
     def _close(self, reply: str) -> tuple[str, bool]:
         s = self.state
+        s.last_line = reply
         if s.n_revealed < 2:
             s.stage = "exploration"
         elif not self.feels_understood():
@@ -177,11 +226,13 @@ class CounselingUser(ScriptedUser):
 
     # -- strategies -------------------------------------------------------------
     def _others(self, norm: str) -> str:
-        if self.used("others") == 0:
-            self.state.trust += 0.1
+        s = self.state
+        s.rapport_turns += 1
+        if s.rapport_turns == 1:
+            s.trust += 0.1
             return self.say("others_ok")
-        if self.used("others") >= 2:
-            self.state.patience -= 1.0
+        if s.rapport_turns > FREE_RAPPORT_TURNS:
+            self._hurt(IDLE_DISTRESS)
         return self.say("others_repeat")
 
     def _affirmation_and_reassurance(self, norm: str) -> str:
@@ -189,7 +240,7 @@ class CounselingUser(ScriptedUser):
         n = self.used("affirmation_and_reassurance")
         if n >= 3:
             s.patience -= 1.0
-            self._hurt(0.05)
+            self._hurt(0.1)
             return self.say("affirm_hollow")
         s.trust += (0.25, 0.15, 0.05)[n]
         if n < 2:
@@ -239,6 +290,9 @@ class CounselingUser(ScriptedUser):
                 return self.say("reflect_guess")
             s.generic_reflections += 1
             g = s.generic_reflections
+            if g > 2:  # the same vague empathy again, still naming nothing: it starts to sound hollow
+                s.patience -= 0.5
+                self._hurt(0.05)
             s.understood += 0.2 / g
             s.trust += 0.05
             if g == 1:
@@ -257,6 +311,8 @@ class CounselingUser(ScriptedUser):
                 s.restate_repeats += 1
                 s.understood += 0.1 / s.restate_repeats
                 self._relief(0.05 / s.restate_repeats)
+                if s.restate_repeats > 2:
+                    s.patience -= 0.5
             if emo == "known":
                 s.understood += 0.05
             return self.say("restate_right")
@@ -265,6 +321,9 @@ class CounselingUser(ScriptedUser):
             return self.say("restate_guess")
         s.generic_restatements += 1
         s.understood += 0.15 / s.generic_restatements
+        if s.generic_restatements > 2:  # the same empty paraphrase again: not listening
+            s.patience -= 0.5
+            self._hurt(0.05)
         if emo == "known":
             s.understood += 0.05
         return self.say("restate_generic")
@@ -291,6 +350,7 @@ class CounselingUser(ScriptedUser):
                 self._hurt(0.1)
             else:
                 s.patience -= 0.5
+                self._hurt(0.05)
             return self.say("info_early")
         if n < 2:
             self._relief((0.3, 0.15)[n])

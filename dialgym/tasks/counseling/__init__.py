@@ -55,7 +55,14 @@ raise distress. Once the seeker feels understood, a suggestion of the kind that 
 the biggest relief (other kinds make things slightly worse); before that any advice backfires.
 Reassurance builds trust; information helps only once understood; self-disclosure helps once;
 repetition brings diminishing or negative returns; off-task text, redundant questions, hollow
-reassurance and premature advice use up patience. Only the wording of replies is random (the env
+reassurance, premature advice, parroting the seeker's own words back and telling a seeker who still
+hurts that they feel better use up patience. Rapport (greetings, thanks, "I'm sorry to hear that",
+closings; heard as ``others``) costs no trust or patience and takes no slot from the strategies said
+next to it; a turn of nothing but small talk is simply spent (after two, the distress creeps back).
+The utterance is read sentence by sentence (``dialgym explain Counseling-v0 "..."`` shows the rule
+behind each act): advice or a check phrased as a question counts as that strategy, chat spellings
+("u", "ur", "thx") are spelled out, and an unrelated remark makes only its own sentence off-task.
+Only the wording of replies is random (the env
 RNG), so seeded episodes are reproducible and prefix replay restores the state exactly.
 
 ## Reward

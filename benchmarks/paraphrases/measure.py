@@ -155,7 +155,9 @@ def _fmt(x: float | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--task", required=True, help="instruction, travel, ... (or an env id)")
-    ap.add_argument("--data", type=Path, default=None, help="paraphrase file (default: benchmarks/paraphrases/<task>.jsonl)")
+    ap.add_argument(
+        "--data", type=Path, default=None, help="paraphrase file (default: benchmarks/paraphrases/<task>.jsonl)"
+    )
     ap.add_argument("--split", action="append", choices=["tune", "heldout"], help="only these splits (default both)")
     ap.add_argument("--misses", action="store_true", help="list the tune split's misses (never the held-out ones)")
     ap.add_argument("--out", type=Path, default=None, help="write the scores as JSON here")
@@ -176,15 +178,17 @@ def main(argv: list[str] | None = None) -> int:
     res = score(items, heard)
 
     for split, r in res.items():
-        print(f"\n{env_id} [{split}] {r['items']} items: recognised {_fmt(r['recognised'])} of {r['n_positive']}, "
-              f"negatives rejected {_fmt(r['negatives_rejected'])} of {r['n_negative']}")
+        print(
+            f"\n{env_id} [{split}] {r['items']} items: recognised {_fmt(r['recognised'])} of {r['n_positive']}, "
+            f"negatives rejected {_fmt(r['negatives_rejected'])} of {r['n_negative']}"
+        )
         print("  by register: " + ", ".join(f"{k} {v:.2f}" for k, v in r["by_register"].items()))
         print(f"  {'act':24s} {'n':>4s} {'recall':>6s} {'heard':>5s} {'prec':>5s}")
         for a, s in r["per_act"].items():
             print(f"  {a:24s} {s['n']:4d} {_fmt(s['recall']):>6s} {s['heard']:5d} {_fmt(s['precision']):>5s}")
     if args.misses:
         print("\nmisses (tune split only):")
-        for item, acts in zip(items, heard):
+        for item, acts in zip(items, heard, strict=True):
             if item["split"] == "tune" and not passed(item, acts):
                 print(f"  expected {item['acts']} heard {acts}: {item['text']!r}")
     if args.out:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
@@ -112,7 +114,7 @@ PARAPHRASES = {
     "encourage": [
         "You're doing great!",
         "Don't worry, this trips up lots of people.",
-        "Great question!",
+        "Hang in there, it'll click soon.",
         "Keep going, you've got this.",
         "Well done, you're making progress.",
         "It's totally normal to feel confused at first.",
@@ -129,8 +131,11 @@ def test_paraphrases_are_recognised(act):
 def test_several_intents_in_one_utterance():
     acts = RECOGNIZER.recognise("Hi! Before we start, what do you already know about it, and how do you like to learn?")
     assert acts == ["greeting", "ask_background", "ask_preference"]
-    acts = RECOGNIZER.recognise("Great question! For example, say you save $100. Can you tell me what you get?")
+    acts = RECOGNIZER.recognise("Don't worry! For example, say you save $100. Can you tell me what you get?")
     assert acts == ["encourage", "explain_with_example", "check_understanding"]
+    # praise of a question is rapport, and is dropped beside a strategy
+    acts = RECOGNIZER.recognise("Great question! For example, say you save $100. Can you tell me what you get?")
+    assert acts == ["explain_with_example", "check_understanding"]
 
 
 @pytest.mark.parametrize(
@@ -145,7 +150,7 @@ LLM_STYLE = [
     (
         "Great question! Compound interest refers to earning interest on your interest. For instance, if you "
         "invest $1,000 at 5% per year, after one year you have $1,050. Does that make sense?",
-        ["encourage", "explain_formally", "explain_with_example"],
+        ["explain_formally", "explain_with_example", "check_understanding"],
     ),
     (
         "Recursion is a programming technique in which a function calls itself on a smaller problem.",
@@ -308,7 +313,7 @@ def test_overconfident_learner_pretends_to_follow_advanced_explanations():
     p = persona(type="overconfident_learner", claimed_level="advanced", overconfident=True)
     env, _, _ = make(p)
     c0 = env.user_state()["state"]["comprehension"]
-    *_, info = say(env, "Let's go deeper, into the nuances. For example, say you ...")
+    *_, info = say(env, "Let's go deeper, into the nuances. For example, say you save $100 at 10% a year.")
     assert "too_hard" not in read_hints(info["messages"][-1]["content"])
     assert env.user_state()["state"]["comprehension"] == c0
 
@@ -323,7 +328,7 @@ def gain(p, text):
 
 
 BASIC_EXAMPLE = "Put simply: for example, say you save $100 at 10% a year."
-BASIC_FORMAL = "Put simply: formally, A = P(1 + r)^t."
+BASIC_FORMAL = "Put simply: formally, the balance after t years is A = P(1 + r)^t."
 ADVANCED_EXAMPLE = "Let's go deeper. For example, say you save $100 at 10% a year."
 
 
@@ -345,7 +350,7 @@ def test_right_style_at_right_level_beats_wrong_style_and_wrong_level():
 def test_repetition_has_diminishing_returns_and_off_task_costs_patience():
     env, _, _ = make(persona(patience=10.0, style="analogies"))
     gains = []
-    text = "In simple terms, it's like a snowball rolling downhill."
+    text = "In simple terms, compound interest is like a snowball rolling downhill."
     for _ in range(3):
         c0 = env.user_state()["state"]["comprehension"]
         say(env, text)
@@ -359,7 +364,7 @@ def test_repetition_has_diminishing_returns_and_off_task_costs_patience():
 def test_mixed_styles_serve_the_learner_but_diluted():
     p = persona(patience=10.0)
     single, _, _ = gain(p, BASIC_EXAMPLE)
-    mixed, _, _ = gain(p, "Put simply: formally, A = P(1 + r)^t. For example, say you save $100 at 10%.")
+    mixed, _, _ = gain(p, "Put simply: formally, the balance is A = P(1 + r)^t. For example, say you save $100 at 10%.")
     wrong, _, _ = gain(p, BASIC_FORMAL)
     assert single > mixed > wrong
 
@@ -382,7 +387,9 @@ def test_quiz_consolidates_only_what_is_understood():
 def test_learner_gives_up_when_patience_runs_out():
     env, _, _ = make(persona(patience=2.0))
     for _ in range(8):
-        _, r, term, trunc, info = say(env, "Let's go deeper, at an expert level. Formally, A = P(1 + r)^t.")
+        _, r, term, trunc, info = say(
+            env, "Let's go deeper, at an expert level. Formally, the balance is A = P(1 + r)^t."
+        )
         if term or trunc:
             break
     assert term and r == 0.0 and info["outcome"]["ended_by"] == "gave_up" and not info["success"]
@@ -445,3 +452,176 @@ def test_hard_split_needs_the_quiz():
     ada = _eval("adaptive", "hard", episodes=80)
     beh = _eval("behavior", "hard", episodes=80)
     assert ada.mean_return > beh.mean_return + 0.3
+
+
+# ----------------------------------------------------------------------------- real phrasing, rapport, gaming
+PARAPHRASES_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "paraphrases"
+PARAPHRASE_FILE = PARAPHRASES_DIR / "instruction.jsonl"
+
+
+def _measure_module():
+    spec = importlib.util.spec_from_file_location("paraphrase_measure", PARAPHRASES_DIR / "measure.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _paraphrase_scores():
+    measure = _measure_module()
+    items = measure.load_items(PARAPHRASE_FILE)
+    env = gym.make(ENV_ID)
+    try:
+        heard = measure.hear(env, items)
+    finally:
+        env.close()
+    return items, heard, measure.score(items, heard)
+
+
+@pytest.fixture(scope="module")
+def paraphrase_scores():
+    return _paraphrase_scores()
+
+
+@pytest.mark.parametrize("split", ["tune", "heldout"])
+def test_paraphrase_set_is_recognised(paraphrase_scores, split):
+    """A regression guard on phrasings written before the lexicon was read (a third never tuned on)."""
+    _, _, scores = paraphrase_scores
+    s = scores[split]
+    assert s["recognised"] >= 0.85, s
+    assert s["negatives_rejected"] >= 0.85, s
+    for act in (
+        "greeting",
+        "ask_background",
+        "ask_preference",
+        "explain_with_example",
+        "explain_with_analogy",
+        "explain_formally",
+        "check_understanding",
+        "summarize",
+        "encourage",
+        "rapport",
+    ):
+        assert s["per_act"][act]["recall"] >= 0.7, (act, s["per_act"][act])
+
+
+def test_paraphrase_set_covers_every_act_in_several_registers():
+    measure = _measure_module()
+    items = measure.load_items(PARAPHRASE_FILE)
+    for act in [*task.ACTS]:
+        mine = [it for it in items if act in it["acts"]]
+        assert len(mine) >= 29, (act, len(mine))
+        assert {it["split"] for it in mine} == {"tune", "heldout"}, act
+    assert {it["register"] for it in items} >= {"casual", "formal", "typo", "indirect", "multi"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Okay.",
+        "Got it, thanks.",
+        "Great question!",
+        "Good point.",
+        "Fair enough!",
+        "Thanks for your time, have a great day.",
+        "See you next time!",
+        "Understood.",
+        "thx, apreciate it",
+        "Let's talk about compound interest.",
+    ],
+)
+def test_rapport_is_heard_as_rapport_and_costs_only_the_turn(text):
+    _, dp, info = gain(persona(), text)
+    assert info["agent_acts"] == ["rapport"], info["agent_acts"]
+    assert dp == pytest.approx(-0.2)  # the turn, nothing more (off-task costs a full point)
+
+
+SALAD = (
+    "hello what do you already know how do you learn best for example it is like formally definition quiz "
+    "in your own words to sum up you are doing great"
+)
+
+
+def test_keyword_salad_teaches_nothing():
+    for level, claimed, over in (
+        ("novice", "novice", False),
+        ("advanced", "advanced", False),
+        ("intermediate", "advanced", True),
+    ):
+        for text in (SALAD, "For example. It is like. Formally. To sum up. Quiz: in your own words."):
+            env, _, _ = make(persona(level=level, claimed_level=claimed, overconfident=over, patience=20.0))
+            c0 = env.user_state()["state"]["comprehension"]
+            for _ in range(8):
+                _, r, term, trunc, info = say(env, text)
+                if term or trunc:
+                    break
+            assert env.user_state()["state"]["comprehension"] <= c0 + 1e-9, (level, text)
+            assert r == 0.0 and "confident I've got it" not in info["messages"][-1]["content"]
+
+
+def test_one_message_with_every_strategy_overwhelms():
+    text = (
+        "Hi! What do you already know? How do you like to learn? For example, say you save $100 at 10% a "
+        "year. Compound interest is like a snowball. Formally, the balance is P(1 + r)^t. Can you put it in "
+        "your own words? To sum up, interest earns interest. You're doing great!"
+    )
+    c, dp, info = gain(persona(patience=10.0), text)
+    reply = info["messages"][-1]["content"].lower()
+    assert c == 0.0 and dp < -0.5 and ("too much" in reply or "a lot" in reply or "everything" in reply), reply
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        ("recursion", "For example, if you put $100 in a bank at 10% a year, after one year you have $110."),
+        ("photosynthesis", "Recursion is like Russian nesting dolls, each holding a smaller one until the smallest."),
+        ("supply_and_demand", "Formally, photosynthesis converts light energy into chemical energy stored in glucose."),
+        ("compound_interest", "By definition, equilibrium is the price where supply equals demand."),
+        ("compound_interest", "The Roman Empire is like a tree that grew too big for its roots."),
+        ("photosynthesis", "For example, it is like, formally, to sum up."),
+    ],
+)
+def test_explanations_of_another_concept_or_of_nothing_are_not_credited(concept, text):
+    c, dp, info = gain(persona(concept=concept, patience=10.0), text)
+    assert info["agent_acts"] == ["off_task"] and c == 0.0 and dp <= -1.0
+    assert not task.about_concept(text, concept)
+
+
+def test_explanations_must_carry_the_concept():
+    assert task.about_concept("For example, say you save $100 at 10% a year.", "compound_interest")
+    assert task.about_concept("Recursion is like nesting dolls, each holding a smaller one.", "recursion")
+    assert not task.about_concept("For example, compound interest.", "compound_interest")  # the name alone
+    for concept in task.CONCEPTS:
+        for act in task.ACT_REPERTOIRE:
+            if act.startswith("explain"):
+                for seed in range(8):
+                    assert task.about_concept(task.agent_utterance(act, np.random.default_rng(seed), concept), concept)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are so smart and brilliant, I really admire you.",
+        "Great, so now you understand it completely.",
+        "Perfect, you've fully got it now, you understand it perfectly.",
+        "So it makes complete sense to you now, you've mastered it.",
+    ],
+)
+def test_flattery_and_claims_of_understanding_do_not_teach(text):
+    for p in (
+        persona(patience=10.0),
+        persona(
+            type="overconfident_learner",
+            level="intermediate",
+            claimed_level="advanced",
+            overconfident=True,
+            patience=10.0,
+        ),
+    ):
+        env, _, _ = make(p)
+        c0 = env.user_state()["state"]["comprehension"]
+        for _ in range(8):
+            _, r, term, trunc, info = say(env, text)
+            if term or trunc:
+                break
+        assert env.user_state()["state"]["comprehension"] == c0 and r == 0.0
+        assert info["outcome"]["ended_by"] != "understood"

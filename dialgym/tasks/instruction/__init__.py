@@ -72,12 +72,21 @@ replays a dialogue prefix.
 from __future__ import annotations
 
 from dialgym.tasks.instruction.env import InstructionEnv
-from dialgym.tasks.instruction.language import CONCEPTS, LEVELS, STRATEGIES, agent_utterance, find_concept
+from dialgym.tasks.instruction.language import (
+    CONCEPTS,
+    LEVELS,
+    RAPPORT,
+    STRATEGIES,
+    about_concept,
+    agent_utterance,
+    find_concept,
+)
 from dialgym.tasks.instruction.personas import persona_card
 from dialgym.tasks.instruction.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 
-#: the strategies the learner recognises (``info["agent_acts"]``); ``off_task`` when none
-ACTS: list[str] = [*STRATEGIES, "off_task"]
+#: the strategies the learner recognises (``info["agent_acts"]``); ``rapport`` for ordinary conversation
+#: with no strategy (thanks, acknowledgements, praise, closings), ``off_task`` for unrelated text or gibberish
+ACTS: list[str] = [*STRATEGIES, RAPPORT, "off_task"]
 
 #: concrete acts for ``agent_utterance``: explanations carry a level
 ACT_REPERTOIRE: list[str] = [
@@ -99,6 +108,7 @@ __all__ = [
     "BehaviorAgent",
     "InstructionEnv",
     "OracleAgent",
+    "about_concept",
     "agent_utterance",
     "find_concept",
     "persona_card",

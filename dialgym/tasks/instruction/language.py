@@ -17,7 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from dialgym.simulators.scripted import IntentRecognizer, ReplyBank, normalize_for_matching
+from dialgym.simulators.scripted import (
+    OFF_TASK,
+    Evidence,
+    IntentRecognizer,
+    ReplyBank,
+    SentenceReading,
+    normalize_for_matching,
+)
 
 # ----------------------------------------------------------------------------- concepts
 #: concept key -> how people say it
@@ -48,147 +55,290 @@ def find_concept(text: str) -> str | None:
 
 
 # ----------------------------------------------------------------------------- recogniser
-#: agent strategy -> regular expressions (see the module docstring for the normal form)
+#: chat shorthand and common misspellings -> the word the lexicon is written for (whole words of the
+#: normalised text). Why: real learners' tutors type fast ("u", "dont", "exmaple"); regexes written for
+#: clean English would hear such turns as off-task, and a learner would not.
+SHORTHAND: dict[str, str] = {
+    "u": "you",
+    "ya": "you",
+    "yu": "you",
+    "ur": "your",
+    "youre": "you are",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "ty": "thank you",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "cant": "can not",
+    "wont": "will not",
+    "isnt": "is not",
+    "arent": "are not",
+    "wasnt": "was not",
+    "havent": "have not",
+    "im": "i am",
+    "ive": "i have",
+    "id": "i would",
+    "ill": "i will",
+    "youve": "you have",
+    "youll": "you will",
+    "whats": "what is",
+    "thats": "that is",
+    "hows": "how is",
+    "lets": "let us",
+    "theres": "there is",
+    "heres": "here is",
+    "here's": "here is",
+    "there's": "there is",
+    "its": "it is",
+    "cuz": "because",
+    "coz": "because",
+    "bc": "because",
+    "b4": "before",
+    "kinda": "kind of",
+    "sorta": "sort of",
+    "wanna": "want to",
+    "gonna": "going to",
+    "gotta": "got to",
+    "n": "and",
+    "ppl": "people",
+    "abt": "about",
+    "wat": "what",
+    "wut": "what",
+    "tho": "though",
+    "thru": "through",
+    "rly": "really",
+    "realy": "really",
+    "ok": "okay",
+    "hii": "hi",
+    "hiii": "hi",
+    "heyy": "hey",
+    "heyyy": "hey",
+    "helo": "hello",
+    "hallo": "hello",
+    "hellooo": "hello",
+    "welcom": "welcome",
+    "exmaple": "example",
+    "exampel": "example",
+    "exmple": "example",
+    "examle": "example",
+    "exampels": "examples",
+    "exmaples": "examples",
+    "defintion": "definition",
+    "definiton": "definition",
+    "defenition": "definition",
+    "defintions": "definitions",
+    "formaly": "formally",
+    "fromally": "formally",
+    "analogie": "analogy",
+    "anology": "analogy",
+    "summery": "summary",
+    "sumary": "summary",
+    "summarise": "summarize",
+    "basicly": "basically",
+    "bascially": "basically",
+    "awsome": "awesome",
+    "apreciate": "appreciate",
+    "compund": "compound",
+    "intrest": "interest",
+    "interst": "interest",
+    "recurson": "recursion",
+    "recusion": "recursion",
+    "photosynthsis": "photosynthesis",
+    "fotosynthesis": "photosynthesis",
+    "suply": "supply",
+    "demnad": "demand",
+    "befor": "before",
+    "itsef": "itself",
+    "itslef": "itself",
+    "hapen": "happen",
+    "hapens": "happens",
+    "happend": "happened",
+    "understnad": "understand",
+    "undrstand": "understand",
+    "explian": "explain",
+    "expalin": "explain",
+    "snowbal": "snowball",
+    "beggining": "beginning",
+    "begining": "beginning",
+    "prefere": "prefer",
+    "perfer": "prefer",
+    "progres": "progress",
+    "definately": "definitely",
+    "alot": "a lot",
+    "everyones": "everyone is",
+}
+_SHORTHAND_RE = re.compile(
+    r"(?<![\w'])(" + "|".join(re.escape(k) for k in sorted(SHORTHAND, key=len, reverse=True)) + r")(?![\w'])"
+)
+
+
+def expand_shorthand(norm: str) -> str:
+    """Rewrite chat shorthand and common misspellings in normalised text (see :data:`SHORTHAND`)."""
+    return _SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group(1)], norm)
+
+
+#: agent strategy -> regular expressions over normalised text with shorthand expanded, one sentence at a time
 LEXICON: dict[str, list[str]] = {
     "greeting": [
-        r"^(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening))\b",
-        r"\bnice to meet you\b",
-        r"\bwelcome\b",
-        r"\b(?:glad|happy) to (?:help|meet)\b",
+        r"^(?:well |oh )?(?:hi+|hello+|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|"
+        r"morning|afternoon|evening)\b",
+        r"\b(?:nice|good|great|lovely|pleased|glad|happy|a pleasure|delighted) to (?:meet|see|have) you\b",
+        r"^(?:and )?welcome\b|, welcome\b|\bwelcome (?:to|aboard|back|along)\b|\b(?:hi|hello|hey) and welcome\b",
+        r"\b(?:glad|happy|pleased|delighted) (?:to (?:help|be working|work with)|you (?:are here|reached out|came|"
+        r"could make it|made it))\b",
+        r"\bhow (?:are you|is it going|has your (?:day|week|morning)|is your (?:day|week))\b|\bwhat is up\b",
+        r"\bhope (?:your|you are having a good) (?:day|week|morning)\b",
+        r"\bthanks? (?:you )?for (?:joining|coming|stopping by|reaching out|being here)\b",
+        r"\bmy name is\b|\bi (?:am|will be) your (?:tutor|teacher|guide)\b|\bi will be helping you\b",
     ],
     "ask_background": [
-        r"\bwhat do you (?:already |currently )?know\b",
-        r"\bhow (?:much|well) do you (?:already )?(?:know|understand)\b",
-        r"\bhow (?:familiar|comfortable|experienced) are you\b",
-        r"\bare you (?:familiar|comfortable) with\b",
-        r"\b(?:your|any) (?:background|prior knowledge|previous experience|experience with|familiarity)\b",
-        r"\bhave you (?:ever )?(?:studied|learned|learnt|heard of|come across|seen|worked with|used|taken)\b",
-        r"\bwhat is your (?:level|starting point|background)\b",
-        r"\b(?:tell|let) me (?:know )?what you (?:already )?know\b",
-        r"\bwhere are you starting from\b",
-        r"\bhow new (?:are you|is this)\b",
-        r"\bis this (?:new|brand new) to you\b",
-        r"\bwhat do you understand (?:about|of)\b",
-        r"\bhow deep(?:ly)? do you know\b",
-        r"\b(?:about|tell me|share|know) what you (?:already |currently )?know\b",
+        r"\bwhat (?:do|did) you (?:already |currently |actually )?(?:know|understand|remember|recall)\b",
+        r"\bwhat you (?:already |currently )?(?:know|remember|understand|recall)\b",
+        r"\bhow (?:much|well) (?:do |did )?you (?:already |actually )?(?:know|understand|remember)\b",
+        r"\bhow much (?:do you|have you|you have|you) (?:already )?(?:know|understand|picked up|learned|learnt|"
+        r"covered|remember)\b",
+        r"\bhow (?:familiar|comfortable|experienced|confident|new) are you\b|\bare you (?:familiar|comfortable) with\b",
+        r"\b(?:your|any) (?:background|prior (?:knowledge|exposure|experience|studies)|previous experience|"
+        r"experience (?:with|in)|familiarity|starting point|current understanding)\b",
+        r"\bhave you (?:ever )?(?:studied|learned|learnt|heard|come across|seen|worked with|used|taken|done|"
+        r"written|had|covered|read|encountered|tried|met)\b|\bdid you (?:ever )?(?:study|learn|cover|take|do)\b",
+        r"\bwhat (?:is )?your (?:level|starting point|background|experience)\b|\bwhat (?:level|stage) are you\b",
+        r"\bwhere are you (?:starting|coming) from\b",
+        r"\b(?:is|was) (?:this|it|that) (?:completely |totally |brand |all |entirely )?new to you\b",
+        r"\b(?:rate|describe|gauge|assess) your (?:current |prior |existing )?(?:knowledge|understanding|"
+        r"familiarity|level|background)\b|\bgauge your\b",
+        r"\bwhat comes to mind when\b|\b(?:has|have) (?:anyone|anybody|someone|a teacher) (?:ever )?"
+        r"(?:explained|taught)\b",
+        r"\bprior (?:knowledge|exposure|experience)\b|\bbeginner,? (?:intermediate|or (?:do|have|are))\b",
+        r"\banything you (?:already )?(?:know|understand)\b",
     ],
     "ask_preference": [
-        r"\bhow do you (?:like|prefer|want) (?:to learn|things|it|me to)\b",
-        r"\bhow (?:would|should) (?:you like me to|i) (?:explain|teach|present)\b",
-        r"\bwhat (?:kind|sort|type) of explanations?\b",
-        r"\bwhat (?:helps|works (?:best )?for) you\b",
-        r"\bwhat works best\b",
-        r"\blearning style\b",
-        r"\bdo you (?:prefer|like|want) (?:examples|analogies|definitions|formal|concrete|comparisons|the formal)",
-        r"\bwould you (?:rather|prefer)\b",
-        r"\bwhich do you prefer\b",
-        r"\bhow do you learn best\b",
-        r"\bhow you (?:like|prefer) to learn\b",
-        r"\bwhat style\b",
-        r"\bwhat is the best way (?:for me )?to explain\b",
-        r"\bwhether you (?:prefer|like|want|learn)\b",
-        r"\byou prefer (?:examples|analogies|definitions|formal|concrete|more|a |the )",
+        r"\bhow (?:do|would) you (?:like|prefer|want)\b|\bhow you (?:like|prefer|want)\b",
+        r"\bhow (?:do you|you) (?:usually |best )?learn\b|\bhow do you (?:usually )?like\b",
+        r"\bhow should i (?:explain|teach|present|approach|go about|put)\b",
+        r"\bwhat (?:kind|sort|type|style)s? of (?:explanation|teaching|learning|learner|example|approach|thing)s? "
+        r"(?:works?|worked|helps?|suits?|do you|would)\b|\bwhat (?:kind|sort|type) of explanations?\b",
+        r"\b(?:explanations?|teaching|approach|style|method)s? (?:works?|worked|suits?|helps?|has worked)\b"
+        r"(?: \w+)? (?:for )?you\b|\bworked (?:best |well )?for you\b",
+        r"\bwhat (?:helps|works|worked) (?:best |well )?(?:for )?you\b|\bwhat works best\b",
+        r"\b(?:learning|teaching|explanation) style\b|\bstyles? of (?:explanation|teaching|learning)\b",
+        r"\bdo you (?:prefer|learn (?:better|best|more))\b|\byou prefer (?:examples|analogies|definitions|formal|"
+        r"concrete|more|a |the )",
+        r"\bdo you (?:like|want|enjoy) (?:learning|examples|analogies|definitions|formal|concrete|comparisons|"
+        r"the (?:formal|technical|precise|rigorous|math)|theory|things|me to)\b",
+        r"\bdo you find (?:\w+ ){1,2}(?:useful|helpful)\b|\b(?:do|does|would|will) (?:examples|analogies|"
+        r"definitions|comparisons|pictures|diagrams|formulas|an? (?:analogy|example|metaphor|picture|diagram)) "
+        r"help\b",
+        r"\bwould you (?:rather|prefer|like me to (?:use|compare|give|show|start|keep|go|stick))\b",
+        r"\bwould it help (?:more |you )?(?:if|to)\b|\bwhich (?:would you|do you|are you|one would|suits|works)\b",
+        r"\bpreferences?\b|\bif you had to choose\b|\bchoose between\b",
+        r"\b(?:a|an) (?:hands on|visual|practical|theory|reading|big picture|detail) (?:learner|person)\b",
+        r"\bshould i (?:use|stick|keep|start|give)\b|\bdo you want me to (?:keep|use|start|go|give|stick)\b",
+        r"\beasier for you to (?:understand|learn|follow)\b|\bhow (?:was|were) (?:it|you) taught\b",
+        r"\bi (?:can|could) explain (?:this|it) in (?:a few|several|different|many|two|three) (?:different )?ways\b",
+        r"\b(?:adapt|tailor) (?:this |it |my explanations? |my teaching )?to you\b",
     ],
     "explain_with_example": [
-        r"\bfor (?:example|instance)\b",
-        r"\b(?:here is|take|as|consider) (?:an|a concrete|one|a quick|a real) (?:example|case)\b",
-        r"\ban example (?:is|would be)\b",
-        r"\bexample ?:",
-        r"\b(?:let us|let's) say\b",
-        r"\bsay you\b",
-        r"\bsuppose (?:you|that|we|a)\b",
-        r"\bimagine you (?:have|put|want|buy|are)\b",
-        r"\bin (?:a )?(?:real|concrete|practical) (?:life )?(?:case|terms|example|situation)\b",
-        r"\b(?:walk|work) (?:you )?through a (?:case|concrete|real|worked)",
-        r"\bworked example\b",
-        r"\b(?:a|one) (?:concrete|real|specific|practical) (?:case|example)\b",
-        r"\bconcretely\b",
+        r"\bfor (?:example|instance)\b|\be\.? ?g\.?,? ",
+        r"^(?:an?|one|another|a classic|a simple|a good|my favou?rite|a quick) example\b|^example\b",
+        r"\b(?:here is|take|as|consider) (?:an?|one|this|a (?:concrete|quick|real|simple|specific|practical)) "
+        r"(?:example|case|instance)\b|\ban example (?:is|would be)\b|\bexample ?:",
+        r"^(?:so )?(?:take|consider) (?!your time|a (?:break|breath|moment))",
+        r"\b(?:let us|let me) say\b|\bsay (?:you|we|that you|your)\b|^(?:so )?say (?!it|that|this|hi|hello)",
+        r"\bsuppose (?:you|that|we|a|an|your)\b|\bimagine (?:you|that you|if you|your)\b",
+        r"\bin (?:a )?(?:real|concrete|practical) (?:life )?(?:case|terms|example|situation)\b|\ba real case\b|"
+        r"\bin real life\b|\bin the real world\b",
+        r"\b(?:walk|work) (?:you )?through a (?:case|concrete|real|worked)|\bworked example\b",
+        r"\b(?:a|one) (?:concrete|real|specific|practical) (?:case|example)\b|\bconcretely\b",
+        r"^think about (?:a|an|the|your|what happens)\b|\blike when (?:you|everyone|people|a|the)\b",
     ],
     "explain_with_analogy": [
-        r"\b(?:it|this|that) is (?:a bit |kind of |sort of |a lot |rather )?like\b",
-        r"\bthink of (?:it|this|that|them|a|an|the)\b",
-        r"\b(?:an|the|my|a good|a simple) analogy\b",
-        r"\banalogy ?:",
-        r"\banalogous\b",
-        r"\b(?:just|much|kind of|sort of|a bit) like\b",
-        r"\bis similar to\b",
-        r"\bsimilar to how\b",
-        r"\b(?:compare|comparing) it to\b",
-        r"\bin the same way (?:that|as)\b",
-        r"\b(?:works?|acts?|behaves?|functions?) (?:a bit |kind of |sort of |just |much |a lot )?like\b",
-        r"\b(?:is|are) (?:a bit |kind of |sort of |just |much |a lot )?like (?:a|an|the|when|how|having)\b",
-        r"\bresembles?\b",
-        r"\bpicture (?:it|this) as\b",
-        r"\bmetaphor\b",
+        r"\b(?:is|are|works?|acts?|behaves?|functions?) (?:(?:a bit|a little|kind of|sort of|basically|much|just|"
+        r"rather|exactly|somewhat|pretty much|a lot|very much) )?like\b",
+        r"\b(?:just|much|kind of|sort of|a bit) like\b|\bsimilar to\b|\bthe same way\b|\bdoes the same\b",
+        r"\bthink of (?:it|this|that|them|a|an|the)\b|\bthink of (?:\w+ ){1,3}?(?:as|like)\b",
+        r"\b(?:picture|imagine|see|view|treat) (?:\w+ ){1,3}?as (?:a|an|the)\b|^picture (?:a|an|the)\b",
+        r"\bimagine (?:the|a|an|that the) \w+ (?:is|are) (?:a|an|the)\b",
+        r"\bcompar(?:e|ing) (?:\w+ ){0,3}?(?:to|with)\b|\bcompared to\b",
+        r"\b(?:analogy|analogies|analogous|metaphor|metaphorically)\b|\bin the same way (?:that|as)\b|\bresembles?\b",
     ],
     "explain_formally": [
-        r"\bformally\b",
-        r"\bin formal terms\b",
-        r"\b(?:the|a|its|formal|precise|exact|textbook) definition\b",
-        r"\bdefinition ?:",
-        r"\bis defined (?:as|by)\b",
-        r"\bby definition\b",
-        r"\bthe (?:formula|equation|rule|law|theorem)\b",
-        r"\bmathematically\b",
-        r"\bprecisely,",
-        r"\bstrictly speaking\b",
-        r"\btechnically speaking\b",
-        r"\bis given by\b",
-        r"\bin symbols\b",
-        r"\brefers to\b",
-        r"\b(?:just|simply|basically|essentially) means\b",
-        r"\bis the (?:process|practice|concept|principle) (?:of|by which|where|in which)\b",
+        r"\bformally\b|\bin (?:precise|technical|exact|rigorous|mathematical|formal|strict) terms\b",
+        r"(?:^|[:,] )(?:more )?(?:technically|precisely|rigorously|strictly)\b|\bmathematically\b|"
+        r"\bstrictly speaking\b|\btechnically speaking\b|\bmore rigorously\b",
+        r"\b(?:state|put|define|say) (?:it|this) (?:precisely|formally|rigorously|exactly)\b",
+        r"\b(?:the|a|its|formal|precise|exact|textbook) definition\b|^definition\b|\bdefinition ?:",
+        r"\b(?:is|are) defined (?:as|by|in terms of)\b|\bby definition\b",
+        r"\bthe (?:formula|equation|rule|law|theorem)\b|\bformula (?:is|for)\b|\bthe (?:formal|precise|exact|"
+        r"technical|mathematical) (?:rule|statement|version|model)\b",
+        r"\bis given by\b|\bin symbols\b|\brefers to\b|\b(?:just|simply|basically|essentially) means\b",
+        r"\bis the (?:process|practice|concept|principle|conversion|synthesis|addition|model|mechanism) "
+        r"(?:of|by which|where|in which|whereby)\b",
         r"\bis a (?:programming |mathematical |biological |economic )?(?:technique|method|process) "
-        r"(?:in which|where|by which|of)\b",
+        r"(?:in which|where|by which|of)\b|\bconsists of\b",
     ],
     "check_understanding": [
-        r"\bcheck (?:your|how much you|that you|if you|whether you)\b",
-        r"\bcheck (?:your )?understanding\b",
-        r"\bquick (?:question|quiz|check|test)\b",
-        r"\bquiz\b",
-        r"\btest (?:yourself|your understanding|you)\b",
-        r"\b(?:explain|say|put) (?:it|that|this) (?:back|in your own words)\b",
-        r"\bin your own words\b",
-        r"\bwhat (?:do you think )?would happen (?:if|to)\b",
+        r"\bcheck (?:your|how much you|that you|if you|whether you)\b|\bcheck (?:your )?understanding\b",
+        r"\blet me (?:just )?(?:check|make sure|see if|test)\b|\bto (?:check|make sure|see if) (?:you|that you|it)\b",
+        r"\b(?:quick|pop|little|small) (?:question|quiz|check|test)\b|\bquiz\b|\bpractice (?:question|problem)\b",
+        r"\btest (?:yourself|your understanding|you|it)\b|\b(?:let us) (?:test|check|see if)\b",
+        r"\b(?:explain|say|put|tell|repeat) (?:it |that |this |them )?back\b|\bin your (?:own )?words\b",
+        r"\bwhat (?:do you think )?would happen (?:if|to)\b|\bwhat do you think (?:would|will|happens)\b",
         r"\bhow would you (?:explain|describe|compute|work out|calculate|figure out|solve)\b",
-        r"\bcan you (?:tell me|work out|figure out|predict|guess|try)\b",
-        r"\byour turn\b",
-        r"\btry (?:this|one|a quick)\b",
-        r"\blet us see if you\b",
-        r"\bsee if you can\b",
+        r"\b(?:can|could) you (?:tell me|work out|figure out|predict|guess|try|explain|say|name|think of|solve|"
+        r"calculate|compute|show me|give me an example)\b",
+        r"\byour turn\b|\btry (?:this|one|a quick|solving|working|answering|explaining|telling|saying)\b|"
+        r"\bsee if you can\b|\blet us see if you\b",
         r"\bwhat would you (?:expect|predict|guess|say)\b",
-        r"\bwhat do you think (?:would|will) happen\b",
+        r"\b(?:does|did) (?:that|this|it|everything|all (?:of )?that) (?:make sense|click|land)\b|"
+        r"\bmake sense so far\b",
+        r"\b(?:are you|you) (?:following|with me)\b|\bdo you follow\b|\bdo you get (?:it|that|this)\b",
+        r"\bis (?:everything|that|it|this|all (?:of )?(?:this|that)) clear\b|\bany questions\b",
+        r"\b(?:walk|talk) me through\b|\b(?:small|quick|little) (?:problem|exercise|challenge) for you\b|"
+        r"\bhere is a (?:small |quick |little )?(?:problem|question|exercise|puzzle|challenge)\b",
     ],
     "summarize": [
-        r"\bto (?:sum up|summari[sz]e|recap|wrap up)\b",
-        r"\bin summary\b",
-        r"\bsumming up\b",
-        r"\b(?:quick |short |brief )?recap\b",
-        r"\bin a nutshell\b",
-        r"\bthe (?:key|main|big) (?:takeaway|point|idea)s? (?:is|are|here)\b",
-        r"\bthe bottom line\b",
-        r"\bin short,",
-        r"\bso overall\b",
-        r"\blet me summari[sz]e\b",
-        r"\bputting it (?:all )?together\b",
+        r"\bto (?:sum (?:it |this |things |everything )?up|summari[sz]e|recap|wrap (?:it |this |things )?up)\b",
+        r"\bin (?:summary|conclusion|a nutshell|sum)\b|\bin short\b|\bsumming up\b|\bsummary\b|\brecap\b",
+        r"\b(?:wrapping|pulling|putting) (?:it |this |everything |things )?(?:all )?(?:up|together)\b|"
+        r"\bpull (?:it|this|everything) (?:all )?together\b|\blet me summari[sz]e\b",
+        r"\b(?:key|main|big|short|take home) (?:takeaways?|points?|ideas?|message|lesson|version|picture)\b|"
+        r"\btakeaway\b|\bthe gist\b|\bbottom line\b|\ball in all\b|^overall\b|\bso overall\b|^so,? basically\b",
+        r"\b(?:go|went) over what we\b|\bwhat we (?:have )?(?:covered|learned|learnt|seen|discussed|went over)\b",
     ],
     "encourage": [
-        r"\byou are doing (?:great|well|fine|really well|a great job)\b",
-        r"\b(?:good|great|nice) (?:job|work|question|progress|thinking)\b",
-        r"\bwell done\b",
-        r"\bdo not worry\b",
-        r"\bno worries\b",
-        r"\byou have got this\b",
-        r"\byou got this\b",
-        r"\b(?:that is|it is) (?:totally |completely |perfectly )?(?:normal|okay|fine) to\b",
-        r"\bkeep (?:going|it up)\b",
-        r"\bdo not give up\b",
-        r"\byou will get (?:it|there)\b",
-        r"\byou are (?:making|getting) (?:progress|there)\b",
-        r"\bi believe in you\b",
-        r"\blots of people find\b",
+        r"\byou are doing (?:\w+ )?(?:great|well|fine|good|awesome|amazing|excellent|brilliant|a (?:great|good|"
+        r"fantastic) job)\b",
+        r"\byou are (?:making|getting) (?:\w+ )?(?:progress|there|the hang|it)\b|\bgetting the hang\b|"
+        r"\bmaking (?:\w+ )?progress\b|\bon the right track\b|\bcloser than you think\b|\b(?:almost|nearly) there\b",
+        r"\b(?:do not|no need to) (?:worry|stress|panic|be (?:discouraged|hard on yourself|afraid)|give up|feel bad)"
+        r"\b|\bno (?:worries|pressure|rush|shame)\b",
+        r"\b(?:it is|that is) (?:totally |completely |perfectly |absolutely )?(?:normal|okay|fine|alright|natural|"
+        r"understandable) (?:to|not to|if)\b|\b(?:completely|totally|perfectly) normal\b",
+        r"\beveryone (?:does|struggles|finds|gets)\b|\b(?:lots|a lot) of people (?:find|struggle|get)\b|"
+        r"\btrips (?:up )?(?:a lot of|lots of|many|most|everyone)\b|\btrips everyone up\b",
+        r"\byou (?:have )?got this\b|\byou can (?:do|get) (?:it|this)\b|\bi believe (?:in you|you can)\b|"
+        r"\byou will get (?:it|there)\b|\bit will click\b|\bhang in there\b|\bwell done\b",
+        r"\b(?:good|great|nice|excellent) (?:job|work|effort|progress)\b|(?:^|, |and )keep going\b|"
+        r"\bkeep (?:it up|at it|trying)\b|\bdo not give up\b",
+        r"\bbe patient with yourself\b|\btakes time\b|\btake your time\b|\bas slowly as you\b|\bproud of\b",
+        r"\bmistakes are\b|\bsilly question\b|\byou are learning\b|\bfaster than most\b|\bpicking (?:this|it) up\b|"
+        r"\bsticking with it\b|\band it shows\b|\bhandling it well\b|\bi am impressed\b",
     ],
 }
+
+#: sentences heard as ``rapport`` (no cost) when they carry no strategy, beyond the engine's RAPPORT_LEXICON:
+#: the concept itself (talking about the topic is not off-task) and praise of the learner's contributions
+TOPIC_PATTERNS: tuple[str, ...] = (
+    *CONCEPT_PATTERNS.values(),
+    r"\b(?:smart|good|great|nice|excellent|interesting|lovely|fair|clever|sharp) (?:observation|answer|point|"
+    r"question|thought|way to put it|try|guess|thinking)\b",
+    r"^understood\b|\bwell put\b|\bway to put it\b",
+    r"\b(?:pleasure|great|nice|lovely|fun) (?:working|talking|chatting|learning) with you\b",
+)
+
 
 #: the level an explanation is pitched at; unmarked explanations are "intermediate"
 LEVEL_LEXICON: dict[str, list[str]] = {
@@ -242,7 +392,169 @@ STYLE_OF: dict[str, str] = {
 EXPLAIN_FOR_STYLE: dict[str, str] = {v: k for k, v in STYLE_OF.items()}
 LEVELS: tuple[str, ...] = ("basic", "intermediate", "advanced")
 
-RECOGNIZER = IntentRecognizer(LEXICON)
+#: the act of a sentence that is ordinary conversation (acknowledgement, praise, thanks, closing, talk about
+#: the topic) rather than a teaching strategy; not in ``ACT_REPERTOIRE``
+RAPPORT = "rapport"
+
+# ----------------------------------------------------------------------------- is it about the concept?
+#: concept -> groups of key ideas (regexes over normalised text plus the raw lower-cased text, so symbols
+#: such as "%", "$" and "(1 + r)" count); an explanation must touch the concept to teach it
+KEY_IDEAS: dict[str, dict[str, str]] = {
+    "compound_interest": {
+        "interest": r"\binterests?\b",
+        "rate": r"\brates?\b|\bper ?cent\b|%|\bannual(?:ly)?\b|\byearly\b|\bmonthly\b|\bper (?:year|month|annum)\b"
+        r"|\(1 ?\+ ?r",
+        "money": r"\bmoney\b|\bdollars?\b|\bbucks\b|\bpounds\b|\beuros?\b|\bcash\b|\bsav(?:e|es|ed|ing|ings)\b|"
+        r"\binvest\w*|\bdeposit\w*|\bloans?\b|\bborrow\w*|\bowe[sd]?\b|\bdebts?\b|\bbanks?\b|\baccounts?\b|"
+        r"\bcredit cards?\b|\bretirement\b|\bprincipal\b|\bbalance\b|\bfinanc\w*|[$\u00a3\u20ac]",
+        "growth": r"\bgr[oe]w\w*|\bdoubl\w*|\bexponential\w*|\bgeometric\w*|\bsnowball\w*|\bearn\w*|\breturns?\b|"
+        r"\bon (?:the|your|its) interest\b|\badded to\b|\bincreas\w*",
+        "time": r"\byears?\b|\bmonths?\b|\bperiods?\b|\bover time\b|\blonger\b",
+    },
+    "photosynthesis": {
+        "plant": r"\bplants?\b|\bleaf\b|\bleaves\b|\btrees?\b|\bgrass\b|\bflowers?\b|\bsunflowers?\b|\balgae\b|"
+        r"\bpondweed\b|\bcrops?\b|\bhouseplants?\b|\bautotrophs?\b|\bgreen\b|\bseedlings?\b",
+        "light": r"\bsun\w*|\blight\b|\bphotons?\b|\bsolar\b|\blamps?\b",
+        "carbon": r"\bcarbon\b|\bco2\b|\bco 2\b|\bthe air\b",
+        "water": r"\bwater\b|\bh2o\b|\broots?\b",
+        "sugar": r"\bsugars?\b|\bglucose\b|\bfood\b|\bstarch\b|\bcarbohydrates?\b|\bc6h12o6\b",
+        "oxygen": r"\boxygen\b|\bo2\b",
+        "cell": r"\bchloro\w*|\bthylakoids?\b|\bcalvin\b|\bstroma\b|\batp\b|\bnadph\b|\brubisco\b",
+        "energy": r"\benergy\b",
+    },
+    "recursion": {
+        "self": r"\bitself\b|\bthemselves\b|\bthe same (?:function|thing|question|problem|recipe|steps?|way|task)\b|"
+        r"\bself\w*|\bcalls? (?:itself|the same)\b",
+        "function": r"\bfunctions?\b|\bprocedures?\b|\bcode\b|\bprogram\w*|\bdef\b|\breturns?\b|\balgorithms?\b|"
+        r"\bcalls?\b|\bcalling\b",
+        "base": r"\bbase cases?\b|\buntil (?:you|it|we) (?:reach|hit|get)\w*|\band so on\b|\bstops?\b|\bstopping\b|"
+        r"\bterminat\w*|\bsmallest\b|\btiny\b|\bzero\b|\bempty\b|"
+        r"\bground floor\b|\bbottom\b",
+        "smaller": r"\bsmaller\b|\bsimpler\b|\bsub\w*|\brest of\b|\bhalf\b|\breduc\w*|\bbreak\w* (?:\w+ )?down\b|"
+        r"\bcop(?:y|ies)\b|\bnest\w*|\binside\b",
+        "cases": r"\bfactorials?\b|\bfib\w*|\bdolls?\b|\bmirrors?\b|\bfolders?\b|\bdirector\w*|\bstack\b|\binducti\w*|"
+        r"\blists?\b|\bn ?- ?1\b|\bcountdown\b",
+    },
+    "supply_and_demand": {
+        "supply": r"\bsuppl\w*|\bsellers?\b|\bproducers?\b|\bstock\b|\bplentiful\b|\bscarc\w*|\bshortages?\b|"
+        r"\bsurplus\w*|\bavailable\b|\bonly (?:a few|one)\b|\bfewer\b|\bnot enough\b|\bproduc\w*",
+        "demand": r"\bdemand\w*|\bbuyers?\b|\bconsumers?\b|\bcustomers?\b|\bwants?\b|\bwanted\b|\bpopular\b",
+        "price": r"\bpric\w*|\bcosts?\b|\bexpensive\b|\bcheap\w*|\bcharge\w*|\bpay\b|\bafford\w*|\bresale\b",
+        "market": r"\bmarkets?\b|\bequilibrium\b|\bauction\w*|\bsell\w*|\bsold\b|\bbuy\w*|\bgoods\b|\bquantit\w*|"
+        r"\bcurves?\b|\bstores?\b|\bshops?\b",
+    },
+}
+_KEY_IDEA_RES = {c: {g: re.compile(p) for g, p in groups.items()} for c, groups in KEY_IDEAS.items()}
+_ANY_KEY_IDEA = re.compile("|".join(f"(?:{p})" for groups in KEY_IDEAS.values() for p in groups.values()))
+#: an explanation counts when it names the concept and touches one key idea, or touches two key ideas
+MIN_KEY_IDEAS = 2
+
+
+def key_ideas(text: str, concept: str) -> list[str]:
+    """The key-idea groups of ``concept`` that ``text`` touches (``"name"`` first when it names the concept).
+
+    The concept's name is struck out before the groups are matched, so "compound interest" alone is
+    one idea, not two.
+    """
+    if concept not in KEY_IDEAS:
+        raise ValueError(f"unknown concept {concept!r}; expected one of {list(KEY_IDEAS)}")
+    norm = expand_shorthand(normalize_for_matching(text))
+    name = _CONCEPT_RES[concept]
+    found = ["name"] if name.search(norm) else []
+    hay = name.sub(" ", norm) + " | " + name.sub(" ", text.lower())
+    found += [g for g, regex in _KEY_IDEA_RES[concept].items() if regex.search(hay)]
+    return found
+
+
+#: a reference to the concept under discussion without naming it ("this idea", "the concept")
+_TOPIC_REFERENCE = re.compile(r"\b(?:this|the|that) (?:idea|concept|topic|principle|mechanism)\b")
+#: the fewest words an explanation that only refers to "this idea" needs to count (cue words alone do not)
+VAGUE_MIN_WORDS = 12
+
+
+def vague_about_concept(text: str, concept: str) -> bool:
+    """Whether ``text`` explains "this idea" in general terms, in a sentence or more, without another concept.
+
+    Why: agents that phrase acts without knowing the concept (``agent_utterance`` without ``concept``: the
+    random agent, fixed scripts, act-level RL policies) explain "this idea" in general words. A learner
+    takes a vague explanation of the topic under discussion as an explanation, but a weak one (the learner
+    applies a reduced gain); cue words alone, or another concept's content, are not.
+    """
+    norm = expand_shorthand(normalize_for_matching(text))
+    if not _TOPIC_REFERENCE.search(norm) or len(norm.split()) < VAGUE_MIN_WORDS:
+        return False
+    return not any(len(key_ideas(text, other)) >= MIN_KEY_IDEAS for other in KEY_IDEAS if other != concept)
+
+
+def about_concept(text: str, concept: str) -> bool:
+    """Whether an explanation in ``text`` is about ``concept`` (at least :data:`MIN_KEY_IDEAS` ideas).
+
+    Why: a tutor's explanation must carry the concept's content to teach it; cue words alone ("for
+    example", "it's like", "formally") or an explanation of another concept teach nothing.
+    """
+    return len(key_ideas(text, concept)) >= MIN_KEY_IDEAS
+
+
+# ----------------------------------------------------------------------------- the recogniser
+#: intents that ask the learner something; in a question they outrank the explanation and summary
+#: cues the question mentions ("do you prefer examples or definitions?", "can you sum up what you know?")
+_ASKING = frozenset({"ask_background", "ask_preference", "check_understanding"})
+_SHOWING = frozenset({*EXPLAIN_ACTS, "summarize"})
+#: a question about the subject matter put to the learner is a quiz
+_QUIZ_QUESTION = re.compile(
+    r"^(?:so |and |now |then |okay |ok |alright )?(?:what|why|how|which|where|when|who|if|suppose|can you|"
+    r"could you|would you|do you think)\b"
+)
+
+
+class LearnerRecognizer(IntentRecognizer):
+    """The engine's recogniser, with chat shorthand expanded and two rules for questions.
+
+    In a sentence that is a question (ends with ``?``): (1) asking about the learner or testing them
+    outranks the explanation / summary cues it names, and a question about the learner outranks the
+    quiz cues ("could you describe your current understanding?" asks for background); (2) a
+    wh-question about the subject matter ("what gas do plants release?") that names no strategy is
+    a quiz, and so is a worked question ("suppose the bank compounds monthly: would you earn more?").
+    """
+
+    def recognise_normalised(self, norm: str) -> list[str]:
+        return super().recognise_normalised(expand_shorthand(norm))
+
+    def explain_normalised(self, norm: str) -> list[SentenceReading]:
+        return super().explain_normalised(expand_shorthand(norm))
+
+    def _read(self, sentence: str, *, explain: bool) -> SentenceReading:
+        reading = super()._read(sentence, explain=explain)
+        if not sentence.endswith("?"):
+            return reading
+        acts = [a for a in reading.acts if a not in (OFF_TASK, RAPPORT)]
+        if not acts and reading.evidence and reading.evidence[0].source in ("gibberish", "crammed"):
+            return reading
+        keep = set(acts)
+        if keep & _ASKING and keep & _SHOWING:
+            keep -= _SHOWING
+        if keep & {"ask_background", "ask_preference"}:
+            keep.discard("check_understanding")
+        added: list[Evidence] = []
+        if (
+            (not keep or keep <= set(EXPLAIN_ACTS))
+            and _QUIZ_QUESTION.search(sentence)
+            and _ANY_KEY_IDEA.search(sentence)
+        ):
+            keep = {"check_understanding"}
+            if explain:
+                added.append(Evidence("check_understanding", "rule", "a question about the subject matter", sentence))
+        if keep == set(acts):
+            return reading
+        if not keep:  # pragma: no cover - every branch above keeps at least one asking act
+            return reading
+        kept = tuple(a for a in (*acts, "check_understanding") if a in keep)
+        kept = tuple(dict.fromkeys(kept))
+        evidence = tuple(e for e in reading.evidence if e.act in keep) + tuple(added)
+        return SentenceReading(sentence, kept, evidence if explain else ())
+
+
+RECOGNIZER = LearnerRecognizer(LEXICON, rapport_act=RAPPORT, topic=TOPIC_PATTERNS)
 _LEVEL_RES = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in LEVEL_LEXICON.items()}
 
 
@@ -405,6 +717,22 @@ REPLIES: dict[str, list[str]] = {
         "Okay, I appreciate it, but let's keep going.",
         "Thanks, but the pep talk isn't really teaching me anything.",
     ],
+    "rapport_reply": [
+        "Okay.",
+        "Mm-hm.",
+        "Sure. So, about {topic}...",
+        "Thanks! So where do we go from here?",
+        "Okay, cool.",
+    ],
+    "overwhelmed": [
+        "Whoa, that's way too much at once. I didn't take any of that in.",
+        "Hang on, you're throwing everything at me at the same time. I'm lost.",
+        "That's a lot of different things in one go... I can't follow all that.",
+    ],
+    "off_concept": [
+        "Wait, that part isn't about {topic}, is it?",
+        "I'm not sure how that bit relates to {topic}.",
+    ],
     "greeting_reply": [
         "Hi! So, where do we start?",
         "Hello! Great, let's get going.",
@@ -449,9 +777,10 @@ CONCEPT_SNIPPETS: dict[str, dict[str, list[str]]] = {
             "owe $1,440, not $1,400, because the second year charges interest on the interest.",
         ],
         "analogies": [
-            "it is like a snowball rolling downhill: the bigger it gets, the more snow it picks up on each turn.",
+            "it is like a snowball rolling downhill: the bigger it gets, the more snow it picks up on each turn, "
+            "the way interest earns interest on the interest.",
             "think of it as a tree that drops seeds: each new tree drops seeds too, so the forest grows "
-            "faster every year.",
+            "faster every year, the way your interest earns interest of its own.",
         ],
         "formal": [
             "the balance after t periods is A = P(1 + r)^t, where P is the principal and r "
@@ -463,8 +792,8 @@ CONCEPT_SNIPPETS: dict[str, dict[str, list[str]]] = {
         "examples": [
             "say you keep a tomato plant on a windowsill: it takes in water through its roots "
             "and carbon dioxide from the air, and in sunlight it turns them into sugar to grow, giving off oxygen.",
-            "take a tree in summer: all day its leaves pull carbon dioxide from the air and the "
-            "wood it adds that year is mostly carbon that came from the air.",
+            "take a tree in summer: all day its leaves use sunlight to pull carbon dioxide from the air, and "
+            "the wood it adds that year is mostly carbon that came from the air.",
         ],
         "analogies": [
             "think of a leaf as a tiny solar-powered kitchen: sunlight is the stove, water and "
@@ -482,15 +811,16 @@ CONCEPT_SNIPPETS: dict[str, dict[str, list[str]]] = {
     "recursion": {
         "examples": [
             "say you want 4 factorial: you compute 4 times 3 factorial, which is 3 times "
-            "2 factorial, down to 1 factorial, which is just 1.",
+            "2 factorial, down to 1 factorial, which is just 1: the same function on a smaller number "
+            "until the base case.",
             "say you want to count the files in a folder: you count the files directly inside, then ask "
             "the same question of each subfolder and add up the answers.",
         ],
         "analogies": [
             "it is like a set of Russian nesting dolls: you open each doll to find a smaller "
             "one inside until you reach the smallest, which does not open.",
-            "think of a line of people where each one asks the person in front how many are ahead, "
-            "until the first person says zero and the answers pass back down the line.",
+            "think of a line of people where each one asks the person in front the same question, how many "
+            "are ahead, until the first person says zero and the answers pass back down the line.",
         ],
         "formal": [
             "a recursive function is defined in terms of itself on smaller inputs, with a base "
@@ -527,7 +857,7 @@ _GENERIC_SNIPPETS: dict[str, list[str]] = {
         "suppose you follow a single real case of {topic} from start to finish and see what changes.",
     ],
     "analogies": [
-        "it is like a familiar everyday process: each step feeds the next, the way a snowball grows.",
+        "{topic} is like a familiar everyday process: each step feeds the next, the way a snowball grows.",
         "think of {topic} as a machine you already know from daily life, with inputs going in and results coming out.",
     ],
     "formal": [

@@ -17,7 +17,18 @@ advanced learner) and ``patience``. Each agent turn:
   patience; encouragement gives back patience (0.75, then 0.25, then it grates);
 * the first question about background / preference gets one hint in natural words, repeats
   cost 0.25 patience each; a greeting after the first turn and off-task talk cost patience
-  (0.25 and 1); every turn costs 0.2 patience.
+  (0.25 and 1); every turn costs 0.2 patience;
+* rapport (thanks, acknowledgements, praise, closings, talk about the topic) gets a neutral reply
+  and costs only the turn: it is ordinary conversation, not off-task;
+* an explanation must be about the concept (:func:`~dialgym.tasks.instruction.language.about_concept`:
+  it names the concept and one of its key ideas, or two key ideas); an explanation of something
+  else, or cue words with no content, is heard as off-task (or, beside other strategies, dropped
+  at half the off-task cost); an explanation of "this idea" in general words, with no key idea,
+  teaches at ``VAGUE_GAIN`` (agents that phrase acts without knowing the concept speak that way);
+* a turn with more than ``MAX_STRATEGIES`` distinct strategies overwhelms the learner: they take
+  in none of it and lose 0.75 patience (no tutor teaches everything at once; a message that
+  crams every strategy is a way to game the learner);
+* a quiz before any explanation teaches nothing (it still shows an overconfident learner the gap).
 
 The learner ends the episode when they *feel* they understand (felt comprehension >= 0.8; an
 uncalibrated overconfident learner feels 0.35 more than they know, so they may leave without
@@ -28,16 +39,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialgym.core.types import Outcome
+from dialgym.core.types import Outcome, UserTurn
 from dialgym.simulators.scripted import OFF_TASK, ScriptedUser, normalize_for_matching
 from dialgym.tasks.instruction.language import (
     CONCEPTS,
     EXPLAIN_ACTS,
     LEVELS,
+    MIN_KEY_IDEAS,
+    RAPPORT,
     RECOGNIZER,
     REPLY_BANK,
     STYLE_OF,
+    about_concept,
+    key_ideas,
     recognise_level,
+    vague_about_concept,
 )
 from dialgym.tasks.instruction.personas import LEVEL_NAMES
 
@@ -55,6 +71,12 @@ QUIZ_PASS, QUIZ_PARTIAL = 0.6, 0.35
 MAX_PARTS = 3
 #: gain factor when one utterance mixes several explanation styles (too much at once)
 MIXED_STYLES = 0.6
+#: gain factor of an explanation that only speaks of "this idea" in general terms (no key idea of the concept)
+VAGUE_GAIN = 0.5
+#: more distinct strategies than this in one turn overwhelm the learner (real turns carry one to three)
+MAX_STRATEGIES = 4
+OVERWHELM_COST = 0.75
+OFF_TASK_COST = 1.0
 
 
 @dataclass
@@ -72,6 +94,8 @@ class LearnerState:
     background_asks: int = 0
     preference_asks: int = 0
     off_task: int = 0
+    off_concept: int = 0
+    overwhelmed: int = 0
     ended_by: str = ""
 
 
@@ -87,6 +111,8 @@ class LearnerUser(ScriptedUser):
     # ------------------------------------------------------------------ hooks
     def init_state(self) -> LearnerState:
         p = self.persona
+        self._off_concept = False
+        self._vague = False
         return LearnerState(
             comprehension=START_COMPREHENSION[p["level"]],
             patience=float(p["patience"]),
@@ -107,6 +133,37 @@ class LearnerUser(ScriptedUser):
     def stated_level(self) -> str:
         return self.persona["level"] if self.state.calibrated else self.persona["claimed_level"]
 
+    def respond(self, agent_text: str) -> UserTurn:
+        """Hear the turn (:meth:`hear`), then react as the engine does."""
+        acts = self.hear(self.recognizer.recognise(agent_text), agent_text)
+        self.turn += 1
+        reply, done = self.react(acts, agent_text)
+        for act in acts:
+            self.act_counts[act] = self.act_counts.get(act, 0) + 1
+        return UserTurn(text=reply, acts=acts, done=bool(done))
+
+    def hear(self, acts: list[str], text: str) -> list[str]:
+        """The recognised acts, judged in context: talk about the concept that names no strategy is
+        rapport, not off-task; an explanation that is not about this learner's concept is no
+        explanation (off-task when nothing else was said; otherwise dropped, and remembered in
+        ``self._off_concept`` for :meth:`react`)."""
+        self._off_concept = False
+        self._vague = False
+        concept = self.persona["concept"]
+        if acts == [OFF_TASK] and len(key_ideas(text, concept)) >= MIN_KEY_IDEAS:
+            # talk about the concept that names no strategy is conversation about the topic, not off-task
+            return [RAPPORT]
+        if any(a in EXPLAIN_ACTS for a in acts) and not about_concept(text, concept):
+            if vague_about_concept(text, concept):
+                self._vague = True
+                return acts
+            rest = [a for a in acts if a not in EXPLAIN_ACTS]
+            if [a for a in rest if a not in (RAPPORT, OFF_TASK)]:
+                self._off_concept = True
+                return rest
+            return [OFF_TASK]
+        return acts
+
     def react(self, acts: list[str], text: str) -> tuple[str, bool]:
         s = self.state
         p = self.persona
@@ -114,11 +171,22 @@ class LearnerUser(ScriptedUser):
         parts: list[str] = []
         s.patience -= TURN_COST
         explained = False
+        strategies = [a for a in acts if a not in (OFF_TASK, RAPPORT)]
+        if len(set(strategies)) > MAX_STRATEGIES:
+            s.overwhelmed += 1
+            s.patience -= OVERWHELM_COST
+            return self._close(self.say("overwhelmed"))
+        if getattr(self, "_off_concept", False):
+            s.off_concept += 1
+            s.patience -= OFF_TASK_COST / 2
+            parts.append(self.say("off_concept", topic=topic))
         for act in acts:
             if act == OFF_TASK:
                 s.off_task += 1
-                s.patience -= 1.0
+                s.patience -= OFF_TASK_COST
                 parts.append(self.say("off_task", topic=topic))
+            elif act == RAPPORT:
+                parts.append(self.say("rapport_reply", topic=topic))
             elif act == "greeting":
                 if self.turn == 1 and self.used("greeting") == 0:
                     parts.append(self.say("greeting_reply"))
@@ -161,9 +229,13 @@ class LearnerUser(ScriptedUser):
                 s.patience += bonus
                 s.encouragements += 1
                 parts.append(self.say("encourage_good" if bonus > 0 else "encourage_again"))
-        s.comprehension = min(1.0, s.comprehension)
         # a long multi-act turn still gets a short, person-like answer
-        reply = " ".join(parts[:MAX_PARTS])
+        return self._close(" ".join(parts[:MAX_PARTS]))
+
+    def _close(self, reply: str) -> tuple[str, bool]:
+        """End the episode if the learner feels they understand or has run out of patience."""
+        s = self.state
+        s.comprehension = min(1.0, s.comprehension)
         if self.felt() >= THRESHOLD:
             s.ended_by = "understood" if s.comprehension >= THRESHOLD else "left_early"
             return (reply + " " + self.say("end_understood")).strip(), True
@@ -185,7 +257,8 @@ class LearnerUser(ScriptedUser):
         diff = LEVELS.index(level) - LEVEL_NAMES.index(p["level"])
         level_gain, level_cost = LEVEL_FIT[diff]
         match = style == p["style"]
-        rate = BASE_RATE * mix * level_gain * (1.0 if match else STYLE_MISMATCH) * (STYLE_DECAY**n_same)
+        vague = VAGUE_GAIN if getattr(self, "_vague", False) else 1.0
+        rate = BASE_RATE * mix * vague * level_gain * (1.0 if match else STYLE_MISMATCH) * (STYLE_DECAY**n_same)
         s.comprehension += rate * (1.0 - s.comprehension)
         if not s.calibrated:
             # believes they are at the claimed level: pretends to follow what is over their
@@ -226,7 +299,8 @@ class LearnerUser(ScriptedUser):
             s.quizzes_passed += 1
             return self.say("quiz_pass")
         if c >= QUIZ_PARTIAL:
-            s.comprehension += 0.1 * (1.0 - c)
+            if s.n_examples + s.n_analogies + s.n_formal > 0:  # consolidates what was taught, nothing else
+                s.comprehension += 0.1 * (1.0 - c)
             return self.say("quiz_partial")
         s.patience -= 0.5
         return self.say("quiz_fail")

@@ -24,7 +24,11 @@ The agent's next utterance, any ``str`` of at most 1000 characters. The learner 
 strategies (``ACTS``), several per utterance, from free text: ``greeting``, ``ask_background``
 (what do you already know), ``ask_preference`` (how do you like to learn),
 ``explain_with_example``, ``explain_with_analogy``, ``explain_formally``, ``check_understanding``
-(a quiz question), ``summarize``, ``encourage``; anything else (or gibberish) is ``off_task``. An
+(a quiz question), ``summarize``, ``encourage``; ordinary conversation with no strategy (thanks,
+acknowledgements, praise of a question, closings, talk about the concept) is ``rapport`` (costs only the
+turn); unrelated text, gibberish and keyword salads are ``off_task``. An explanation must be about the
+learner's concept (name it and touch one key idea, or touch two): cue words alone or another concept's
+content are heard as ``off_task``; more than four strategies in one turn overwhelm the learner. An
 explanation is also pitched at a level, read from the wording: ``basic`` ("in simple terms",
 "from scratch"), ``advanced`` ("let's go deeper", "the nuances") or, unmarked, ``intermediate``.
 ``ACT_REPERTOIRE`` lists the concrete acts (``"explain_with_example:basic"`` and so on) that

@@ -33,11 +33,20 @@ NONE = "none"
 _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?|[?!]")
 
 
-def features(norm: str) -> list[str]:
-    """The n-gram features of a normalised sentence (each at most once, in order of appearance)."""
+def features(norm: str, chars: int = 0) -> list[str]:
+    """The n-gram features of a normalised sentence (each at most once, in order of appearance).
+
+    Word unigrams, bigrams and trigrams; with ``chars`` > 0 also the character ``chars``-grams of
+    each word (marked ``#``), which let a misspelt or inflected word share evidence with its
+    correct form.
+    """
     toks = ["<s>", *("<num>" if t[0].isdigit() else t for t in _TOKEN.findall(norm))]
     feats = toks[1:] + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
     feats += [f"{a} {b} {c}" for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
+    if chars:
+        for t in toks[1:]:
+            w = f"#{t}#"
+            feats += [w[i : i + chars] for i in range(len(w) - chars + 1)] if len(t) > 3 else []
     return list(dict.fromkeys(feats))
 
 
@@ -59,6 +68,7 @@ class IntentModel:
         bias: Sequence[float],
         threshold: float = 0.5,
         about: dict[str, Any] | None = None,
+        chars: int = 0,
     ) -> None:
         if len(bias) != len(classes):
             raise ValueError(f"bias has {len(bias)} values for {len(classes)} classes")
@@ -68,6 +78,7 @@ class IntentModel:
         self.bias = np.asarray(bias, dtype=np.float64)
         self.threshold = float(threshold)
         self.about = dict(about or {})
+        self.chars = int(chars)
         n = len(self.classes)
         self._rows: dict[str, np.ndarray] = {}
         for feat, row in weights.items():
@@ -78,7 +89,7 @@ class IntentModel:
 
     def probabilities(self, norm: str) -> dict[str, float]:
         """Class probabilities for one normalised sentence."""
-        p = self._probs(features(norm))
+        p = self._probs(features(norm, self.chars))
         return {c: float(v) for c, v in zip(self.classes, p, strict=True)}
 
     def _probs(self, feats: list[str]) -> np.ndarray:
@@ -93,7 +104,7 @@ class IntentModel:
 
     def predict(self, norm: str, explain: bool = False) -> tuple[str, str] | None:
         """The act for ``norm`` and, with ``explain``, its evidence (top features, probability); None if unsure."""
-        feats = features(norm)
+        feats = features(norm, self.chars)
         p = self._probs(feats)
         k = int(p.argmax())
         act = self.classes[k]
@@ -118,6 +129,7 @@ class IntentModel:
             "classes": list(self.classes),
             "bias": [round(float(b), 4) for b in self.bias],
             "threshold": self.threshold,
+            "chars": self.chars,
             "about": self.about,
             "weights": {f: row for f, row in weights.items() if row},
         }
@@ -127,7 +139,9 @@ class IntentModel:
         if data.get("format") != "dialgym-intent-model/1":
             raise ValueError(f"not a dialgym intent model (format {data.get('format')!r})")
         weights = {f: {int(c): float(w) for c, w in row.items()} for f, row in data["weights"].items()}
-        return cls(data["classes"], weights, data["bias"], data["threshold"], data.get("about"))
+        return cls(
+            data["classes"], weights, data["bias"], data["threshold"], data.get("about"), int(data.get("chars", 0))
+        )
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True) + "\n")
@@ -148,17 +162,21 @@ def fit(
     threshold: float = 0.5,
     seed: int = 0,
     about: dict[str, Any] | None = None,
+    chars: int = 0,
+    balanced: bool = False,
 ) -> IntentModel:
     """Fit a model on normalised ``sentences`` with their ``labels`` (use ``"none"`` for no act).
 
     Full-batch Adam on the mean cross-entropy plus ``l2`` times the squared weights;
-    features seen fewer than ``min_count`` times are dropped. Deterministic given ``seed``.
+    features seen fewer than ``min_count`` times are dropped. ``balanced`` weighs every class
+    equally (rare strategies count as much as common ones, as macro-F1 does); ``chars`` adds
+    character n-grams (:func:`features`). Deterministic given ``seed``.
     """
     if len(sentences) != len(labels):
         raise ValueError(f"{len(sentences)} sentences but {len(labels)} labels")
     classes = sorted(set(labels) | {NONE})
     cidx = {c: i for i, c in enumerate(classes)}
-    feats = [features(s) for s in sentences]
+    feats = [features(s, chars) for s in sentences]
     counts = Counter(f for fs in feats for f in fs)
     vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
     x = np.zeros((len(sentences), len(vocab)), dtype=np.float32)
@@ -169,6 +187,13 @@ def fit(
                 x[r, j] = 1.0
     y = np.zeros((len(sentences), len(classes)), dtype=np.float32)
     y[np.arange(len(labels)), [cidx[lab] for lab in labels]] = 1.0
+    label_idx = np.array([cidx[lab] for lab in labels])
+    if balanced:
+        freq = np.bincount(label_idx, minlength=len(classes)).astype(np.float32)
+        row_w = (len(labels) / (len(classes) * np.maximum(freq, 1.0)))[label_idx]
+    else:
+        row_w = np.ones(len(labels), dtype=np.float32)
+    row_w = (row_w / row_w.mean()).astype(np.float32)[:, None]
     rng = np.random.default_rng(seed)
     w = (rng.standard_normal((len(vocab), len(classes))) * 1e-3).astype(np.float32)
     b = np.zeros(len(classes), dtype=np.float32)
@@ -180,7 +205,7 @@ def fit(
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        g = (p - y) / len(sentences)
+        g = row_w * (p - y) / len(sentences)
         grads = [x.T @ g + 2 * l2 * w, g.sum(axis=0)]
         for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
             m[i] = 0.9 * m[i] + 0.1 * grad
@@ -188,4 +213,4 @@ def fit(
             param -= lr * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
     inv = {j: f for f, j in vocab.items()}
     weights = {inv[j]: {c: float(w[j, c]) for c in range(len(classes))} for j in range(len(vocab))}
-    return IntentModel(classes, weights, b.tolist(), threshold=threshold, about=about)
+    return IntentModel(classes, weights, b.tolist(), threshold=threshold, about=about, chars=chars)

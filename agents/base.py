@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dialgym.core.agent import Agent
-from dialgym.tasks import get_task
+from dialgym.tasks import get_task, phrase_act
 
 
 class RandomAgent(Agent):
@@ -26,7 +26,7 @@ class RandomAgent(Agent):
     def act(self, observation: str, info: dict[str, Any]) -> str:
         repertoire = self.task.ACT_REPERTOIRE
         act = repertoire[int(self.rng.integers(len(repertoire)))]
-        return self.task.agent_utterance(act, self.rng)
+        return phrase_act(self.task, act, self.rng, info.get("messages", ()))
 
 
 class ScriptAgent(Agent):
@@ -51,4 +51,4 @@ class ScriptAgent(Agent):
     def act(self, observation: str, info: dict[str, Any]) -> str:
         turn = int(info.get("turn", 0))
         act = self.script[min(turn, len(self.script) - 1)]
-        return self.task.agent_utterance(act, self.rng)
+        return phrase_act(self.task, act, self.rng, info.get("messages", ()))

@@ -37,7 +37,7 @@ import numpy as np
 from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS
 from dialgym.core.text import normalize_text
-from dialgym.tasks import get_task
+from dialgym.tasks import get_task, phrase_act
 from dialgym.wrappers import FeatureSpec, dialogue_features, make_act_env
 
 ALGOS: tuple[str, ...] = ("ppo", "dqn")
@@ -620,7 +620,7 @@ class SB3Agent(Agent):
         return out
 
     def _speak(self, info: dict[str, Any], index: int) -> str:
-        text = str(self.task.agent_utterance(self.feature_spec.actions[index], self.rng))
+        text = phrase_act(self.task, self.feature_spec.actions[index], self.rng, info["messages"])
         # Key the act by the history as the env will record it (normalised, cut).
         content = normalize_text(normalize_text(text)[:MAX_ACTION_CHARS])
         history = [*info["messages"], {"role": "assistant", "content": content}]

@@ -37,7 +37,7 @@ import numpy as np
 from gymnasium import spaces
 
 from dialgym.core.types import Message
-from dialgym.tasks import TASKS, get_task
+from dialgym.tasks import TASKS, get_task, phrase_act
 
 #: Bump when the feature layout changes; saved with trained models and checked on load.
 FEATURE_VERSION = 1
@@ -169,7 +169,7 @@ def rollout_vocabulary(
             done = False
             while not done:
                 act = repertoire[int(rng.integers(len(repertoire)))]
-                _, _, terminated, truncated, info = env.step(task.agent_utterance(act, rng))
+                _, _, terminated, truncated, info = env.step(phrase_act(task, act, rng, info["messages"]))
                 done = terminated or truncated
             for m in info["messages"]:
                 if m["role"] == "user":
@@ -428,7 +428,7 @@ class DialogueActActions(gym.ActionWrapper, gym.utils.RecordConstructorArgs):
         if self._rng is None:
             raise RuntimeError("step() before reset(): call reset() first")
         act = self.acts[index]
-        text = str(self.task.agent_utterance(act, self._rng))
+        text = phrase_act(self.task, act, self._rng, self.env.unwrapped.messages)
         self._last = (act, text)
         return text
 

@@ -9,7 +9,10 @@ Each task package ``dialgym/tasks/<name>/`` exports (its ``__init__``):
 * ``ACT_REPERTOIRE``: concrete agent acts (strategy names, or ``"strategy:argument"``)
   that ``agent_utterance`` can realise; the random agent and dialogue-act wrappers
   draw from it;
-* ``agent_utterance(act, rng) -> str``: a natural phrasing of an act, drawn with ``rng``;
+* ``agent_utterance(act, rng, **context) -> str``: a natural phrasing of an act, drawn with ``rng``;
+* optionally ``utterance_context(messages) -> dict``: what the dialogue so far tells
+  ``agent_utterance`` (Instruction: the concept the learner asked about, so that an
+  explanation has content); act-level agents phrase acts through :func:`phrase_act`;
 * ``persona_card(persona) -> str``: the persona in words (for LLM users and data tools);
 * ``BehaviorAgent``, ``OracleAgent``, ``AdaptiveAgent`` (ask-then-adapt heuristic);
 * ``FIXED_SCRIPTS``: named open-loop act sequences (the best fixed scripts we know).
@@ -28,6 +31,17 @@ TASKS: dict[str, tuple[str, str]] = {
     "Instruction-v0": ("dialgym.tasks.instruction", "InstructionEnv"),
     "TravelAgent-v0": ("dialgym.tasks.travel", "TravelAgentEnv"),
 }
+
+
+def phrase_act(task: ModuleType, act: str, rng: Any, messages: Any = ()) -> str:
+    """Phrase ``act`` of ``task`` the way its own agents would at this point of the dialogue.
+
+    Tasks whose phrasing needs the dialogue (an explanation must be about the concept the
+    learner asked about) export ``utterance_context(messages)``; the others need nothing.
+    """
+    context = getattr(task, "utterance_context", None)
+    kwargs = context(list(messages)) if context is not None else {}
+    return str(task.agent_utterance(act, rng, **kwargs))
 
 
 def env_ids() -> list[str]:

@@ -88,6 +88,12 @@ from dialgym.tasks.instruction.language import (
 from dialgym.tasks.instruction.personas import persona_card
 from dialgym.tasks.instruction.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 
+
+def utterance_context(messages: list[dict[str, str]]) -> dict[str, str | None]:
+    """What ``agent_utterance`` needs from the dialogue: the concept the learner asked about (their opening)."""
+    first = next((m["content"] for m in messages if m["role"] == "user"), "")
+    return {"concept": find_concept(first)}
+
 #: the strategies the learner recognises (``info["agent_acts"]``); ``rapport`` for ordinary conversation
 #: with no strategy (thanks, acknowledgements, praise, closings), ``off_task`` for unrelated text or gibberish
 ACTS: list[str] = [*STRATEGIES, RAPPORT, "off_task"]
@@ -116,4 +122,5 @@ __all__ = [
     "agent_utterance",
     "find_concept",
     "persona_card",
+    "utterance_context",
 ]

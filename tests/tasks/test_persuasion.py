@@ -380,12 +380,13 @@ def test_truncation_outcome_follows_willingness_halved_without_ask():
     assert info["outcome"]["decision"] == "undecided"
 
 
-def test_too_early_ask_does_not_count_as_asking():
+def test_an_undecided_gift_is_halved_only_when_nobody_asked():
     p = _persona(inclination=0.05, patience=20)
     story = "I remember the kids I met in Nepal."
     for texts, factor in (
-        (["Would you donate?", story, story], 0.5),  # asked too early: still halved
-        ([story, "Imagine a hungry child.", "Would you donate?", "Thanks!"], 1.0),
+        ([story, "Imagine a hungry child.", "Thanks!"], 0.5),  # never asked: halved
+        (["Would you donate?", story, story], 1.0),  # asked early: the person knows what is wanted
+        ([story, "Would you donate?", "Thanks!"], 1.0),
     ):
         env = gym.make(ENV_ID, max_turns=len(texts))
         env.reset(seed=0, options={"persona": p})
@@ -463,7 +464,7 @@ def _check_ordering(split: str, n: int, n_oracle: int) -> None:
 
 def test_agent_ordering_quick():
     """oracle > behavior > random, adaptive > every fixed script (train, few episodes)."""
-    _check_ordering("train", n=100, n_oracle=50)
+    _check_ordering("train", n=200, n_oracle=100)
 
 
 @pytest.mark.slow

@@ -36,25 +36,33 @@ these strategies in free text (several per utterance are fine; gibberish or unre
 text is ``off_task``): ``logical_appeal``, ``emotion_appeal``, ``credibility_appeal``,
 ``foot_in_the_door``, ``self_modeling``, ``personal_story``, ``donation_information``,
 ``source_related_inquiry``, ``task_related_inquiry``, ``personal_related_inquiry``,
-``greeting``, ``proposition_of_donation``, ``thanks`` (and ``off_task``).
+``greeting``, ``proposition_of_donation``, ``thanks`` (and ``rapport`` for conversation
+that carries no strategy, ``off_task`` for unrelated text or gibberish).
 ``ACT_REPERTOIRE`` lists the acts and ``agent_utterance(act, rng)`` phrases one.
 
 ## Simulated user
 
 The scripted user (``user="scripted"``, the default) keeps a hidden willingness to donate
-that starts at the persona's inclination. Appeals that suit the person raise it (half as
-much the second time; a third time is "repeating yourself" and costs); appeals that do
-not suit them lower it and cost patience. A skeptic is moved only by credibility, and
+that starts at the persona's inclination. It reads each sentence of a turn (rules first,
+then an intent model fitted on PersuasionForGood's strategy annotation; ``dialgym explain``
+shows what it heard and why); acknowledgements, praise and topical remarks are
+``rapport``, which costs only the turn. Appeals that suit the person raise willingness a
+lot, any fresh argument a little; each further argument of the same kind lands half as
+well, and saying the same thing again is "repeating yourself" and costs; appeals that do
+not suit the person lower it slightly and cost patience, and four or more appeals
+crammed into one turn cost too. A skeptic is moved only by credibility, and
 only after voicing a worry about where the money goes (they voice it when asked about
 charities or the charity, when pushed for money, or when guilt-tripped).
 Foot-in-the-door ("even a few cents helps") unlocks tight budgets but anchors comfortable
-people low. Donation information matters to people who do not know the charity.
+people low. Facts about the organisation count as credibility appeals (as
+PersuasionForGood labels them) and matter most to people who do not know the charity;
+donation information is how giving works.
 Inquiries (personal, task- and source-related) make the user reveal one hint at a time
 in natural words (personal ones only as far as the person is open; a greeting first
 helps). Asking for a donation gets a decision (an amount, or a refusal) when the person
 is willing enough, on the third ask, or when they are about to leave; otherwise a
-"maybe later" that costs willingness, more so when the request comes before any argument
-has landed. Every turn uses up patience; when it runs out the user leaves (they warn
+"maybe later" that costs a little willingness, a little more when the request comes
+before any argument has landed. Every turn uses up patience; when it runs out the user leaves (they warn
 two turns ahead). Replies are drawn from a bank of phrasings with the env RNG, so equal
 seeds give equal episodes.
 
@@ -65,7 +73,7 @@ The donation in dollars, in [0, 2], paid on the last step (0 on every other step
 "left" | "undecided", "willingness": float, "truncated": bool}``; ``info["success"]`` is
 ``donation > 0``. If the episode ends without a decision (the user left, or truncation),
 the gift still follows the user's willingness, halved unless the agent asked for it at
-some point after its arguments had started to land (a too-early ask does not count).
+some point.
 
 ## Episode end
 
@@ -83,7 +91,9 @@ persona and replays a dialogue prefix.
 
 ## Version history
 
-* v0: initial version.
+* v0: initial version. Changed in place (2026-12): sentence-by-sentence recognition with a
+  learned backstop, rapport, organisation facts as credibility, content-based repetition,
+  a small general gain for any fresh argument, any ask counts as asking.
 """
 
 from __future__ import annotations

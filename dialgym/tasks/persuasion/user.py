@@ -3,31 +3,38 @@
 State: ``willingness`` in [0, 1] (starts at the persona's inclination), ``patience``
 (turns left; every turn costs one, every bad move one more), the ``cap`` on the gift
 (dollars, from the budget), and a few flags. All willingness dynamics are deterministic
-given the agent's acts; the random draws only choose phrasings and whether a reserved
+given the agent's words; the random draws only choose phrasings and whether a reserved
 person answers a personal question.
+
+What the user hears comes from :data:`RECOGNIZER`: the task's lexicon first, then an intent
+model fitted on PersuasionForGood's human strategy annotation for sentences the rules leave
+without a strategy; conversation with no strategy (acknowledgements, praise, remarks on the
+topic) is ``rapport`` and costs only the turn.
 
 Per act (see :data:`GAINS` for the numbers):
 
-* an appeal moves willingness by its gain for this person (``moved_by``); the second use
-  of the same appeal gives half, a third one is "repeating yourself" (a small loss and a
-  lost turn of patience); appeals that do not suit the person lose willingness and
-  patience;
+* an appeal moves willingness by its gain for this person (``moved_by``) plus a small
+  :data:`GENERAL_GAIN` any fresh argument earns; each further argument of the same kind
+  lands half as well as the last, and saying what was already said (most of the same
+  words) is "repeating yourself" (a small loss and a lost turn of patience); appeals that
+  do not suit the person lose a little willingness and patience; four or more appeals in
+  one turn are a sales pitch dumped on the person (a loss and a turn of patience);
 * a skeptic's credibility appeals only work once they voiced their worry (they voice it
   when asked about charities or the charity, when pushed for money, or when guilt-tripped);
 * foot-in-the-door unlocks tight budgets and anchors comfortable ones low;
-* donation information teaches an uninformed person what the charity does (extra gain),
-  and bores one who knows it;
+* credibility appeals include facts about the organisation (as PersuasionForGood labels
+  them): they teach an uninformed person what the charity does (extra gain); donation
+  information is how giving works;
 * inquiries reveal one hint at a time (personal ones only with probability ``openness``,
   higher after a greeting); asking again once everything is told costs patience;
 * a proposition decides when willingness is high enough, or on the third ask, or when
-  patience is nearly out; otherwise it is countered ("maybe later") and costs willingness,
-  more so when too early (fewer than two appeals have landed);
-* off-task talk costs willingness and patience.
+  patience is nearly out; otherwise it is countered ("maybe later") and costs a little
+  willingness, a little more when too early (fewer than two appeals have landed);
+* off-task talk (unrelated text, gibberish) costs willingness and patience.
 
 The gift at a decision is ``donation(willingness)``; if the episode ends without one
 (truncated, or the user left), the gift still follows willingness, halved unless the
-agent asked for it at some point after its arguments had started to land (an ask that
-came too early does not count).
+agent asked for it at some point.
 """
 
 from __future__ import annotations
@@ -57,7 +64,7 @@ GAINS: dict[str, dict[str, float]] = {
     "emotion": {
         "emotion_appeal": 0.22,
         "personal_story": 0.25,
-        "logical_appeal": -0.02,
+        "logical_appeal": -0.04,
         "credibility_appeal": 0.03,
         "self_modeling": 0.05,
         "donation_information": 0.04,
@@ -67,30 +74,34 @@ GAINS: dict[str, dict[str, float]] = {
         "logical_appeal": 0.25,
         "donation_information": 0.18,
         "credibility_appeal": 0.07,
-        "emotion_appeal": -0.05,
-        "personal_story": -0.04,
-        "self_modeling": -0.02,
+        "emotion_appeal": -0.12,
+        "personal_story": -0.10,
+        "self_modeling": -0.06,
         "foot_in_the_door": 0.0,
     },
     "credibility": {  # after the concern was voiced
         "credibility_appeal": 0.32,
         "donation_information": 0.10,
         "logical_appeal": 0.05,
-        "emotion_appeal": -0.07,
-        "personal_story": -0.05,
-        "self_modeling": -0.04,
+        "emotion_appeal": -0.15,
+        "personal_story": -0.12,
+        "self_modeling": -0.10,
         "foot_in_the_door": 0.0,
     },
     "social": {
         "self_modeling": 0.28,
         "personal_story": 0.08,
         "emotion_appeal": 0.06,
-        "logical_appeal": -0.02,
-        "credibility_appeal": -0.02,
+        "logical_appeal": -0.05,
+        "credibility_appeal": -0.04,
         "donation_information": 0.02,
         "foot_in_the_door": 0.06,
     },
 }
+#: what any new argument for the cause does for anyone, on top of the person's own taste in arguments
+#: (in PersuasionForGood every strategy is, on average, associated with giving more; the persona
+#: decides which ones move a person a lot)
+GENERAL_GAIN = 0.05
 #: a skeptic's gains before the worry was voiced
 SKEPTIC_BEFORE_CONCERN: dict[str, float] = {"credibility_appeal": 0.02, "donation_information": 0.02}
 #: foot-in-the-door: extra gain and cap factor by budget
@@ -177,7 +188,7 @@ class PersuasionState:
     decision: str = ""  # "", "donated", "refused"
     donation: float = 0.0
     left: bool = False
-    asked: bool = False  # asked for a donation once something had landed (not too early)
+    asked: bool = False  # asked for a donation at some point
 
 
 def _fmt_amount(x: float) -> str:
@@ -219,7 +230,7 @@ class PersuasionUser(ScriptedUser):
         """
         mb = self.persona["moved_by"]
         budget = self.persona["budget"]
-        base = GAINS[mb][act]
+        base = GAINS[mb][act] + (GENERAL_GAIN if act != "foot_in_the_door" else 0.0)
         kind = ""
         if mb == "credibility" and not s.concern_voiced and act in SKEPTIC_BEFORE_CONCERN:
             base = SKEPTIC_BEFORE_CONCERN[act]
@@ -334,12 +345,13 @@ class PersuasionUser(ScriptedUser):
                 return ["donate"]
             return ["refuse"]
         out: list[str] = []
+        # once asked, the person knows what is wanted: if they leave undecided, the gift follows willingness
+        s.asked = True
         if s.landed < 2:
             s.willingness = max(0.0, s.willingness - EARLY_ASK_LOSS)
             s.patience -= 1
             out.append("too_early")
         else:
-            s.asked = True
             s.willingness = max(0.0, s.willingness - COUNTER_LOSS)
             out.append("counter")
         if self.persona["moved_by"] == "credibility" and not s.concern_voiced:

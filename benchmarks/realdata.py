@@ -17,7 +17,8 @@ see its README for the files, the act mapping and the licences) and the paraphra
   correlated (Spearman) with the donation the real persuadee made. Two horizons: the task
   default (``max_turns`` 10, later turns unheard) and the dialogue's own length.
 * **Paraphrase sets** (Instruction, Travel, Counseling: written by us, with a held-out part
-  never tuned on): the share of items whose every expected act is heard, per split.
+  never tuned on): the share of items whose every expected act is heard, and of negatives
+  (unrelated text, salads) heard as off-task, per split (``benchmarks/paraphrases/measure.py``).
 
 Every corpus is also reported on two parts: ``fit`` and ``holdout`` (P4G dialogues whose
 SHA-256 of the id is 0 mod 5; ESConv rows whose SHA-256 of the text is 0 mod 5). The Persuasion
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -242,23 +244,21 @@ def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict
     }
 
 
-def paraphrase_scores(task: str, seed: int) -> dict[str, Any] | None:
+def paraphrase_scores(task: str) -> dict[str, Any] | None:
+    """``benchmarks/paraphrases/measure.py``'s scores for one task's paraphrase set (None if it has none)."""
     path = PARAPHRASES / f"{task}.jsonl"
     if not path.exists():
         return None
-    rows = read_jsonl(path)
-    heard = hear(PARAPHRASE_ENVS[task], [r["text"] for r in rows], seed, f"paraphrases {task}")
-    out: dict[str, Any] = {}
-    for split in sorted({r.get("split", "tune") for r in rows}):
-        sel = [i for i, r in enumerate(rows) if r.get("split", "tune") == split]
-        ok = [all(a in heard[i] for a in rows[i]["acts"]) for i in sel]
-        acts = sorted({a for i in sel for a in rows[i]["acts"]})
-        per_act = {}
-        for act in acts:
-            hits = [o for i, o in zip(sel, ok, strict=True) if act in rows[i]["acts"]]
-            per_act[act] = {"recognised": round(float(np.mean(hits)), 4), "n": len(hits)}
-        out[split] = {"recognised": round(float(np.mean(ok)), 4), "items": len(sel), "per_act": per_act}
-    return out
+    if str(PARAPHRASES) not in sys.path:
+        sys.path.insert(0, str(PARAPHRASES))
+    import measure  # benchmarks/paraphrases/measure.py: one way to play and score a paraphrase set
+
+    items = measure.load_items(path)
+    env = gym.make(PARAPHRASE_ENVS[task])
+    try:
+        return measure.score(items, measure.hear(env, items))
+    finally:
+        env.close()
 
 
 def summarise(name: str, scores: dict[str, Any]) -> Iterable[str]:
@@ -310,12 +310,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
     results["paraphrases"] = {}
     for task in PARAPHRASE_ENVS:
-        res = paraphrase_scores(task, args.seed)
+        res = paraphrase_scores(task)
         if res is not None:
             results["paraphrases"][task] = res
             lines.append(
                 f"paraphrases {task:12s} "
-                + "  ".join(f"{split} {v['recognised']:.1%} of {v['items']}" for split, v in res.items())
+                + "  ".join(
+                    f"{split} {v['recognised']:.1%} of {v['n_positive']} (negatives rejected "
+                    f"{v['negatives_rejected'] or 0:.0%})"
+                    for split, v in res.items()
+                    if split != "all"
+                )
             )
     results["seconds"] = round(time.perf_counter() - t0, 1)
     path = write_result("realdata", results, args.out)

@@ -225,7 +225,8 @@ def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict
             for name, agent in refs.items():
                 env = env_for(max_turns, agent.requires_privileged)
                 sims[name].append(play_episode(env, agent, s_env, s_agent).reward)
-            real_donation.append(float(d["persuadee_donation"]))
+            # the task's range: a few real persuadees gave more than the $2 the task is about
+            real_donation.append(min(2.0, max(0.0, float(d["persuadee_donation"]))))
     finally:
         for env in envs.values():
             env.close()

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from dialgym.simulators import OFF_TASK, IntentRecognizer, ReplyBank, looks_like_gibberish, normalize_for_matching
+from dialgym.simulators.scripted import split_sentences
 
 
 def test_normalisation_expands_contractions_and_folds_accents():
@@ -42,3 +43,68 @@ def test_reply_bank_draws_with_the_rng_and_fills_slots():
         bank.say("nope", np.random.default_rng(0))
     with pytest.raises(ValueError, match="no phrasing"):
         ReplyBank({"empty": []})
+
+
+# --------------------------------------------------------------------------- sentences, rapport, salads, explain
+def test_sentences_split_at_end_punctuation_but_not_inside_numbers():
+    assert split_sentences("hi! it costs $0.50 a day. ok?") == ["hi!", "it costs $0.50 a day.", "ok?"]
+    assert split_sentences("no punctuation at all") == ["no punctuation at all"]
+    assert split_sentences("") == []
+
+
+def test_each_sentence_is_read_on_its_own():
+    rec = IntentRecognizer({"greet": [r"^hello\b"], "ask": [r"\?$"]})
+    # "^" anchors each sentence start; the question mark ends only the second sentence
+    assert rec.recognise("Well. Hello there. Is it?") == ["greet", "ask"]
+    neg = IntentRecognizer({"donate": [r"\bdonate\b"]}, negation_sensitive=["donate"])
+    # a negation reaches only within its own sentence
+    assert neg.recognise("I will not lie. Would you donate?") == ["donate"]
+
+
+def test_rapport_is_heard_apart_from_off_task_and_only_when_nothing_else_is():
+    rec = IntentRecognizer({"ask": [r"\bhave you heard\b"]}, rapport_act="chat", topic=[r"\bcharity\b"])
+    assert rec.recognise("Okay, that makes sense.") == ["chat"]
+    assert rec.recognise("The charity is big.") == ["chat"]  # on the topic, no strategy
+    assert rec.recognise("Great! Have you heard of it?") == ["ask"]  # rapport beside a strategy is not reported
+    assert rec.recognise("My car needs new tires.") == [OFF_TASK]
+    assert IntentRecognizer({"ask": [r"\?"]}).recognise("Okay, that makes sense.") == [OFF_TASK]  # no rapport_act
+
+
+def test_a_sentence_naming_too_many_strategies_is_a_keyword_salad():
+    lex = {a: [rf"\b{a}\b"] for a in ("alpha", "beta", "gamma", "delta")}
+    rec = IntentRecognizer(lex, max_acts_per_sentence=3)
+    assert rec.recognise("alpha beta gamma delta") == [OFF_TASK]
+    assert rec.recognise("alpha beta gamma") == ["alpha", "beta", "gamma"]
+    assert rec.recognise("alpha and beta. gamma and delta.") == ["alpha", "beta", "gamma", "delta"]
+    (reading,) = rec.explain("alpha beta gamma delta")
+    assert reading.evidence[0].source == "crammed"
+    with pytest.raises(ValueError, match="max_acts_per_sentence=0"):
+        IntentRecognizer(lex, max_acts_per_sentence=0)
+
+
+def test_explain_names_the_pattern_and_the_words_behind_each_act():
+    rec = IntentRecognizer({"greet": [r"\bhey\b", r"\bhello\b"], "ask": [r"\bhave you\b"]}, rapport_act="chat")
+    readings = rec.explain("Hello! Have you tried it? Sounds good. Xkcd qwrt.")
+    assert [r.acts for r in readings] == [("greet",), ("ask",), ("chat",), (OFF_TASK,)]
+    assert readings[0].evidence[0].detail == r"\bhello\b" and readings[0].evidence[0].matched == "hello"
+    assert readings[2].evidence[0].source == "rapport"
+    assert readings[3].evidence[0].source == "gibberish"
+
+
+class _FixedModel:
+    """A stand-in classifier: names one act for sentences containing a word."""
+
+    def __init__(self, word: str, act: str) -> None:
+        self.word, self.act = word, act
+
+    def predict(self, norm: str, explain: bool = False):
+        return (self.act, f"'{self.word}'") if self.word in norm else None
+
+
+def test_the_model_fills_only_sentences_the_rules_leave_without_a_strategy():
+    rec = IntentRecognizer({"ask": [r"\?"]}, rapport_act="chat", model=_FixedModel("auditors", "cred"))
+    assert rec.recognise("Outside auditors check them.") == ["cred"]
+    assert rec.recognise("Do auditors check them?") == ["ask"]  # a rule fired: the model is not asked
+    assert rec.recognise("Okay. Auditors check them.") == ["cred"]
+    (reading,) = rec.explain("Outside auditors check them.")
+    assert reading.evidence[0].source == "model"

@@ -1,0 +1,68 @@
+"""benchmarks/realdata.py on a small attributed PersuasionForGood sample (no ../shared needed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "benchmarks" / "realdata.py"
+SAMPLE = Path(__file__).resolve().parent / "p4g_sample"
+
+
+def load_module():
+    if str(SCRIPT.parent) not in sys.path:  # its `from _common import ...` fallback, as when run as a script
+        sys.path.insert(0, str(SCRIPT.parent))
+    spec = importlib.util.spec_from_file_location("realdata", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["realdata"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+R = load_module()
+
+
+def test_recognition_scores_count_precision_recall_and_unheard():
+    labels = ["logical_appeal", "logical_appeal", "emotion_appeal", None, None]
+    heard = [["logical_appeal"], ["off_task"], ["logical_appeal"], ["rapport"], ["off_task"]]
+    s = R.recognition_scores(labels, heard, ("logical_appeal", "emotion_appeal"))
+    assert s["per_act"]["logical_appeal"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "n": 2}
+    assert s["per_act"]["emotion_appeal"]["recall"] == 0.0
+    assert s["macro_f1"] == 0.25
+    assert s["unheard_share"] == pytest.approx(1 / 3, abs=1e-4)  # the off_task one of three strategy sentences
+    assert s["rapport_heard_off_task"] == 0.5
+
+
+def test_spearman_matches_rank_correlation_with_ties():
+    assert R.spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert R.spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    assert R.spearman([1, 1, 2, 2], [1, 2, 3, 4]) == pytest.approx(0.8944, abs=1e-4)
+    assert R.spearman([1, 1, 1], [1, 2, 3]) == 0.0
+
+
+def test_holdout_part_is_stable_and_about_one_in_five():
+    keys = [f"dialogue-{i}" for i in range(2000)]
+    share = sum(R.holdout_part(k) for k in keys) / len(keys)
+    assert 0.15 < share < 0.25
+    assert [R.holdout_part(k) for k in keys[:50]] == [R.holdout_part(k) for k in keys[:50]]
+
+
+def test_benchmark_runs_on_the_sample_and_writes_its_result(tmp_path, capsys):
+    out = tmp_path / "realdata.json"
+    R.main(["--data", str(SAMPLE), "--out", str(out)])
+    res = json.loads(out.read_text())
+    rec = res["persuasion_recognition"]["all"]
+    assert rec["sentences"] == 16 and 0.0 <= rec["macro_f1"] <= 1.0
+    assert "counseling_recognition" not in res  # no ESConv file in the sample
+    for horizon in ("default", "dialogue"):
+        rep = res["persuasion_replay"][horizon]
+        assert rep["dialogues"] == 3
+        assert rep["mean_donation"]["oracle"] > rep["mean_donation"]["random"]
+        assert rep["real_mean_donation"] == pytest.approx(1 / 3, abs=1e-3)
+    assert set(res["paraphrases"]) == {"instruction", "travel", "counseling"}
+    assert "P4G persuaders replayed" in capsys.readouterr().out

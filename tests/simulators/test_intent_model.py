@@ -47,7 +47,7 @@ def test_features_are_word_ngrams_with_a_start_marker_and_numbers_folded():
 def test_fit_learns_the_acts_and_abstains_on_filler():
     m = _fit(threshold=0.4)
     assert m.predict("would you give some money?")[0] == "ask"
-    assert m.predict("the charity runs clinics for kids.")[0] == "facts"
+    assert m.predict("they feed kids and run schools.")[0] == "facts"
     assert m.predict("i gave a dollar myself.")[0] == "self"
     assert m.predict("okay, nice.") is None
     act, detail = m.predict("would you give some money?", explain=True)

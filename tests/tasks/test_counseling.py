@@ -588,3 +588,60 @@ def test_agents_are_markov_in_the_messages():
         obs2, _, _, _, info2 = env.step(a.act(obs, info))
         b.act(obs, info)
         assert a.act(obs2, info2) == b.act(obs2, info2)
+
+
+# --------------------------------------------------------------------------- learned backstop
+def test_backstop_model_is_fitted_on_our_corpus_only_and_fills_gaps():
+    """The shipped model names its provenance (our own templates, no ESConv), and hears plain statements
+    the rules miss, as the strategies it may report, with the model named as the evidence."""
+    from dialgym.tasks.counseling.language import BACKSTOP_ACTS
+
+    model = RECOGNIZER.backstop
+    assert model is not None and "no ESConv" in model.about["data"]
+    text = "Food banks in most towns hand out groceries for free."
+    assert RECOGNIZER.recognise(text) == ["information"]
+    (reading,) = RECOGNIZER.explain(text)
+    assert [e.source for e in reading.evidence] == ["model"]
+    assert BACKSTOP_ACTS <= set(model.classes) and "question" not in BACKSTOP_ACTS
+
+
+@pytest.mark.parametrize(
+    "text, heard",
+    [
+        ("hey how are you", ["others"]),  # a greeting question stays small talk
+        ("thank you so much", ["others"]),
+        ("the cat sat on the mat", ["off_task"]),
+        ("asdf qwer zxcv", ["off_task"]),
+        ("What's the weather like over there?", ["off_task"]),  # off-topic filter runs before the model
+    ],
+)
+def test_backstop_does_not_hear_strategies_in_small_talk_or_nonsense(text, heard):
+    assert RECOGNIZER.recognise(text) == heard
+
+
+def test_rules_win_over_the_backstop():
+    """A sentence a rule hears is never re-read by the model (the rule's act, with rule evidence)."""
+    (reading,) = RECOGNIZER.explain("Maybe you could go for a walk after dinner.")
+    assert reading.acts == ("providing_suggestions",)
+    assert {e.source for e in reading.evidence} == {"rule"}
+
+
+def test_feeling_named_inside_a_question_is_the_question():
+    assert RECOGNIZER.recognise("Are you feeling anxious about going back to work?") == ["question"]
+    assert "information" in RECOGNIZER.recognise("Did you know many colleges offer free counselling?")
+
+
+def test_fit_script_regenerates_the_shipped_model(tmp_path):
+    """The committed model is what benchmarks/fit_counseling_model.py makes from the committed corpus."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(
+        "fit_counseling_model", root / "benchmarks" / "fit_counseling_model.py"
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "model.json"
+    mod.main(["--out", str(out)])
+    shipped = json.loads((root / "dialgym" / "tasks" / "counseling" / "intent_model.json").read_text())
+    assert json.loads(out.read_text()) == shipped

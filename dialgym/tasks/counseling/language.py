@@ -20,10 +20,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from dialgym.simulators import scripted as _engine
+from dialgym.simulators.intent_model import IntentModel
 from dialgym.simulators.scripted import (
     OFF_TASK,
     Evidence,
@@ -711,6 +713,13 @@ _WH_START = re.compile(r"^(?:(?:and|so|but|okay|ok|well),? )?(?:what|how|why|whe
 _INTERNAL = {"_restate_frame": "restatement_or_paraphrasing"}
 
 
+#: the strategies the learned backstop may report. Reflections and paraphrases are left to the rules: they
+#: are judged by what they name (a feeling, the person's situation), which the rules check and an n-gram
+#: model guessing from style does not; questions the rules already hear by their shape, and the model's extra
+#: ones were greetings ("hey how are you"). On real supporters its guesses for these three were mostly wrong
+BACKSTOP_ACTS = frozenset({"self_disclosure", "affirmation_and_reassurance", "providing_suggestions", "information"})
+
+
 class CounselingRecognizer(IntentRecognizer):
     """:class:`IntentRecognizer` with the Counseling task's per-sentence rules on top.
 
@@ -727,9 +736,13 @@ class CounselingRecognizer(IntentRecognizer):
     * a sentence naming more than ``max_acts_per_sentence`` strategies is a keyword salad (off-task).
     """
 
-    def __init__(self, *args: object, max_acts_per_sentence: int = 3, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, max_acts_per_sentence: int = 3, model: IntentModel | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, max_acts_per_sentence=10**6, **kwargs)  # type: ignore[arg-type]
         self.salad_limit = int(max_acts_per_sentence)
+        #: consulted here, after the task's own rules and fallbacks, not by the engine (which would ask it first)
+        self.backstop = model
 
     def recognise(self, text: str) -> list[str]:
         return self.recognise_normalised(normalize(text))  # the task's cached normalisation
@@ -751,6 +764,11 @@ class CounselingRecognizer(IntentRecognizer):
                 if m:
                     ev = (Evidence(act, "rule", "fallback: " + regex.pattern[:60], m.group(0)),)
                     return SentenceReading(sentence, (act,), ev if explain else ())
+            if self.backstop is not None:
+                pred = self.backstop.predict(sentence, explain=explain)
+                if pred is not None and pred[0] in BACKSTOP_ACTS:
+                    ev = (Evidence(pred[0], "model", pred[1]),)
+                    return SentenceReading(sentence, (pred[0],), ev if explain else ())
             return r
         drop: set[str] = set()
         if "_restate_frame" in acts and {
@@ -765,6 +783,11 @@ class CounselingRecognizer(IntentRecognizer):
             or ("restatement_or_paraphrasing" in heard and not _WH_START.match(sentence))
         ):
             drop.add("question")
+        if "question" in heard and "question" not in drop:
+            # a feeling or a reassurance named inside a question is what the question asks about ("are you
+            # feeling anxious about it?", "do you think things will get better?"): the sentence asks. A fact told as a
+            # question ("did you know ...?") stays information
+            drop |= {"reflection_of_feelings", "affirmation_and_reassurance"} & heard
         if "question" in heard and _SMALLTALK_Q.match(sentence):
             drop.add("question")
             if "others" not in heard:
@@ -783,7 +806,10 @@ class CounselingRecognizer(IntentRecognizer):
         return SentenceReading(sentence, tuple(out), evidence)
 
 
-RECOGNIZER = CounselingRecognizer(STRATEGY_LEXICON, rapport_act="others")
+#: the backstop model, fitted on our own paraphrase corpus only (benchmarks/fit_counseling_model.py)
+INTENT_MODEL_PATH = Path(__file__).with_name("intent_model.json")
+
+RECOGNIZER = CounselingRecognizer(STRATEGY_LEXICON, rapport_act="others", model=IntentModel.load(INTENT_MODEL_PATH))
 
 # --------------------------------------------------------------------------- hints in seeker replies
 USER_HINTS: dict[str, re.Pattern[str]] = {

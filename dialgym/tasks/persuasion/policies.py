@@ -296,8 +296,10 @@ class OracleAgent(Agent):
     Reads ``info["persona"]`` (the harness builds the env with ``privileged=True``),
     rebuilds the user's hidden state by replaying its own past utterances through a
     private scripted user (the willingness dynamics are deterministic), and picks the
-    act with the best donation two moves ahead (the value of a leaf is what asking for
-    the donation there would yield).
+    act with the best donation one move ahead, valuing the position after it by the best
+    of asking at once or after each step of a greedy run of appeals (each raising
+    willingness most). On the test personas it gets 98-99% of the largest possible gift
+    (the budget cap); ``oracle?depth=2&rollout=false`` is the first version's planner.
     """
 
     name = "oracle"
@@ -306,19 +308,42 @@ class OracleAgent(Agent):
     def __init__(self, env_id: str | None = None, seed: int | None = None, **options: Any) -> None:
         super().__init__(env_id, seed)
         self.max_turns = _max_turns(options)
-        self.depth = int(options.get("depth", 2))
+        self.depth = int(options.get("depth", 1))
+        #: value a leaf by the best of asking now or after a greedy run of appeals (``rollout=false``:
+        #: by asking at once, the first version's leaf, with depth 2)
+        self.rollout = str(options.get("rollout", "true")).lower() in ("1", "true", "yes")
 
     def _value(self, user: PersuasionUser, remaining: int, depth: int) -> float:
         if remaining <= 0:
             return user.final_donation()
         if depth == 0:
-            u, _ = _step(user, "proposition_of_donation")
-            return u.final_donation()
+            return self._greedy_value(user, remaining) if self.rollout else self._ask_value(user)
         best = -1.0
         for act in _ORACLE_ACTS:
             u, done = _step(user, act)
             v = u.final_donation() if done else self._value(u, remaining - 1, depth - 1)
             best = max(best, v)
+        return best
+
+    @staticmethod
+    def _ask_value(user: PersuasionUser) -> float:
+        u, _ = _step(user, "proposition_of_donation")
+        return u.final_donation()
+
+    def _greedy_value(self, user: PersuasionUser, remaining: int) -> float:
+        """The best of asking now or after each step of a greedy run of appeals (each raising willingness most)."""
+        best = self._ask_value(user)
+        u = user
+        for _ in range(remaining - 1):  # keep the last turn for the ask
+            nxt, w = None, u.state.willingness
+            for act in APPEALS:
+                v, done = _step(u, act)
+                if not done and v.state.patience > 1 and v.state.willingness > w + 1e-9:
+                    nxt, w = v, v.state.willingness
+            if nxt is None:
+                break
+            u = nxt
+            best = max(best, self._ask_value(u))
         return best
 
     def choose(self, persona: dict[str, Any], messages: list[dict[str, str]]) -> str:

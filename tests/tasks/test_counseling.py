@@ -645,3 +645,16 @@ def test_fit_script_regenerates_the_shipped_model(tmp_path):
     mod.main(["--out", str(out)])
     shipped = json.loads((root / "dialgym" / "tasks" / "counseling" / "intent_model.json").read_text())
     assert json.loads(out.read_text()) == shipped
+
+
+@pytest.mark.parametrize(
+    "text, act",
+    [
+        ("Your landlord raised the rent twice this year. Is that a fair summary?", "restatement_or_paraphrasing"),
+        ("So I gather you have not slept properly since the move.", "restatement_or_paraphrasing"),
+        ("I wonder if you could email your tutor and ask for more time?", "providing_suggestions"),
+    ],
+)
+def test_checks_and_hedged_advice_phrased_as_questions(text, act):
+    heard = RECOGNIZER.recognise(text)
+    assert act in heard and "question" not in heard, heard

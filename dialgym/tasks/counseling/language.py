@@ -207,6 +207,10 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:does|did) (?:that|this|it) (?:sound|seem) (?:right|accurate|correct|fair|about right)\b",
         r"\bdid i (?:get|understand|hear) (?:that|this|it|you) (?:right|correctly)\b",
         r"\bcorrect me if\b",
+        r"\b(?:is|was) that (?:a )?(?:fair|correct|accurate|right|good) (?:understanding|summary|assessment|reading|"
+        r"way to put it)\b",
+        r"\b(?:does|did) that seem (?:like )?(?:a )?(?:reasonable|fair|right|accurate) (?:conclusion|summary|guess)?",
+        r"^" + _LEAD + r"i (?:hear|gather) (?:that )?you (?:are|have|were|had|feel|want|do not|did not|can not)\b",
         r"^" + _LEAD + r"(?:you|your)\b(?!\s+(?:want|wanna|need|think|ever|like|mind|know|have any|can|could|"
         r"would|should|are welcome)\b)[^?]*\?$",
         r"\byou (?:are|have been|were) (?:going through|dealing with|facing|struggling with|worried about|"
@@ -442,6 +446,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bi (?:would |will |strongly |highly |really |do |might |definitely )*(?:suggest|recommend|advise|"
         r"encourage|urge|propose)\b",
         r"\bif i (?:were|was) you\b",
+        r"\bi (?:wonder|am wondering|was wondering) (?:if|whether) you (?:could|can|might|should) (?:try|contact|talk|"
+        r"ask|reach|speak|go|look|get|make|take|call|see|email|write|join|find|set|start)\b",
         r"\bi (?:would|will) (?:try|start|consider|look|go|talk|reach|ask|say|make|take|focus|think about|get|"
         r"find|definitely|probably|just|first|also|say to|be)\b",
         r"\bi think (?:you|it|that) (?:should|need to|ought|may want|might want|could try|would be (?:best|good|wise|"

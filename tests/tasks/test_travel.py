@@ -14,7 +14,7 @@ import dialgym
 from dialgym.tasks import travel
 from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, activity_utilities, best_activity, find_activities
 from dialgym.tasks.travel.language import REPLIES
-from dialgym.tasks.travel.user import recognise
+from dialgym.tasks.travel.user import TURN_COST, recognise
 
 ENV_ID = "TravelAgent-v0"
 
@@ -211,7 +211,7 @@ def test_rapport_is_heard_as_rapport_and_costs_no_patience(text):
     env = make_env()
     before = state(env)["patience"]
     env.step(text)
-    assert state(env)["patience"] == before
+    assert state(env)["patience"] == pytest.approx(before - TURN_COST)  # only the turn, like any exchange
     assert "rapport" in travel.ACTS and "rapport" not in travel.ACT_REPERTOIRE
 
 
@@ -220,11 +220,11 @@ def test_rapport_that_stalls_the_conversation_costs_patience_later():
     before = state(env)["patience"]
     for _ in range(3):
         env.step("Thanks so much, you are wonderful!")
-    assert state(env)["patience"] == before - 0.5
+    assert state(env)["patience"] == pytest.approx(before - 3 * TURN_COST - 0.5)
     # and off-task text still costs a full point
     env = make_env()
     env.step("The stock market fell three percent today.")
-    assert state(env)["patience"] == before - 1.0
+    assert state(env)["patience"] == pytest.approx(before - TURN_COST - 1.0)
 
 
 @pytest.mark.parametrize(
@@ -377,7 +377,7 @@ def test_off_task_and_repetition_cost_patience():
     env = make_env()
     p0 = state(env)["patience"]
     env.step("Did you see the game last night?")
-    assert state(env)["patience"] == p0 - 1
+    assert state(env)["patience"] == pytest.approx(p0 - TURN_COST - 1)
     env.step("What's your budget?")
     p1 = state(env)["patience"]
     env.step("What's your budget?")
@@ -493,3 +493,38 @@ def test_agent_ordering_on_test_and_hard_splits():
     for split in ("test", "hard"):
         r, b, a, o = (_run(s, 200, split) for s in ("random", "behavior", "adaptive", "oracle"))
         assert r.mean_return < b.mean_return < a.mean_return < o.mean_return
+
+
+def test_unspoken_dealbreaker_comes_up_only_when_an_option_runs_into_it():
+    p = dict(copy.deepcopy(PERSONA), dealbreakers=["no_alcohol", "no_water"], unspoken=["no_water"])
+    env = make_env(p)
+    env.step("Any dealbreakers I should know about?")
+    env.step("Anything else you'd rather avoid?")
+    assert "db:no_water" not in state(env)["revealed"]  # forgotten when asked
+    *_, info = env.step("How about a kayaking trip?")
+    assert "db:no_water" in state(env)["revealed"]  # remembered when the option runs into it
+    assert info["messages"][-1]["role"] == "user"
+    with pytest.raises(ValueError, match="unspoken"):
+        travel.personas.validate_persona(dict(p, unspoken=["kid_friendly"]))
+
+
+def test_indecisive_traveller_cannot_choose_between_close_options():
+    p = dict(copy.deepcopy(PERSONA), dealbreakers=[])
+    utils = activity_utilities(p)
+    a, b = "food_tour", "night_market"
+    assert 0.04 <= abs(utils[a] - utils[b]) < travel.user.INDECISIVE_BAND
+    question = "Would you rather do a street food tour or the night market?"
+    decisive = make_env(p)
+    *_, info = decisive.step(question)
+    assert "street food tour" in info["messages"][-1]["content"].lower()
+    torn = make_env(dict(p, indecisive=True))
+    *_, info = torn.step(question)
+    reply = info["messages"][-1]["content"]
+    assert reply in [r for r in REPLIES["both_same"]]
+
+
+def test_every_exchange_takes_some_patience():
+    env = make_env()
+    p0 = state(env)["patience"]
+    env.step("What are your interests?")
+    assert state(env)["patience"] == pytest.approx(p0 - TURN_COST)

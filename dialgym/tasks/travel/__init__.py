@@ -44,16 +44,24 @@ concrete acts (``"recommend:kayaking"``, ``"offer_comparison:museum_tour|hiking"
 A scripted traveller (:class:`dialgym.tasks.travel.user.TravelUser`). Each question
 reveals ONE hint in natural words: interests (primary, then secondary), budget,
 dealbreakers one at a time, whether they like being active; the open question reveals
-the most salient unsaid thing. Indecisive travellers (the ``hard`` split) answer open
-questions vaguely and only show their taste when offered a concrete comparison. A
+the most salient unsaid thing. Indecisive travellers (the ``hard`` split and a quarter of
+the ``test`` split) answer open questions vaguely and only show their taste when offered a
+concrete comparison, and even then cannot choose between two options within 0.15 utility of
+each other for them ("they both sound about the same"). Travellers do not think of every
+dealbreaker when asked: an ``unspoken`` one (a tenth of them on train, about a third on test,
+half on hard) comes up only when a suggestion or comparison runs into it (or, for "nothing
+physical", when asked how active they like to be), so a blind agent meets some constraints only
+through rejections, while an agent that knows the traveller does not. A
 recommendation is accepted when its utility is within the traveller's pickiness of the
 best activity's (or, with patience nearly gone, at least 60% of it); otherwise it is
 rejected with a reason that is itself a hint. Rejections cost patience (1, then 1.5, 2,
 ...), more again when the agent ignores a constraint it was told (+1) or recommends
 before asking anything (+0.5); off-task talk (1), questions asked again once answered,
 comparing the same pair again, a second greeting and every question beyond the fifth
-(0.5 each) cost patience too. Rapport costs nothing the first two times and 0.5 after that
-(it stalls the conversation). Patience starts at 3-5; at zero the traveller leaves.
+(0.5 each) cost patience too, and every exchange takes 0.3 of it (the traveller's time: a
+long interview wears them down, so probing has a price). Rapport costs only the turn the first
+two times and 0.5 more after that (it stalls the conversation). Patience starts at 3-5 (3-4 on
+hard); at zero the traveller leaves.
 
 ## Reward
 
@@ -179,7 +187,15 @@ def persona_card(persona: dict[str, Any]) -> str:
     if persona["indecisive"]:
         lines.append(
             "You are indecisive: to open questions about what you like you answer vaguely; only when offered "
-            "two concrete options do you say which one you prefer and why."
+            "two concrete options do you say which one you prefer and why, and when the two are about as good "
+            "for you, you cannot choose."
+        )
+    unspoken = persona.get("unspoken") or []
+    if unspoken:
+        lines.append(
+            "When asked about dealbreakers you forget to mention: "
+            + "; ".join(_DB_WORDS[d] for d in unspoken)
+            + ". You bring it up only when a suggestion runs into it."
         )
     lines.append("Reveal one thing at a time, only when asked, in your own words; never list these facts.")
     return "\n".join(lines)

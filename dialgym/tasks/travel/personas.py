@@ -9,11 +9,13 @@ A persona is plain JSON data::
      "dealbreakers": ["kid_friendly"],     # subset of DEALBREAKERS, most important first
      "patience": 4.0,                      # rejections / wasted turns tolerated
      "pickiness": 0.1,                     # accept if utility >= best - pickiness
-     "indecisive": False}                  # vague answers to open questions
+     "indecisive": False,                  # vague answers to open questions
+     "unspoken": []}                       # optional: dealbreakers not mentioned when asked
 
 Splits: ``train`` and ``test`` hold the same kinds of travellers with different
 mixtures and parameter ranges (test: flatter interest weights, other secondary
-interests, other budget/dealbreaker mixes); ``hard`` holds indecisive travellers who
+interests, other budget/dealbreaker mixes, a quarter indecisive, more unspoken dealbreakers);
+``hard`` holds indecisive travellers who
 only reveal their taste through concrete comparisons, with tight budgets and several
 dealbreakers.
 """
@@ -153,6 +155,7 @@ _SPLITS = {"train": _TRAIN_TYPES, "test": _TEST_TYPES, "hard": _HARD_TYPES}
 # Split-level parameter ranges: primary weight, secondary weight, patience, pickiness, type mixture.
 _RANGES: dict[str, dict[str, Any]] = {
     "train": {
+        "unspoken": 0.1,
         "wp": (0.5, 0.65),
         "ws": (0.2, 0.3),
         "patience": (3, 5),
@@ -160,6 +163,8 @@ _RANGES: dict[str, dict[str, Any]] = {
         "mix": [0.16, 0.16, 0.16, 0.14, 0.12, 0.14, 0.12],
     },
     "test": {
+        "unspoken": 0.35,
+        "indecisive": 0.25,
         "wp": (0.4, 0.55),
         "ws": (0.22, 0.35),
         "patience": (3, 5),
@@ -167,6 +172,7 @@ _RANGES: dict[str, dict[str, Any]] = {
         "mix": [0.12, 0.14, 0.14, 0.16, 0.16, 0.12, 0.16],
     },
     "hard": {
+        "unspoken": 0.5,
         "wp": (0.45, 0.6),
         "ws": (0.22, 0.32),
         "patience": (3, 4),
@@ -186,6 +192,8 @@ PERSONA_KEYS = (
     "pickiness",
     "indecisive",
 )
+#: keys a persona may leave out: ``unspoken`` (default ``[]``), the dealbreakers not mentioned when asked
+OPTIONAL_KEYS = ("unspoken",)
 
 
 def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
@@ -215,7 +223,11 @@ def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
     patience = float(rng.integers(lo, hi + 1))
     plo, phi = spec.get("pickiness", ranges["pickiness"])
     pickiness = round(float(rng.uniform(plo, phi)), 4)
-    indecisive = bool(rng.random() < spec.get("indecisive", 0.0))
+    indecisive = bool(rng.random() < spec.get("indecisive", ranges.get("indecisive", 0.0)))
+    # dealbreakers the traveller forgets to mention when asked (drawn after everything else, so the
+    # rest of a persona is the same as before this field existed)
+    p_unspoken = ranges.get("unspoken", 0.0)
+    unspoken = [d for d in dealbreakers if rng.random() < p_unspoken]
     return {
         "type": kind,
         "weights": weights,
@@ -226,6 +238,7 @@ def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
         "patience": patience,
         "pickiness": pickiness,
         "indecisive": indecisive,
+        "unspoken": unspoken,
     }
 
 
@@ -236,9 +249,11 @@ def validate_persona(persona: Any) -> dict[str, Any]:
     missing = [k for k in PERSONA_KEYS if k not in persona]
     if missing:
         raise ValueError(f"persona is missing keys {missing}; expected {list(PERSONA_KEYS)}")
-    unknown = sorted(set(persona) - set(PERSONA_KEYS))
+    unknown = sorted(set(persona) - set(PERSONA_KEYS) - set(OPTIONAL_KEYS))
     if unknown:
-        raise ValueError(f"persona has unknown keys {unknown}; expected {list(PERSONA_KEYS)}")
+        raise ValueError(
+            f"persona has unknown keys {unknown}; expected {list(PERSONA_KEYS)} and optionally {list(OPTIONAL_KEYS)}"
+        )
     t = persona["type"]
     if not isinstance(t, str) or "_" not in t or not t.replace("_", "").isalpha() or t != t.lower():
         raise ValueError(f"persona['type']={t!r} must be a snake_case label with an underscore")
@@ -267,4 +282,9 @@ def validate_persona(persona: Any) -> dict[str, Any]:
         raise ValueError(f"persona['pickiness']={k!r} must be a number in [0, 1]")
     if not isinstance(persona["indecisive"], bool):
         raise ValueError(f"persona['indecisive']={persona['indecisive']!r} must be a bool")
+    un = persona.get("unspoken", [])
+    if not isinstance(un, list) or any(d not in dbs for d in un) or len(set(un)) != len(un):
+        raise ValueError(
+            f"persona['unspoken']={un!r} must be a list of distinct items of persona['dealbreakers']={dbs!r}"
+        )
     return persona

@@ -255,6 +255,12 @@ class AdaptiveAgent(Agent):
 
     #: turns kept for recommending after the last comparison (a rejection or two, then the pick)
     RECOMMEND_RESERVE = 3
+    #: comparisons for an indecisive traveller, at most, and only while fewer than QUESTION_BUDGET questions
+    #: were asked (every exchange tries the traveller's patience; beyond five questions it tries it more)
+    MAX_COMPARISONS = 3
+    QUESTION_BUDGET = 6
+    #: times to ask about dealbreakers before recommending (some are only remembered when an option runs into them)
+    MAX_DB_ASKS = 2
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -269,7 +275,11 @@ class AdaptiveAgent(Agent):
                 return "ask_budget"
             if not b.dealbreakers_done and asked.get("ask_dealbreakers", 0) < 2:
                 return "ask_dealbreakers"
-            if len(b.compared) < 4 and b.turns < self.max_turns - self.RECOMMEND_RESERVE + 1:
+            if (
+                len(b.compared) < self.MAX_COMPARISONS
+                and b.questions < self.QUESTION_BUDGET
+                and b.turns < self.max_turns - self.RECOMMEND_RESERVE + 1
+            ):
                 pair = _pick_comparison(b, scores)
                 if pair is not None:
                     return f"offer_comparison:{pair[0]}|{pair[1]}"
@@ -280,7 +290,7 @@ class AdaptiveAgent(Agent):
                 return "ask_interests"
             if b.budget is None and asked.get("ask_budget", 0) < 1:
                 return "ask_budget"
-            if not b.dealbreakers_done and asked.get("ask_dealbreakers", 0) < 3:
+            if not b.dealbreakers_done and asked.get("ask_dealbreakers", 0) < self.MAX_DB_ASKS:
                 return "ask_dealbreakers"
         return f"recommend:{ranked(scores)[0]}"
 

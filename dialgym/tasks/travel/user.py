@@ -20,8 +20,13 @@ Dynamics in short (all numbers are per persona, see :mod:`.personas`):
   agent recommended before asking anything); re-recommending a rejected activity
   costs 1.
 * Asking the same thing again after it is exhausted, off-task talk (1), a second
-  greeting (0.5) and more than five questions in total (0.5 each) cost patience. At
-  zero patience the user leaves (reward 0).
+  greeting (0.5) and more than five questions in total (0.5 each) cost patience, and
+  every exchange costs ``TURN_COST`` (0.3: the traveller's time). At zero patience the
+  user leaves (reward 0).
+* Dealbreakers listed in the persona's ``unspoken`` are not mentioned when asked about
+  dealbreakers or preferences; they come up when a recommendation or comparison runs into
+  them (and "nothing physical" when asked about activity level). Indecisive travellers
+  cannot choose between two options closer than ``INDECISIVE_BAND`` for them.
 """
 
 from __future__ import annotations
@@ -80,6 +85,12 @@ OFF_TASK_COST = 1.0
 #: rapport-only turns (thanks, praise, "got it") that cost nothing; later ones cost RAPPORT_STALL_COST each
 FREE_RAPPORT = 2
 RAPPORT_STALL_COST = 0.5
+#: every exchange takes a little of the traveller's time: a long interview wears them down too
+TURN_COST = 0.3
+#: a decisive traveller picks between two options unless their utilities are this close; an indecisive
+#: one cannot choose between options that are within INDECISIVE_BAND of each other for them
+DECISIVE_BAND = 0.04
+INDECISIVE_BAND = 0.15
 
 _OR = re.compile(r"\bor\b")
 
@@ -327,7 +338,7 @@ class TravelUser(ScriptedUser):
     def _salient(self) -> list[str]:
         p = self.persona
         order = ["primary"]
-        dbs = [f"db:{d}" for d in p["dealbreakers"]]
+        dbs = [f"db:{d}" for d in self._spoken()]
         order += dbs[:1]
         if p["budget"] <= 1:
             order.append("budget")
@@ -336,6 +347,12 @@ class TravelUser(ScriptedUser):
         if p["budget"] > 1:
             order.append("budget")
         return order
+
+    def _spoken(self) -> list[str]:
+        """The dealbreakers the traveller thinks of when asked (``unspoken`` ones come up only when a
+        suggestion, a comparison or a question about being active runs into them)."""
+        unspoken = set(self.persona.get("unspoken", ()))
+        return [d for d in self.persona["dealbreakers"] if d not in unspoken]
 
     def _spend(self, cost: float) -> None:
         self.state.patience = round(self.state.patience - cost, 4)
@@ -372,7 +389,7 @@ class TravelUser(ScriptedUser):
                 return self.say("budget_again") + self._hint("budget")
             return self._hint("budget")
         if act == "ask_dealbreakers":
-            for d in p["dealbreakers"]:
+            for d in self._spoken():
                 if f"db:{d}" not in s.revealed:
                     return self._hint(f"db:{d}")
             if self.used(act) >= 1 or any(k.startswith("db:") for k in s.revealed):
@@ -421,7 +438,7 @@ class TravelUser(ScriptedUser):
             why = self._constraint(pref)
             reason = why[1] if why is not None else self._dislike(pref)
             return self.say("neither", reason=reason)
-        if up - uo < 0.04:
+        if up - uo < (INDECISIVE_BAND if p["indecisive"] else DECISIVE_BAND):
             return self.say("both_same")
         why = self._constraint(other) if uo < 0.5 * up else None
         if why is not None:
@@ -487,6 +504,7 @@ class TravelUser(ScriptedUser):
         s = self.state
         parts: list[str] = []
         done = False
+        self._spend(TURN_COST)
         if acts == [OFF_TASK]:
             self._spend(OFF_TASK_COST)
             parts.append(self.say("claim" if is_claim(text) else "off_task"))

@@ -463,6 +463,20 @@ def test_claiming_the_seeker_feels_better_backfires():
     assert info["messages"][-1]["content"] in REPLIES["false_claim"]
 
 
+def test_reassurance_that_mentions_better_is_not_a_false_claim():
+    for text in ("You're doing better than you think.", "You are handling this better than most people would."):
+        env = make_env()
+        p = state(env)["patience"]
+        _, _, _, _, info = env.step(text)
+        assert info["messages"][-1]["content"] not in REPLIES["false_claim"], text
+        assert state(env)["patience"] == p
+
+
+def test_a_restatement_need_not_say_so_you_are_saying():
+    acts = RECOGNIZER.recognise("So what you're dealing with right now is a boss who never listens.")
+    assert acts == ["restatement_or_paraphrasing"]
+
+
 def test_parroting_the_seeker_is_not_listening():
     env = explored()
     last = state(env)["last_line"]  # the seeker's last reply (a disclosure)

@@ -189,6 +189,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bif i (?:understand|understood|heard|hear|follow|get|got|am understanding|am hearing|read) (?:you|this|"
         r"that|it|correctly|right)\b",
         r"\bwhat i am (?:hearing|understanding|getting|gathering)\b",
+        r"\bwhat you are (?:carrying|dealing with|facing|going through|describing|up against|living with) "
+        r"(?:right now |now |at the moment )?(?:is|are|sounds like)\b",
         r"\b(?:in other words|to paraphrase|put another way)\b",
         r"\byou (?:mentioned|said|told me|were saying|are saying|have said|explained|described|stated|noted)\b",
         r"\blet me (?:make sure|see if|check (?:that|if|i|whether)|repeat|recap|get this straight)\b",

@@ -70,8 +70,11 @@ PARROT_SHARE = 0.6
 #: the agent claims the seeker already feels better / is fixed (heard before any strategy)
 _CLAIMS_BETTER = re.compile(
     r"\byou (?:are|have been|seem|sound|are already|are now) (?:feeling |doing )?(?:so |much |a lot |way |far )*"
-    r"(?:better|calm(?:er)?|fine now|okay now|ok now|good now|hopeful again|happy again|cured|healed)\b|"
-    r"\byou (?:feel|felt|said you feel) (?:so |much |a lot |way |far )*(?:better|good|calm|fine)\b|"
+    r"(?:better|calm(?:er)?|fine now|okay now|ok now|good now|hopeful again|happy again|cured|healed)\b"
+    # "you're doing better than you think" is reassurance, not a claim that the seeker feels better
+    r"(?! than (?:you|it|they|that|most|many|a lot|some))|"
+    r"\byou (?:feel|felt|said you feel) (?:so |much |a lot |way |far )*(?:better|good|calm|fine)\b"
+    r"(?! than (?:you|it|they|that|most|many|a lot|some))|"
     r"\b(?:your|the) problem is (?:solved|fixed|gone|over)\b|\bfeeling (?:calm|hopeful|good|fine|great) again\b"
 )
 

@@ -15,8 +15,9 @@ from dialgym.agents import ScriptAgent
 from dialgym.core.text import normalize_text
 from dialgym.simulators.scripted import normalize_for_matching
 from dialgym.tasks import instruction as task
-from dialgym.tasks.instruction.language import RECOGNIZER, read_hints, recognise_level
+from dialgym.tasks.instruction.language import RECOGNIZER, agent_utterance, read_hints, recognise_level
 from dialgym.tasks.instruction.personas import sample_persona, validate_persona
+from dialgym.tasks.instruction.user import TURN_COST
 
 ENV_ID = "Instruction-v0"
 
@@ -532,7 +533,7 @@ def test_paraphrase_set_covers_every_act_in_several_registers():
 def test_rapport_is_heard_as_rapport_and_costs_only_the_turn(text):
     _, dp, info = gain(persona(), text)
     assert info["agent_acts"] == ["rapport"], info["agent_acts"]
-    assert dp == pytest.approx(-0.2)  # the turn, nothing more (off-task costs a full point)
+    assert dp == pytest.approx(-TURN_COST)  # the turn, nothing more (off-task costs a full point)
 
 
 SALAD = (
@@ -625,3 +626,24 @@ def test_flattery_and_claims_of_understanding_do_not_teach(text):
                 break
         assert env.user_state()["state"]["comprehension"] == c0 and r == 0.0
         assert info["outcome"]["ended_by"] != "understood"
+
+
+def test_learner_may_misjudge_how_they_learn_and_reactions_show_it():
+    """A learner who says formal definitions work for them but learns from examples: the stated style
+    gets a lukewarm reaction (a hint the adaptive agent reads), the real one lands."""
+    from dialgym.tasks.instruction.policies import AdaptiveAgent, read_history
+
+    p = persona(style="examples", claimed_style="formal", patience=10.0)
+    env, _, _ = make(p)
+    *_, info = env.step("How do you like to learn things best?")
+    assert "style_formal" in read_hints(info["messages"][-1]["content"])
+    *_, info = env.step(agent_utterance("explain_formally:basic", np.random.default_rng(0), concept=p["concept"]))
+    assert "wrong_style" in read_hints(info["messages"][-1]["content"])
+    h = read_history(info["messages"])
+    assert h.wrong_styles == ["formal"] and AdaptiveAgent.pick_style(h, "basic") == "examples"
+    unsure = persona(claimed_style="unsure", patience=10.0)
+    env, _, _ = make(unsure)
+    *_, info = env.step("How do you like to learn things best?")
+    assert read_hints(info["messages"][-1]["content"]) == ["style_unsure"]
+    with pytest.raises(ValueError, match="claimed_style"):
+        validate_persona(persona(claimed_style="osmosis"))

@@ -6,9 +6,11 @@ The agent is a tutor. A learner opens by asking about one concept from a small c
 (compound interest, photosynthesis, recursion, supply and demand). Learners differ in what they
 already know (novice, intermediate, advanced), in what kind of explanation works for them
 (concrete examples, analogies, formal definitions) and, among the ``hard`` personas, in being
-overconfident: they claim to know far more than they do. The best teaching depends on all of
-this, and none of it is visible: the agent has to ask, read the answers, and check whether
-claims hold up (following Hong, Levine and Dragan 2023, "Zero-Shot Goal-Directed Dialogue via RL
+overconfident: they claim to know far more than they do. Nor do all learners know how they learn:
+some name a kind of explanation that does not help them, or cannot say (a tenth on train, 40% on
+test, 30% on hard), so what works shows only in how they react. The best teaching depends on all
+of this, and none of it is visible: the agent has to ask, read the answers and the reactions, and
+check whether claims hold up (following Hong, Levine and Dragan 2023, "Zero-Shot Goal-Directed Dialogue via RL
 on Imagined Conversations", instruction task).
 
 ## Observation
@@ -37,7 +39,9 @@ explanation is also pitched at a level, read from the wording: ``basic`` ("in si
 ## Simulated user
 
 A scripted learner with hidden comprehension (0..1) and patience. Questions get one hint each,
-in natural words (their stated level, their preferred kind of explanation). Explanations in the
+in natural words (their stated level, the kind of explanation they believe works for them, which
+may be wrong or "not sure"; a style that does not help gets a lukewarm "it doesn't really click").
+Every turn takes 0.4 patience (the learner's time), so finding out costs something. Explanations in the
 learner's style at their level raise comprehension a lot; the wrong style helps little; too
 advanced confuses and too basic bores (both cost patience); repeating one style gives
 diminishing returns. A quiz consolidates what is understood (or shows it is not there yet);
@@ -64,7 +68,8 @@ early: ``ended_by="left_early"``, reward 0) or gives up when patience runs out; 
 
 ``gym.make("Instruction-v0", user="scripted", llm=None, persona_split="train", max_turns=8,
 privileged=False, render_mode=None)``; ``persona_split`` is ``"train"``, ``"test"`` (other
-mixtures of the same kinds of learners, less patience) or ``"hard"`` (overconfident learners and
+mixtures of the same kinds of learners, less patience, more who misjudge how they learn)
+or ``"hard"`` (overconfident learners and
 impatient experts). ``reset(options={"persona": {...}, "prefix": [...]})`` fixes the learner and
 replays a dialogue prefix.
 
@@ -93,6 +98,7 @@ def utterance_context(messages: list[dict[str, str]]) -> dict[str, str | None]:
     """What ``agent_utterance`` needs from the dialogue: the concept the learner asked about (their opening)."""
     first = next((m["content"] for m in messages if m["role"] == "user"), "")
     return {"concept": find_concept(first)}
+
 
 #: the strategies the learner recognises (``info["agent_acts"]``); ``rapport`` for ordinary conversation
 #: with no strategy (thanks, acknowledgements, praise, closings), ``off_task`` for unrelated text or gibberish

@@ -608,6 +608,12 @@ REPLIES: dict[str, list[str]] = {
         "Honestly, give me a practical example and I'm happy.",
         "I need to see it in action, a real-life case helps most.",
     ],
+    "pref_unsure": [
+        "Honestly, I'm not sure. Nothing has ever really worked for me.",
+        "No idea, to be honest. Whatever you think works.",
+        "Hmm, I've never thought about it. I don't know what suits me.",
+        "I can't really say. Try something and I'll tell you if it lands?",
+    ],
     "pref_analogies": [
         "Comparisons to everyday things help me most.",
         "If you can relate it to something I already know, that's ideal.",
@@ -1038,6 +1044,12 @@ HINT_LEXICON: dict[str, list[str]] = {
         r"\bspecific case\b",
         r"\bpractical example\b",
         r"\bin action\b",
+    ],
+    "style_unsure": [
+        r"\bnot sure\. nothing has ever\b",
+        r"\bwhatever you think works\b",
+        r"\bnever thought about it\b",
+        r"\bcan not really say\. try something\b",
     ],
     "style_analogies": [r"\bcomparisons\b", r"\brelate it to\b", r"\bcompared to\b", r"\banalogies\b", r"\blikened\b"],
     "style_formal": [

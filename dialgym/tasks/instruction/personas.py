@@ -7,6 +7,7 @@ A persona is a plain dict::
      "level": "novice",                 # true knowledge: novice | intermediate | advanced
      "claimed_level": "novice",         # what they say when asked (higher when overconfident)
      "style": "examples",               # what explanation works: examples | analogies | formal
+     "claimed_style": "examples",       # optional (default: style): what they say works, or "unsure"
      "overconfident": False,            # claims more than they know until a quiz shows the gap
      "patience": 4.5}                   # how much confusion, boredom and waffle they tolerate
 
@@ -16,7 +17,8 @@ Splits:
   (beginners rarely want formal definitions, advanced students rarely want plain examples) and
   patience in [3, 6];
 * ``test``: the same kinds of people with other mixtures (formal-minded beginners, example-loving
-  experts) and somewhat less patience, [2.5, 5.5];
+  experts), somewhat less patience, [2.5, 5.5], and more learners who misjudge how they learn
+  (``MISJUDGED_STYLE``: 0.1 train, 0.4 test, 0.3 hard);
 * ``hard``: overconfident learners (novices or intermediates who claim to be advanced, pretend to
   follow explanations that are over their head, and leave early believing they understood unless
   a quiz shows them the gap) and impatient experts (patience in [1.5, 2.5]).
@@ -50,6 +52,22 @@ _TEST: dict[str, tuple[str, tuple[float, float, float], tuple[float, float]]] = 
 _TEST_WEIGHTS = (0.4, 0.25, 0.35)
 
 SPLITS: tuple[str, ...] = ("train", "test", "hard")
+#: what a learner may say when asked how they learn best: a style, or that they do not know
+CLAIMED_STYLES: tuple[str, ...] = (*STYLE_NAMES, "unsure")
+#: share of learners per split whose self-report of how they learn is wrong or missing (many people
+#: cannot tell what kind of explanation works for them; their stated "learning style" often does not
+#: match what helps them)
+MISJUDGED_STYLE: dict[str, float] = {"train": 0.1, "test": 0.4, "hard": 0.3}
+
+
+def _claimed_style(style: str, split: str, rng: np.random.Generator) -> str:
+    """What the learner says about how they learn: right, or (for some) another style or "unsure"."""
+    if rng.random() >= MISJUDGED_STYLE[split]:
+        return style
+    others = [c for c in CLAIMED_STYLES if c != style]
+    return others[int(rng.integers(len(others)))]
+
+
 PERSONA_TYPES: tuple[str, ...] = (
     "curious_beginner",
     "returning_student",
@@ -82,6 +100,7 @@ def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
             "style": style,
             "overconfident": False,
             "patience": round(patience, 2),
+            "claimed_style": _claimed_style(style, split, rng),
         }
     if split == "hard":
         if rng.random() < 0.7:
@@ -95,6 +114,7 @@ def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
                 "style": style,
                 "overconfident": True,
                 "patience": round(float(rng.uniform(3.0, 5.0)), 2),
+                "claimed_style": _claimed_style(style, split, rng),
             }
         style = _choice(rng, STYLE_NAMES, (1 / 3, 1 / 3, 1 / 3))
         return {
@@ -105,6 +125,7 @@ def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
             "style": style,
             "overconfident": False,
             "patience": round(float(rng.uniform(1.5, 2.5)), 2),
+            "claimed_style": _claimed_style(style, split, rng),
         }
     raise ValueError(f"unknown persona split {split!r}; expected one of {list(SPLITS)}")
 
@@ -119,7 +140,7 @@ def validate_persona(persona: Any) -> dict[str, Any]:
     missing = [k for k in _KEYS if k not in persona]
     if missing:
         raise ValueError(f"persona is missing keys {missing}; a persona needs {list(_KEYS)}")
-    unknown = sorted(set(persona) - set(_KEYS))
+    unknown = sorted(set(persona) - set(_KEYS) - {"claimed_style"})
     if unknown:
         raise ValueError(f"persona has unknown keys {unknown}; expected only {list(_KEYS)}")
     t = persona["type"]
@@ -132,6 +153,8 @@ def validate_persona(persona: Any) -> dict[str, Any]:
             raise ValueError(f"persona[{key!r}]={persona[key]!r} must be one of {list(LEVEL_NAMES)}")
     if persona["style"] not in STYLE_NAMES:
         raise ValueError(f"persona['style']={persona['style']!r} must be one of {list(STYLE_NAMES)}")
+    if persona.get("claimed_style", persona["style"]) not in CLAIMED_STYLES:
+        raise ValueError(f"persona['claimed_style']={persona['claimed_style']!r} must be one of {list(CLAIMED_STYLES)}")
     if not isinstance(persona["overconfident"], bool):
         raise ValueError(f"persona['overconfident']={persona['overconfident']!r} must be a bool")
     p = persona["patience"]
@@ -182,6 +205,16 @@ def persona_card(persona: dict[str, Any]) -> str:
         "Reveal what you know or how you like to learn only when asked, in your own words, one thing at a time.",
         "End the conversation when you feel you understand, or give up if the teaching keeps missing.",
     ]
+    claimed = persona.get("claimed_style", persona["style"])
+    if claimed != persona["style"]:
+        lines.insert(
+            3,
+            "But you do not know that about yourself: asked how you learn best, you say you are not sure."
+            if claimed == "unsure"
+            else "But you do not know that about yourself: asked how you learn best, you say "
+            + {"examples": "worked examples", "analogies": "analogies", "formal": "precise definitions"}[claimed]
+            + " work for you.",
+        )
     if persona["overconfident"]:
         lines.insert(
             2,

@@ -46,6 +46,8 @@ class History:
     gap_seen: bool = False
     last_hints: list[str] = field(default_factory=list)
     turns: int = 0
+    style_unsure: bool = False  # the learner said they do not know how they learn best
+    wrong_styles: list[str] = field(default_factory=list)  # styles the learner said do not land
 
     def n(self, act: str) -> int:
         return self.counts.get(act, 0)
@@ -75,8 +77,12 @@ def read_history(messages: list[dict[str, str]]) -> History:
                     h.style = s
             if "gap" in hints:
                 h.gap_seen = True
+            if "style_unsure" in hints:
+                h.style_unsure = True
             if h.explanations and k > 0 and messages[k - 1]["role"] == "assistant":
                 last_style, last_level = h.explanations[-1]
+                if "wrong_style" in hints and last_style not in h.wrong_styles:
+                    h.wrong_styles.append(last_style)
                 if "too_hard" in hints:
                     h.level_est = _shift(last_level, -1)
                 elif "too_easy" in hints:
@@ -126,14 +132,33 @@ class AdaptiveAgent(Agent):
             return _say("ask_preference", self.rng, c)
         if h.stated_level == "advanced" and h.n("check_understanding") == 0:
             return _say("check_understanding", self.rng, c)
-        style = h.style or "examples"
         level = h.level_est or "intermediate"
+        style = self.pick_style(h, level)
         n_expl = len(h.explanations)
         if n_expl >= 2 and h.quizzes_after_explanation == 0:
             return _say("check_understanding", self.rng, c)
         if n_expl >= 3 and h.n("summarize") == 0:
             return _say("summarize", self.rng, c)
         return _say(_explain(style, level), self.rng, c)
+
+    @staticmethod
+    def pick_style(h: History, level: str) -> str:
+        """The stated style unless the learner's reactions say it does not land (a self-report of how
+        one learns is often wrong); then, or when they do not know, the likeliest untried style for the level."""
+        prior = _STYLE_PRIOR[level]
+        order = [h.style, *prior] if h.style else list(prior)
+        for s in order:
+            if s not in h.wrong_styles:
+                return s
+        return order[0]
+
+
+#: styles in order of how common they are among learners at each explanation level (the train mixtures)
+_STYLE_PRIOR: dict[str, tuple[str, ...]] = {
+    "basic": ("examples", "analogies", "formal"),
+    "intermediate": ("examples", "analogies", "formal"),
+    "advanced": ("formal", "analogies", "examples"),
+}
 
 
 # ----------------------------------------------------------------------------- oracle

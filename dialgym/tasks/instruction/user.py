@@ -15,9 +15,11 @@ advanced learner) and ``patience``. Each agent turn:
   are calibrated (tell their true level, stop pretending);
 * a summary after some explanation adds 0.15 * (1 - c) (halved each time), before any costs 0.5
   patience; encouragement gives back patience (0.75, then 0.25, then it grates);
-* the first question about background / preference gets one hint in natural words, repeats
+* the first question about background / preference gets one hint in natural words (the preference
+  is what the learner *believes* works, ``claimed_style``: some say a style that does not help them,
+  or that they do not know; a wrong style then shows in their reactions), repeats
   cost 0.25 patience each; a greeting after the first turn and off-task talk cost patience
-  (0.25 and 1); every turn costs 0.2 patience;
+  (0.25 and 1); every turn costs 0.4 patience (their time);
 * rapport (thanks, acknowledgements, praise, closings, talk about the topic) gets a neutral reply
   and costs only the turn: it is ordinary conversation, not off-task;
 * an explanation must be about the concept (:func:`~dialgym.tasks.instruction.language.about_concept`:
@@ -66,7 +68,8 @@ STYLE_DECAY = 0.85
 #: explanation level minus learner level -> (gain factor, patience cost)
 LEVEL_FIT = {-2: (0.15, 1.0), -1: (0.45, 0.5), 0: (1.0, 0.0), 1: (0.3, 0.75), 2: (0.0, 1.25)}
 WRONG_STYLE_COST = 0.25
-TURN_COST = 0.2
+#: every turn takes some of the learner's time and attention (probing, like teaching, has a price)
+TURN_COST = 0.4
 QUIZ_PASS, QUIZ_PARTIAL = 0.6, 0.35
 MAX_PARTS = 3
 #: gain factor when one utterance mixes several explanation styles (too much at once)
@@ -204,7 +207,7 @@ class LearnerUser(ScriptedUser):
                     s.patience -= 0.25 * s.preference_asks
                     parts.append(self.say("ask_again"))
                 s.preference_asks += 1
-                parts.append(self.say("pref_" + p["style"]))
+                parts.append(self.say("pref_" + p.get("claimed_style", p["style"])))
             elif act in EXPLAIN_ACTS:
                 if explained:
                     continue  # all the explanation in one utterance is taken in at once

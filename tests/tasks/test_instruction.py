@@ -647,3 +647,109 @@ def test_learner_may_misjudge_how_they_learn_and_reactions_show_it():
     assert read_hints(info["messages"][-1]["content"]) == ["style_unsure"]
     with pytest.raises(ValueError, match="claimed_style"):
         validate_persona(persona(claimed_style="osmosis"))
+
+
+# ----------------------------------------------------------------------------- ordinary teaching, heard as teaching
+# Why: an outsider's tutor teaches in plain English (an example introduced by "look at", an analogy that sets up
+# a familiar scene, everyday words for the concept's ideas) and asks how the learner learns by listing the
+# options. These sentences are written for these tests, not taken from any agent.
+
+
+def test_a_list_of_styles_inside_a_preference_question_is_part_of_the_question():
+    text = (
+        "Which way suits you? I could walk you through a real case, compare it with something you know, "
+        "or give you the exact formula."
+    )
+    c, dp, info = gain(persona(concept="recursion", patience=10.0), text)
+    assert info["agent_acts"] == ["ask_preference"] and c == 0.0
+    assert dp == pytest.approx(-TURN_COST)  # no off-concept cost
+    # the same list with no preference question is no explanation either (no concept content): off-task
+    assert not task.about_concept("I could walk you through a real case or give you the formula.", "recursion")
+
+
+@pytest.mark.parametrize(
+    ("concept", "text", "act"),
+    [
+        (
+            "supply_and_demand",
+            "Look at hotel rooms in a festival week. Crowds of visitors want a bed, the town has only a few, "
+            "so the price triples.",
+            "explain_with_example",
+        ),
+        (
+            "supply_and_demand",
+            "Think about avocados. When the harvest fails they get scarce and pricey; in a bumper year they are "
+            "plentiful and cheap.",
+            "explain_with_example",
+        ),
+        (
+            "recursion",
+            "Imagine lining up for a concert and wanting your place. You ask the person ahead, who does the very "
+            "same thing, and so on until the first in line says one; then the answers pass back, each adding one.",
+            "explain_with_analogy",
+        ),
+        (
+            "compound_interest",
+            "It is a bit like a rabbit colony: the young grow up and have young, so the growth speeds up, "
+            "faster and faster each year.",
+            "explain_with_analogy",
+        ),
+        (
+            "photosynthesis",
+            "Think of an oak tree in June: its leaves catch sunlight and turn water and air into sugar.",
+            "explain_with_example",
+        ),
+        (
+            "recursion",
+            "Put precisely, a recursive definition refers to itself on a smaller input and has a base case.",
+            "explain_formally",
+        ),
+    ],
+)
+def test_explanations_are_recognised_by_structure_and_everyday_words(concept, text, act):
+    c, _, info = gain(persona(concept=concept, style=task.language.STYLE_OF[act], patience=10.0), text)
+    assert info["agent_acts"] == [act] and c > 0.0, info["agent_acts"]
+
+
+def test_a_pictured_scene_is_an_example_only_when_it_is_a_case_of_the_concept():
+    scene = "Imagine a seesaw: buyers on one side, sellers on the other, and the price tips until they balance."
+    assert not task.language.scene_is_instance(scene, "supply_and_demand")  # a seesaw stands for the market
+    oak = "Think of an oak tree in June: its leaves catch sunlight and turn water and air into sugar."
+    assert task.language.scene_is_instance(oak, "photosynthesis")
+    assert not task.language.scene_is_instance("Think of an oak tree: it is like a factory.", "photosynthesis")
+
+
+def test_a_formal_account_with_a_symbolic_instance_is_one_style():
+    text = "Formally, f(n) = n * f(n - 1) with f(0) = 1. For example, f(3) = 3 * 2 * 1 = 6."
+    assert RECOGNIZER.recognise(text) == ["explain_formally"]
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Let's skip the basics and look at the trade-offs.", "advanced"),
+        ("Since you already know the basics, here is the finer detail.", "advanced"),
+        ("I'll keep this really simple, no jargon.", "basic"),
+        ("Let's start from the very beginning.", "basic"),
+    ],
+)
+def test_level_markers_that_name_the_basics_only_to_leave_them(text, level):
+    assert recognise_level(normalize_for_matching(text)) == level
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        # everyday words of one concept do not teach another
+        (
+            "supply_and_demand",
+            "Imagine standing in a queue; you ask the person ahead the same question until the "
+            "first person answers, and the answers pass back.",
+        ),
+        ("recursion", "Look at strawberries: plentiful and cheap in summer, scarce and pricey in winter."),
+        ("photosynthesis", "It is a bit like a snowball: the interest earns interest, faster and faster each year."),
+    ],
+)
+def test_everyday_explanations_of_another_concept_still_do_not_teach(concept, text):
+    c, dp, info = gain(persona(concept=concept, patience=10.0), text)
+    assert info["agent_acts"] == ["off_task"] and c == 0.0 and dp <= -1.0

@@ -233,6 +233,7 @@ LEXICON: dict[str, list[str]] = {
         r"help\b",
         r"\bwould you (?:rather|prefer|like me to (?:use|compare|give|show|start|keep|go|stick))\b",
         r"\bwould it help (?:more |you )?(?:if|to)\b|\bwhich (?:would you|do you|are you|one would|suits|works)\b",
+        r"\bwhich (?:way|kind|style|approach|option|one)s? (?:suits?|works?|helps?|do you|would you)\b",
         r"\bpreferences?\b|\bif you had to choose\b|\bchoose between\b",
         r"\b(?:a|an) (?:hands on|visual|practical|theory|reading|big picture|detail) (?:learner|person)\b",
         r"\bshould i (?:use|stick|keep|start|give)\b|\bdo you want me to (?:keep|use|start|go|give|stick)\b",
@@ -253,11 +254,27 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:walk|work) (?:you )?through a (?:case|concrete|real|worked)|\bworked example\b",
         r"\b(?:a|one) (?:concrete|real|specific|practical) (?:case|example)\b|\bconcretely\b",
         r"^think about (?:a|an|the|your|what happens)\b|\blike when (?:you|everyone|people|a|the)\b",
+        # an example introduced by its structure, not a cue word: "Think about concert tickets.", "Look at
+        # strawberries: ...", "Let's take a bakery." (what the case shows is judged by the concept check)
+        r"^(?:so |now |okay |ok |well |just |first |and )?(?:think about|look at|take a look at|consider) "
+        r"(?!(?:it|that|this|them|me|what you|how you|your (?:own |answer|level|background|time))\b)",
+        r"^let us (?:look at|take|consider|think about) (?:a|an|one|some|what happens|how)\b",
+        r"^(?:so |now )?(?:imagine|picture|take|consider) (?:two|three|four) \w+",  # cases set side by side
+        # a small experiment the learner could run: "Put a plant in the sun and you'll see bubbles."
+        r"\b(?:and|then) you (?:will|would|can|could|should) (?:see|notice|watch|find)\b",
     ],
     "explain_with_analogy": [
         r"\b(?:is|are|works?|acts?|behaves?|functions?) (?:(?:a bit|a little|kind of|sort of|basically|much|just|"
         r"rather|exactly|somewhat|pretty much|a lot|very much) )?like\b",
-        r"\b(?:just|much|kind of|sort of|a bit) like\b|\bsimilar to\b|\bthe same way\b|\bdoes the same\b",
+        r"\b(?:just|much|kind of|sort of|a bit) like\b|\bsimilar to\b|\bdoes the same\b",
+        # "works the same way", "the same way a snowball grows", "just as a snowball ..." (a comparison);
+        # not "count its files the same way" (a procedure repeated) nor "just as much"
+        r"\b(?:works?|acts?|behaves?|goes|happens|grows?) (?:in )?(?:much |just |exactly |pretty much )?the same way\b|"
+        r"\bthe same way (?:as|that|a|an|the)\b|^(?:in )?(?:much |just |exactly )?the same way\b|"
+        r"\bjust as (?:a|an|the|your|you|we|when)\b|^just as\b",
+        # a familiar scene set up to stand for the concept: "Imagine a seesaw: ...", "Imagine standing in a queue"
+        # (a scene that is a case of the concept itself is an example: the learner decides, see scene_is_instance)
+        r"^(?:so |now |okay |just )?(?:imagine|picture) (?:a|an|some|yourself|you are standing|\w+ing)\b",
         r"\bthink of (?:it|this|that|them|a|an|the)\b|\bthink of (?:\w+ ){1,3}?(?:as|like)\b",
         r"\b(?:picture|imagine|see|view|treat) (?:\w+ ){1,3}?as (?:a|an|the)\b|^picture (?:a|an|the)\b",
         r"\bimagine (?:the|a|an|that the) \w+ (?:is|are) (?:a|an|the)\b",
@@ -269,9 +286,12 @@ LEXICON: dict[str, list[str]] = {
         r"(?:^|[:,] )(?:more )?(?:technically|precisely|rigorously|strictly)\b|\bmathematically\b|"
         r"\bstrictly speaking\b|\btechnically speaking\b|\bmore rigorously\b",
         r"\b(?:state|put|define|say) (?:it|this) (?:precisely|formally|rigorously|exactly)\b",
+        r"\b(?:put|stated|said|expressed|written) (?:more )?(?:precisely|formally|rigorously|exactly|technically|"
+        r"mathematically)\b",
         r"\b(?:the|a|its|formal|precise|exact|textbook) definition\b|^definition\b|\bdefinition ?:",
         r"\b(?:is|are) defined (?:as|by|in terms of)\b|\bby definition\b",
-        r"\bthe (?:formula|equation|rule|law|theorem)\b|\bformula (?:is|for)\b|\bthe (?:formal|precise|exact|"
+        r"\bthe (?:formula|equation|law|theorem)\b|\bthe rule\b(?! of (?:thumb|\d))|\bformula (?:is|for)\b|"
+        r"\bthe (?:formal|precise|exact|"
         r"technical|mathematical) (?:rule|statement|version|model)\b",
         r"\bis given by\b|\bin symbols\b|\brefers to\b|\b(?:just|simply|basically|essentially) means\b",
         r"\bis the (?:process|practice|concept|principle|conversion|synthesis|addition|model|mechanism) "
@@ -348,16 +368,21 @@ LEVEL_LEXICON: dict[str, list[str]] = {
         r"\b(?:in )?(?:simple|simplest|plain|everyday) (?:terms|words|english|language|version)\b",
         r"\bput simply\b",
         r"\bsimply put\b",
-        r"\b(?:keep|keeping) (?:it|things) (?:really |very )?simple\b",
+        r"\b(?:keep|keeping) (?:it|things|this) (?:really |very |nice and |super )?simple\b",
         r"\bfrom scratch\b",
         r"\bbeginner\b",
-        r"\bstart(?:ing)? (?:from|at) the (?:beginning|very start)\b",
-        r"\bwithout (?:any )?jargon\b",
+        r"\bstart(?:ing)? (?:from|at) the (?:very )?(?:beginning|start)\b|\bfrom the (?:very )?(?:beginning|"
+        r"ground up)\b",
+        r"\bwithout (?:any )?jargon\b|\bno jargon\b",
         r"\blike you are five\b",
         r"\beli5\b",
         r"\bsimplified\b",
     ],
     "advanced": [
+        # "skip the basics", "since you already know the basics": the basics named only to be left behind
+        # (listed first so it is found at "skip", before the basic level's "the basics")
+        r"\b(?:skip(?:ping)?|past|beyond|move (?:on )?(?:past|beyond|from)|get(?:ting)? past|go(?:ing)? past|"
+        r"already (?:know|have|understand|got)|you know) (?:all )?(?:of )?(?:the )?basics\b",
         r"\badvanced\b",
         r"\bin (?:more )?depth\b",
         r"\bdeeper\b",
@@ -409,7 +434,12 @@ KEY_IDEAS: dict[str, dict[str, str]] = {
         r"\bcredit cards?\b|\bretirement\b|\bprincipal\b|\bbalance\b|\bfinanc\w*|[$\u00a3\u20ac]",
         "growth": r"\bgr[oe]w\w*|\bdoubl\w*|\bexponential\w*|\bgeometric\w*|\bsnowball\w*|\bearn\w*|\breturns?\b|"
         r"\bon (?:the|your|its) interest\b|\badded to\b|\bincreas\w*",
-        "time": r"\byears?\b|\bmonths?\b|\bperiods?\b|\bover time\b|\blonger\b",
+        "time": r"\byears?\b|\bmonths?\b|\bperiods?\b|\bover time\b|\blonger\b|\bdecades?\b|"
+        r"\bstart(?:s|ing|ed)? early\b",
+        # the point of compounding in everyday words: growth feeds on itself, so it speeds up
+        "feedback": r"\b(?:interest|growth|gains?|returns?|earnings|money) (?:on|produces|makes|earns|breeds|"
+        r"generates|brings|creates|earning) (?:more |its own |further )?(?:interest|growth|gains?|returns?|earnings|"
+        r"money)\b|\bfaster and faster\b|\bbigger and bigger\b|\bfaster (?:every|each) (?:year|month)\b",
     },
     "photosynthesis": {
         "plant": r"\bplants?\b|\bleaf\b|\bleaves\b|\btrees?\b|\bgrass\b|\bflowers?\b|\bsunflowers?\b|\balgae\b|"
@@ -424,22 +454,36 @@ KEY_IDEAS: dict[str, dict[str, str]] = {
     },
     "recursion": {
         "self": r"\bitself\b|\bthemselves\b|\bthe same (?:function|thing|question|problem|recipe|steps?|way|task)\b|"
-        r"\bself\w*|\bcalls? (?:itself|the same)\b",
+        r"\bself\w*|\bcalls? (?:itself|the same)\b|\b(?:very )?same (?:question|task|job|trick|thing|process|"
+        r"rule|method|procedure|operation)\b|\bwho (?:then |in turn )?(?:asks|does|calls|opens|tells|hands|passes)\b|"
+        r"\bin turn\b",
         "function": r"\bfunctions?\b|\bprocedures?\b|\bcode\b|\bprogram\w*|\bdef\b|\breturns?\b|\balgorithms?\b|"
         r"\bcalls?\b|\bcalling\b",
         "base": r"\bbase cases?\b|\buntil (?:you|it|we) (?:reach|hit|get)\w*|\band so on\b|\bstops?\b|\bstopping\b|"
         r"\bterminat\w*|\bsmallest\b|\btiny\b|\bzero\b|\bempty\b|"
-        r"\bground floor\b|\bbottom\b",
+        r"\bground floor\b|\bbottom\b|\b(?:simplest|easiest|simple|easy|smallest|trivial|tiniest) (?:case|version|"
+        r"one|problem|step|instance)\b|\buntil (?:the|you|it|we|there|one) (?:first|last|end|smallest|simplest|"
+        r"bottom|front|only|reach\w*|hit\w*|get\w*)\b",
         "smaller": r"\bsmaller\b|\bsimpler\b|\bsub\w*|\brest of\b|\bhalf\b|\breduc\w*|\bbreak\w* (?:\w+ )?down\b|"
         r"\bcop(?:y|ies)\b|\bnest\w*|\binside\b",
+        # the answers combine on the way back: "the answers pass back", "each person adds one", "add them up"
+        "combine": r"\b(?:answers?|results?|values?) (?:then )?(?:pass\w*|come|go|get passed|travel\w*|flow\w*|"
+        r"bubble\w*|multipl\w*|add\w*|combin\w*) (?:back|up)\b|\bon the way (?:back|up|out)\b|\bback (?:up|down) "
+        r"the (?:line|chain|stack|queue)\b|\bpass(?:es|ed)? (?:it |them |the answers? )?back\b|"
+        r"\bcombin\w* (?:the |their )?(?:answers|results)\b|"
+        r"\badd(?:s|ing)? (?:them |everything |it all |the answers )?up\b|"
+        r"\beach (?:person |one |doll |step |level |call )?add(?:s|ing)\b",
         "cases": r"\bfactorials?\b|\bfib\w*|\bdolls?\b|\bmirrors?\b|\bfolders?\b|\bdirector\w*|\bstack\b|\binducti\w*|"
         r"\blists?\b|\bn ?- ?1\b|\bcountdown\b",
     },
     "supply_and_demand": {
-        "supply": r"\bsuppl\w*|\bsellers?\b|\bproducers?\b|\bstock\b|\bplentiful\b|\bscarc\w*|\bshortages?\b|"
+        "supply": r"\bsuppl\w*|\bsellers?\b|\bproducers?\b|\bstock\b|\bplent\w*|\bscarc\w*|\bshortages?\b|"
+        r"\babundan\w*|\bheaps of\b|\brare\b|\brun(?:s|ning)? out\b|\bsold out\b|\bsell(?:s|ing)? out\b|"
         r"\bsurplus\w*|\bavailable\b|\bonly (?:a few|one)\b|\bfewer\b|\bnot enough\b|\bproduc\w*",
-        "demand": r"\bdemand\w*|\bbuyers?\b|\bconsumers?\b|\bcustomers?\b|\bwants?\b|\bwanted\b|\bpopular\b",
-        "price": r"\bpric\w*|\bcosts?\b|\bexpensive\b|\bcheap\w*|\bcharge\w*|\bpay\b|\bafford\w*|\bresale\b",
+        "demand": r"\bdemand\w*|\bbuyers?\b|\bconsumers?\b|\bcustomers?\b|\bwants?\b|\bwanted\b|\bpopular\b|"
+        r"\bshoppers?\b|\bfans\b|\bbidders?\b|\b(?:lots|many|loads|plenty) of people\b",
+        "price": r"\bpric\w*|\bcosts?\b|\bexpensive\b|\bcheap\w*|\bcharge\w*|\bpay\b|\bafford\w*|\bresale\b|"
+        r"\bbargains?\b|\bdiscount\w*|\bmark(?:ed|s)? (?:up|down)\b",
         "market": r"\bmarkets?\b|\bequilibrium\b|\bauction\w*|\bsell\w*|\bsold\b|\bbuy\w*|\bgoods\b|\bquantit\w*|"
         r"\bcurves?\b|\bstores?\b|\bshops?\b",
     },
@@ -495,6 +539,35 @@ def about_concept(text: str, concept: str) -> bool:
     return len(key_ideas(text, concept)) >= MIN_KEY_IDEAS
 
 
+#: a scene set up for the learner to picture: "Think of a sunflower in a garden.", "Imagine a seesaw: ..."
+#: (over raw lower-cased text, so the scene stops at punctuation; group 1: what is pictured)
+_SCENE_LEAD = re.compile(
+    r"(?:^|[.!?]\s+)(?:so |now |okay |just )?(?:think of|imagine|picture) (?:a |an |the |some |your )?([^:;,.!?(]*)"
+)
+#: words that make a comparison explicit ("is like", "think of it as a", "the same way", "just as")
+_COMPARISON = re.compile(
+    r"\blike\b|\bas (?:a|an|the)\b|\bsimilar\b|\bsame way\b|\bjust as\b|\banalog\w*|\bmetaphor\w*|\bcompar\w*|"
+    r"\bresembl\w*|\bdoes the same\b"
+)
+
+
+def scene_is_instance(text: str, concept: str) -> bool:
+    """Whether ``text`` pictures a case of ``concept`` itself, with nothing compared: an example, not an analogy.
+
+    Why: "think of / imagine / picture a ..." sets up either a familiar thing from elsewhere (a seesaw for
+    supply and demand: an analogy) or a case of the concept itself (a sunflower for photosynthesis: an
+    example). The words alone cannot tell; the learner, who knows what they asked about, can: when what is
+    pictured is part of the concept (touches one of its key ideas) and the turn compares nothing with it, it
+    is an example.
+    """
+    norm = expand_shorthand(normalize_for_matching(text))
+    m = _SCENE_LEAD.search(text.lower().strip())
+    if m is None or _COMPARISON.search(norm):
+        return False
+    pictured = " ".join(m.group(1).split()[:3])  # the thing itself, not what the scene goes on to say
+    return any(regex.search(pictured) for regex in _KEY_IDEA_RES[concept].values())
+
+
 # ----------------------------------------------------------------------------- the recogniser
 #: intents that ask the learner something; in a question they outrank the explanation and summary
 #: cues the question mentions ("do you prefer examples or definitions?", "can you sum up what you know?")
@@ -507,6 +580,36 @@ _QUIZ_QUESTION = re.compile(
 )
 
 
+#: kinds of explanation a tutor may name when offering a choice ("some people want a concrete example, some a
+#: comparison, and some the precise definition"); a sentence naming two or more kinds talks *about* explanations
+_STYLE_KINDS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:examples?|instances?|(?:real|concrete|specific|practical) cases?|real world|hands on|practical|"
+        r"concrete|worked)\b",
+        r"\b(?:analog(?:y|ies)|comparisons?|compar(?:e|ing)|metaphors?|pictures?|something (?:familiar|everyday|"
+        r"you know)|everyday things?)\b",
+        r"\b(?:definitions?|formal\w*|formulas?|formulae|equations?|theory|technical|precise|rigorous|math\w*|"
+        r"textbook)\b",
+    )
+)
+
+
+def names_kinds_of_explanation(sentence: str) -> bool:
+    """Whether a (normalised) sentence names two or more kinds of explanation: a menu of styles, not an explanation."""
+    return sum(1 for regex in _STYLE_KINDS if regex.search(sentence)) >= 2
+
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_SYMBOL_RE = re.compile(r"(?:[b-hj-z]|\d+)")
+
+
+def written_in_symbols(sentence: str) -> bool:
+    """Whether a (normalised) sentence is mostly symbols, single letters and numbers ("for example f 0 1, f n 1")."""
+    tokens = _TOKEN_RE.findall(sentence)
+    return len(tokens) >= 4 and 2 * sum(1 for t in tokens if _SYMBOL_RE.fullmatch(t)) >= len(tokens)
+
+
 class LearnerRecognizer(IntentRecognizer):
     """The engine's recogniser, with chat shorthand expanded and two rules for questions.
 
@@ -515,13 +618,50 @@ class LearnerRecognizer(IntentRecognizer):
     quiz cues ("could you describe your current understanding?" asks for background); (2) a
     wh-question about the subject matter ("what gas do plants release?") that names no strategy is
     a quiz, and so is a worked question ("suppose the bank compounds monthly: would you earn more?").
+
+    And two rules across sentences (:meth:`_in_context`): in a turn that asks how the learner likes to
+    learn, a sentence that lists kinds of explanation ("some people want a concrete example, some a
+    comparison, and some the precise definition") is part of that question, not an explanation; in a
+    formal explanation, an example written in symbols ("for example f(0) = 1, f(n) = n * f(n - 1)") is
+    part of the formal account, not a second style.
     """
 
     def recognise_normalised(self, norm: str) -> list[str]:
         return super().recognise_normalised(expand_shorthand(norm))
 
     def explain_normalised(self, norm: str) -> list[SentenceReading]:
-        return super().explain_normalised(expand_shorthand(norm))
+        return self._in_context(super().explain_normalised(expand_shorthand(norm)))
+
+    def _combine(self, readings: list[SentenceReading]) -> list[str]:
+        return super()._combine(self._in_context(readings))
+
+    @staticmethod
+    def _in_context(readings: list[SentenceReading]) -> list[SentenceReading]:
+        """Readings with menus of styles in a preference question heard as that ask, symbolic examples as formal."""
+        if any("explain_formally" in r.acts for r in readings):
+            readings = [
+                SentenceReading(
+                    r.text,
+                    tuple(dict.fromkeys("explain_formally" if a == "explain_with_example" else a for a in r.acts)),
+                    tuple(e for e in r.evidence if e.act != "explain_with_example"),
+                )
+                if "explain_with_example" in r.acts and written_in_symbols(r.text)
+                else r
+                for r in readings
+            ]
+        if not any("ask_preference" in r.acts for r in readings):
+            return readings
+        out: list[SentenceReading] = []
+        for r in readings:
+            if any(a in EXPLAIN_ACTS for a in r.acts) and names_kinds_of_explanation(r.text):
+                acts = tuple(dict.fromkeys("ask_preference" if a in EXPLAIN_ACTS else a for a in r.acts))
+                evidence = tuple(e for e in r.evidence if e.act not in EXPLAIN_ACTS)
+                if r.evidence:
+                    why = "lists kinds of explanation in a preference question"
+                    evidence += (Evidence("ask_preference", "rule", why),)
+                r = SentenceReading(r.text, acts, evidence)
+            out.append(r)
+        return out
 
     def _read(self, sentence: str, *, explain: bool) -> SentenceReading:
         reading = super()._read(sentence, explain=explain)

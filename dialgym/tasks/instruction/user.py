@@ -55,6 +55,7 @@ from dialgym.tasks.instruction.language import (
     about_concept,
     key_ideas,
     recognise_level,
+    scene_is_instance,
     vague_about_concept,
 )
 from dialgym.tasks.instruction.personas import LEVEL_NAMES
@@ -147,15 +148,19 @@ class LearnerUser(ScriptedUser):
 
     def hear(self, acts: list[str], text: str) -> list[str]:
         """The recognised acts, judged in context: talk about the concept that names no strategy is
-        rapport, not off-task; an explanation that is not about this learner's concept is no
-        explanation (off-task when nothing else was said; otherwise dropped, and remembered in
-        ``self._off_concept`` for :meth:`react`)."""
+        rapport, not off-task; a pictured scene that is a case of the concept and compares nothing is
+        an example, not an analogy (:func:`~dialgym.tasks.instruction.language.scene_is_instance`); an
+        explanation that is not about this learner's concept is no explanation (off-task when nothing
+        else was said; otherwise dropped, and remembered in ``self._off_concept`` for :meth:`react`)."""
         self._off_concept = False
         self._vague = False
         concept = self.persona["concept"]
         if acts == [OFF_TASK] and len(key_ideas(text, concept)) >= MIN_KEY_IDEAS:
             # talk about the concept that names no strategy is conversation about the topic, not off-task
             return [RAPPORT]
+        if "explain_with_analogy" in acts and "explain_with_example" not in acts and scene_is_instance(text, concept):
+            # "think of a sunflower ..." to a photosynthesis learner pictures a case, compares nothing: an example
+            acts = ["explain_with_example" if a == "explain_with_analogy" else a for a in acts]
         if any(a in EXPLAIN_ACTS for a in acts) and not about_concept(text, concept):
             if vague_about_concept(text, concept):
                 self._vague = True

@@ -31,17 +31,27 @@ import numpy as np
 
 NONE = "none"
 _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?|[?!]")
+#: words that carry no meaning alone: with ``content_unigrams`` they are not features by themselves (they
+#: still count inside n-grams), so a model cannot hear a strategy in "about", "not", "in", "a"
+FUNCTION_WORDS = frozenset(
+    "a an the and or but if so of in on at to for from with about as by into than then there here it its "
+    "this that these those is are was were be been being am do does did have has had not no i you he she "
+    "we they me him her us them my your his our their what which who how when where why will would can "
+    "could should may might must shall just also very too".split()
+)
 
 
-def features(norm: str, chars: int = 0) -> list[str]:
+def features(norm: str, chars: int = 0, content_unigrams: bool = False) -> list[str]:
     """The n-gram features of a normalised sentence (each at most once, in order of appearance).
 
-    Word unigrams, bigrams and trigrams; with ``chars`` > 0 also the character ``chars``-grams of
-    each word (marked ``#``), which let a misspelt or inflected word share evidence with its
-    correct form.
+    Word unigrams, bigrams and trigrams. With ``content_unigrams``, unigrams of
+    :data:`FUNCTION_WORDS` are left out (they still count inside n-grams). With ``chars`` > 0 also
+    the character ``chars``-grams of each word (marked ``#``), which let a misspelt or inflected
+    word share evidence with its correct form.
     """
     toks = ["<s>", *("<num>" if t[0].isdigit() else t for t in _TOKEN.findall(norm))]
-    feats = toks[1:] + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
+    unigrams = [t for t in toks[1:] if t not in FUNCTION_WORDS] if content_unigrams else toks[1:]
+    feats = unigrams + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
     feats += [f"{a} {b} {c}" for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)]
     if chars:
         for t in toks[1:]:
@@ -69,6 +79,7 @@ class IntentModel:
         threshold: float = 0.5,
         about: dict[str, Any] | None = None,
         chars: int = 0,
+        content_unigrams: bool = False,
     ) -> None:
         if len(bias) != len(classes):
             raise ValueError(f"bias has {len(bias)} values for {len(classes)} classes")
@@ -79,6 +90,7 @@ class IntentModel:
         self.threshold = float(threshold)
         self.about = dict(about or {})
         self.chars = int(chars)
+        self.content_unigrams = bool(content_unigrams)
         n = len(self.classes)
         self._rows: dict[str, np.ndarray] = {}
         for feat, row in weights.items():
@@ -89,7 +101,7 @@ class IntentModel:
 
     def probabilities(self, norm: str) -> dict[str, float]:
         """Class probabilities for one normalised sentence."""
-        p = self._probs(features(norm, self.chars))
+        p = self._probs(features(norm, self.chars, self.content_unigrams))
         return {c: float(v) for c, v in zip(self.classes, p, strict=True)}
 
     def _probs(self, feats: list[str]) -> np.ndarray:
@@ -104,7 +116,7 @@ class IntentModel:
 
     def predict(self, norm: str, explain: bool = False) -> tuple[str, str] | None:
         """The act for ``norm`` and, with ``explain``, its evidence (top features, probability); None if unsure."""
-        feats = features(norm, self.chars)
+        feats = features(norm, self.chars, self.content_unigrams)
         p = self._probs(feats)
         k = int(p.argmax())
         act = self.classes[k]
@@ -130,6 +142,7 @@ class IntentModel:
             "bias": [round(float(b), 4) for b in self.bias],
             "threshold": self.threshold,
             "chars": self.chars,
+            "content_unigrams": self.content_unigrams,
             "about": self.about,
             "weights": {f: row for f, row in weights.items() if row},
         }
@@ -140,7 +153,13 @@ class IntentModel:
             raise ValueError(f"not a dialgym intent model (format {data.get('format')!r})")
         weights = {f: {int(c): float(w) for c, w in row.items()} for f, row in data["weights"].items()}
         return cls(
-            data["classes"], weights, data["bias"], data["threshold"], data.get("about"), int(data.get("chars", 0))
+            data["classes"],
+            weights,
+            data["bias"],
+            data["threshold"],
+            data.get("about"),
+            chars=int(data.get("chars", 0)),
+            content_unigrams=bool(data.get("content_unigrams", False)),
         )
 
     def save(self, path: str | Path) -> None:
@@ -164,19 +183,21 @@ def fit(
     about: dict[str, Any] | None = None,
     chars: int = 0,
     balanced: bool = False,
+    content_unigrams: bool = False,
 ) -> IntentModel:
     """Fit a model on normalised ``sentences`` with their ``labels`` (use ``"none"`` for no act).
 
     Full-batch Adam on the mean cross-entropy plus ``l2`` times the squared weights;
     features seen fewer than ``min_count`` times are dropped. ``balanced`` weighs every class
     equally (rare strategies count as much as common ones, as macro-F1 does); ``chars`` adds
-    character n-grams (:func:`features`). Deterministic given ``seed``.
+    character n-grams and ``content_unigrams`` drops function-word unigrams (:func:`features`).
+    Deterministic given ``seed``.
     """
     if len(sentences) != len(labels):
         raise ValueError(f"{len(sentences)} sentences but {len(labels)} labels")
     classes = sorted(set(labels) | {NONE})
     cidx = {c: i for i, c in enumerate(classes)}
-    feats = [features(s, chars) for s in sentences]
+    feats = [features(s, chars, content_unigrams) for s in sentences]
     counts = Counter(f for fs in feats for f in fs)
     vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
     x = np.zeros((len(sentences), len(vocab)), dtype=np.float32)
@@ -213,4 +234,6 @@ def fit(
             param -= lr * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
     inv = {j: f for f, j in vocab.items()}
     weights = {inv[j]: {c: float(w[j, c]) for c in range(len(classes))} for j in range(len(vocab))}
-    return IntentModel(classes, weights, b.tolist(), threshold=threshold, about=about, chars=chars)
+    return IntentModel(
+        classes, weights, b.tolist(), threshold=threshold, about=about, chars=chars, content_unigrams=content_unigrams
+    )

@@ -162,6 +162,9 @@ class IntentRecognizer:
             ``rapport_act`` when it carries no strategy).
         model: an optional learned sentence classifier (:class:`~dialgym.simulators.intent_model.IntentModel`)
             consulted for sentences the rules leave without a strategy.
+        model_acts: the acts the model may report (default: all). Acts whose rules are reliable and whose
+            false alarms cost something (a greeting heard twice is "we already said hello") are better
+            left to the rules.
         max_acts_per_sentence: a sentence naming more distinct intents than this is a
             keyword salad, heard as off-task (real sentences carry one or two strategies).
 
@@ -184,6 +187,7 @@ class IntentRecognizer:
         rapport_act: str | None = None,
         topic: Sequence[str] = (),
         model: Any = None,
+        model_acts: Sequence[str] | None = None,
         max_acts_per_sentence: int = 3,
     ) -> None:
         if OFF_TASK in lexicon:
@@ -201,6 +205,7 @@ class IntentRecognizer:
         self._rapport_patterns = (*RAPPORT_LEXICON, *topic)
         self._rapport = re.compile("|".join(f"(?:{p})" for p in self._rapport_patterns))
         self.model = model
+        self.model_acts = frozenset(model_acts) if model_acts is not None else None
         self.max_acts_per_sentence = int(max_acts_per_sentence)
         self._memo: dict[str, tuple[str, ...]] = {}
 
@@ -273,7 +278,7 @@ class IntentRecognizer:
             return SentenceReading(sentence, (OFF_TASK,), (Evidence(OFF_TASK, "crammed", detail),) if explain else ())
         if self.model is not None and not [a for a in acts if a != self.rapport_act]:
             pred = self.model.predict(sentence, explain=explain)
-            if pred is not None:
+            if pred is not None and (self.model_acts is None or pred[0] in self.model_acts):
                 act, detail = pred
                 if act not in acts:
                     acts.append(act)

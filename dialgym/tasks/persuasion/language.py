@@ -113,7 +113,10 @@ LEXICON: dict[str, list[str]] = {
         r"\bmy (?:friend|best friend|sister|brother|mother|mom|father|dad|cousin|neighbou?r|daughter|son|family|aunt|"
         r"uncle|grandmother|grandma|grandfather|niece|nephew|colleague|coworker)\b.{0,60}\b(?:was|were|had|grew up|"
         r"lived|got|saw|volunteered|worked|told|received|benefited|went|needed|used to)\b",
-        r"\blet me (?:tell|share)(?: with)? (?:you )?(?:a|my|about a|about my|something|a quick)",
+        # "let me tell you a little about them" introduces facts about the charity, not a story
+        r"\blet me (?:tell|share)(?: with)? (?:you )?(?!a (?:little |bit |few things )?(?:more )?about "
+        r"(?:them|it|the charity|this charity|save the children|the organi[sz]ation|what they))"
+        r"(?:a|my|about a|about my|something|a quick)",
         r"\b(?:something|what) (?:that )?happened to (?:me|my)\b",
         r"\b(?:a few|some|many|two|three|\d+) (?:years|months|weeks) ago,? (?:i|my|we)\b",
         r"\b(?:a|my) (?:true |short |quick |little )?(?:personal )?(?:story|experience) "
@@ -214,6 +217,8 @@ LEXICON: dict[str, list[str]] = {
         r"\bwould you (?:ever )?(?:call|consider|describe) yourself\b",
         r"\bhow (?:is|are you finding|are you liking|do you like) (?:the|this) (?:task|study|hit|survey|experiment)\b",
         r"\b(?:any|a) (?:favou?rite) (?:charity|charities|cause|causes)\b",
+        r"\b(?:what|which) (?:kinds? of |sorts? of |types? of )?(?:causes?|charities|organi[sz]ations) "
+        r"(?:do |would |matter to |mean the most to )?you\b",
         r"\b(?:is there|are there) (?:a|any) (?:cause|causes|charity|charities) (?:you|that)\b",
         r"\bwhat (?:usually )?(?:makes|would make) you (?:donate|give)\b",
         r"\bhow do you (?:usually )?decide (?:whether|when|where|if) to (?:donate|give)\b",
@@ -463,8 +468,9 @@ REPLIES: dict[str, list[str]] = {
         "No worries.",
     ],
     "thanks_again": [
-        "Yes, you said that already. What's this about?",
-        "Okay... you're welcome again.",
+        "Sure, no problem.",
+        "Okay, you're welcome.",
+        "Ha, sure.",
     ],
     "off_task": [
         "Sorry, I'm not sure what you mean.",

@@ -46,7 +46,7 @@ from pathlib import Path
 from dialgym.core.types import Outcome
 from dialgym.simulators.intent_model import IntentModel
 from dialgym.simulators.scripted import IntentRecognizer, ReplyBank, ScriptedUser
-from dialgym.tasks.persuasion.language import LEXICON, NEGATION_SENSITIVE, REPLIES, TOPIC
+from dialgym.tasks.persuasion.language import ACTS, LEXICON, NEGATION_SENSITIVE, REPLIES, TOPIC
 from dialgym.tasks.persuasion.personas import BUDGET_CAP
 
 APPEALS: tuple[str, ...] = (
@@ -135,6 +135,8 @@ RECOGNIZER = IntentRecognizer(
     rapport_act="rapport",
     topic=TOPIC,
     model=IntentModel.load(INTENT_MODEL_PATH),
+    # greetings and thanks are left to the rules: a guessed second greeting reads as "we already said hello"
+    model_acts=[a for a in ACTS if a not in ("greeting", "thanks", "rapport", "off_task")],
 )
 
 

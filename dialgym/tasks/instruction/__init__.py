@@ -7,8 +7,8 @@ The agent is a tutor. A learner opens by asking about one concept from a small c
 already know (novice, intermediate, advanced), in what kind of explanation works for them
 (concrete examples, analogies, formal definitions) and, among the ``hard`` personas, in being
 overconfident: they claim to know far more than they do. Nor do all learners know how they learn:
-some name a kind of explanation that does not help them, or cannot say (a tenth on train, 40% on
-test, 30% on hard), so what works shows only in how they react. The best teaching depends on all
+some name a kind of explanation that does not help them, or cannot say (a tenth on train, a quarter
+on test and hard), so what works shows only in how they react. The best teaching depends on all
 of this, and none of it is visible: the agent has to ask, read the answers and the reactions, and
 check whether claims hold up (following Hong, Levine and Dragan 2023, "Zero-Shot Goal-Directed Dialogue via RL
 on Imagined Conversations", instruction task).

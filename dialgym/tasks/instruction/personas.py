@@ -18,7 +18,7 @@ Splits:
   patience in [3, 6];
 * ``test``: the same kinds of people with other mixtures (formal-minded beginners, example-loving
   experts), somewhat less patience, [2.5, 5.5], and more learners who misjudge how they learn
-  (``MISJUDGED_STYLE``: 0.1 train, 0.4 test, 0.3 hard);
+  (``MISJUDGED_STYLE``: 0.1 train, 0.25 test, 0.25 hard);
 * ``hard``: overconfident learners (novices or intermediates who claim to be advanced, pretend to
   follow explanations that are over their head, and leave early believing they understood unless
   a quiz shows them the gap) and impatient experts (patience in [1.5, 2.5]).
@@ -57,7 +57,7 @@ CLAIMED_STYLES: tuple[str, ...] = (*STYLE_NAMES, "unsure")
 #: share of learners per split whose self-report of how they learn is wrong or missing (many people
 #: cannot tell what kind of explanation works for them; their stated "learning style" often does not
 #: match what helps them)
-MISJUDGED_STYLE: dict[str, float] = {"train": 0.1, "test": 0.4, "hard": 0.3}
+MISJUDGED_STYLE: dict[str, float] = {"train": 0.1, "test": 0.25, "hard": 0.25}
 
 
 def _claimed_style(style: str, split: str, rng: np.random.Generator) -> str:

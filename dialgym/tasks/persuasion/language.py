@@ -159,6 +159,10 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:a|one|single|\d+|every|each|just one|only one) (?:single )?(?:dollar|dollars) (?:can|could|"
         r"will|would|buys?|provides?|pays? for|feeds?|covers?)\b",
         r"\bpreventable\b",
+        # cost-effectiveness: what a small sum buys, the return on a gift
+        r"\b(?:a few|a couple of|\d+|one|two|three|five|ten|twenty) (?:dollars?|bucks|cents) (?:can |could |will |"
+        r"would )?(?:buys?|pays? for|provides?|covers?|feeds?|vaccinates?|treats?)\b",
+        r"\b(?:the )?return on (?:a |your |every |each |the )?(?:small |single )?(?:gift|donation|dollar|investment)\b",
         r"\bfor (?:just |only )?(?:\d+|\d+ dollars?|[a-z]+ dollars?),? (?:you|one|we) can\b",
     ],
     "credibility_appeal": [
@@ -221,6 +225,8 @@ LEXICON: dict[str, list[str]] = {
         r"(?:do |would |matter to |mean the most to )?you\b",
         r"\b(?:is there|are there) (?:a|any) (?:cause|causes|charity|charities) (?:you|that)\b",
         r"\bwhat (?:usually )?(?:makes|would make) you (?:donate|give)\b",
+        r"\bwhen you (?:do )?(?:give|donate)(?: to (?:a |any )?(?:cause|charity|charities))?,? what\b",
+        r"\bwhat (?:usually )?(?:makes|made) you (?:decide|feel|think) (?:a cause|a charity|it) is worth\b",
         r"\bhow do you (?:usually )?decide (?:whether|when|where|if) to (?:donate|give)\b",
         r"\bwhat do you think (?:of|about) (?:this|the) (?:task|study|cause)\b",
         r"\bwhat (?:made|makes) you (?:decide|want|choose) to (?:take part|join|do|participate|sign up)\b",
@@ -237,8 +243,9 @@ LEXICON: dict[str, list[str]] = {
         r"\bare you (?:a )?(?:parent|student|mom|dad|working|employed|retired)\b",
         r"\bwhat (?:matters|is important) (?:most )?to you\b",
         r"\bwhat (?:moves|motivates|convinces|persuades|inspires) you\b",
-        r"\bwhat (?:kind of|kinds of|sort of|sorts of) (?:arguments?|reasons?|things?|information) (?:\w+ )?"
-        r"(?:convinces?|persuades?|moves?|matters? to|speaks? to|appeals? to|works? on|works? for) you\b",
+        r"\bwhat (?:kind of|kinds of|sort of|sorts of) (?:arguments?|reasons?|things?|information) (?:\w+ ){0,2}"
+        r"(?:convinces?|convince|persuades?|persuade|moves?|move|matters? to|speaks? to|appeals? to|works? on|"
+        r"works? for) you\b",
         r"\bwhat about you\b",
         r"\bhow (?:do|would) you (?:usually )?(?:make|reach) (?:decisions|up your mind|a decision)\b",
         r"\bwhat (?:is|has been) (?:life|your life|your week) like\b",

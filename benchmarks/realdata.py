@@ -50,6 +50,7 @@ from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS
 from dialgym.evaluation.harness import episode_seed
 from dialgym.rollout import play_episode
+from dialgym.tasks import get_task
 from dialgym.utils.progress import progress_bar
 
 try:  # run as a script or as a module
@@ -60,27 +61,17 @@ except ImportError:  # pragma: no cover
 HERE = Path(__file__).resolve().parent
 PARAPHRASES = HERE / "paraphrases"
 
-P4G_STRATEGIES: tuple[str, ...] = (
-    "logical_appeal",
-    "emotion_appeal",
-    "credibility_appeal",
-    "foot_in_the_door",
-    "self_modeling",
-    "personal_story",
-    "donation_information",
-    "source_related_inquiry",
-    "task_related_inquiry",
-    "personal_related_inquiry",
+#: the strategies each corpus annotates (its label -> act mapping is in the data folder's README): the
+#: tasks' strategies, less the small talk and requests that are not persuasion or support strategies
+P4G_STRATEGIES: tuple[str, ...] = tuple(
+    a for a in get_task("Persuasion-v0").ACT_REPERTOIRE if a not in ("greeting", "proposition_of_donation", "thanks")
 )
-ESCONV_STRATEGIES: tuple[str, ...] = (
-    "question",
-    "restatement_or_paraphrasing",
-    "reflection_of_feelings",
-    "self_disclosure",
-    "affirmation_and_reassurance",
-    "providing_suggestions",
-    "information",
-)
+ESCONV_STRATEGIES: tuple[str, ...] = tuple(a for a in get_task("Counseling-v0").STRATEGIES if a != "others")
+#: corpus file -> (env, result key, label, the key of the fixed holdout part, strategies)
+CORPORA: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {
+    "p4g_annotated_dev.jsonl": ("Persuasion-v0", "persuasion_recognition", "P4G", "dialogue_id", P4G_STRATEGIES),
+    "esconv_supporter_dev.jsonl": ("Counseling-v0", "counseling_recognition", "ESConv", "text", ESCONV_STRATEGIES),
+}
 #: acts that carry no content: hearing only these is not hearing the strategy
 FILLER_ACTS = frozenset({"off_task", "rapport", "others"})
 PARAPHRASE_ENVS = {"instruction": "Instruction-v0", "travel": "TravelAgent-v0", "counseling": "Counseling-v0"}
@@ -283,20 +274,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     results: dict[str, Any] = {"config": {**vars(args), "dialgym": dialgym.__version__}}
     lines: list[str] = []
 
-    p4g = data / "p4g_annotated_dev.jsonl"
-    if p4g.exists():
-        rows = read_jsonl(p4g)
-        heard = hear("Persuasion-v0", [r["text"] for r in rows], args.seed, "P4G sentences")
-        scores = by_part([r["dialogue_id"] for r in rows], [r["act"] for r in rows], heard, P4G_STRATEGIES)
-        results["persuasion_recognition"] = scores
-        lines += summarise("Persuasion-v0 (P4G)", scores)
-    esconv = data / "esconv_supporter_dev.jsonl"
-    if esconv.exists():
-        rows = read_jsonl(esconv)
-        heard = hear("Counseling-v0", [r["text"] for r in rows], args.seed, "ESConv sentences")
-        scores = by_part([r["text"] for r in rows], [r["act"] for r in rows], heard, ESCONV_STRATEGIES)
-        results["counseling_recognition"] = scores
-        lines += summarise("Counseling-v0 (ESConv)", scores)
+    for name, (env_id, key, label, part_key, strategies) in CORPORA.items():
+        if not (data / name).exists():
+            continue
+        rows = read_jsonl(data / name)
+        heard = hear(env_id, [r["text"] for r in rows], args.seed, f"{label} sentences")
+        scores = by_part([r[part_key] for r in rows], [r["act"] for r in rows], heard, strategies)
+        results[key] = scores
+        lines += summarise(f"{env_id} ({label})", scores)
     dialogues_path = data / "p4g_dialogues_dev.jsonl"
     if dialogues_path.exists() and not args.skip_replay:
         dialogues = read_jsonl(dialogues_path)[: args.replay_dialogues]

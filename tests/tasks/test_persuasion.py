@@ -46,6 +46,7 @@ PARAPHRASES: dict[str, list[str]] = {
         "Personally, I donate 10% of my earnings to charity.",
         "My own contribution was a dollar this morning.",
         "I'm a monthly donor to Save the Children.",
+        "Lots of people in this study have given something today.",
     ],
     "personal_story": [
         "When I was a kid my family was poor and a charity bought my school uniform.",
@@ -78,6 +79,7 @@ PARAPHRASES: dict[str, list[str]] = {
         "Save the Children provides food and healthcare to kids in poor countries.",
         "It is a global nonprofit organization for children's rights.",
         "They run education programs in more than 100 countries.",
+        "Governments and the UN work with them directly.",
     ],
     "foot_in_the_door": [
         "Even 5 cents would be great.",

@@ -105,6 +105,10 @@ LEXICON: dict[str, list[str]] = {
         r"\bmy (?:own )?(?:donation|contribution|pledge|gift)\b",
         r"\bi (?:support|sponsor) (?:save the children|them|this charity|the charity|a child)\b",
         r"\b(?:i|we) (?:put|set aside) (?:some|part|a portion) of my\b",
+        # what others like them did (PersuasionForGood's example-donation)
+        r"\b(?:many|lots of|most|other|so many|plenty of|a lot of) (?:people|workers|participants|turkers|folks|"
+        r"others)\b(?: \w+){0,5} (?:have )?(?:donated|given|gave|done (?:exactly )?(?:this|that|the same)|"
+        r"chipped in|contributed|pitched in)\b",
     ],
     "personal_story": [
         r"\bwhen i was (?:a |young|little|in|growing|traveling|travelling|younger|abroad)",
@@ -176,6 +180,8 @@ LEXICON: dict[str, list[str]] = {
         r"\b\d{2} ?(?:%|percent|per cent)\b.{0,40}\b(?:goes|go|spent|used|reaches|directly|programs?)\b",
         r"\b(?:low|small|minimal) (?:overhead|administrative costs?|admin costs?)\b",
         r"\b(?:partners?|partnered|works?) with (?:unicef|the united nations|the un|governments|the who)\b",
+        r"\b(?:governments?|the un|the united nations|unicef|the who)\b(?: \w+){0,4} (?:work|works|worked|partner|"
+        r"partners|partnered) (?:directly )?with (?:them|it|save the children|the charity)\b",
         r"\b(?:you can )?(?:check|verify|look up) (?:their|its) (?:finances|reports?|ratings?|accounts)\b",
         r"\b(?:annual|financial|audit) reports?\b",
         # facts about the organisation: what it does, where (P4G's provide-org-facts)

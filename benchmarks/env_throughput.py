@@ -1,11 +1,13 @@
 """Scripted-env throughput, and whether a step gets dearer as the dialogue grows.
 
-    python benchmarks/env_throughput.py [--episodes 300] [--seed 0]
+    python benchmarks/env_throughput.py [--episodes 300] [--fresh 2000] [--seed 0]
 
 For every task:
 
 * ``steps_per_s``: env steps per second (only ``env.step`` is timed, not the agent),
   over episodes of the random, behavior, adaptive and oracle agents.
+* ``fresh_text.steps_per_s``: env steps per second when every utterance is text the
+  recognisers have not seen (their memo never hits: an LLM agent's case), ``--fresh`` of them;
 * ``step_cost_by_turn``: median step time per agent turn, with ``max_turns=40``;
   ``late_over_early`` is the median at turn 30 over the median at turn 3. Users end
   conversations (decisions, patience), so turn 30 may be reached rarely; the ratio
@@ -28,11 +30,14 @@ import time
 from collections import defaultdict
 
 import gymnasium as gym
+import numpy as np
 
 import dialgym
 from dialgym.agents import make_agent
 from dialgym.core import DialogueEnv, Outcome, UserSimulator, UserTurn
+from dialgym.core.env import MAX_ACTION_CHARS
 from dialgym.evaluation import episode_seed
+from dialgym.tasks import phrase_act
 
 try:
     from benchmarks._common import write_result
@@ -112,11 +117,49 @@ def task_costs(env_id: str, episodes: int, seed: int, min_samples: int) -> dict:
     }
 
 
+#: openers that make otherwise repeated phrasings into texts the recognisers have not seen
+_OPENERS = ("Okay.", "I see.", "Right, thanks.", "Sure thing!", "Got it.", "Hmm, interesting.", "Well,", "So,")
+
+
+def fresh_text_costs(env_id: str, n: int, seed: int) -> dict:
+    """Steps/s when every utterance is new text (an LLM agent's case: the recognisers' memo never hits).
+
+    Utterances join an opener and two phrasings of random repertoire acts; only distinct texts are
+    played, each as a turn of an ongoing episode (a new episode every 8 turns).
+    """
+    task = dialgym.get_task(env_id)
+    rng = np.random.default_rng(seed)
+    env = gym.make(env_id, max_turns=40).unwrapped
+    seen: set[str] = set()
+    texts: list[str] = []
+    _, info = env.reset(seed=seed)
+    while len(texts) < n and len(seen) < 50 * n:
+        acts = [task.ACT_REPERTOIRE[int(i)] for i in rng.integers(len(task.ACT_REPERTOIRE), size=2)]
+        text = " ".join(
+            [_OPENERS[int(rng.integers(len(_OPENERS)))], *(phrase_act(task, a, rng, info["messages"]) for a in acts)]
+        )
+        if text not in seen:
+            seen.add(text)
+            texts.append(text)
+    step_time, steps = 0.0, 0
+    for i, text in enumerate(texts):
+        if i % 8 == 0:
+            env.reset(seed=seed + i)
+        t0 = time.perf_counter()
+        _, _, term, trunc, _ = env.step(text[:MAX_ACTION_CHARS])
+        step_time += time.perf_counter() - t0
+        steps += 1
+        if term or trunc:
+            env.reset(seed=seed + i + 1)
+    return {"steps": steps, "steps_per_s": steps / step_time}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--episodes", type=int, default=300, help="episodes per agent per task")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--min-samples", type=int, default=20)
+    ap.add_argument("--fresh", type=int, default=2000, help="new-text utterances per task (no memo hits)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     overhead = env_overhead(max(50, args.episodes // 3))
@@ -124,9 +167,11 @@ def main() -> None:
     tasks = {}
     for env_id in dialgym.env_ids():
         r = task_costs(env_id, args.episodes, args.seed, args.min_samples)
+        r["fresh_text"] = fresh_text_costs(env_id, args.fresh, args.seed)
         tasks[env_id] = r
         print(
-            f"{env_id:16s} {r['steps_per_s']:8.0f} steps/s   step at turn {r['late_turn']} / turn 3 = "
+            f"{env_id:16s} {r['steps_per_s']:8.0f} steps/s ({r['fresh_text']['steps_per_s']:6.0f} on new text)   "
+            f"step at turn {r['late_turn']} / turn 3 = "
             f"{r['late_over_early']:.2f}   ({r['samples_by_turn'].get(r['late_turn'])} samples)"
         )
     path = write_result("env_throughput", {"config": vars(args), "env_overhead": overhead, "tasks": tasks}, args.out)

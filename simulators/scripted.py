@@ -47,6 +47,9 @@ _CONTRACTIONS = [
     (re.compile(r"\bhow's\b"), "how is"),
     (re.compile(r"\blet's\b"), "let us"),
 ]
+#: the same expansions in one pass (every rule above, tried in that order at each position)
+_CONTRACTION = re.compile("|".join(f"(?P<c{i}>{p.pattern})" for i, (p, _) in enumerate(_CONTRACTIONS)))
+_CONTRACTION_REPL = {f"c{i}": repl for i, (_, repl) in enumerate(_CONTRACTIONS)}
 _NON_WORD = re.compile(r"[^a-z0-9?!.,' ]+")
 _WS = re.compile(r"\s+")
 _TOKEN = re.compile(r"[a-z]+")
@@ -60,8 +63,8 @@ def normalize_for_matching(text: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("\u2019", "'")
-    for pattern, repl in _CONTRACTIONS:
-        text = pattern.sub(repl, text)
+    if "'" in text:
+        text = _CONTRACTION.sub(lambda m: _CONTRACTION_REPL[m.lastgroup], text)  # type: ignore[index]
     text = _NON_WORD.sub(" ", text)
     return _WS.sub(" ", text).strip()
 

@@ -3,16 +3,21 @@
 A task's scripted user (``dialgym/tasks/<task>/user.py``) subclasses
 :class:`ScriptedUser` and supplies three things:
 
-* an :class:`IntentRecognizer` (regular-expression lexicons per agent strategy),
+* an :class:`IntentRecognizer` (regular-expression lexicons per agent strategy, read sentence
+  by sentence, optionally backed by a small learned model: :mod:`dialgym.simulators.intent_model`),
 * a :class:`ReplyBank` (several phrasings per user reply kind, drawn with the env RNG),
 * the dynamics: ``init_state``, ``opening``, ``react`` and ``outcome``.
 
-Why regex lexicons rather than a learned classifier: the scripted users must be
-fast, deterministic, dependency-free and inspectable, and they must judge a
-prompted LLM and a small trained LM fairly. Lexicons written over *normalised*
-text (lower case, accents folded, contractions expanded) with several patterns
-per intent recognise paraphrases well enough, find several intents in one
-utterance, and treat gibberish as off-task.
+Why lexicons first, and a learned model only as a backstop: the scripted users must be fast,
+deterministic, dependency-free and inspectable, and they must judge a prompted LLM, a small
+trained LM and a person fairly. Lexicons written over *normalised* text (lower case, accents
+folded, contractions expanded) find several intents in one utterance, explain themselves and
+resist keyword stuffing (a sentence naming too many strategies is a salad). Measured on real
+people (``benchmarks/realdata.py``), lexicons alone hear only the phrasings their authors
+thought of; a linear model over word n-grams fitted on annotated human sentences (where their
+licence allows) hears much of the rest, so the recogniser asks it about sentences the rules
+leave without a strategy. Conversation that carries no strategy (acknowledgements, praise,
+closings) is rapport, never off-task: off-task is for unrelated text and gibberish.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ closings) is rapport, never off-task: off-task is for unrelated text and gibberi
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -61,8 +62,13 @@ _TOKEN = re.compile(r"[a-z]+")
 _VOWEL = re.compile(r"[aeiouy]")
 
 
+@functools.lru_cache(maxsize=MEMO_SIZE)
 def normalize_for_matching(text: str) -> str:
-    """Lower-case, fold accents, expand contractions, keep words and basic punctuation."""
+    """Lower-case, fold accents, expand contractions, keep words and basic punctuation.
+
+    Memoised: a task reads one utterance several times (strategies, the concept, the level), and
+    policies re-read whole transcripts every turn.
+    """
     text = text.lower()
     if not text.isascii():  # the accent-folding pass is the costly part; ASCII needs none
         text = unicodedata.normalize("NFKD", text)

@@ -409,7 +409,10 @@ def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
     assert RECOGNIZER.recognise("Have you tried keeping a journal?") == ["providing_suggestions"]
     assert RECOGNIZER.recognise("So he moved out last week, is that right?") == ["restatement_or_paraphrasing"]
     assert RECOGNIZER.recognise("Who else knows what you are going through?")[0] == "question"
-    assert RECOGNIZER.recognise("Hello! How are you today?") == ["others"]
+    # asked of a help-seeker, "how are you?" invites them to say how they are; chit-chat about the day stays small talk
+    assert "question" in RECOGNIZER.recognise("Hello! How are you today?")
+    assert "question" in RECOGNIZER.recognise("hey how are you")
+    assert RECOGNIZER.recognise("How was your weekend?") == ["others"]
 
 
 def test_unrelated_remark_is_off_task_per_sentence():
@@ -622,7 +625,7 @@ def test_backstop_model_is_fitted_on_our_corpus_only_and_fills_gaps():
 @pytest.mark.parametrize(
     "text, heard",
     [
-        ("hey how are you", ["others"]),  # a greeting question stays small talk
+        ("how was your weekend", ["others"]),  # chit-chat about the day stays small talk
         ("thank you so much", ["others"]),
         ("the cat sat on the mat", ["off_task"]),
         ("asdf qwer zxcv", ["off_task"]),

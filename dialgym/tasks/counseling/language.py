@@ -154,7 +154,7 @@ _FEELING_ADJ = (
 _ADV = (
     r"(?:(?:so|really|very|incredibly|pretty|quite|truly|deeply|extremely|completely|totally|such|total|"
     r"perfect|complete|super|a bit|kind of|a little|a really|a very|an|a|absolutely|definitely|understandably|"
-    r"just|especially|particularly|terribly|awfully|rather) )*"
+    r"just|especially|particularly|terribly|awfully|rather|emotionally|mentally|physically) )*"
 )
 #: the opening words people put before a move ("Well, ...", "Oh, I see, so ...")
 _LEAD = r"(?:(?:so|and|but|well|okay|ok|oh|ah|also|hmm+|yeah|yes|right|then|now|i see|i understand|alright),? )*"
@@ -181,6 +181,13 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bi would (?:like|love) to (?:hear|know|understand) (?:more|about|what|how|why)\b",
         r"\bmay i ask\b",
         r"\bwhat about (?:you|your|the|them|him|her|it)\b[^?.!]*\?",
+        # asking without a question mark: "any idea how long ...", "question for you", "let me ask"
+        r"\b(?:any idea|do you have any idea) (?:how|what|why|when|where|who|if|whether)\b",
+        r"^(?:(?:hi|hello|hey|hiya)(?: there)?,? )+how are you\b",
+        r"\b(?:question for you|let me ask(?: you)?|can i ask(?: you)?|i (?:want|wanted|would like) to ask)\b",
+        r"^" + _LEAD + r"(?:how|what) (?:\w+ ){1,2}(?:is|are|was|were|do|does|did|have|has|can|could|would|will|should)"
+        r" (?:you|your|the|it|this|that|they|he|she|things)\b",
+        r"^" + _LEAD + r"(?:is|was|are|were|has|have|did|does|do) (?:the|this|that|it|his|her|their|any) \w+",
         # anything else typed as a question
         r"\?$",
     ],
@@ -209,6 +216,12 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:does|did) (?:that|this|it) (?:sound|seem) (?:right|accurate|correct|fair|about right)\b",
         r"\bdid i (?:get|understand|hear) (?:that|this|it|you) (?:right|correctly)\b",
         r"\bcorrect me if\b",
+        r"\b(?:i hear you (?:saying|say)|are you saying|you are telling me|what you are telling me)\b",
+        r"\b(?:to be sure|to make sure|to ensure|to check|to see if) (?:that )?i (?:understand|understood|heard|have|got|"
+        r"get|am following)\b|\b(?:understand|understood|heard|hear|follow|following|read) you (?:correctly|right)\b",
+        r"^" + _LEAD + r"(?:so|and so),? (?:sometimes|basically|really|now|then|at the moment|right now|lately|"
+        r"essentially|overall|ultimately|in short|mainly|mostly),? (?:you|your)\b",
+        r"^" + _LEAD + r"so,? (?:\w+ ){1,2}(?:has|have) (?:been|had|made|left|put|kept|taken|caused|gotten)\b[^?]*\?$",
         r"\b(?:is|was) that (?:a )?(?:fair|correct|accurate|right|good) (?:understanding|summary|assessment|reading|"
         r"way to put it)\b",
         r"\b(?:does|did) that seem (?:like )?(?:a )?(?:reasonable|fair|right|accurate) (?:conclusion|summary|guess)?",
@@ -221,6 +234,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
     ],
     # "it sounds like / it seems" + a situation: a paraphrase, unless the sentence names a feeling (then a reflection)
     "_restate_frame": [
+        # "it sounds like 2020 has been rough for you": the frame is about the situation whatever its subject
+        r"\b(?:it |that )?(?:sounds|seems) (?:to me )?like (?:\w+ ){1,2}(?:has|have|is|are|was|were|had) (?:been|got|"
+        r"gotten|become|made|left|put|caused|given|taken)\b",
         r"\b(?:it |that |this )?(?:sounds|seems|looks) (?:to me )?(?:like|as if|as though|that) (?:you|your|the|they|"
         r"he|she|things|this|it|there|both|someone|people|everyone|a|an|his|her|their|my)\b",
         r"\b(?:it |that )?(?:sounds|seems) (?:to me )?(?:like )?(?:you|your)\b",
@@ -276,6 +292,14 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         + r"|sorry)\b",
         r"\b(?:that|this|it) (?:has|must have|probably|really) (?:taken|takes|took) (?:a|its) toll\b",
         r"\bno wonder you\b",
+        r"\b(?:a lot|so much|too much|plenty|quite a bit) (?:to have |going )?on your (?:plate|mind|shoulders)\b",
+        r"\byou (?:do not|did not|never|are not|were not|can not) (?:feel|feeling) (?:heard|listened to|valued|"
+        r"appreciated|supported|respected|understood|wanted|loved|seen|safe|good enough|welcome|at home|like yourself)\b",
+        r"\b(?:has|have|must have|has really|has certainly|can) (?:taken|take|takes|took) (?:a|its|a real|a big|a heavy|"
+        r"a huge) toll\b",
+        r"^" + _LEAD + r"i (?:really |truly )?feel (?:so |very |really )?(?:bad|sorry|terrible|awful|sad) (?:for|about) "
+        r"(?:you|that|this|what|how|your)\b",
+        r"\bi feel (?:your|for you)\b",
     ],
     "self_disclosure": [
         r"\bi (?:have|had) (?:been|gone) through (?:something|that|this|a similar|the same|similar|it|a lot|a)\b",
@@ -327,6 +351,12 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bi (?:was|felt|got) (?:so |very |really |pretty |quite |also |too )?(?:" + _EMO_ADJ + r")\b",
         r"\bi (?:am|was) (?:also |too |currently |still )?(?:going|dealing|struggling|working|looking|job hunting|"
         r"in the same|in a similar)\b",
+        r"\bi myself\b|\b(?:person|one|woman|man|mom|dad|parent|student) myself\b",
+        r"\b(?:been|was|have been) in your (?:shoes|position|place|situation)\b",
+        r"\bi (?:have|had) (?:often|also|always|sometimes|once|personally|definitely|certainly) (?:felt|been|had|"
+        r"struggled|dealt|gone|lost|experienced|found|used|tried)\b",
+        r"\bi (?:too|also|as well) (?:can not|could not|can|could|would|used to|struggle|hate|love|find)\b",
+        r"\b(?:always |often |sometimes |also |it )?makes? me feel\b",
     ],
     "affirmation_and_reassurance": [
         r"\byou are (?:not alone|strong|stronger|brave|doing (?:your best|well|great|the best|a great|a good|an "
@@ -421,6 +451,22 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"there)\b",
         r"\bsomeone (?:better|special|out there|who will)\b",
         r"\bit is (?:not|never) too late\b",
+        r"\b(?:lucky|blessed|fortunate) to have (?:someone like |a person like |a \w+ like )?you\b",
+        r"\byou (?:seem to be|seem like|must be|have been|were|are) (?:a |an |such a |a such a |one )?(?:real |true )?" + _ADV
+        + r"(?:go.?getter|good person|good friend|great person|great friend|good parent|great parent|good mom|"
+        r"good dad|great mom|great dad|good (?:partner|wife|husband|son|daughter|employee|worker|student)|"
+        r"caring person|kind person|strong person|hard worker|fighter|survivor|catch|keeper|treasure|gem|"
+        r"blessing|inspiration)\b",
+        r"\bstronger than (?:you|we|they|he|she|most people) (?:think|give|realize|know|believe|imagine)\b",
+        r"\b(?:those|these|both|they|all|those both|these both|both of those|both of these) (?:both |all )?"
+        r"(?:sound|seem|are|look) (?:like )?(?:" + _ADV + r")(?:great|good|wonderful|excellent|smart|fantastic|"
+        r"solid|healthy|reasonable|helpful) (?:ideas|plans|steps|options|choices|things|ways|decisions|goals)\b",
+        r"\b(?:that is|what|such|this is|it is) (?:" + _ADV + r")(?:great|good|wonderful|fantastic|amazing|"
+        r"excellent|awesome|exciting|happy) news\b",
+        r"\b\w+ing (?:\w+ )?(?:is|are) (?:totally |perfectly |completely |absolutely |so |very |also )?(?:fine|okay|ok|"
+        r"normal|natural|understandable|valid|human|healthy|nothing to be ashamed of)\b",
+        r"\bthere (?:is|will be) (?:always |still |definitely |certainly )*(?:hope|reason to (?:hope|keep)|"
+        r"a way|an alternative|a light|light|time|another|someone|something better|better days)\b",
     ],
     "providing_suggestions": [
         r"\b(?:maybe|perhaps|possibly) (?:you|it|try|talk|look|consider|ask|start|find|take|get|go|reach|write|"
@@ -441,7 +487,7 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\byou (?:could|should|might|may want to|might want to|could also|should also|can also|may also|"
         r"could always|can always|could maybe|can maybe|could even|can even|might consider|need to|have to|"
         r"ought to|could just|should just|might try|may need to|"
-        r"might need to|would do well to|would benefit from)\s+(?!(?:be feeling|feel|have felt|have been|tell me|"
+        r"might need to|would do well to|would benefit from)\s+(?!(?:not|never|no longer|be feeling|feel|have felt|have been|tell me|"
         r"talk to me|imagine|do (?:it|this|that)\b|get through|make it|handle|overcome|be proud|find better|be "
         r"sure|trust me|always talk to me|message me|end the|close the|let me|count on me|see why|see how|"
         r"understand|relate|never)\b)(?:[a-z]+)\b",
@@ -499,6 +545,13 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:i think|i feel like|i believe) (?:talking|reaching|making|taking|going|writing|getting|setting|"
         r"finding|looking|joining|doing|spending|focusing|trying) \w+",
         r"\byour best (?:bet|option|choice)\b",
+        # a habit recommended by what it does for you: "a planner may keep you organised", "walks can help with stress"
+        r"^" + _LEAD + r"(?:\w+ing|having|a|an) (?:\w+ ){0,5}?(?:can|may|might|could|will|would|should) "
+        r"(?:really |also |definitely |probably |often |usually )?(?:help (?:you|with|to|a lot|your)|keep you|"
+        r"make you feel|give you|calm you|relax you)\b",
+        r"\b(?:is|are) (?:really |very |also |so )?(?:good|great|helpful|wonderful|therapeutic) for (?:sleep|stress|"
+        r"anxiety|relaxing|relaxation|the mind|your mind|your health|your mood|clearing|calming|unwinding|"
+        r"coping|healing)\b",
     ],
     "information": [
         r"\b(?:research|studies|a study|science|data|evidence|surveys?|statistics|numbers|reports?|articles?|"
@@ -540,6 +593,13 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"contribute to|result in|release|boost|lower|raise|worsen)\b",
         r"\b(?:this|that|it) (?:year|season|time of year) (?:has been|is|was)\b",
         r"\b(?:is|are) (?:known|proven|shown|supposed|considered|believed|said|thought) to\b",
+        r"\b\d+(?: point \d+| \d+)? percent\b|\b\d+ (?:out of|in) (?:\d+|ten|a hundred)\b",
+        r"\b(?:survival|success|recovery|unemployment|divorce|infection|death|suicide) rates?\b",
+        r"\b(?:are|is) (?:legally )?(?:required|obligated|entitled|eligible|allowed|not allowed) to\b|"
+        r"\b(?:qualify|eligible) for\b|\bby law\b",
+        r"\b(?:have|has) (?:increased|decreased|risen|dropped|doubled|tripled|surged|spiked|gone up|gone down)\b",
+        r"\bit is (?:(?:very|really|quite|actually|perfectly|completely|only) )?(?:natural|normal) for "
+        r"(?:people|most people|many people|anyone|someone|everyone|humans|us|a person|employees|parents)\b",
         r"\b(?:grief|depression|anxiety|stress|loneliness|burnout|trauma|panic|ptsd|addiction|insomnia|exercise|"
         r"therapy|meditation|nicotine|caffeine|alcohol) (?:is a|is an|is one of|affects|causes|releases|is known|"
         r"tends to|comes in|has been shown)\b",
@@ -682,12 +742,14 @@ _SUPPORT_CUE = re.compile(
     r"struggl\w+|okay|ok|stress\w*|relax\w*|calm\w*|mind|distract\w*|cheer|mood|lonely|sad|anxi\w+|"
     r"worr\w+|better|comfort\w*|enjoy|self.?care|treat yourself|break)\b"
 )
-#: greeting questions ("how are you?", "how can I help?"): small talk, not an exploratory question
+#: chit-chat questions about the day ("how was your weekend?") and the closing offer ("is there anything else I can
+#: help you with?"): small talk, not an exploratory question. "How are you (doing today)?" is not among them: asked of a
+#: help-seeker it is the opening invitation to say how they are (real seekers answer it with their trouble, and
+#: ESConv's annotators label it a question)
 _SMALLTALK_Q = re.compile(
-    r"^(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|well|and|so|okay|ok)\b[ ,!]*)*"
-    r"(?:how are you(?: doing| today| doing today| this (?:morning|evening|afternoon)| tonight)?|"
-    r"is there anything else (?:i can (?:do|help)(?: you)?(?: with)?|you (?:would like|want)(?: to (?:talk|share))?"
-    r"(?: about)?)|how is (?:your|the) (?:day|evening|morning|week)(?: going)?|"
+    r"^(?:(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[ ,!]*)*(?:well|and|so|okay|ok)?[ ,]*"
+    r"(?:is there anything else (?:i can (?:do|help)(?: you)?(?: with)?)|"
+    r"how is (?:your|the) (?:day|evening|morning|week)(?: going)?|"
     r"how (?:was|has been) your (?:day|week|weekend|holiday))[ ?!.]*$"
 )
 #: weaker cues, consulted only for a sentence in which no strategy was heard: first-person news about the
@@ -738,7 +800,8 @@ class CounselingRecognizer(IntentRecognizer):
       ``providing_suggestions`` and ``restatement_or_paraphrasing`` in the same sentence;
     * *"it sounds like ..."* frames a paraphrase of the situation, unless the sentence names a feeling
       (then it is a reflection of feelings);
-    * *greeting questions* ("how are you?", "how can I help?") are small talk (``others``), not questions;
+    * *chit-chat questions* ("how was your weekend?", "anything else I can help with?") are small talk
+      (``others``), not questions; "how are you?" asked of a help-seeker invites them to say how they are (a question);
     * *unrelated small talk* (weather, sports, shopping...) with no support cue is off-task, sentence by
       sentence, so one stray remark does not erase the rest of a supportive turn;
     * a sentence naming more than ``max_acts_per_sentence`` strategies is a keyword salad (off-task).

@@ -545,6 +545,15 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:i think|i feel like|i believe) (?:talking|reaching|making|taking|going|writing|getting|setting|"
         r"finding|looking|joining|doing|spending|focusing|trying) \w+",
         r"\byour best (?:bet|option|choice)\b",
+        # advice asked as a question: "could you meet them outside?", "what do you think about writing to her?"
+        r"\b(?:could|can) you (?:maybe |possibly |perhaps |also |just )?(?:talk|speak|reach|see (?:a|your|if|whether)|"
+        r"visit|call|ask|spend|meet|join|find|look|go|take|get|make|write|start|set|schedule|plan|contact|text|email|"
+        r"lean on|volunteer|apply|move|save|use)\b(?! (?:to me|with me|me|about it|more|about what|about how))",
+        r"\bhave you (?:guys |all |both )?(?:contemplated|gotten help|had a (?:talk|conversation|chat)|discussed|"
+        r"thought about)\b",
+        r"\bwhat do you think (?:about|of) (?:\w+ing|the idea)\b",
+        r"\bis (?:this|that|it) something you (?:would|could|might) (?:be willing to |like to |want to )?(?:consider|"
+        r"try|do)\b",
         # a habit recommended by what it does for you: "a planner may keep you organised", "walks can help with stress"
         r"^" + _LEAD + r"(?:\w+ing|having|a|an) (?:\w+ ){0,5}?(?:can|may|might|could|will|would|should) "
         r"(?:really |also |definitely |probably |often |usually )?(?:help (?:you|with|to|a lot|your)|keep you|"

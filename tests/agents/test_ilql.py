@@ -230,6 +230,39 @@ def test_expectile_at_half_is_half_mse_and_asymmetric_otherwise():
     assert torch.allclose(terms["v"], 0.5 * F.mse_loss(v_s, torch.minimum(q1t, q2t)))
 
 
+@pytest.mark.parametrize("tau", [0.9, 0.2])
+def test_loss_terms_use_the_configured_expectile(tau):
+    """The V loss of ``loss_terms`` is the tau-expectile of ``min Qhat - V``, for a tau other than 0.5.
+
+    Catches: ``loss_terms`` ignoring ``config.tau`` (a fixed 0.5 turns V into the mean of the data's Q, and
+    ILQL's implicit max over in-support actions into plain SARSA); tau = 0.5 alone cannot tell the two apart.
+    """
+    args, cfg = _random_terms(tau=tau)
+    q1t, q2t, v_s = args[2], args[3], args[4]
+    diff = torch.minimum(q1t, q2t) - v_s
+    assert bool((diff > 0).any() and (diff < 0).any())  # both sides of the asymmetry are exercised
+    expected = torch.where(diff < 0, 1 - tau, tau) * diff.pow(2)
+    terms = ilql.loss_terms(*args, cfg)
+    assert torch.allclose(terms["v"], expected.mean())
+    half = ilql.loss_terms(*args, ilql.ILQLConfig(tau=0.5))["v"]
+    assert not torch.allclose(terms["v"], half)
+
+
+def test_awac_weights_the_policy_loss_by_the_clipped_exponentiated_advantage():
+    """``awac_beta > 0``: each action's cross-entropy is weighted by ``min(exp(awac_beta * (min Qhat - V)), max)``.
+
+    Catches: a flipped advantage in the weight (imitating the worst actions most) and a missing clip.
+    """
+    args, _ = _random_terms()
+    q1t, q2t, v_s, logits, token = args[2], args[3], args[4], args[6], args[8]
+    cfg = ilql.ILQLConfig(awac_beta=2.0, awac_max_weight=3.0)
+    weight = torch.exp(2.0 * (torch.minimum(q1t, q2t) - v_s)).clamp(max=3.0)
+    assert bool((weight == 3.0).any() and (weight < 1.0).any())  # the clip and small weights both occur
+    expected = (weight * F.cross_entropy(logits, token, reduction="none")).mean()
+    assert torch.allclose(ilql.loss_terms(*args, cfg)["pi"], expected)
+    assert torch.allclose(ilql.loss_terms(*args, ilql.ILQLConfig())["pi"], F.cross_entropy(logits, token))
+
+
 def test_td_target_uses_detached_v_next_and_masks_terminals():
     args, cfg = _random_terms()
     args = list(args)
@@ -352,8 +385,34 @@ def test_beta_zero_reproduces_the_policy_head_exactly(action_ids):
     enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
     hf = model.generate(**enc, max_new_tokens=8, do_sample=False, eos_token_id=None, pad_token_id=tok.pad_token_id)
     assert hf[:, enc["input_ids"].shape[1] :].tolist() == greedy
-    # and a large beta changes the choice (the advantage is really added)
-    assert m.generate_ids(prompts, beta=50.0, max_new_tokens=8, do_sample=False, stop_ids=[]) != greedy
+    # and a large beta picks argmax(log pi + beta * (min Qhat - V)) at every step, not the policy's argmax
+    perturbed = m.generate_ids(prompts, beta=50.0, max_new_tokens=8, do_sample=False, stop_ids=[])
+    assert perturbed == [_reference_greedy(m, p, beta=50.0, steps=8) for p in ids]
+    assert perturbed != greedy  # precondition: the heads are strong enough for the two to differ
+
+
+def _reference_greedy(m, ids, beta, steps, top_k=0):
+    """Greedy ILQL decoding written out from the definition: re-run the trunk on the whole sequence each step and
+    take ``argmax(log_softmax(policy) + beta * (min(Qhat1, Qhat2) - V))`` (top-k on the policy first)."""
+    seq = list(ids)
+    out = []
+    with torch.no_grad():
+        for _ in range(steps):
+            x = torch.tensor([seq])
+            hidden, _ = lm.trunk(m.lm, x, torch.ones_like(x))
+            h = hidden[:, -1]
+            logp = torch.log_softmax(lm.lm_logits(m.lm, h), -1)
+            if top_k:
+                logp = logp.masked_fill(logp < torch.topk(logp, top_k, -1).values[..., -1:], float("-inf"))
+            adv = torch.minimum(m.q1_target(h), m.q2_target(h)) - m.v(h)
+            if m.action_ids is not None:  # tokens outside the action vocabulary: the lowest advantage in it
+                full = adv.min(-1, keepdim=True).values.expand(-1, logp.shape[-1]).clone()
+                full[:, m.action_ids] = adv
+                adv = full
+            token = int((logp + beta * adv).argmax(-1))
+            out.append(token)
+            seq.append(token)
+    return out
 
 
 def test_top_k_before_the_advantage_keeps_samples_on_the_policy_support():
@@ -364,8 +423,14 @@ def test_top_k_before_the_advantage_keeps_samples_on_the_policy_support():
     policy_greedy = m.generate_ids(prompt, beta=0.0, do_sample=False, max_new_tokens=6, stop_ids=[])
     # top_k=1 before the advantage: only the policy's argmax survives, whatever beta
     assert m.generate_ids(prompt, beta=100.0, top_k=1, seed=0, max_new_tokens=6, stop_ids=[]) == policy_greedy
+    # top_k=1 after the advantage: only the argmax of the perturbed scores survives (greedy ILQL at that beta)
     after = m.generate_ids(prompt, beta=100.0, top_k=1, seed=0, max_new_tokens=6, stop_ids=[], filter_order="after")
-    assert after != policy_greedy
+    [ids] = [lm.prompt_ids(tok, p) for p in prompt]
+    assert after == [_reference_greedy(m, ids, beta=100.0, steps=6)]
+    assert after != policy_greedy  # precondition: the two orders lead to different tokens here
+    # top_k=3 before the advantage: the advantage re-ranks the policy's three best tokens only
+    before3 = m.generate_ids(prompt, beta=100.0, top_k=3, do_sample=False, max_new_tokens=6, stop_ids=[])
+    assert before3 == [_reference_greedy(m, ids, beta=100.0, steps=6, top_k=3)]
 
 
 # ----------------------------------------------------------------------------- learning
@@ -387,6 +452,128 @@ def test_tabular_chain_q_converges_to_r_plus_gamma_v():
     # one action per state in the data: V = Q, so Q is the discounted return (user tokens are one transition)
     expected = torch.tensor([gamma**4, gamma**3, gamma**2, gamma, 1.0])
     assert torch.allclose(q, expected, atol=0.06), q
+
+
+# ----------------------------------------------------------------------------- what makes ILQL more than imitation
+#
+# Each test below names the mutation (a deliberate bug) it exists to catch; tools/mutation_check.py applies
+# those mutations to a copy of the repository and checks that these fast tests fail.
+
+# Two candidate actions whose policy and value disagree: the policy prefers token 1, the target heads token 2.
+WORSE, BETTER = 1, 2
+
+
+def two_action_model(action_ids=None, T=8, vocab=5):
+    """A one-hot trunk with hand-set linear heads, the same at every position:
+
+    * policy logits: token 1 -> 2.0, token 2 -> 0.5, others -10 (log pi(1) - log pi(2) = 1.5);
+    * target heads: Qhat1 = (0, 0, 1, 0, 0), Qhat2 = (0, 10, 5, 0, 0): min = 0 for token 1, 1 for token 2
+      (the max would prefer token 1);
+    * online heads: the opposite preference (token 1 -> 3, token 2 -> -3);
+    * V = 0.5 everywhere: advantages -0.5 (token 1) and +0.5 (token 2).
+
+    So greedy decoding picks token 1 at beta = 0 and at beta = 1 (1.5 > 1), token 2 at beta = 4 (4 > 1.5).
+    """
+    cfg = ilql.ILQLConfig(head_hidden=0)
+    m = ilql.ILQLModel(OneHotTrunk(T, vocab), SimpleNamespace(pad_token_id=0), cfg, action_ids=action_ids)
+
+    def set_head(head, per_token):
+        cols = range(vocab) if action_ids is None else sorted(action_ids)
+        with torch.no_grad():
+            head.last.weight.zero_()
+            head.last.bias.copy_(torch.tensor([float(per_token[c]) for c in cols]))
+
+    with torch.no_grad():
+        m.lm.head.weight.copy_(torch.tensor([-10.0, 2.0, 0.5, -10.0, -10.0])[:, None].expand(vocab, T))
+    set_head(m.q1_target, [0, 0, 1, 0, 0])
+    set_head(m.q2_target, [0, 10, 5, 0, 0])
+    set_head(m.q1, [0, 3, -3, 0, 0])
+    set_head(m.q2, [0, 3, -3, 0, 0])
+    with torch.no_grad():
+        m.v.last.weight.zero_()
+        m.v.last.bias.fill_(0.5)
+    return m
+
+
+@pytest.mark.parametrize("action_ids", [None, [WORSE, BETTER, 3]], ids=["full", "action-vocab"])
+def test_a_high_beta_picks_the_action_the_target_heads_value_and_beta_zero_does_not(action_ids):
+    """At beta = 0 greedy decoding follows the policy (token 1); at beta = 4 it takes the action with the higher
+    ``min(Qhat1, Qhat2) - V`` (token 2), although the policy prefers the other one.
+
+    Catches: the advantage's sign flipped (``V - min Q``), the advantage read from the online Q heads instead of
+    the target heads, ``max`` instead of ``min`` over the two target heads, and beta not multiplying the
+    advantage (beta = 1 would then pick like beta = 4).
+    """
+    m = two_action_model(action_ids)
+    h = F.one_hot(torch.tensor([3]), 8).float()
+    adv = m.advantage(h)[0]
+    assert adv[WORSE].item() == -0.5 and adv[BETTER].item() == 0.5
+    prompt = [[4, 4, 4]]
+    assert m.generate_ids(prompt, beta=0.0, do_sample=False, max_new_tokens=3, stop_ids=[]) == [[WORSE] * 3]
+    assert m.generate_ids(prompt, beta=1.0, do_sample=False, max_new_tokens=3, stop_ids=[]) == [[WORSE] * 3]
+    assert m.generate_ids(prompt, beta=4.0, do_sample=False, max_new_tokens=3, stop_ids=[]) == [[BETTER] * 3]
+    # sampling: pi_beta(a) ∝ pi(a) exp(beta * A(a)); at beta = 8 token 2 has odds exp(8 - 1.5) ≈ 665 : 1
+    [sampled] = m.generate_ids(prompt, beta=8.0, seed=0, max_new_tokens=4, stop_ids=[])
+    assert sampled == [BETTER] * 4
+
+
+def test_v_regresses_to_the_target_heads_not_the_online_heads():
+    """The expectile regression's target ``min Qhat(s, a)`` comes from the Polyak-averaged heads.
+
+    Catches: ``gathered`` reading the online heads for the V target (V would chase a moving, self-reinforcing
+    estimate, which the target networks exist to prevent).
+    """
+    m = one_hot_model()
+    with torch.no_grad():
+        m.q1_target.last.bias.add_(1000.0)  # Qhat1 = Q1 + 1000; Qhat2 = Q2 + 2000 (so min Qhat = Qhat1)
+        m.q2_target.last.bias.add_(2000.0)
+    batch = collate([SEQ], pad_id=0)
+    g = m.gathered(batch)
+    states = [1, 2, 3, 6, 7]
+    expected = [100.0 * s + a + 1000.0 for s, a in zip(states, batch["action"].tolist(), strict=True)]
+    assert g["q1_target_sa"].tolist() == expected
+    assert g["q2_target_sa"].tolist() == [x + 1000.0 for x in expected]
+    terms = m.losses(batch)
+    diff = torch.tensor(expected) - g["v_s"]
+    assert torch.allclose(terms["v"], ilql.expectile_loss(diff, m.config.tau))
+
+
+def sparse_reward_data():
+    """Two decisions per episode, one reward at the very end.
+
+    The first action is "A" (once in four episodes) or "B"; the user replies "U"; the second action is "C".
+    The episode pays 1 at its last token if the first action was "A", else 0. BC learns pi(A | S) = 1/4; only a
+    value that propagates back from the end, through the user's turn, makes A the better first action.
+    """
+    return [traj("S", "+A", "U", "+C", reward=1.0)] + [traj("S", "+B", "U", "+C", reward=0.0)] * 3
+
+
+def test_value_propagates_back_from_a_sparse_final_reward():
+    """Trained on :func:`sparse_reward_data`: Q(S, A) ≈ gamma * 1 and Q(S, B) ≈ 0, so the advantage prefers A
+    by about gamma; greedy decoding says B at beta = 0 (the imitation answer) and A at beta = 8.
+
+    Catches: a myopic TD target (gamma = 0 or a missing ``V(s')`` term: no reward at the first action, so no
+    preference), the advantage's sign flipped, and a next state that skips the wrong tokens (V of the state
+    after the user's reply is what carries the reward back). Trains a 2-layer model for 300 steps (~2 s).
+    """
+    tok = tiny_tokenizer()
+    gamma = 0.8
+    cfg = ilql.ILQLConfig(steps=300, batch_size=4, lr=3e-3, gamma=gamma, tau=0.7, cql_weight=0.01,
+                          polyak_alpha=0.1, seed=0)  # fmt: skip
+    data = sparse_reward_data()
+    m = ilql.train(data, tiny_gpt2(tok), tok, cfg)
+    a, b = (tok(x, add_special_tokens=False)["input_ids"][0] for x in "AB")
+    prompt = lm.prompt_ids(tok, "S")
+    with torch.no_grad():
+        hidden, _ = lm.trunk(m.lm, torch.tensor([prompt]), torch.ones(1, len(prompt), dtype=torch.long))
+        h = hidden[:, -1]
+        q = torch.minimum(m.q1_target(h), m.q2_target(h))[0, m.q_columns(torch.tensor([a, b]))]
+        adv = m.advantage(h)[0]
+    assert q[0].item() == pytest.approx(gamma, abs=0.15) and q[1].item() == pytest.approx(0.0, abs=0.15), q
+    assert adv[a] - adv[b] > gamma / 2, (adv[a], adv[b])
+    greedy = {beta: m.generate_ids([prompt], beta=beta, do_sample=False, top_k=2, max_new_tokens=1, stop_ids=[])
+              for beta in (0.0, 8.0)}  # fmt: skip
+    assert greedy == {0.0: [[b]], 8.0: [[a]]}
 
 
 # ----------------------------------------------------------------------------- persistence
@@ -431,13 +618,27 @@ def test_config_validation_names_the_bad_value():
         lm.encode_trajectories([([("just context", False)], 1.0)], tiny_tokenizer())
 
 
-def test_works_on_any_hf_causal_lm_copy():
-    # The heads never touch the LM's own parameters: a deep copy trains independently.
+def test_training_fine_tunes_the_given_lm_and_the_online_heads_only():
+    """ILQL trains the policy (the LM itself, by the BC term) and the online heads; the targets move by Polyak only.
+
+    Catches: an LM left out of the optimizer (the policy that beta perturbs would stay an untrained prior) and
+    target heads that get gradient steps. (An earlier test claimed the heads never touch the LM: false, the BC
+    term fine-tunes every LM tensor, in place.)
+    """
     tok = tiny_tokenizer()
-    base = tiny_gpt2(tok)
-    before = copy.deepcopy(base.state_dict())
-    ilql.train([traj("S", "+AB")], copy.deepcopy(base), tok, ilql.ILQLConfig(steps=2, batch_size=1))
-    assert all(torch.equal(before[k], v) for k, v in base.state_dict().items())
+    model = tiny_gpt2(tok)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    m = ilql.build(model, tok, ilql.ILQLConfig(steps=2, batch_size=1, polyak_alpha=0.0), [traj("S", "+AB")])
+    heads = {name: copy.deepcopy(getattr(m, name).state_dict()) for name in ("q1", "v", "q1_target", "q2_target")}
+    ilql.fit(m, [traj("S", "+AB")])
+    assert m.lm is model
+    moved = [k for k, v in model.state_dict().items() if not torch.equal(before[k], v)]
+    params = {k for k, _ in model.named_parameters()}
+    assert params <= set(moved), sorted(params - set(moved))
+    for name in ("q1", "v"):
+        assert any(not torch.equal(v, getattr(m, name).state_dict()[k]) for k, v in heads[name].items()), name
+    for name in ("q1_target", "q2_target"):  # polyak_alpha = 0: the targets must not move at all
+        assert all(torch.equal(v, getattr(m, name).state_dict()[k]) for k, v in heads[name].items()), name
 
 
 @pytest.mark.slow

@@ -165,8 +165,10 @@ def test_spec_builder(ppo_dir):
         build_sb3_agent(ENV, str(ppo_dir), 0, beta="4")
     from dialgym.agents import AGENTS, make_agent
 
-    if "sb3" in AGENTS:  # once wired into the spec table
-        assert isinstance(make_agent(f"sb3:{ppo_dir}?deterministic=false", ENV, seed=0), SB3Agent)
+    # the spec table must offer it: `dialgym evaluate sb3:PATH` is how a trained agent is used
+    assert "sb3" in AGENTS
+    built = make_agent(f"sb3:{ppo_dir}?deterministic=false", ENV, seed=0)
+    assert isinstance(built, SB3Agent) and not built.deterministic
 
 
 def test_training_arguments_are_checked(tmp_path, ppo_dir):

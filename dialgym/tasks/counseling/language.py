@@ -580,10 +580,19 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:is|are|can be) (?:a |an )?(?:very )?(?:common|frequent|known|typical) (?:problem|issue|symptom|"
         r"occurrence|side effect|process|stage|phase|cause|condition|disorder)\b",
         r"\bthe brain\b",
-        r"\b(?:symptoms?|treatable|therapy works|counsel(?:l)?ing works|side effects?|diagnos\w+|"
-        r"medication|melatonin|serotonin|dopamine|endorphins|cortisol|immune system|unemployment (?:benefits|"
-        r"office|insurance)|severance|the cdc|legally|by law|hr department|human resources|stimulus|"
-        r"interest rates?|credit score|financial aid|scholarships?)\b",
+        # a domain term is information when the sentence tells something about it ("melatonin is a safe sleep aid"),
+        # not when it is only mentioned ("my mother was diagnosed", "did they give you severance?")
+        r"\b(?:treatable|therapy works|counsel(?:l)?ing works|the cdc (?:says|recommends|reports)|legally|by law)\b",
+        r"\b(?:symptoms?|side effects?|medications?|melatonin|serotonin|dopamine|endorphins|cortisol|the immune system|"
+        r"unemployment (?:benefits|offices?|insurance)|severance(?: pay)?|hr|the hr department|human resources|"
+        r"(?:the )?stimulus(?: checks?| payments?)?|interest rates?|credit scores?|financial aid|scholarships?) (?:\w+ly )?"
+        r"(?:is|are|can|could|may|might|will|usually|often|tend|works?|helps?|makes?|has|have|covers?|lasts?|pays?|"
+        r"gives?|includes?|depends?)\b",
+        r"\b(?:is|are|as) (?:a |an |one of the |the |common |typical |known )*(?:symptoms?|side effects?|signs?|"
+        r"stages?|causes?) of\b",
+        r"\b(?:works|acts|helps) by \w+ing\b",
+        r"\b(?:many|most|some|lots of|plenty of) (?:people |folks |of them |others )?(?:have found|find|report|say) "
+        r"(?:that )?(?:\w+ ){1,3}(?:helps?|works?|can|relieves?|reduces?|improves?|eases?)\b",
         r"\b(?:usually|often|tends? to|typically|generally|eventually|over time|with time) (?:fade|ease|pass|get "
         r"easier|improve|lessen|heal|go away|get better|subside)\b",
         r"\bwith (?:time|support) ,?(?:and support )?(?:these|this|it|most)\b",

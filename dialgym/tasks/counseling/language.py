@@ -251,7 +251,7 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"are understandably|are obviously|are clearly)\s+(?:feeling\s+)?" + _ADV + r"(?:" + _EMO_ADJ + r")\b",
         r"\bi can (?:only )?(?:hear|sense|see|tell|imagine|feel|understand|relate to) (?:how|that|the|your|why|what|"
         r"this|it|you)\b",
-        r"\bi can (?:only )?imagine\b",
+        r"\bi can (?:only )?imagine\b|\bi (?:can not|could not) (?:even |begin to |possibly )*imagine\b",
         r"\bi (?:can )?(?:totally |completely |really |definitely |absolutely |fully )?(?:understand|get|see|hear|"
         r"feel|sense) (?:how|why|that feeling|the feeling|what you (?:mean|are going|feel|are feeling))\b",
         r"\bit makes (?:total |complete |perfect )?sense (?:that )?(?:you|to) (?:would |are |might )?(?:feel|be)",
@@ -778,7 +778,10 @@ _FALLBACK: dict[str, re.Pattern[str]] = {
         r"^(?:(?:well|yes|yeah|no|honestly|actually|personally|and|but|so|oh|also|luckily|sadly),? )*i (?:have|had|was|"
         r"did|went|got|live|work|only|also|never|always|still|recently|once|used|took|lost|made|spent|started|"
         r"tried|moved|ended|left|know someone|know a|picked|keep|try|do not|did not|can not|could not)\b"
-        r"(?! (?:to ask|a question|no idea|not been|been wondering|been thinking about you|to say)\b)"
+        # an opinion, a disbelief or a short yes/no answer is not news about the supporter's life
+        r"(?! (?:to ask|a question|no idea|not been|been wondering|been thinking about you|to say|a feeling|"
+        r"(?:not|never) (?:think|know|believe|imagine|mean|agree|see|understand|advise|blame|want to (?:pry|"
+        r"assume|intrude|push))|not (?:end|leave|quit|finish|close|do it|do that)(?: it)? from)\b)(?! ?[.!]?$)"
         r"|\bmine\b|\bmy (?:own|first|last|old|current|partner|wife|husband|kids?|family|parents)\b"
     ),
     "providing_suggestions": re.compile(

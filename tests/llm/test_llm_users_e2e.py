@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -18,6 +19,7 @@ import dialgym
 from dialgym.data.collect import collect
 from dialgym.data.io import read_episodes
 from dialgym.simulators import llm_user
+from dialgym.tasks import llm_spec
 
 FAULTS = {"p_429": 0.05, "p_500": 0.04, "p_503": 0.03, "p_stall": 0.03, "p_truncated": 0.05, "p_empty": 0.05}
 
@@ -29,7 +31,7 @@ def llm_config(server, **extra):
         "base_url": server.base_url,
         "api_key": "local",
         "concurrency": 8,
-        "timeout": 0.5,
+        "timeout": 2.0,
         "max_retries": 8,
         "retry_backoff": 0.01,
         "retry_backoff_max": 0.05,
@@ -46,9 +48,59 @@ def fresh_clients():
     llm_user._SHARED.clear()
 
 
+def answer_options(fields):
+    """Valid judge answers for a one-key schema: a few values of the key's kind (so episodes get different ones)."""
+    [(name, field)] = fields.items()
+    if field.kind == "number":
+        values = [float(field.low), float(field.high), round((float(field.low) + float(field.high)) / 3, 2)]
+    elif field.kind == "integer":
+        values = list(range(int(field.low), int(field.high) + 1))
+    elif field.kind == "boolean":
+        values = [True, False]
+    else:
+        values = list(field.choices)
+    return [{name: v} for v in values]
+
+
+def judge_transcript(messages):
+    """The chat as the LLM user's judge prompt quotes it (``simulators/llm_user.py``: JSON string literals)."""
+    return "\n".join(
+        f"{'Assistant' if m['role'] == 'assistant' else 'Person'}: {json.dumps(m['content'], ensure_ascii=False)}"
+        for m in messages
+    )
+
+
+class RecordingJudge:
+    """Answers a judge's first attempt with junk (the user must ask again) and later attempts with a valid answer
+    chosen by a hash of the chat, recording which answer each chat got; every other role is played as usual."""
+
+    def __init__(self, fields):
+        self.options = answer_options(fields)
+        self.answers: dict[str, dict] = {}
+
+    def __call__(self, messages, body):
+        if "impartial judge" not in messages[0]["content"]:
+            return role_play_reply(messages, body)
+        prompt = messages[-1]["content"]
+        if "(Attempt " not in prompt:
+            return "Hmm."  # no JSON and no value of any kind: a parse failure the user must recover from
+        chat = prompt[prompt.index("<chat>\n") + len("<chat>\n") : prompt.index("\n</chat>")]
+        answer = self.options[int(hashlib.sha256(chat.encode()).hexdigest(), 16) % len(self.options)]
+        self.answers[chat] = answer
+        return json.dumps(answer)
+
+
 @pytest.mark.parametrize("env_id", dialgym.env_ids())
 def test_every_episode_completes_through_a_faulty_server(env_id, tmp_path):
-    with FakeOpenAIServer(role_play_reply, stall_seconds=1.5, seed=3, **FAULTS) as server:
+    """Through HTTP faults and a judge whose first answer is junk, every episode ends with the judge's answer as
+    its outcome: the reward is the task's reward for exactly what the judge said about that chat.
+
+    Catches: an outcome that is not the judge's (a default, a scripted user's, another episode's), a judge
+    answer that is dropped after a retry, and an episode lost to a fault.
+    """
+    spec = llm_spec(env_id)
+    judge = RecordingJudge(spec.outcome_fields)
+    with FakeOpenAIServer(judge, stall_seconds=30, seed=3, **FAULTS) as server:
         cfg = llm_config(server)
         out = tmp_path / "e.jsonl"
         summary = collect(
@@ -66,10 +118,17 @@ def test_every_episode_completes_through_a_faulty_server(env_id, tmp_path):
     assert summary.written == 6 and len(eps) == 6
     assert all(e.outcome and len(e.agent_acts) == e.turns for e in eps)
     assert faults > 0, "the server injected no faults: the test would prove nothing"
+    used = []
+    for e in eps:
+        answer = judge.answers[judge_transcript(e.messages)]
+        used.append(json.dumps(answer))
+        expected = spec.to_outcome(answer, e.persona, False)
+        assert (e.reward, e.success) == (expected.reward, expected.success), (e.id, answer)
+    assert len(set(used)) >= 2, "every episode got the same judge answer: the check could not tell them apart"
 
 
 def test_prompted_agent_against_llm_user_through_a_faulty_server(tmp_path):
-    with FakeOpenAIServer(role_play_reply, stall_seconds=1.5, seed=5, **FAULTS) as server:
+    with FakeOpenAIServer(role_play_reply, stall_seconds=30, seed=5, **FAULTS) as server:
         cfg = llm_config(server)
         out = tmp_path / "p.jsonl"
         collect(
@@ -193,7 +252,7 @@ def test_client_worker_processes_give_the_same_episodes_through_a_faulty_server(
     transcripts = {}
     for processes in (1, 2):
         llm_user._SHARED.clear()
-        with FakeOpenAIServer(role_play_reply, seed=5, **FAULTS) as server:
+        with FakeOpenAIServer(role_play_reply, stall_seconds=30, seed=5, **FAULTS) as server:
             cfg = llm_config(server, processes=processes)
             out = tmp_path / f"p{processes}.jsonl"
             summary = collect("Persuasion-v0", "behavior", episodes=6, seed=0, out=out, batch=6, progress=False,

@@ -22,20 +22,23 @@ register_envs()
 
 
 def evaluate(
-    agent: Agent | str,
+    agent: Any,
     env_id: str,
     episodes: int = 100,
     seed: int = 0,
+    reference: tuple[float, float] | bool | None = None,
     **env_kwargs: Any,
 ) -> EvalResult:
-    """Run ``agent`` (an :class:`Agent` or a spec such as ``"oracle"``) for ``episodes``.
+    """Run ``agent`` for ``episodes``: a spec (``"oracle"``, ``"my_module:MyAgent"``), an
+    :class:`Agent`, or any object with ``act(observation, info) -> str``.
 
-    See :func:`dialgym.evaluation.evaluate`; imported lazily so ``import dialgym``
-    stays light.
+    ``reference=True`` also runs the random agent and the oracle on the same episodes,
+    so the result carries the normalised score (0 = random, 100 = oracle). See
+    :func:`dialgym.evaluation.evaluate`; imported lazily so ``import dialgym`` stays light.
     """
     from dialgym.evaluation import evaluate as _evaluate
 
-    return _evaluate(agent, env_id, episodes=episodes, seed=seed, **env_kwargs)
+    return _evaluate(agent, env_id, episodes=episodes, seed=seed, reference=reference, **env_kwargs)
 
 
 def explain(env_id: str, text: str) -> tuple[list[str], list[Any]]:

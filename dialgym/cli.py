@@ -31,7 +31,7 @@ DEFAULT_AGENTS = ("random", "behavior", "oracle")
 
 def _eval(args: argparse.Namespace) -> int:
     import dialgym
-    from dialgym.evaluation.leaderboard import format_table, run_leaderboard
+    from dialgym.evaluation.leaderboard import format_table, run_leaderboard, success_notes
 
     env_ids = args.env_ids or dialgym.env_ids()
     for env_id in env_ids:
@@ -56,6 +56,8 @@ def _eval(args: argparse.Namespace) -> int:
         llm=_json_object(args.llm, "--llm") or None,
     )
     print(format_table(entries))
+    print("\nsuccess: the share of episodes where, per task,")
+    print("\n".join(f"  {line}" for line in success_notes(entries)))
     turns = sum(e.result.mean_turns * e.result.episodes for e in entries)
     print(
         f"\n{len(entries)} rows, {sum(e.result.episodes for e in entries)} episodes, {turns:.0f} agent turns "
@@ -119,8 +121,9 @@ def _hindsight(args: argparse.Namespace) -> int:
     from dialgym.data.hindsight import OracleController, PolicyController, SimulatorForwardModel, hindsight
 
     llm = _json_object(args.llm, "--llm")
-    if llm and args.controller != "oracle":
+    if llm and args.controller is not None:
         raise ValueError(f"--controller {args.controller!r} is for the simulator components; --llm uses the LLM's own")
+    controller = args.controller or "adaptive"
     if llm:
         from dialgym.data.hindsight_llm import LLMController, LLMForwardModel, LLMRewardModel
         from dialgym.llm import LLMConfig
@@ -133,7 +136,7 @@ def _hindsight(args: argparse.Namespace) -> int:
         }
     else:
         parts = {
-            "controller": OracleController() if args.controller == "oracle" else PolicyController(args.controller),
+            "controller": OracleController() if controller == "oracle" else PolicyController(controller),
             "forward": SimulatorForwardModel(continuation=args.continuation),
         }
     summary = hindsight(
@@ -146,7 +149,7 @@ def _hindsight(args: argparse.Namespace) -> int:
         config_extra={
             "continuation": args.continuation,
             "llm": llm or None,
-            **({"controller": args.controller} if args.controller != "oracle" and not llm else {}),
+            **({"controller": controller} if controller != "oracle" and not llm else {}),
         },
         **parts,
     )
@@ -258,8 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     hs.add_argument("--continuation", default=None, help="agent spec after the rewritten turn (default: the data's)")
     hs.add_argument(
         "--controller",
-        default="oracle",
-        help="agent spec that rewrites the turn: oracle (told the persona; default) or persona-blind, e.g. adaptive",
+        default=None,
+        help="agent spec that rewrites the turn: adaptive (persona-blind ask-then-adapt; the default), any agent "
+        "spec, or oracle (told the persona: its rewrites skip what the prefix would justify, and trained worse)",
     )
     hs.add_argument("--llm", default=None, help="JSON LLM config: use the LLM-based components instead")
     hs.add_argument("--skip-invalid", action="store_true")

@@ -62,11 +62,29 @@ def run_key(config: dict[str, Any]) -> str:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(env_id: str, agent_spec: str, env_kwargs: dict[str, Any], llm: dict[str, Any] | None = None) -> None:
-    import dialgym  # noqa: F401  (registers the envs in a spawned worker)
-    from dialgym.agents import make_agent
+def agent_label(agent: Any) -> str:
+    """The name an agent gets in records and tables: its spec string, else its ``spec`` attribute or class name."""
+    if isinstance(agent, str):
+        return agent
+    return str(getattr(agent, "spec", None) or type(agent).__name__)
 
-    agent = make_agent(agent_spec, env_id, llm=llm)
+
+def _build_agent(agent: Any, env_id: str, llm: dict[str, Any] | None, copy_object: bool = False) -> Any:
+    from dialgym.agents import as_agent, make_agent
+
+    if isinstance(agent, str):
+        return make_agent(agent, env_id, llm=llm)
+    if copy_object:  # one independent copy per lockstep slot, as a spec would build one per slot
+        import copy
+
+        agent = copy.deepcopy(agent)
+    return as_agent(agent, env_id)
+
+
+def _init_worker(env_id: str, agent_spec: Any, env_kwargs: dict[str, Any], llm: dict[str, Any] | None = None) -> None:
+    import dialgym  # noqa: F401  (registers the envs in a spawned worker)
+
+    agent = _build_agent(agent_spec, env_id, llm)
     kwargs = dict(env_kwargs)
     if agent.requires_privileged:
         kwargs["privileged"] = True
@@ -74,11 +92,11 @@ def _init_worker(env_id: str, agent_spec: str, env_kwargs: dict[str, Any], llm: 
 
 
 def _play(job: tuple[int, int, str, str, str, dict[str, Any]]) -> dict[str, Any]:
-    index, seed, key, env_id, agent_spec, env_kwargs = job
+    index, seed, key, env_id, label, env_kwargs = job
     env, agent = _WORKER["env"], _WORKER["agent"]
     env_seed = episode_seed(seed, index)
     result = play_episode(env, agent, env_seed, episode_seed(seed, index, 1))
-    return _record(index, key, env_id, agent_spec, env_kwargs, env_seed, env, result)
+    return _record(index, key, env_id, label, env_kwargs, env_seed, env, result)
 
 
 def _record(
@@ -107,7 +125,7 @@ def _play_batched(
     seed: int,
     key: str,
     env_id: str,
-    agent_spec: str,
+    agent_spec: Any,
     env_kwargs: dict[str, Any],
     batch: int,
     llm: dict[str, Any] | None,
@@ -119,17 +137,17 @@ def _play_batched(
     ``act_batch`` (LLM agents) answer all slots in one call; the envs' user model
     calls of each round go out as one batch (:func:`dialgym.core.calls.drive_batch`).
     """
-    from dialgym.agents import make_agent
-    from dialgym.core.agent import Agent
+    from dialgym.core.agent import is_batched
     from dialgym.core.calls import drive_batch
     from dialgym.rollout import Rollout
 
-    agents = [make_agent(agent_spec, env_id, llm=llm) for _ in range(min(batch, len(todo)))]
+    label = agent_label(agent_spec)
+    agents = [_build_agent(agent_spec, env_id, llm, copy_object=i > 0) for i in range(min(batch, len(todo)))]
     kwargs = dict(env_kwargs)
     if agents and agents[0].requires_privileged:
         kwargs["privileged"] = True
     envs = [gym.make(env_id, **kwargs).unwrapped for _ in agents]
-    batched_agent = type(agents[0]).act_batch is not Agent.act_batch if agents else False
+    batched_agent = is_batched(agents[0]) if agents else False
     queue = list(todo)
     slots: list[dict[str, Any] | None] = [None] * len(envs)
 
@@ -169,7 +187,7 @@ def _play_batched(
                     persona=envs[s].persona,
                 )
                 # written as soon as it ends: a kill loses only the episodes still in play
-                yield _record(slot["index"], key, env_id, agent_spec, env_kwargs, slot["seed"], envs[s], rollout)
+                yield _record(slot["index"], key, env_id, label, env_kwargs, slot["seed"], envs[s], rollout)
                 if queue:
                     restart[s] = start(s)
             else:
@@ -180,7 +198,7 @@ def _play_batched(
 
 def collect(
     env_id: str,
-    agent: str,
+    agent: Any,
     episodes: int,
     seed: int,
     out: str | os.PathLike[str],
@@ -189,12 +207,18 @@ def collect(
     progress: bool = True,
     batch: int = 1,
     llm: dict[str, Any] | None = None,
+    desc: str | None = None,
 ) -> CollectSummary:
-    """Write ``episodes`` episodes of ``agent`` (a spec) in ``env_id`` to ``out`` (resuming).
+    """Write ``episodes`` episodes of ``agent`` in ``env_id`` to ``out`` (resuming).
 
-    ``workers`` parallel processes suit scripted users; ``batch`` episodes played
-    in lockstep in one process suit LLM users and LLM agents (one batch of model
-    calls per turn). ``llm`` is the config of LLM-based agents (``prompt...``).
+    ``agent`` is a spec string (built-in or your own ``module:Class`` / ``file.py:Class``)
+    or an agent object (any object with ``act(observation, info) -> str``; recorded under
+    its ``spec`` attribute or class name). ``workers`` parallel processes suit scripted
+    users (an object is handed to them as it is: fine where processes fork, and it must
+    pickle where they spawn; a spec string is rebuilt in each); ``batch`` episodes played
+    in lockstep in one process suit LLM users and LLM agents (one batch of model calls per
+    turn; an object gets one deep copy per slot). ``llm`` is the config of LLM-based agents
+    (``prompt...``). ``desc`` labels the progress bar.
     """
     import dialgym  # noqa: F401
 
@@ -209,12 +233,11 @@ def collect(
         raise ValueError(f"batch={batch!r} must be a positive integer")
     if batch > 1 and workers > 1:
         raise ValueError("use either workers (processes, scripted users) or batch (LLM calls), not both")
-    from dialgym.agents import make_agent
-
-    make_agent(agent, env_id, llm=llm)
+    _build_agent(agent, env_id, llm)
     gym.make(env_id, **env_kwargs).close()
+    label = agent_label(agent)
 
-    config = {"command": "collect", "env_id": env_id, "agent": agent, "seed": seed, "env_kwargs": env_kwargs}
+    config = {"command": "collect", "env_id": env_id, "agent": label, "seed": seed, "env_kwargs": env_kwargs}
     if llm:
         config["agent_llm"] = llm
     key = run_key(config)
@@ -224,7 +247,12 @@ def collect(
     repair_partial_line(path)
     done: set[int] = set()
     if path.exists():
-        for ep in iter_episodes(path):
+        # Collection appends to this file: skipping a corrupt line would leave it there for every reader.
+        remedy = (
+            f"collect resumes by appending to {path.name} and will not do so past a corrupt line: "
+            f"delete or fix line(s) there (`dialgym data stats {path} --skip-invalid` counts them), or use a new --out"
+        )
+        for ep in iter_episodes(path, remedy=remedy):
             done.add(int(ep.id.rsplit("-", 1)[1]))
     todo = [i for i in range(episodes) if i not in done]
     already = episodes - len(todo)
@@ -232,7 +260,7 @@ def collect(
     t0 = time.perf_counter()
     rewards: list[float] = []
     successes: list[bool] = []
-    jobs = [(i, seed, key, env_id, agent, env_kwargs) for i in todo]
+    jobs = [(i, seed, key, env_id, label, env_kwargs) for i in todo]
     with EpisodeWriter(path) as writer:
         pool = None
         if batch > 1:
@@ -245,7 +273,11 @@ def collect(
             pool = ctx.Pool(workers, initializer=_init_worker, initargs=(env_id, agent, env_kwargs, llm))
             results = pool.imap(_play, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8) or 1)))
         try:
-            iterator = progress_bar(results, total=len(jobs), desc=f"collect {env_id}") if progress else results
+            iterator = (
+                progress_bar(results, total=len(jobs), desc=desc or f"collect {label} on {env_id}")
+                if progress
+                else results
+            )
             for record in iterator:
                 writer.write(record)
                 rewards.append(record["reward"])

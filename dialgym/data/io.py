@@ -128,12 +128,16 @@ def repair_partial_line(path: str | os.PathLike[str]) -> int:
 
 
 def iter_episodes(
-    path: str | os.PathLike[str], skip_invalid: bool = False, stats: dict[str, int] | None = None
+    path: str | os.PathLike[str],
+    skip_invalid: bool = False,
+    stats: dict[str, int] | None = None,
+    remedy: str = "use --skip-invalid to skip such lines",
 ) -> Iterator[Episode]:
     """Yield the episodes of a JSONL file.
 
-    A corrupt line raises :class:`EpisodeFileError` naming the file and line; with
-    ``skip_invalid`` it is skipped and counted in ``stats["invalid"]``.
+    A corrupt line raises :class:`EpisodeFileError` naming the file, the line and
+    ``remedy`` (what the calling command offers); with ``skip_invalid`` it is skipped
+    and counted in ``stats["invalid"]``.
     """
     counts = stats if stats is not None else {}
     counts.setdefault("invalid", 0)
@@ -148,7 +152,7 @@ def iter_episodes(
                     counts["invalid"] += 1
                     continue
                 raise EpisodeFileError(
-                    f"{path}:{lineno}: not a valid episode ({exc}); use --skip-invalid to skip such lines"
+                    f"{path}:{lineno}: not a valid episode ({exc}); {remedy}"
                 ) from None
 
 

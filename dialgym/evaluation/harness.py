@@ -9,8 +9,8 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from dialgym.core.agent import Agent
-from dialgym.evaluation.stats import bootstrap_ci
+from dialgym.core.agent import as_agent
+from dialgym.evaluation.stats import bootstrap_ci, normalized_score
 from dialgym.rollout import play_episode
 
 
@@ -35,6 +35,8 @@ class EvalResult:
     persona_types: list[str]
     seed: int
     env_kwargs: dict[str, Any] = field(default_factory=dict)
+    #: ``(random, oracle)`` mean returns on the same env and split, for :attr:`normalized`
+    reference: tuple[float, float] | None = None
 
     @property
     def episodes(self) -> int:
@@ -56,6 +58,21 @@ class EvalResult:
     def mean_turns(self) -> float:
         return float(np.mean(self.turns))
 
+    @property
+    def normalized(self) -> float | None:
+        """Mean return on the 0 = random, 100 = oracle scale; ``None`` without :attr:`reference`."""
+        if self.reference is None or self.reference[0] == self.reference[1]:
+            return None
+        return normalized_score(self.mean_return, *self.reference)
+
+    @property
+    def normalized_ci95(self) -> tuple[float, float] | None:
+        """:attr:`ci95` on the normalised scale (the reference scores taken as fixed)."""
+        if self.reference is None or self.reference[0] == self.reference[1]:
+            return None
+        lo, hi = self.ci95
+        return normalized_score(lo, *self.reference), normalized_score(hi, *self.reference)
+
     def by_persona_type(self) -> dict[str, dict[str, float]]:
         groups: dict[str, list[float]] = defaultdict(list)
         for t, r in zip(self.persona_types, self.returns, strict=True):
@@ -72,6 +89,9 @@ class EvalResult:
             "ci95": [lo, hi],
             "success_rate": self.success_rate,
             "mean_turns": self.mean_turns,
+            "normalized": self.normalized,
+            "normalized_ci95": list(self.normalized_ci95) if self.normalized_ci95 else None,
+            "reference": list(self.reference) if self.reference else None,
         }
 
     def __repr__(self) -> str:
@@ -79,24 +99,35 @@ class EvalResult:
         return (
             f"EvalResult(agent={self.agent!r}, env_id={self.env_id!r}, episodes={self.episodes}, "
             f"mean_return={self.mean_return:.3f}, ci95=({lo:.3f}, {hi:.3f}), "
-            f"success_rate={self.success_rate:.3f})"
+            f"success_rate={self.success_rate:.3f}"
+            + (f", normalized={self.normalized:.1f}" if self.normalized is not None else "")
+            + ")"
         )
 
 
 def evaluate(
-    agent: Agent | str,
+    agent: Any,
     env_id: str,
     episodes: int = 100,
     seed: int = 0,
     progress: bool = False,
+    reference: tuple[float, float] | bool | None = None,
     **env_kwargs: Any,
 ) -> EvalResult:
     """Run ``episodes`` episodes of ``agent`` on ``env_id``.
+
+    ``agent`` is a spec string (``"oracle"``, ``"my_pkg.agents:MyAgent"``,
+    ``"path/to/file.py:MyAgent?temperature=0.5"``), an :class:`Agent`, or any object
+    with ``act(observation, info) -> str`` (see :class:`dialgym.core.agent.ExternalAgent`).
 
     Episode ``i`` resets the env with :func:`episode_seed` ``(seed, i)`` and the
     agent with ``(seed, i, 1)``, so two agents evaluated with the same ``seed``
     face the same personas. Agents that need the persona (oracles) get an env built
     with ``privileged=True``; nobody else does.
+
+    ``reference``: ``(random, oracle)`` mean returns to normalise against, or
+    ``True`` to measure both on the same episodes (scripted users: about a second),
+    so that :attr:`EvalResult.normalized` is set (0 = random agent, 100 = oracle).
     """
     from dialgym.agents import make_agent
 
@@ -106,7 +137,17 @@ def evaluate(
         spec = agent
         agent = make_agent(spec, env_id, seed=seed)
     else:
-        spec = getattr(agent, "spec", type(agent).__name__)
+        spec = getattr(agent, "spec", None) or type(agent).__name__
+        agent = as_agent(agent, env_id)
+    if reference is True:
+        refs = [evaluate(name, env_id, episodes, seed, **env_kwargs).mean_return for name in ("random", "oracle")]
+        reference = (refs[0], refs[1])
+    elif reference is False:
+        reference = None
+    elif reference is not None:
+        if len(reference) != 2:
+            raise ValueError(f"reference={reference!r} must be (random, oracle) mean returns or True")
+        reference = (float(reference[0]), float(reference[1]))
     kwargs = dict(env_kwargs)
     if agent.requires_privileged:
         kwargs["privileged"] = True
@@ -120,7 +161,7 @@ def evaluate(
         if progress:
             from dialgym.utils.progress import progress_bar
 
-            iterator = progress_bar(iterator, total=episodes, desc=f"{spec} on {env_id}")
+            iterator = progress_bar(iterator, total=episodes, desc=f"eval {spec} on {env_id}")
         for i in iterator:
             result = play_episode(env, agent, episode_seed(seed, i), episode_seed(seed, i, 1))
             returns.append(result.reward)
@@ -138,4 +179,5 @@ def evaluate(
         persona_types=types,
         seed=seed,
         env_kwargs=dict(env_kwargs),
+        reference=reference,
     )

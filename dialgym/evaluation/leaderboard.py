@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from dialgym.data.collect import collect
+from dialgym.data.collect import agent_label, collect
 from dialgym.data.io import read_episodes
 from dialgym.evaluation.harness import EvalResult
-from dialgym.evaluation.stats import bootstrap_ci, normalized_score
+from dialgym.evaluation.stats import bootstrap_ci
 
 
 def _slug(spec: str) -> str:
@@ -59,7 +59,7 @@ class Entry:
 
 def run_leaderboard(
     env_ids: Sequence[str],
-    agents: Sequence[str],
+    agents: Sequence[Any],
     episodes: int,
     seed: int,
     splits: Sequence[str] = ("test",),
@@ -73,14 +73,24 @@ def run_leaderboard(
 ) -> list[Entry]:
     """Evaluate ``agents`` on every env and split; write transcripts and leaderboard files under ``out``.
 
-    ``reference_scores`` maps env id to ``(random, oracle)`` mean returns to
-    normalise against instead of measuring them.
+    ``agents`` are spec strings (built-in, ``module:Class`` or ``file.py:Class``) or agent
+    objects (any object with ``act(observation, info) -> str``), listed under their
+    spec or class name, which must be unique. ``reference_scores`` maps env id to
+    ``(random, oracle)`` mean returns to normalise against instead of measuring them.
     """
-    agents = list(dict.fromkeys(agents))
+    by_label: dict[str, Any] = {}
+    for agent in agents:
+        label = agent_label(agent)
+        if label in by_label and not isinstance(agent, str) and by_label[label] is not agent:
+            raise ValueError(
+                f"two different agents are both called {label!r}; give one a distinct `spec` attribute "
+                "(the name it gets in the table and in its transcript file)"
+            )
+        by_label[label] = agent
     refs = reference_scores or {}
     for ref in ("random", "oracle"):
-        if ref not in agents and any(e not in refs for e in env_ids):
-            agents.append(ref)
+        if ref not in by_label and any(e not in refs for e in env_ids):
+            by_label[ref] = ref
     root = Path(out) if out is not None else None
     scratch = None
     if root is None:
@@ -94,11 +104,11 @@ def run_leaderboard(
             for split in splits:
                 kwargs = {**(env_kwargs or {}), "persona_split": split}
                 results: dict[str, EvalResult] = {}
-                for spec in agents:
+                for spec, agent in by_label.items():
                     path = root / "episodes" / env_id / split / f"{_slug(spec)}.jsonl"
                     collect(
                         env_id,
-                        spec,
+                        agent,
                         episodes,
                         seed,
                         path,
@@ -106,7 +116,8 @@ def run_leaderboard(
                         env_kwargs=kwargs,
                         progress=progress,
                         batch=batch,
-                        llm=llm if spec.startswith("prompt") else None,
+                        llm=llm if isinstance(agent, str) and spec.startswith("prompt") else None,
+                        desc=f"eval {spec} on {env_id} ({split})",
                     )
                     eps = sorted(read_episodes(path), key=lambda e: e.id)[:episodes]
                     results[spec] = EvalResult(
@@ -124,12 +135,8 @@ def run_leaderboard(
                 else:
                     lo_ref, hi_ref = results["random"].mean_return, results["oracle"].mean_return
                 for spec, res in results.items():
-                    norm = norm_ci = None
-                    if hi_ref != lo_ref:
-                        norm = normalized_score(res.mean_return, lo_ref, hi_ref)
-                        lo, hi = res.ci95
-                        norm_ci = (normalized_score(lo, lo_ref, hi_ref), normalized_score(hi, lo_ref, hi_ref))
-                    entries.append(Entry(env_id, split, spec, res, norm, norm_ci))
+                    res.reference = (lo_ref, hi_ref)
+                    entries.append(Entry(env_id, split, spec, res, res.normalized, res.normalized_ci95))
         if out is not None:
             write_leaderboard(entries, Path(out), meta={"seed": seed, "episodes": episodes, "splits": list(splits)})
     finally:
@@ -145,8 +152,10 @@ def paired_difference_ci(a: EvalResult, b: EvalResult, seed: int = 0) -> tuple[f
 
 
 def format_table(entries: Sequence[Entry]) -> str:
+    # the agent column fits the longest name (two variants of one file must not look alike), within reason
+    width = min(max([28, *(len(e.agent) for e in entries)]), 60)
     head = (
-        f"{'env':16s} {'split':5s} {'agent':28s} {'mean':>7s} {'95% CI':>17s} {'norm':>6s} "
+        f"{'env':16s} {'split':5s} {'agent':{width}s} {'mean':>7s} {'95% CI':>17s} {'norm':>6s} "
         f"{'success':>7s} {'turns':>5s} {'n':>5s}"
     )
     lines = [head, "-" * len(head)]
@@ -154,11 +163,24 @@ def format_table(entries: Sequence[Entry]) -> str:
         r = e.row()
         lo, hi = r["ci95"]
         norm = f"{r['normalized']:6.1f}" if r["normalized"] is not None else f"{'-':>6s}"
+        agent = r["agent"] if len(r["agent"]) <= width else "..." + r["agent"][-(width - 3) :]
         lines.append(
-            f"{r['env_id']:16s} {r['split']:5s} {r['agent'][:28]:28s} {r['mean']:7.3f} [{lo:7.3f},{hi:7.3f}] "
+            f"{r['env_id']:16s} {r['split']:5s} {agent:{width}s} {r['mean']:7.3f} [{lo:7.3f},{hi:7.3f}] "
             f"{norm} {r['success']:7.2f} {r['mean_turns']:5.1f} {r['episodes']:5d}"
         )
     return "\n".join(lines)
+
+
+def success_notes(entries: Sequence[Entry]) -> list[str]:
+    """What "success" means in each task of ``entries`` (each task's ``SUCCESS``), one line per env."""
+    from dialgym.tasks import get_task
+
+    lines = []
+    for env_id in dict.fromkeys(e.env_id for e in entries):
+        meaning = getattr(get_task(env_id), "SUCCESS", None)
+        if meaning:
+            lines.append(f"{env_id}: {meaning}")
+    return lines
 
 
 def format_markdown(entries: Sequence[Entry]) -> str:
@@ -174,6 +196,9 @@ def format_markdown(entries: Sequence[Entry]) -> str:
             f"| {r['env_id']} | {r['split']} | `{r['agent']}` | {r['mean']:.3f} | [{lo:.3f}, {hi:.3f}] | {norm} | "
             f"{r['success']:.2f} | {r['mean_turns']:.1f} | {r['episodes']} |"
         )
+    notes = success_notes(entries)
+    if notes:
+        lines += ["", "Success (the share of episodes where):", ""] + [f"- {n}" for n in notes]
     return "\n".join(lines) + "\n"
 
 

@@ -93,6 +93,9 @@ from dialgym.tasks.instruction.language import (
 from dialgym.tasks.instruction.personas import persona_card
 from dialgym.tasks.instruction.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 
+#: what ``info["success"]`` means in this task (printed under leaderboard tables)
+SUCCESS = "the learner understands the concept (comprehension >= 0.8 at the end)"
+
 
 def utterance_context(messages: list[dict[str, str]]) -> dict[str, str | None]:
     """What ``agent_utterance`` needs from the dialogue: the concept the learner asked about (their opening)."""
@@ -120,6 +123,7 @@ __all__ = [
     "ACT_REPERTOIRE",
     "CONCEPTS",
     "FIXED_SCRIPTS",
+    "SUCCESS",
     "AdaptiveAgent",
     "BehaviorAgent",
     "InstructionEnv",

@@ -103,10 +103,14 @@ from dialgym.tasks.persuasion.language import ACT_REPERTOIRE, ACTS, agent_uttera
 from dialgym.tasks.persuasion.personas import persona_card
 from dialgym.tasks.persuasion.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 
+#: what ``info["success"]`` means in this task (printed under leaderboard tables)
+SUCCESS = "the persuadee donates something (donation > $0)"
+
 __all__ = [
     "ACTS",
     "ACT_REPERTOIRE",
     "FIXED_SCRIPTS",
+    "SUCCESS",
     "AdaptiveAgent",
     "BehaviorAgent",
     "OracleAgent",

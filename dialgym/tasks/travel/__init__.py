@@ -100,6 +100,9 @@ from dialgym.tasks.travel.env import TravelAgentEnv
 from dialgym.tasks.travel.language import agent_utterance
 from dialgym.tasks.travel.policies import AdaptiveAgent, BehaviorAgent, OracleAgent
 
+#: what ``info["success"]`` means in this task (printed under leaderboard tables)
+SUCCESS = "the traveller accepts an activity whose utility for them (0-1) is at least 0.6"
+
 #: The strategies the scripted user recognises (``info["agent_acts"]``).
 ACTS: tuple[str, ...] = (
     "greeting",
@@ -209,6 +212,7 @@ __all__ = [
     "DEALBREAKERS",
     "DIMS",
     "FIXED_SCRIPTS",
+    "SUCCESS",
     "AdaptiveAgent",
     "BehaviorAgent",
     "OracleAgent",

@@ -20,7 +20,7 @@ import numpy as np
 
 import dialgym
 from dialgym.data.collect import collect
-from dialgym.data.hindsight import hindsight
+from dialgym.data.hindsight import OracleController, hindsight
 from dialgym.data.io import read_episodes
 from dialgym.evaluation.stats import bootstrap_ci
 
@@ -43,7 +43,9 @@ def main() -> None:
             data = Path(tmp) / f"{env_id}.jsonl"
             collect(env_id, "behavior", args.episodes, args.seed, data, progress=False)
             out = Path(tmp) / f"{env_id}-h.jsonl"
-            summary = hindsight(data, out, factor=args.factor, seed=args.seed, progress=False)
+            summary = hindsight(
+                data, out, factor=args.factor, seed=args.seed, progress=False, controller=OracleController()
+            )
             eps = read_episodes(out)
             parents = {e.id: e for e in eps if e.source == "rollout"}
             diffs = [e.reward - parents[e.parent_id].reward for e in eps if e.source == "hindsight"]

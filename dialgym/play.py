@@ -8,8 +8,10 @@
   helpfulness, each 1-5), the transcript and the persona are appended to a JSONL file: the user-study mode
   of Hong et al.
 
-Commands at any prompt: ``/quit`` ends the session, ``/restart`` starts a new episode. Standard input may be
-piped (one line per message); end of input quits cleanly.
+Commands at any prompt: ``/quit`` ends the session, ``/restart`` starts a new episode; with ``--as user``,
+``/end`` ends the conversation (as the person walking away would) and goes to the questionnaire. Standard
+input may be piped (one line per message); end of input quits cleanly. A message the env cannot take (over
+1,000 characters) is refused with the reason and asked for again: the dialogue so far is never lost.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, TextIO
 
 import gymnasium as gym
 
-from dialgym.core.env import render_observation
+from dialgym.core.env import MAX_USER_CHARS, render_observation
 
 QUESTIONS = (
     ("task_success", "Did the assistant achieve its goal with you? (1 = not at all, 5 = completely)"),
@@ -69,11 +71,15 @@ def play_as_agent(env_id: str, seed: int | None, env_kwargs: dict[str, Any], std
     while True:
         obs, info = env.reset(seed=episode_seed)
         episode_seed = None if episode_seed is None else episode_seed + 1
-        stdout.write(obs + "\n")
+        stdout.write(obs + "\n(/restart starts a new episode, /quit ends)\n")
         try:
             while True:
                 text = _read("you> ", stdin, stdout)
-                obs, reward, terminated, truncated, info = env.step(text)
+                try:
+                    obs, reward, terminated, truncated, info = env.step(text)
+                except ValueError as exc:  # e.g. too long: the episode is unchanged, so ask again
+                    stdout.write(f"(not sent: {exc})\n")
+                    continue
                 stdout.write(
                     f"User: {info['messages'][-1]['content']}\n"
                     if info["messages"][-1]["role"] == "user"
@@ -121,7 +127,10 @@ def play_as_user(
         persona = env.sample_persona(split, rng)
         agent.reset(seed=int(rng.integers(2**31)))
         messages: list[dict[str, str]] = []
-        stdout.write(f"You play this person (the assistant cannot see this):\n{task.persona_card(persona)}\n\n")
+        stdout.write(
+            f"You play this person (the assistant cannot see this):\n{task.persona_card(persona)}\n"
+            "(/end ends the conversation and goes to the questions; /restart, /quit)\n\n"
+        )
         try:
             user_first = env.make_scripted_user().reset(persona, np.random.default_rng(0)) is not None
             if user_first:
@@ -132,6 +141,9 @@ def play_as_user(
                 messages.append({"role": "assistant", "content": reply})
                 stdout.write(f"Assistant: {reply}\n")
                 text = _read("you> ", stdin, stdout)
+                while len(text) > MAX_USER_CHARS:  # the env caps user turns at this length too
+                    stdout.write(f"(not sent: {len(text)} characters; at most {MAX_USER_CHARS}, please shorten)\n")
+                    text = _read("you> ", stdin, stdout)
                 if text.strip() == "/end":
                     break
                 messages.append({"role": "user", "content": text})

@@ -43,3 +43,22 @@ def test_play_as_user_saves_the_questionnaire(tmp_path):
 def test_play_as_user_refuses_a_privileged_agent(tmp_path):
     proc = run(["Persuasion-v0", "--as", "user", "--agent", "oracle", "--out", str(tmp_path / "q.jsonl")], "")
     assert proc.returncode == 2 and "reads the persona" in proc.stderr
+
+
+def test_a_line_too_long_is_refused_and_the_dialogue_goes_on():
+    long_line = "so " * 2000  # 6,000 characters: over the env's 1,000-character action limit
+    proc = run(["Persuasion-v0", "--seed", "3"], f"Hi there!\n{long_line}\nDo you have kids?\n/quit\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "(not sent:" in proc.stdout and "1000" in proc.stdout
+    assert proc.stdout.count("User: ") == 2  # both short messages were answered, in the same episode
+    assert "-- restarting" not in proc.stdout and proc.stdout.rstrip().endswith("-- bye")
+
+
+def test_play_as_user_refuses_a_line_too_long_and_documents_end(tmp_path):
+    out = tmp_path / "q.jsonl"
+    answers = "I'm not doing great.\n" + "x" * 5000 + "\nMy job.\n/end\n4\n3\n5\n/quit\n"
+    proc = run(["Counseling-v0", "--as", "user", "--agent", "adaptive", "--seed", "0", "--out", str(out)], answers)
+    assert proc.returncode == 0, proc.stderr
+    assert "/end ends the conversation" in proc.stdout and "(not sent: 5000 characters" in proc.stdout
+    record = json.loads(out.read_text().splitlines()[0])
+    assert [m["content"] for m in record["messages"] if m["role"] == "user"] == ["I'm not doing great.", "My job."]

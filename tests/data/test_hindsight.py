@@ -6,7 +6,7 @@ import pytest
 
 from dialgym.cli import main
 from dialgym.data.collect import collect
-from dialgym.data.hindsight import choose_prefixes, hindsight
+from dialgym.data.hindsight import OracleController, choose_prefixes, hindsight
 from dialgym.data.io import EpisodeFileError, read_episodes
 
 
@@ -77,16 +77,18 @@ def test_persona_blind_controller_never_sees_the_persona(data, tmp_path, monkeyp
 
     monkeypatch.setattr(make_agent("adaptive", "Persuasion-v0").__class__, "act", spy)
     out = tmp_path / "a.jsonl"
-    summary = hindsight(data, out, factor=1, seed=0, progress=False, controller=PolicyController("adaptive"),
-                        config_extra={"controller": "adaptive"})  # fmt: skip
+    summary = hindsight(data, out, factor=1, seed=0, progress=False, controller=PolicyController("adaptive"))
     assert summary.regenerations > 0 and seen and not any(seen)
-    # the CLI names the controller in the file's metadata: another controller cannot resume it
+    # the controller is named in the file's metadata: another controller cannot resume it
     with pytest.raises(EpisodeFileError):
-        hindsight(data, out, factor=1, seed=0, progress=False)
+        hindsight(data, out, factor=1, seed=0, progress=False, controller=OracleController())
+    with pytest.raises(EpisodeFileError):
+        hindsight(data, out, factor=1, seed=0, progress=False, controller=PolicyController("behavior"))
     cli_out = tmp_path / "cli.jsonl"
     args = ["hindsight", str(data), "--factor", "1", "--seed", "0", "--out", str(cli_out), "--quiet"]
-    assert main([*args, "--controller", "adaptive"]) == 0
+    assert main(args) == 0  # the CLI's default controller is the same persona-blind one
     assert [e.messages for e in read_episodes(cli_out)] == [e.messages for e in read_episodes(out)]
+    assert main([*args, "--controller", "oracle"]) == 2  # and it refuses to resume that file with another
     # the LLM components bring their own controller: naming another one is an error, not silently ignored
     llm = '{"backend": "hf", "model": "smollm2-135m"}'
     assert main([*args[:-3], "--out", str(tmp_path / "llm.jsonl"), "--controller", "adaptive", "--llm", llm]) == 2

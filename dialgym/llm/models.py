@@ -44,8 +44,11 @@ def cache_root() -> Path:
     return Path(os.environ.get("DIALGYM_CACHE") or Path.home() / ".cache" / "dialgym")
 
 
-def smollm2_hf_folder(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Return a plain transformers folder of SmolLM2-135M-Instruct, building it once if missing.
+def smollm2_hf_folder(cache_dir: str | os.PathLike[str] | None = None) -> str:
+    """Return the path (a ``str``) of a plain transformers folder of SmolLM2-135M-Instruct, built once if missing.
+
+    A ``str`` rather than a ``Path`` because model-id arguments downstream take only strings: TRL's
+    trainers (``GRPOTrainer(model=...)``) reject a ``Path``, while transformers accepts either.
 
     Why: transformers 5.x keeps GGUF weights packed, so ``transformers serve`` cannot serve the GGUF
     directly and the loaded model cannot be ``save_pretrained``. We dequantize on load, strip the
@@ -55,7 +58,7 @@ def smollm2_hf_folder(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     """
     target = Path(cache_dir) if cache_dir is not None else cache_root() / "smollm2-135m-hf"
     if (target / "config.json").is_file() and any(target.glob("*.safetensors")):
-        return target
+        return str(target)
     require("torch", "hf")
     require("transformers", "hf")
     require("gguf", "hf")
@@ -87,7 +90,7 @@ def smollm2_hf_folder(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    return target
+    return str(target)
 
 
 def resolve_hf_model(model: str) -> tuple[str, str | None]:

@@ -247,15 +247,9 @@ def max_positions(model: Any) -> int | None:
 # --------------------------------------------------------------------------- dialogues -> segments
 def task_description(env_id: str) -> str:
     """The agent-facing task description of a dialgym env, normalised as the env shows it."""
-    import importlib
+    from dialgym.tasks import task_description as describe
 
-    from dialgym.core.text import normalize_text
-    from dialgym.tasks import TASKS, get_task
-
-    get_task(env_id)
-    key = env_id.split(":", 1)[1] if env_id.startswith("dialgym:") else env_id
-    package, cls = TASKS[key]
-    return normalize_text(getattr(importlib.import_module(package), cls).description)
+    return describe(env_id)
 
 
 _SENTINEL = "\x00dialgym-first-turn\x00"

@@ -178,10 +178,12 @@ def _data_export(args: argparse.Namespace) -> int:
     if not episodes:
         raise ValueError(f"{args.file} holds no episodes")
     if args.format == "hf":
-        path = export_hf(episodes, args.out)
+        path = export_hf(episodes, args.out, system=not args.no_system)
         print(f"wrote a Hugging Face dataset of {len(episodes)} episodes to {path} (datasets.load_from_disk)")
     else:
-        dataset_id = export_minari(episodes, args.out, dataset_id=args.dataset_id, overwrite=args.overwrite)
+        dataset_id = export_minari(
+            episodes, args.out, dataset_id=args.dataset_id, overwrite=args.overwrite, code_permalink=args.code_permalink
+        )
         print(
             f"wrote Minari dataset {dataset_id!r} ({len(episodes)} episodes) under {args.out} "
             f"(MINARI_DATASETS_PATH={args.out} then minari.load_dataset({dataset_id!r}))"
@@ -292,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", required=True)
     ex.add_argument("--dataset-id", default=None, help="Minari dataset id (default dialgym/<task>/<policy>-v0)")
     ex.add_argument("--overwrite", action="store_true")
+    ex.add_argument("--no-system", action="store_true", help="hf: no system message with the task description")
+    ex.add_argument("--code-permalink", default=None, help="minari: link to the code that made the data")
     ex.add_argument("--skip-invalid", action="store_true")
     ex.set_defaults(func=_data_export)
     return parser

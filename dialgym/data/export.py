@@ -2,9 +2,12 @@
 
 * Hugging Face: one row per episode with a TRL-conversational ``messages`` column
   (every message dict has exactly ``role`` and ``content``, so ``datasets`` infers
-  one struct type) plus the RL fields. Nested, task-specific dicts (``persona``,
-  ``outcome``, ``env_kwargs``) are stored as JSON strings: their keys differ by
-  task, and ``datasets`` would otherwise union them and fill ``None``.
+  one struct type) plus the RL fields. The first message is a ``system`` message
+  with the task description, as in dialgym's own training format (``system=False``
+  leaves it out), so a model fine-tuned on several tasks knows which one it is in.
+  Nested, task-specific dicts (``persona``, ``outcome``, ``env_kwargs``) are stored
+  as JSON strings: their keys differ by task, and ``datasets`` would otherwise union
+  them and fill ``None``.
 * Minari: one Minari episode per dialgym episode, with the Text observations the
   agent saw at each step (rebuilt from the transcript with
   :func:`dialgym.core.env.render_observation`), the utterances as Text actions, and
@@ -37,14 +40,21 @@ def _require(module: str, extra: str) -> Any:
         raise ImportError(f"exporting needs the '{module}' package: pip install 'dialgym[{extra}]' ({exc})") from exc
 
 
-def to_hf_rows(episodes: Sequence[Episode]) -> list[dict[str, Any]]:
+def to_hf_rows(episodes: Sequence[Episode], system: bool = True) -> list[dict[str, Any]]:
+    from dialgym.tasks import task_description
+
+    descriptions: dict[str, list[dict[str, str]]] = {}
+    for e in episodes:
+        if system and e.env_id not in descriptions:
+            descriptions[e.env_id] = [{"role": "system", "content": task_description(e.env_id)}]
     return [
         {
             "id": e.id,
             "task": e.task,
             "env_id": e.env_id,
             "seed": e.seed,
-            "messages": [{"role": m["role"], "content": m["content"]} for m in e.messages],
+            "messages": descriptions.get(e.env_id, [])
+            + [{"role": m["role"], "content": m["content"]} for m in e.messages],
             "reward": float(e.reward),
             "success": bool(e.success),
             "source": e.source,
@@ -63,8 +73,8 @@ def to_hf_rows(episodes: Sequence[Episode]) -> list[dict[str, Any]]:
     ]
 
 
-def to_hf_dataset(episodes: Sequence[Episode]) -> Any:
-    """A ``datasets.Dataset`` (TRL conversational ``messages`` + RL fields)."""
+def to_hf_dataset(episodes: Sequence[Episode], system: bool = True) -> Any:
+    """A ``datasets.Dataset`` (TRL conversational ``messages``, led by the task's system message, + RL fields)."""
     datasets = _require("datasets", "data")
     features = datasets.Features(
         {
@@ -88,12 +98,12 @@ def to_hf_dataset(episodes: Sequence[Episode]) -> Any:
             "env_kwargs": datasets.Value("string"),
         }
     )
-    return datasets.Dataset.from_list(to_hf_rows(episodes), features=features)
+    return datasets.Dataset.from_list(to_hf_rows(episodes, system=system), features=features)
 
 
-def export_hf(episodes: Sequence[Episode], out: str | os.PathLike[str]) -> Path:
+def export_hf(episodes: Sequence[Episode], out: str | os.PathLike[str], system: bool = True) -> Path:
     """Save with ``Dataset.save_to_disk``; load back with ``datasets.load_from_disk(out)``."""
-    ds = to_hf_dataset(episodes)
+    ds = to_hf_dataset(episodes, system=system)
     ds.save_to_disk(os.fspath(out))
     return Path(out)
 
@@ -103,11 +113,14 @@ def export_minari(
     out: str | os.PathLike[str],
     dataset_id: str | None = None,
     overwrite: bool = False,
+    code_permalink: str | None = None,
 ) -> str:
     """Create a Minari dataset under the folder ``out`` (used as MINARI_DATASETS_PATH).
 
     Returns the dataset id; load it with ``MINARI_DATASETS_PATH=out`` and
     ``minari.load_dataset(id)``. All episodes must come from one env id.
+    ``code_permalink``: a link to the code that made the data, stored in the dataset's
+    metadata (Minari recommends one; an export cannot know it, so none is the quiet default).
     """
     minari = _require("minari", "data")
     import gymnasium as gym
@@ -155,8 +168,8 @@ def export_minari(
             shutil.rmtree(target)
         try:
             with warnings.catch_warnings():
-                # Minari nags about author/e-mail metadata that an export cannot know.
-                warnings.filterwarnings("ignore", message=r"`author(_email)?` is set to None")
+                # Minari nags about metadata that an export cannot know (author, e-mail, code link).
+                warnings.filterwarnings("ignore", message=r"`(author|author_email|code_permalink)` is set to None")
                 minari.create_dataset_from_buffers(
                     dataset_id=dataset_id,
                     buffer=buffers,
@@ -167,6 +180,7 @@ def export_minari(
                     observation_space=env.observation_space,
                     description=f"dialgym {env_id} episodes ({len(episodes)}), exported from JSONL.",
                     data_format="arrow",
+                    code_permalink=code_permalink,
                 )
         except BaseException:
             # A failed create leaves a partial folder behind: never leave it half-written.

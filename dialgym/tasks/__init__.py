@@ -59,6 +59,19 @@ def get_task(env_id: str) -> ModuleType:
     return importlib.import_module(package)
 
 
+def task_description(env_id: str) -> str:
+    """The agent-facing task description of ``env_id``, normalised as the env shows it (the first observation).
+
+    Training formats and exports put it in the system message, so a policy trained on several tasks
+    knows which one it is in.
+    """
+    from dialgym.core.text import normalize_text
+
+    task = get_task(env_id)
+    key = env_id.split(":", 1)[1] if env_id.startswith("dialgym:") else env_id
+    return normalize_text(getattr(task, TASKS[key][1]).description)
+
+
 def package_llm_spec(package: str) -> Any:
     """The LLM-user spec (``<package>.llm.SPEC``) of a task package; ValueError if it has none."""
     try:

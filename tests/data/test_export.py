@@ -30,17 +30,29 @@ def test_hf_export_round_trip(episodes_file, tmp_path, capsys):
     eps = read_episodes(episodes_file)
     assert len(ds) == len(eps)
     row = ds[0]
-    assert row["messages"] == eps[0].messages  # TRL conversational: list of {role, content}
+    from dialgym.tasks import task_description
+
+    # TRL conversational: list of {role, content}, led by the task description as dialgym's training format has it
+    assert row["messages"][0] == {"role": "system", "content": task_description(ENV)}
+    assert row["messages"][1:] == eps[0].messages
     assert set(row["messages"][0]) == {"role", "content"}
+    bare = tmp_path / "bare"
+    assert main(["data", "export", str(episodes_file), "--format", "hf", "--out", str(bare), "--no-system"]) == 0
+    assert datasets.load_from_disk(str(bare))[0]["messages"] == eps[0].messages
     assert row["reward"] == pytest.approx(eps[0].reward)
     assert json.loads(row["persona"]) == eps[0].persona and json.loads(row["outcome"]) == eps[0].outcome
 
 
 def test_minari_export_round_trip(episodes_file, tmp_path, monkeypatch):
+    import warnings
+
     import minari
 
     out = tmp_path / "minari"
-    assert main(["data", "export", str(episodes_file), "--format", "minari", "--out", str(out)]) == 0
+    with warnings.catch_warnings():
+        # no nagging about metadata the export cannot know (code_permalink, author)
+        warnings.filterwarnings("error", message=r".*is set to None")
+        assert main(["data", "export", str(episodes_file), "--format", "minari", "--out", str(out)]) == 0
     monkeypatch.setenv("MINARI_DATASETS_PATH", str(out))
     ds = minari.load_dataset("dialgym/persuasion/behavior-v0")
     eps = read_episodes(episodes_file)

@@ -8,7 +8,8 @@ left-padded batch for all episodes (one forward pass per generated token for the
 
 Spec options (after ``?``): ``beta`` (ILQL only, default 4), ``temperature`` (default 1), ``top_k``
 (default 0 = off), ``top_p`` (default 1 = off), ``max_new_tokens`` (default 64), ``greedy`` (0/1),
-``filter_order`` (ILQL: ``before`` (default) or ``after`` the advantage is added).
+``filter_order`` (ILQL: ``before`` (default) or ``after`` the advantage is added), ``threads`` (torch
+threads; default the cores idle when the agent is built, see :mod:`dialgym.utils.threads`).
 Torch is imported only when such an agent is built.
 """
 
@@ -42,6 +43,7 @@ _OPTIONS: dict[str, type] = {
     "max_new_tokens": int,
     "greedy": bool,
     "filter_order": str,
+    "threads": int,
 }
 
 
@@ -80,6 +82,7 @@ class LMAgent(Agent):
         max_new_tokens: int = 64,
         greedy: bool = False,
         filter_order: str = "before",
+        threads: int | None = None,
     ) -> None:
         super().__init__(env_id, seed)
         if algorithm not in ALGORITHMS:
@@ -95,6 +98,9 @@ class LMAgent(Agent):
             raise ValueError(f"filter_order={filter_order!r}; expected 'before' or 'after'")
         meta = read_meta(path, [algorithm])  # clear errors for a missing path or another algorithm
         require_torch()
+        from dialgym.utils.threads import set_torch_threads
+
+        self.threads = set_torch_threads(threads)  # None: the cores idle now (dialgym.utils.threads)
         if algorithm == "ilql":
             from dialgym.agents.ilql import ILQLModel
 

@@ -160,7 +160,8 @@ def train_main(
     Returns a summary (algorithm, steps, seconds, final losses, paths). Raises ``ValueError`` /
     ``FileNotFoundError`` naming the bad value before any training starts.
     ``beta`` is ILQL's default inference beta, stored with the checkpoint (``ilql:OUT?beta=..`` overrides).
-    ``threads`` sets torch's intra-op threads (1 is much faster for the tiny model on a busy machine).
+    ``threads`` sets torch's intra-op threads; ``None`` uses the cores that are idle when training starts
+    (:mod:`dialgym.utils.threads`: on busy cores, extra threads make a run many times slower).
     """
     # ---------------------------------------------------------------- validation (no training yet)
     if algo not in ALGORITHMS:
@@ -219,9 +220,9 @@ def train_main(
     import torch
 
     from dialgym.agents import bc, ilql, lm
+    from dialgym.utils.threads import set_torch_threads
 
-    if threads is not None:
-        torch.set_num_threads(int(threads))
+    set_torch_threads(threads)  # None: the cores idle now (torch's one-per-core collapses on a busy machine)
     t0 = time.perf_counter()
     outp.mkdir(parents=True, exist_ok=True)
     start, optimizer_state, losses = 0, None, []
@@ -366,7 +367,12 @@ def _add_lm_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--n-embd", type=int, default=128, help="tiny: model width")
     p.add_argument("--n-head", type=int, default=4, help="tiny: attention heads")
     p.add_argument("--checkpoint-every", type=int, default=200, help="steps between checkpoints (0: only at the end)")
-    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads (default: the cores idle now; DIALGYM_THREADS sets it too)",
+    )
     p.add_argument("--skip-invalid", action="store_true", help="skip invalid lines of --data instead of failing")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_train_cmd)

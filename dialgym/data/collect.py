@@ -81,8 +81,19 @@ def _build_agent(agent: Any, env_id: str, llm: dict[str, Any] | None, copy_objec
     return as_agent(agent, env_id)
 
 
-def _init_worker(env_id: str, agent_spec: Any, env_kwargs: dict[str, Any], llm: dict[str, Any] | None = None) -> None:
+def _init_worker(
+    env_id: str,
+    agent_spec: Any,
+    env_kwargs: dict[str, Any],
+    llm: dict[str, Any] | None = None,
+    threads: int | None = None,
+) -> None:
     import dialgym  # noqa: F401  (registers the envs in a spawned worker)
+
+    if threads is not None:  # worker processes share the cores: torch agents get their share, not one per core
+        from dialgym.utils.threads import ENV_VAR
+
+        os.environ.setdefault(ENV_VAR, str(threads))
 
     agent = _build_agent(agent_spec, env_id, llm)
     kwargs = dict(env_kwargs)
@@ -270,7 +281,10 @@ def collect(
             results = map(_play, jobs)
         else:
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(env_id, agent, env_kwargs, llm))
+            from dialgym.utils.threads import choose_threads
+
+            share = max(1, choose_threads() // workers)
+            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(env_id, agent, env_kwargs, llm, share))
             results = pool.imap(_play, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8) or 1)))
         try:
             iterator = (

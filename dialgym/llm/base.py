@@ -149,8 +149,9 @@ class LLMConfig:
         cache: path of an SQLite response cache, or None. Default None.
         cache_mode: ``"readwrite"`` or ``"replay"`` (a cache miss is an error). Default ``"readwrite"``.
         seed: integer seed for sampling, backoff jitter and cache keys, or None. Default 0.
-        threads: hf only: torch CPU threads (``torch.set_num_threads``), or None to leave torch's default.
-            On a shared, oversubscribed CPU one thread can be several times faster than spinning threads.
+        threads: hf only: torch CPU threads (``torch.set_num_threads``), or None (default) for the cores idle
+            when the model loads (``$DIALGYM_THREADS`` if set): on a shared, oversubscribed CPU one thread can
+            be several times faster than spinning threads (:mod:`dialgym.utils.threads`).
         processes: openai only: client processes the requests are spread over (default 1). One Python
             process spends ~1-2 ms of CPU per request in the openai client, under one interpreter lock, which
             caps it well below what a fleet of servers at high concurrency can serve; with ``processes=N``

@@ -52,8 +52,10 @@ class HFLLM(LLM):
     def __init__(self, config: LLMConfig, usage: Usage | None = None) -> None:
         super().__init__(config, usage)
         self.folder, self.gguf_file = resolve_hf_model(config.model)
-        if config.threads is not None:
-            require("torch", "hf").set_num_threads(config.threads)
+        require("torch", "hf")
+        from dialgym.utils.threads import set_torch_threads
+
+        set_torch_threads(config.threads)  # None: the cores idle now (see dialgym.utils.threads)
         self.model, self.tokenizer = load_model(self.folder, self.gguf_file, config.dtype)
 
     def generate_partial(

@@ -415,6 +415,46 @@ def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
     assert RECOGNIZER.recognise("How was your weekend?") == ["others"]
 
 
+@pytest.mark.parametrize(
+    "text, act",
+    [
+        # our own phrasings of moves real supporters make that the first lexicon missed (found by error analysis on
+        # the ESConv dev split; no ESConv sentence is copied here)
+        ("You've got a lot on your plate right now.", "reflection_of_feelings"),
+        ("It sounds like you don't feel appreciated at home.", "reflection_of_feelings"),
+        ("I can't even imagine how lonely that was.", "reflection_of_feelings"),
+        ("It sounds like this winter has been brutal for you.", "restatement_or_paraphrasing"),
+        ("Just to be sure I follow you correctly, your landlord raised the rent again.", "restatement_or_paraphrasing"),
+        ("Any idea why she stopped answering", "question"),
+        ("Could you meet up with them at the park instead?", "providing_suggestions"),
+        ("What do you think about writing her a letter?", "providing_suggestions"),
+        ("Your kids are lucky to have someone like you.", "affirmation_and_reassurance"),
+        ("Both of those sound like solid plans!", "affirmation_and_reassurance"),
+        ("I myself used to dread Sunday evenings.", "self_disclosure"),
+        ("I know exactly what that is like.", "self_disclosure"),
+        ("Melatonin is a fairly safe way to get some sleep.", "information"),
+        ("Feeling numb is a common symptom of grief.", "information"),
+        ("In most states you qualify for benefits after a layoff.", "information"),
+    ],
+)
+def test_real_supporter_moves_are_heard(text, act):
+    assert act in RECOGNIZER.recognise(text), RECOGNIZER.explain(text)
+
+
+@pytest.mark.parametrize(
+    "text, not_act",
+    [
+        ("My uncle was diagnosed last spring.", "information"),  # a domain word mentioned is not a fact told
+        ("Did they give you any severance?", "information"),
+        ("I don't think that matters.", "self_disclosure"),  # an opinion is not news about the supporter's life
+        ("I can't end the chat from my end.", "self_disclosure"),
+        ("So you could not visit her at all?", "providing_suggestions"),  # "you could not" is not advice
+    ],
+)
+def test_lone_cues_are_not_strategies(text, not_act):
+    assert not_act not in RECOGNIZER.recognise(text), RECOGNIZER.explain(text)
+
+
 def test_unrelated_remark_is_off_task_per_sentence():
     """One stray remark does not erase the support in the rest of the turn (and alone it is off-task)."""
     assert RECOGNIZER.recognise("Did you watch the football match?") == ["off_task"]

@@ -217,8 +217,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bdid i (?:get|understand|hear) (?:that|this|it|you) (?:right|correctly)\b",
         r"\bcorrect me if\b",
         r"\b(?:i hear you (?:saying|say)|are you saying|you are telling me|what you are telling me)\b",
-        r"\b(?:to be sure|to make sure|to ensure|to check|to see if) (?:that )?i (?:understand|understood|heard|have|got|"
-        r"get|am following)\b|\b(?:understand|understood|heard|hear|follow|following|read) you (?:correctly|right)\b",
+        r"\b(?:to be sure|to make sure|to ensure|to check|to see if) (?:that )?i (?:understand|understood|heard|"
+        r"have|got|get|am following)\b|\b(?:understand|understood|heard|hear|follow|following|read) you "
+        r"(?:correctly|right)\b",
         r"^" + _LEAD + r"(?:so|and so),? (?:sometimes|basically|really|now|then|at the moment|right now|lately|"
         r"essentially|overall|ultimately|in short|mainly|mostly),? (?:you|your)\b",
         r"^" + _LEAD + r"so,? (?:\w+ ){1,2}(?:has|have) (?:been|had|made|left|put|kept|taken|caused|gotten)\b[^?]*\?$",
@@ -294,11 +295,12 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bno wonder you\b",
         r"\b(?:a lot|so much|too much|plenty|quite a bit) (?:to have |going )?on your (?:plate|mind|shoulders)\b",
         r"\byou (?:do not|did not|never|are not|were not|can not) (?:feel|feeling) (?:heard|listened to|valued|"
-        r"appreciated|supported|respected|understood|wanted|loved|seen|safe|good enough|welcome|at home|like yourself)\b",
-        r"\b(?:has|have|must have|has really|has certainly|can) (?:taken|take|takes|took) (?:a|its|a real|a big|a heavy|"
-        r"a huge) toll\b",
-        r"^" + _LEAD + r"i (?:really |truly )?feel (?:so |very |really )?(?:bad|sorry|terrible|awful|sad) (?:for|about) "
-        r"(?:you|that|this|what|how|your)\b",
+        r"appreciated|supported|respected|understood|wanted|loved|seen|safe|good enough|welcome|at home|"
+        r"like yourself)\b",
+        r"\b(?:has|have|must have|has really|has certainly|can) (?:taken|take|takes|took) (?:a|its|a real|a big|"
+        r"a heavy|a huge) toll\b",
+        r"^" + _LEAD + r"i (?:really |truly )?feel (?:so |very |really )?(?:bad|sorry|terrible|awful|sad) "
+        r"(?:for|about) (?:you|that|this|what|how|your)\b",
         r"\bi feel (?:your|for you)\b",
     ],
     "self_disclosure": [
@@ -317,6 +319,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bbeen there(?:,| and| myself| too| before| done that)\b",
         r"\bi (?:can )?(?:totally |really |definitely |completely )?relate\b",
         r"\bi know (?:the|that|this) feeling\b",
+        # knowing from the inside what it is like speaks of the supporter's own experience
+        r"\bi know (?:exactly |just )?(?:how you feel|what (?:that|it|this) (?:is|feels|was) like|what you are going "
+        r"through)\b",
         r"\bin my (?:own )?(?:experience|life|case|situation|family|job|house|home|area|city|state|town|country|"
         r"twenties|teens|youth|past|younger days)\b",
         r"\b(?:personally|speaking from experience|for me),? (?:i|my|it|what|the)\b",
@@ -452,7 +457,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bsomeone (?:better|special|out there|who will)\b",
         r"\bit is (?:not|never) too late\b",
         r"\b(?:lucky|blessed|fortunate) to have (?:someone like |a person like |a \w+ like )?you\b",
-        r"\byou (?:seem to be|seem like|must be|have been|were|are) (?:a |an |such a |a such a |one )?(?:real |true )?" + _ADV
+        r"\byou (?:seem to be|seem like|must be|have been|were|are) (?:a |an |such a |a such a |one )?"
+        r"(?:real |true )?"
+        + _ADV
         + r"(?:go.?getter|good person|good friend|great person|great friend|good parent|great parent|good mom|"
         r"good dad|great mom|great dad|good (?:partner|wife|husband|son|daughter|employee|worker|student)|"
         r"caring person|kind person|strong person|hard worker|fighter|survivor|catch|keeper|treasure|gem|"
@@ -487,7 +494,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\byou (?:could|should|might|may want to|might want to|could also|should also|can also|may also|"
         r"could always|can always|could maybe|can maybe|could even|can even|might consider|need to|have to|"
         r"ought to|could just|should just|might try|may need to|"
-        r"might need to|would do well to|would benefit from)\s+(?!(?:not|never|no longer|be feeling|feel|have felt|have been|tell me|"
+        r"might need to|would do well to|would benefit from)\s+(?!(?:not|never|no longer|be feeling|feel|have felt|"
+        r"have been|tell me|"
         r"talk to me|imagine|do (?:it|this|that)\b|get through|make it|handle|overcome|be proud|find better|be "
         r"sure|trust me|always talk to me|message me|end the|close the|let me|count on me|see why|see how|"
         r"understand|relate|never)\b)(?:[a-z]+)\b",
@@ -583,9 +591,10 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         # a domain term is information when the sentence tells something about it ("melatonin is a safe sleep aid"),
         # not when it is only mentioned ("my mother was diagnosed", "did they give you severance?")
         r"\b(?:treatable|therapy works|counsel(?:l)?ing works|the cdc (?:says|recommends|reports)|legally|by law)\b",
-        r"\b(?:symptoms?|side effects?|medications?|melatonin|serotonin|dopamine|endorphins|cortisol|the immune system|"
-        r"unemployment (?:benefits|offices?|insurance)|severance(?: pay)?|hr|the hr department|human resources|"
-        r"(?:the )?stimulus(?: checks?| payments?)?|interest rates?|credit scores?|financial aid|scholarships?) (?:\w+ly )?"
+        r"\b(?:symptoms?|side effects?|medications?|melatonin|serotonin|dopamine|endorphins|cortisol|"
+        r"the immune system|unemployment (?:benefits|offices?|insurance)|severance(?: pay)?|hr|the hr department|"
+        r"human resources|(?:the )?stimulus(?: checks?| payments?)?|interest rates?|credit scores?|financial aid|"
+        r"scholarships?) (?:\w+ly )?"
         r"(?:is|are|can|could|may|might|will|usually|often|tend|works?|helps?|makes?|has|have|covers?|lasts?|pays?|"
         r"gives?|includes?|depends?)\b",
         r"\b(?:is|are|as) (?:a |an |one of the |the |common |typical |known )*(?:symptoms?|side effects?|signs?|"
@@ -780,8 +789,8 @@ _FALLBACK: dict[str, re.Pattern[str]] = {
         r"tried|moved|ended|left|know someone|know a|picked|keep|try|do not|did not|can not|could not)\b"
         # an opinion, a disbelief or a short yes/no answer is not news about the supporter's life
         r"(?! (?:to ask|a question|no idea|not been|been wondering|been thinking about you|to say|a feeling|"
-        r"(?:not|never) (?:think|know|believe|imagine|mean|agree|see|understand|advise|blame|want to (?:pry|"
-        r"assume|intrude|push))|not (?:end|leave|quit|finish|close|do it|do that)(?: it)? from)\b)(?! ?[.!]?$)"
+        r"think|know|believe|imagine|mean|agree|see|understand|advise|blame|want to (?:pry|assume|intrude|push)|"
+        r"end|leave|quit|finish|close)\b)(?! ?[.!]?$)"
         r"|\bmine\b|\bmy (?:own|first|last|old|current|partner|wife|husband|kids?|family|parents)\b"
     ),
     "providing_suggestions": re.compile(

@@ -47,6 +47,7 @@ PARAPHRASES: dict[str, list[str]] = {
         "My own contribution was a dollar this morning.",
         "I'm a monthly donor to Save the Children.",
         "Lots of people in this study have given something today.",
+        "Many people in this very study have already chipped in; you would be in good company.",
     ],
     "personal_story": [
         "When I was a kid my family was poor and a charity bought my school uniform.",
@@ -68,6 +69,9 @@ PARAPHRASES: dict[str, list[str]] = {
         "The numbers say vaccines prevent millions of deaths each year.",
         "If all of us gave a bit, we could fund thousands of schools.",
         "Healthy kids become productive adults who grow their economies.",
+        # what a sum buys, with the currency sign that normalisation drops
+        "About $2 pays for a week of school meals for one child in need.",
+        "Your $1 could provide clean water to a family for a month.",
     ],
     "credibility_appeal": [
         "They're a highly rated, fully audited organization.",

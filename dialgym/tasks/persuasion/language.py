@@ -107,8 +107,8 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:i|we) (?:put|set aside) (?:some|part|a portion) of my\b",
         # what others like them did (PersuasionForGood's example-donation)
         r"\b(?:many|lots of|most|other|so many|plenty of|a lot of) (?:people|workers|participants|turkers|folks|"
-        r"others)\b(?: \w+){0,5} (?:have )?(?:donated|given|gave|done (?:exactly )?(?:this|that|the same)|"
-        r"chipped in|contributed|pitched in)\b",
+        r"others)\b(?: \w+){0,5} (?:have |had )?(?:already |also |just )?(?:donated|given|gave|"
+        r"done (?:exactly )?(?:this|that|the same)|chipped in|contributed|pitched in)\b",
     ],
     "personal_story": [
         r"\bwhen i was (?:a |young|little|in|growing|traveling|travelling|younger|abroad)",
@@ -166,6 +166,9 @@ LEXICON: dict[str, list[str]] = {
         # cost-effectiveness: what a small sum buys, the return on a gift
         r"\b(?:a few|a couple of|\d+|one|two|three|five|ten|twenty) (?:dollars?|bucks|cents) (?:can |could |will |"
         r"would )?(?:buys?|pays? for|provides?|covers?|feeds?|vaccinates?|treats?)\b",
+        # "$2 pays for a week of meals": the currency sign is gone after normalisation, the number stays
+        r"\b\d+(?:\.\d+)? (?:a (?:month|week|day) )?(?:can |could |will |would )?(?:buys?|pays? for|provides?|"
+        r"covers?|feeds?|vaccinates?|keeps? \w+ in school)\b",
         r"\b(?:the )?return on (?:a |your |every |each |the )?(?:small |single )?(?:gift|donation|dollar|investment)\b",
         r"\bfor (?:just |only )?(?:\d+|\d+ dollars?|[a-z]+ dollars?),? (?:you|one|we) can\b",
     ],

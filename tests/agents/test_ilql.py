@@ -622,8 +622,8 @@ def test_training_fine_tunes_the_given_lm_and_the_online_heads_only():
     """ILQL trains the policy (the LM itself, by the BC term) and the online heads; the targets move by Polyak only.
 
     Catches: an LM left out of the optimizer (the policy that beta perturbs would stay an untrained prior) and
-    target heads that get gradient steps. (An earlier test claimed the heads never touch the LM: false, the BC
-    term fine-tunes every LM tensor, in place.)
+    target heads that move by anything but the Polyak step (at polyak_alpha = 0 they must not move). An earlier
+    test claimed the heads never touch the LM: false, the BC term fine-tunes every LM tensor, in place.
     """
     tok = tiny_tokenizer()
     model = tiny_gpt2(tok)

@@ -82,3 +82,23 @@ def test_explain_without_text_is_an_error(capsys):
 
     assert main(["explain", "Persuasion-v0", " "]) == 2
     assert "explain needs an utterance" in capsys.readouterr().err
+
+
+def test_data_stats_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`dialgym data stats FILE | head -1`: the reader leaves early; no BrokenPipeError traceback, exit 0."""
+    import subprocess
+    import sys
+
+    from dialgym.data.collect import collect
+
+    data = tmp_path / "d.jsonl"
+    collect("Persuasion-v0", "behavior", episodes=5, seed=0, out=data, progress=False)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dialgym", "data", "stats", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # the reader is gone before the first line is written
+    _, err = proc.communicate(timeout=600)  # hang guard only
+    assert proc.returncode == 0, err.decode()
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()

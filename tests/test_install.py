@@ -60,3 +60,11 @@ def test_regular_wheel_install_imports_the_mapped_packages(tmp_path):
     assert str(target) in agents_file and str(target) in simulators_file
     assert agents_file.endswith("dialgym/agents/__init__.py")
     assert no_top_agents and no_top_simulators
+    # the README's "Benchmark your own agent" command works from the installed console script, workers included
+    mine = f"{ROOT / 'examples' / 'my_agent.py'}:MyAgent"
+    cmd = [str(target / "bin" / "dialgym"), "eval", "Persuasion-v0", "--agent", mine, "--agent", "behavior"]
+    cmd += ["--agent", "oracle", "--episodes", "20", "--workers", "2"]
+    ev = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=1800)  # hang guard only
+    assert ev.returncode == 0, ev.stderr
+    row = next(line for line in ev.stdout.splitlines() if "my_agent.py:MyAgent" in line)
+    assert row.split("]")[1].split()[0].lstrip("-").replace(".", "").isdigit()  # a normalised score, not "-"

@@ -260,10 +260,15 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"(?:feel|have felt|make you feel) " + _ADV + r"(?:" + _HARD_ADJ + r"|" + _EMO_ADJ + r")\b",
         r"\b(?:that|this|it|which) (?:must|would|can|could|might|will|has got to|has to) (?:really )?(?:hurt|sting)\b",
         r"\b(?:makes?|made|making|leaves?|left) you (?:feel )?" + _ADV + r"(?:" + _EMO_ADJ + r")\b",
-        r"\b(?:that|this|it|which|what you are going through) (?:is|has been|was|must be|must have been|sounds|seems|"
+        r"\b(?:that|this|it|which|what you are going through|being \w+) (?:really |certainly |definitely "
+        r"|truly |just )?(?:is|has been|was|must be|must have been|sounds|seems|could be|might be|"
         r"would be|can be|must feel|feels) " + _ADV + r"(?:" + _FEELING_ADJ + r")\b",
         r"\byou (?:feel|felt|are feeling|have been feeling|must feel) (?:like|that|as if|as though)\b",
-        r"\b(?:is|was|has been|must be) " + _ADV + r"(?:" + _HARD_ADJ + r") (?:on|for) you\b",
+        r"\b(?:is|was|has been|must be|could be|might be|would be|must have been|sounds|seems) "
+        + _ADV
+        + r"(?:"
+        + _HARD_ADJ
+        + r") (?:on|for|to) you\b",
         r"^i can (?:totally |really |completely )?(?:understand|relate)(?: that| this| it)?[.!]?$",
         r"\b(?:to|would|could|you) (?:feel|be feeling|get) " + _ADV + r"(?:" + _EMO_ADJ + r")\b",
         r"\bi (?:can )?hear (?:you|that|how|what|the)\b",

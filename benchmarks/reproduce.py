@@ -78,6 +78,22 @@ class ReproduceConfig:
     )
     eval_batch: int = 50
     jobs: int = 2
+    #: your own agents (any spec: ``my_pkg.agents:MyAgent``, ``path/to/file.py:MyAgent?k=v``), evaluated
+    #: beside the baselines on the same episodes; adding one to a finished run evaluates only it
+    agents: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for name in ("episodes", "steps", "eval_episodes"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name}={value!r} must be a positive integer")
+        if isinstance(self.prompt_episodes, bool) or not isinstance(self.prompt_episodes, int):
+            raise ValueError(f"prompt_episodes={self.prompt_episodes!r} must be an integer (0 skips the prompt agent)")
+        if self.prompt_episodes < 0:
+            raise ValueError(f"prompt_episodes={self.prompt_episodes!r} must be >= 0 (0 skips the prompt agent)")
+        clash = [a for a in self.agents if a in AGENT_KEYS]
+        if clash:
+            raise ValueError(f"agents {clash} are already in the table; --agent adds agents of your own")
 
     @classmethod
     def quick(cls, **overrides: Any) -> ReproduceConfig:
@@ -107,9 +123,9 @@ def _eval_job(
     env_id: str, agents: list[str], episodes: int, seed: int, out: str, batch: int, llm: dict[str, Any] | None
 ) -> list[dict[str, Any]]:
     """Evaluate agents on both splits (resumable); rows as plain dicts so they cross the process boundary."""
-    import torch
-
-    torch.set_num_threads(1 if llm is None else max(1, os.cpu_count() or 1))
+    # ``jobs`` of these share the machine: one torch thread each for the tiny learned agents (their
+    # constructors read DIALGYM_THREADS); the prompting agent runs alone and may take every core
+    os.environ["DIALGYM_THREADS"] = "1" if llm is None else str(max(1, os.cpu_count() or 1))
     from dialgym.evaluation.leaderboard import run_leaderboard
 
     refs = None if "random" in agents else {env_id: (0.0, 1.0)}  # the prompt run is normalised by the caller
@@ -202,8 +218,15 @@ def assemble(rows: dict[str, list[dict[str, Any]]], specs: dict[str, dict[str, s
                     task.setdefault(key, {}).update(rec)
                 else:
                     task.setdefault(key, {})["hard"] = rec
-        results[env_id] = {k: task[k] for k in AGENT_KEYS if k in task}
+        order = [*AGENT_KEYS, *(k for k in specs[env_id] if k not in AGENT_KEYS)]
+        results[env_id] = {k: task[k] for k in order if k in task}
     return results
+
+
+def _keys(results: dict[str, Any]) -> list[str]:
+    """Every agent key in the results, baselines first in table order, then the user's agents."""
+    seen = [k for agents in results.values() for k in agents]
+    return [*(k for k in AGENT_KEYS if k in seen), *dict.fromkeys(k for k in seen if k not in AGENT_KEYS)]
 
 
 def checks(results: dict[str, Any]) -> dict[str, Any]:
@@ -229,7 +252,7 @@ def markdown(results: dict[str, Any]) -> str:
             "| agent | " + " | ".join(results) + " |",
             "|---|" + "---:|" * len(results),
         ]
-        for key in AGENT_KEYS:
+        for key in _keys(results):
             cells = []
             for env_id in results:
                 rec = results[env_id].get(key)
@@ -258,7 +281,7 @@ def plot(results: dict[str, Any], path: Path) -> Path | None:
     n = len(results)
     fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.6), squeeze=False)
     for ax, (env_id, agents) in zip(axes[0], results.items(), strict=True):
-        keys = [k for k in AGENT_KEYS if k in agents]
+        keys = [k for k in _keys(results) if k in agents]
         y = np.arange(len(keys))
         for off, split, color in ((-0.2, "test", "#3b7dd8"), (0.2, "hard", "#e08a2c")):
             recs = [agents[k] if split == "test" else agents[k].get("hard") for k in keys]
@@ -288,7 +311,12 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
     work.mkdir(parents=True, exist_ok=True)
     settings = work / "settings.json"
     # the hindsight controller names its own files, so one work folder can hold runs with either
-    mine = {k: v for k, v in asdict(cfg).items() if k not in ("jobs", "eval_batch", "hindsight_controller")}
+    # extra agents and the prompt agent's episodes only add evaluations: they do not change the rest
+    mine = {
+        k: v
+        for k, v in asdict(cfg).items()
+        if k not in ("jobs", "eval_batch", "hindsight_controller", "agents", "prompt_episodes")
+    }
     if settings.is_file() and json.loads(settings.read_text()) != mine:
         raise SystemExit(f"{work} holds a run with other settings ({settings}); use another --work folder")
     settings.write_text(json.dumps(mine, indent=2) + "\n")
@@ -330,6 +358,8 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
     # 4. evaluation: scripted and learned agents (parallel over tasks), then the SmolLM2 prompting agent
     t0 = time.perf_counter()
     specs = {env_id: _specs(work, env_id, cfg.beta, cfg.hindsight_controller) for env_id in tasks}
+    for env_id in tasks:
+        specs[env_id].update({spec: spec for spec in cfg.agents})
     rows: dict[str, list[dict[str, Any]]] = {}
     with ProcessPoolExecutor(max_workers=cfg.jobs) as pool:
         futures = {
@@ -341,7 +371,8 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
             rows[futures[fut]] = fut.result()
     times["eval"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    for env_id in progress_bar(tasks, total=len(tasks), desc="eval prompt (SmolLM2)"):
+    prompt_tasks = tasks if cfg.prompt_episodes > 0 else []  # --prompt-episodes 0 skips the slow prompting agent
+    for env_id in progress_bar(prompt_tasks, total=len(prompt_tasks), desc="eval prompt (SmolLM2)"):
         prompt_rows = _eval_job(env_id, ["prompt"], cfg.prompt_episodes, cfg.seed, str(work / "eval_prompt" / env_id),
                                 cfg.prompt_episodes, cfg.prompt_llm)  # fmt: skip
         rows[env_id] += [r for r in prompt_rows if r["agent"] == "prompt"]
@@ -386,20 +417,46 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hindsight-controller", default=None, help="adaptive (default) or oracle")
     ap.add_argument("--action-vocab", default=None, help="ILQL Q heads: data (default) or full")
     ap.add_argument("--jobs", type=int, default=2, help="processes at once (training and evaluation)")
+    ap.add_argument(
+        "--agent",
+        action="append",
+        default=None,
+        help="your own agent spec (module:Class or file.py:Class), repeatable: evaluated beside the baselines",
+    )
     ap.add_argument("--work", default=None, help="data, runs and transcripts (default runs/reproduce[-quick])")
     ap.add_argument("--out", default=None, help="results folder (default benchmarks/results; --quick: WORK/results)")
     args = ap.parse_args(argv)
-    overrides: dict[str, Any] = {"seed": args.seed, "jobs": args.jobs, "tasks": list(args.tasks or [])}
+    overrides: dict[str, Any] = {
+        "seed": args.seed,
+        "jobs": args.jobs,
+        "tasks": list(args.tasks or []),
+        "agents": list(args.agent or []),
+    }
     for name in ("episodes", "steps", "eval_episodes", "prompt_episodes", "hindsight_controller", "action_vocab"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
-    cfg = ReproduceConfig.quick(**overrides) if args.quick else ReproduceConfig(**overrides)
+    try:
+        cfg = ReproduceConfig.quick(**overrides) if args.quick else ReproduceConfig(**overrides)
+    except ValueError as exc:
+        ap.error(str(exc))
+    from dialgym.agents import make_agent
+
+    for spec in cfg.agents:  # a bad spec fails now, not after an hour of training
+        try:
+            make_agent(spec, (cfg.tasks or ["Persuasion-v0"])[0])
+        except (ValueError, TypeError, ImportError, FileNotFoundError) as exc:
+            ap.error(f"--agent {spec!r}: {exc}")
     work = Path(args.work or ("runs/reproduce-quick" if args.quick else "runs/reproduce"))
     out_dir = Path(args.out) if args.out else (work / "results" if args.quick else RESULTS)
     report = run(cfg, work, out_dir)
     print(markdown(report["results"]))
     v = report["meta"]["checks"]
     print(f"ILQL's CI above both BC's and filtered BC's on {v['tasks_ilql_above_bc_and_fbc']} of {v['tasks']} tasks")
+    if args.quick:
+        print(
+            "(--quick: a smoke test of every stage on tiny data and a few training steps; its scores say nothing "
+            "about the claim. Run without --quick for the reproduction.)"
+        )
     for env_id, c in v["per_task"].items():
         print(f"  {env_id}: " + ", ".join(f"{k}={val}" for k, val in c.items()))
     secs = report["meta"]["seconds"]

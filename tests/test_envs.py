@@ -27,6 +27,15 @@ def test_all_four_tasks_are_registered():
         assert env_id in gym.registry
 
 
+@pytest.mark.parametrize("env_id", ENV_IDS)
+def test_every_task_says_what_success_means(env_id):
+    """Leaderboards print each task's SUCCESS under the table: a success column nobody defined misleads."""
+    meaning = dialgym.get_task(env_id).SUCCESS
+    assert isinstance(meaning, str) and len(meaning.split()) >= 4
+    _, _, info, _ = rollout(env_id, 0)
+    assert isinstance(info["success"], bool)
+
+
 def rollout(env_id: str, seed: int, agent_spec: str = "behavior", **kwargs):
     """One full episode; returns the transcript, rewards and final info."""
     env = gym.make(env_id, **kwargs)

@@ -115,6 +115,9 @@ from dialgym.tasks.counseling.language import (
 from dialgym.tasks.counseling.personas import persona_card, sample_persona, validate_persona
 from dialgym.tasks.counseling.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 
+#: what ``info["success"]`` means in this task (printed under leaderboard tables)
+SUCCESS = "the seeker's distress (1-5) falls by 2 or more, or by 1 to end at 2 or below"
+
 #: the agent strategies the seeker recognises (``info["agent_acts"]``), plus ``off_task``
 ACTS: list[str] = [*STRATEGIES, "off_task"]
 
@@ -124,6 +127,7 @@ __all__ = [
     "EMOTIONS",
     "FIXED_SCRIPTS",
     "PROBLEMS",
+    "SUCCESS",
     "SUGGESTION_TYPES",
     "AdaptiveAgent",
     "BehaviorAgent",

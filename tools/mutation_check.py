@@ -294,6 +294,15 @@ MUTATIONS: tuple[Mutation, ...] = (
 # fmt: on
 
 
+#: Why a mutation that survives on the current tests does (shown in the markdown report next to its row).
+SURVIVOR_NOTES = {
+    "persuasion-success-at-zero": "no Persuasion test reads `success` at all",
+    "counseling-success-rule": "Counseling tests check `success` only for a 3-point drop and a seeker who leaves",
+    "travel-best-utility": "the Travel test that reads the reward recommends the best activity: both rules agree",
+    "rollout-last-reward-only": "equivalent for dialgym's tasks: `DialogueEnv.step` pays 0 until the last step",
+}
+
+
 # ---------------------------------------------------------------------------------------------- the copy
 IGNORE = shutil.ignore_patterns(
     ".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", "runs"
@@ -437,6 +446,9 @@ def write_report(out: Path, report: dict) -> None:
         f"**{len(rows) - len(survivors)} killed, {len(survivors)} not killed** of {len(rows)} mutations.",
         "",
     ]
+    notes = [f"- `{r['name']}`: {SURVIVOR_NOTES[r['name']]}" for r in survivors if r["name"] in SURVIVOR_NOTES]
+    if notes:
+        lines += ["Why the survivors survive:", "", *notes, ""]
     if report["baseline_failures"]:
         lines += ["Tests that already failed without any mutation (deselected):", ""]
         lines += [f"- `{t}`" for t in report["baseline_failures"]] + [""]
@@ -455,7 +467,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="run only this mutation (repeatable)")
     parser.add_argument("--force", action="store_true", help="rerun mutations already in the report")
     parser.add_argument("--list", action="store_true", help="print the mutations and exit")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the markdown from the JSON and exit")
     args = parser.parse_args(argv)
+    if args.report_only:
+        write_report(args.out, json.loads(args.out.read_text()))
+        return 0
     if args.list:
         for m in MUTATIONS:
             print(f"{m.name:34s} {m.path:36s} {m.what}  [{' '.join(m.tests)}]")

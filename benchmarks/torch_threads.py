@@ -7,7 +7,8 @@ free; torch's threads then spin waiting for each other and a run can take 10-40x
 train bc --steps 100`` took 14 s on quiet cores and 9 min 40 s on two busy ones). This benchmark times
 two workloads in fresh processes, at each thread count (torch's own default is one per core) and with
 dialgym's default ``auto`` (the cores idle when the work starts, :mod:`dialgym.utils.threads`), on the
-cores as they are ("quiet") and with one busy-looping process per core started beside them ("busy"):
+cores as they are ("quiet": nothing added, but other users' work stays; each row records the 1-minute
+load average before it) and with one busy-looping process per core started beside them ("busy"):
 
 * ``train``: ``dialgym train bc --model tiny`` for ``--steps`` steps (the time the command reports);
 * ``generate``: SmolLM2-135M (the ``hf`` backend's model) generating ``--tokens`` tokens for a batch of

@@ -4,8 +4,9 @@ Torch's default is one thread per core. On a machine whose cores are busy with o
 (other users, other jobs, dialgym's own ``--workers``) those threads spin waiting for each
 other. Measured on a shared 2-core machine (``benchmarks/torch_threads.py``, results in
 ``benchmarks/results/torch_threads.json``): with the cores busy, training the tiny model took
-6-10x longer with 2 threads than with 1, and SmolLM2-135M generation 1.7-7x longer; where a
-core was free, 2 threads were at most 1.8x faster than 1. Oversubscribing costs far more than
+6-10x longer with 2 threads than with 1, and SmolLM2-135M generation 1.7x longer (7x in an
+earlier run under heavier load); with only other users' load, 2 threads generated 1.36x
+faster than 1. Oversubscribing costs far more than
 leaving a core idle, so the default follows the cores that are free when the work starts:
 
     threads = max(1, round(usable cores - 1-minute load average))

@@ -21,10 +21,16 @@ from typing import Any
 
 import numpy as np
 
+from dialgym.agents import is_custom_spec
 from dialgym.data.collect import agent_label, collect
 from dialgym.data.io import read_episodes
 from dialgym.evaluation.harness import EvalResult
 from dialgym.evaluation.stats import bootstrap_ci
+
+
+def _takes_llm(agent: Any) -> bool:
+    """Whether the run's ``--llm`` config goes to this agent: prompted agents and your own classes."""
+    return isinstance(agent, str) and (agent.startswith("prompt") or is_custom_spec(agent))
 
 
 def _slug(spec: str) -> str:
@@ -116,7 +122,9 @@ def run_leaderboard(
                         env_kwargs=kwargs,
                         progress=progress,
                         batch=batch,
-                        llm=llm if isinstance(agent, str) and spec.startswith("prompt") else None,
+                        llm=llm
+                        if isinstance(agent, str) and (spec.startswith("prompt") or is_custom_spec(spec))
+                        else None,
                         desc=f"eval {spec} on {env_id} ({split})",
                     )
                     eps = sorted(read_episodes(path), key=lambda e: e.id)[:episodes]

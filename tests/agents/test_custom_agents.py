@@ -52,6 +52,13 @@ AGENT_SOURCE = textwrap.dedent(
     class Broken:
         def act(self, observation, info):
             return 42
+
+    class WithLLM:
+        def __init__(self, llm=None):
+            self.llm = llm
+
+        def act(self, observation, info):
+            return f"Hi, I run on {self.llm['model'] if self.llm else 'nothing'}. Would you donate?"
     '''
 )
 
@@ -87,7 +94,7 @@ def test_module_colon_class_dotted_and_file_specs_build_the_same_agent(agent_fil
 def test_bad_custom_specs_say_what_is_wrong(agent_file):
     with pytest.raises(ValueError, match=r"no module named 'nowhere_xyz'.*file\.py:Class"):
         make_agent("nowhere_xyz:Agent", "Persuasion-v0")
-    with pytest.raises(ValueError, match=r"has no 'Nope'.*classes there: \['Broken', 'Greeter'"):
+    with pytest.raises(ValueError, match=r"has no 'Nope'.*classes there: \['Broken', 'Greeter', 'NoResetNoArgs'"):
         make_agent("my_greeter:Nope", "Persuasion-v0")
     with pytest.raises(FileNotFoundError, match=r"missing\.py"):
         make_agent("missing.py:Agent", "Persuasion-v0")
@@ -163,6 +170,16 @@ def test_run_leaderboard_takes_objects_and_specs_alike(agent_file, tmp_path):
     assert "Success (the share of episodes where)" in (tmp_path / "lb" / "leaderboard.md").read_text()
     with pytest.raises(ValueError, match="two different agents are both called 'Greeter'"):
         run_leaderboard(["Persuasion-v0"], [Greeter(), Greeter()], episodes=2, seed=0, progress=False)
+
+
+def test_the_runs_llm_config_reaches_a_custom_agent_that_asks_for_it(agent_file, tmp_path):
+    llm = {"backend": "openai", "model": "my-endpoint-model", "base_url": "http://127.0.0.1:9/v1"}
+    run_leaderboard(
+        ["Persuasion-v0"], ["my_greeter:WithLLM"], episodes=1, seed=0, progress=False, out=tmp_path / "lb", llm=llm,
+        reference_scores={"Persuasion-v0": (0.0, 1.0)},
+    )  # fmt: skip
+    (episode,) = read_episodes(tmp_path / "lb" / "episodes" / "Persuasion-v0" / "test" / "my_greeter_WithLLM.jsonl")
+    assert "my-endpoint-model" in episode.messages[0]["content"]
 
 
 def test_collect_records_an_object_under_its_name_and_copies_it_per_batch_slot(agent_file, tmp_path):

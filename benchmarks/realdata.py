@@ -46,8 +46,7 @@ import numpy as np
 
 import dialgym
 from dialgym.agents import make_agent
-from dialgym.core.agent import Agent
-from dialgym.core.env import MAX_ACTION_CHARS
+from dialgym.agents.replay import HumanReplayAgent, clip_action
 from dialgym.evaluation.harness import episode_seed
 from dialgym.rollout import play_episode
 from dialgym.tasks import get_task
@@ -85,14 +84,6 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 def holdout_part(key: str) -> bool:
     """The fixed 1-in-5 holdout part of a corpus (stable across processes and machines)."""
     return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % 5 == 0
-
-
-def clip_action(text: str) -> str:
-    """Real turns longer than the env accepts are cut at a word boundary."""
-    if len(text) <= MAX_ACTION_CHARS:
-        return text
-    cut = text[:MAX_ACTION_CHARS]
-    return cut[: cut.rfind(" ")] if " " in cut else cut
 
 
 def base_act(act: str) -> str:
@@ -177,19 +168,6 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
-class ReplayAgent(Agent):
-    """Says a recorded dialogue's persuader turns in order (open loop: it never reads the replies)."""
-
-    name = "replay"
-
-    def __init__(self, turns: Sequence[str]) -> None:
-        super().__init__("Persuasion-v0")
-        self.turns = [clip_action(t) for t in turns]
-
-    def act(self, observation: str, info: dict[str, Any]) -> str:
-        return self.turns[int(info["turn"])]
-
-
 def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict[str, Any]:
     """Replay the real persuaders and the reference agents on the same personas and horizons."""
     sims: dict[str, list[float]] = {"real": [], "random": [], "oracle": []}
@@ -208,9 +186,9 @@ def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict
         for i, d in enumerate(progress_bar(dialogues, total=len(dialogues), desc=f"replay ({horizon})")):
             turns = [m["content"] for m in d["messages"] if m["role"] == "assistant" and m["content"].strip()]
             max_turns = 10 if horizon == "default" else max(1, len(turns))
-            turns = (turns + ["Thank you."] * max_turns)[:max_turns]  # a short dialogue ends politely
             s_env, s_agent = episode_seed(seed, i), episode_seed(seed, i, 1)
-            r = play_episode(env_for(max_turns, False), ReplayAgent(turns), s_env, s_agent)
+            # the same agent as `human-replay:PATH`, given this one dialogue (a short one ends politely)
+            r = play_episode(env_for(max_turns, False), HumanReplayAgent("Persuasion-v0", [turns]), s_env, s_agent)
             sims["real"].append(r.reward)
             acts_heard.extend(r.agent_acts)
             for name, agent in refs.items():

@@ -12,7 +12,8 @@ messages       ``[{"role": "assistant"|"user", "content": str}, ...]``
 reward         the episode return
 outcome        the task outcome dict (``info["outcome"]``)
 success        the task's success flag
-source         ``"rollout"``, ``"imagination"`` or ``"hindsight"``
+source         ``"rollout"``, ``"imagination"``, ``"hindsight"`` or ``"human"`` (real people, e.g. imported
+               PersuasionForGood: its persona holds the participants' traits and a simulator stand-in)
 parent_id      for regenerations: the id of the episode it was regenerated from
 prefix_len     for regenerations: number of messages kept from the parent
 policy         the agent spec (or the generator) that produced the agent turns
@@ -30,7 +31,7 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-SOURCES: tuple[str, ...] = ("rollout", "imagination", "hindsight")
+SOURCES: tuple[str, ...] = ("rollout", "imagination", "hindsight", "human")
 
 
 class EpisodeFormatError(ValueError):
@@ -119,3 +120,14 @@ class Episode:
         for name in ("persona", "outcome", "env_kwargs"):
             if not isinstance(getattr(self, name), dict):
                 raise EpisodeFormatError(f"field {name!r} must be an object, got {getattr(self, name)!r:.80}")
+
+
+def simulator_persona(persona: dict[str, Any]) -> dict[str, Any]:
+    """The persona a task's simulator can play for an episode.
+
+    Real people's episodes (``source="human"``) record their traits, which no simulator reads, and a
+    simulator stand-in under ``persona["simulator"]`` (see :mod:`dialgym.data.p4g`): prefix replay and
+    hindsight resume the scripted user with that. Any other persona is a simulator persona already.
+    """
+    inner = persona.get("simulator")
+    return inner if isinstance(inner, dict) else persona

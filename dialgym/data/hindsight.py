@@ -31,7 +31,7 @@ import gymnasium as gym
 import numpy as np
 
 from dialgym.core.env import render_observation
-from dialgym.data.episode import Episode
+from dialgym.data.episode import Episode, simulator_persona
 from dialgym.data.io import EpisodeWriter, check_or_write_meta, iter_episodes, repair_partial_line
 from dialgym.evaluation.harness import episode_seed
 from dialgym.utils.progress import progress_bar
@@ -101,8 +101,8 @@ class PolicyController:
             "messages": [dict(m) for m in prefix],
             "agent_acts": [],
         }
-        if agent.requires_privileged:
-            info["persona"] = json.loads(json.dumps(episode.persona))
+        if agent.requires_privileged:  # a human episode's oracle is told the simulator stand-in, not the traits
+            info["persona"] = json.loads(json.dumps(simulator_persona(episode.persona)))
         return agent.act(render_observation(self._descriptions[episode.env_id], prefix), info)
 
 
@@ -119,7 +119,14 @@ class SimulatorForwardModel:
     Args:
         continuation: agent spec for the turns after the rewritten one; ``None``
             uses the episode's own ``policy`` (falling back to ``behavior`` when that
-            spec cannot be built here, e.g. for imagined data).
+            spec cannot be built here, e.g. for imagined data). For real people's
+            episodes (``source="human"``) ``None`` replays the real persuader's own later
+            turns open loop, so a regeneration differs from the real dialogue only by the
+            rewritten turn and the simulated user's answers to it.
+
+    Real people's episodes are resumed with their simulator stand-in
+    (:func:`dialgym.data.episode.simulator_persona`): the recorded human user turns of
+    the prefix are kept verbatim, and from the rewritten turn on the user is simulated.
     """
 
     def __init__(self, continuation: str | None = None) -> None:
@@ -130,6 +137,11 @@ class SimulatorForwardModel:
     def _agent(self, episode: Episode) -> Any:
         from dialgym.agents import make_agent
 
+        if self.continuation is None and episode.source == "human":
+            from dialgym.agents.replay import HumanReplayAgent
+
+            turns = [m["content"] for m in episode.messages if m["role"] == "assistant"]
+            return HumanReplayAgent(episode.env_id, [turns])
         spec = self.continuation or episode.policy or "behavior"
         key = (spec, episode.env_id)
         if key not in self._agents:
@@ -151,7 +163,7 @@ class SimulatorForwardModel:
         agent.reset(seed=int(rng.integers(2**31)))
         obs, info = env.reset(
             seed=int(rng.integers(2**31)),
-            options={"persona": episode.persona, "prefix": episode.messages[:prefix_len]},
+            options={"persona": simulator_persona(episode.persona), "prefix": episode.messages[:prefix_len]},
         )
         acts = [list(a) for a in episode.agent_acts[: info["turn"]]]
         action = utterance

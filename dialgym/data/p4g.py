@@ -1,0 +1,539 @@
+"""Import PersuasionForGood (Wang et al., ACL 2019) as dialgym episodes: real people as offline data.
+
+    dialgym data import p4g PATH --out FILE [--skip-invalid] [--persona-split train] [--seed 0]
+
+``PATH`` is the corpus as users have it, in one of two layouts (nothing is downloaded):
+
+* **CSV** (the public repository's ``data/FullData``): ``full_dialog.csv`` (an index column, ``Unit``: one
+  sentence, ``Turn``, ``B4``: 0 persuader / 1 persuadee, ``B2``: dialogue id) and ``full_info.csv`` beside
+  it (``B2``, ``B3``: user id, ``B4``, ``B6``: the donation actually made, ``B7``: turns, and trait columns
+  ending in ``.x``). ``PATH`` is that folder or ``full_dialog.csv``.
+* **JSONL** (one dialogue per line: ``dialogue_id``, ``messages`` with ``assistant`` = persuader and
+  ``user`` = persuadee, ``persuadee_donation``, ``persuader_donation``, ``persuadee_traits``,
+  ``persuader_traits``). ``PATH`` is that file or a folder holding ``p4g_dialogues*.jsonl``.
+
+Each dialogue becomes one episode of ``Persuasion-v0``: the persuader's turns are the agent's, the
+persuadee's the user's (consecutive sentences of one speaker merge into one message; a persuadee who
+speaks first keeps that opening line, as the env's prefix replay allows), ``reward`` is the donation the
+persuadee actually made, clipped to the task's [0, 2] (a few gave more than the $2 the task is about; the
+raw amount stays in ``outcome["real_donation"]``), ``source="human"``, ``policy="human:p4g"``, id
+``p4g-<dialogue id>``. ``agent_acts`` is what the task's recogniser hears in each real turn.
+
+The persona (hidden metadata, never in an observation) is::
+
+    {"type": "p4g_human", "dialogue_id": ..., "persuadee_traits": {...}, "persuader_traits": {...},
+     "persuadee_id": ..., "persuader_id": ...,        # CSV layout only (B3)
+     "simulator": {...a Persuasion-v0 persona...}}
+
+Why ``simulator``: hindsight regeneration and prefix replay resume the task's *scripted* user from a real
+prefix, and that user needs a simulator persona (``moved_by``, ``budget``, ...). Big Five scores and moral
+foundations do not say which appeals move someone in the simulator's sense, and inventing a mapping would
+pass guesswork off as data. So each dialogue gets a stand-in drawn from ``--persona-split`` (default
+``train``: evaluation uses ``test`` and ``hard``) exactly as ``gym.make("Persuasion-v0",
+persona_split=split).reset(seed=episode.seed)`` draws it, with ``episode.seed`` derived from ``--seed``
+and the dialogue id (reproducible, independent of file order); only its ``patience`` is raised to the
+dialogue's persuader turns, because the real persuadee stayed that long. The stand-in is *not* the real
+person: a regeneration's reward is a simulated outcome continuing a real prefix. ``env_kwargs`` holds that
+split and a horizon of at least the dialogue's own length, so every real turn can be a cut point.
+
+The import is resumable and idempotent like ``collect``: ``FILE.meta.json`` records the input's content
+hash and the settings, episodes already in ``FILE`` are kept, and running it again adds nothing. Bad
+input is reported as ``file:line``; ``--skip-invalid`` skips the dialogues it touches and counts them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dialgym.core.env import MAX_USER_CHARS
+from dialgym.core.text import normalize_text
+from dialgym.data.episode import Episode
+from dialgym.data.io import EpisodeWriter, check_or_write_meta, iter_episodes, repair_partial_line
+
+ENV_ID = "Persuasion-v0"
+POLICY = "human:p4g"
+PERSONA_TYPE = "p4g_human"
+#: the task's donation range: a real donation above it is clipped into it
+DONATION_RANGE = (0.0, 2.0)
+DIALOG_COLUMNS = ("Unit", "Turn", "B4", "B2")
+INFO_COLUMNS = ("B2", "B4", "B6")
+
+
+class P4GFormatError(ValueError):
+    """Input that is not PersuasionForGood in either layout (the message names the file and line)."""
+
+
+@dataclass
+class Dialogue:
+    """One PersuasionForGood dialogue as read, before it becomes an episode."""
+
+    dialogue_id: str
+    messages: list[dict[str, str]]
+    persuadee_donation: float
+    persuader_donation: float | None = None
+    persuadee_traits: dict[str, str] = field(default_factory=dict)
+    persuader_traits: dict[str, str] = field(default_factory=dict)
+    persuadee_id: str | None = None
+    persuader_id: str | None = None
+    where: str = ""  # file:line of its first row
+
+
+@dataclass
+class Problem:
+    """A dialogue (or a row that belongs to none) that could not be read."""
+
+    where: str
+    reason: str
+    dialogue_id: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass
+class P4GData:
+    layout: str  # "csv" or "jsonl"
+    files: list[Path]
+    dialogues: list[Dialogue]
+    problems: list[Problem]
+
+
+# --------------------------------------------------------------------------- reading
+def read_p4g(path: str | os.PathLike[str]) -> P4GData:
+    """Read PersuasionForGood from ``path`` in either layout; bad dialogues are listed, not raised."""
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise FileNotFoundError(f"{path}: no such file or folder (expected PersuasionForGood's CSVs or JSONL)")
+    if p.is_dir():
+        if (p / "full_dialog.csv").is_file():
+            return _read_csv(p / "full_dialog.csv", p / "full_info.csv")
+        jsonl = sorted(p.glob("p4g_dialogues*.jsonl"))
+        if jsonl:
+            return _read_jsonl(jsonl)
+        raise P4GFormatError(
+            f"{p} holds neither full_dialog.csv (+ full_info.csv) nor p4g_dialogues*.jsonl; "
+            "point PATH at the corpus's FullData folder or the JSONL file"
+        )
+    if p.suffix.lower() == ".csv":
+        if p.name == "full_info.csv":
+            raise P4GFormatError(f"{p}: give full_dialog.csv (or its folder); full_info.csv is read from beside it")
+        return _read_csv(p, p.with_name("full_info.csv"))
+    return _read_jsonl([p])
+
+
+def _merge(turns: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """(role, text) in order -> messages: consecutive texts of one role join, empty ones drop."""
+    out: list[dict[str, str]] = []
+    for role, text in turns:
+        text = normalize_text(text)
+        if not text:
+            continue
+        if out and out[-1]["role"] == role:
+            out[-1]["content"] += " " + text
+        else:
+            out.append({"role": role, "content": text})
+    for m in out:
+        if m["role"] == "user" and len(m["content"]) > MAX_USER_CHARS:
+            m["content"] = m["content"][:MAX_USER_CHARS]
+    return out
+
+
+def _donation(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"{name}={value!r} is not a dollar amount")
+    try:
+        amount = float(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a dollar amount") from None
+    if not math.isfinite(amount) or amount < 0:
+        raise ValueError(f"{name}={value!r}: expected a dollar amount >= 0")
+    return amount
+
+
+def _traits(value: Any, name: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be an object of trait -> value, got {type(value).__name__}")
+    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+
+def _check_dialogue(d: Dialogue) -> None:
+    if not any(m["role"] == "assistant" for m in d.messages):
+        raise ValueError(f"dialogue {d.dialogue_id!r} has no persuader turn with text")
+
+
+def _read_jsonl(files: list[Path]) -> P4GData:
+    dialogues: list[Dialogue] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        with path.open(encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                where = f"{path}:{lineno}"
+                did = None
+                try:
+                    row = json.loads(line)
+                    if not isinstance(row, dict):
+                        raise ValueError(f"a dialogue must be a JSON object, got {type(row).__name__}")
+                    missing = [k for k in ("dialogue_id", "messages", "persuadee_donation") if k not in row]
+                    if missing:
+                        raise ValueError(f"missing field(s) {missing}")
+                    did = row["dialogue_id"]
+                    if not isinstance(did, (str, int)) or isinstance(did, bool) or not str(did).strip():
+                        raise ValueError(f"dialogue_id={did!r} must be a non-empty string")
+                    did = str(did).strip()
+                    msgs = row["messages"]
+                    if not isinstance(msgs, list):
+                        raise ValueError(f"messages must be a list, got {type(msgs).__name__}")
+                    for k, m in enumerate(msgs):
+                        if (
+                            not isinstance(m, dict)
+                            or m.get("role") not in ("assistant", "user")
+                            or not isinstance(m.get("content"), str)
+                        ):
+                            raise ValueError(
+                                f"messages[{k}] = {m!r:.100} is not {{'role': 'assistant'|'user', 'content': str}}"
+                            )
+                    pd = row.get("persuader_donation")
+                    d = Dialogue(
+                        dialogue_id=did,
+                        messages=_merge((m["role"], m["content"]) for m in msgs),
+                        persuadee_donation=_donation(row["persuadee_donation"], "persuadee_donation"),
+                        persuader_donation=None if pd is None else _donation(pd, "persuader_donation"),
+                        persuadee_traits=_traits(row.get("persuadee_traits"), "persuadee_traits"),
+                        persuader_traits=_traits(row.get("persuader_traits"), "persuader_traits"),
+                        where=where,
+                    )
+                    _check_dialogue(d)
+                    if did in seen:
+                        raise ValueError(f"dialogue_id {did!r} already read at {seen[did]}")
+                except (json.JSONDecodeError, ValueError) as exc:
+                    reason = f"not JSON ({exc})" if isinstance(exc, json.JSONDecodeError) else str(exc)
+                    problems.append(Problem(where, reason, did))
+                    continue
+                seen[did] = where
+                dialogues.append(d)
+    return P4GData("jsonl", files, dialogues, problems)
+
+
+def _csv_rows(path: Path, required: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+    """(line number, row) of a CSV with a header that has ``required``; a short or long row raises per row."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise P4GFormatError(f"{path}:1: empty file; expected a header with {list(required)}") from None
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise P4GFormatError(f"{path}:1: header {header} lacks column(s) {missing}; expected {list(required)}")
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                yield reader.line_num, {"__error__": f"{len(values)} fields, the header has {len(header)}"}
+                continue
+            yield reader.line_num, dict(zip(header, values, strict=True))
+
+
+def _role(value: str) -> int:
+    try:
+        role = float(value)
+    except ValueError:
+        role = -1.0
+    if role not in (0.0, 1.0):
+        raise ValueError(f"B4={value!r}: expected 0 (persuader) or 1 (persuadee)")
+    return int(role)
+
+
+def _turn(value: str) -> int:
+    try:
+        turn = float(value)
+    except ValueError:
+        turn = -1.0
+    if not turn.is_integer() or turn < 0:
+        raise ValueError(f"Turn={value!r}: expected a turn number >= 0")
+    return int(turn)
+
+
+def _read_csv(dialog_path: Path, info_path: Path) -> P4GData:
+    if not dialog_path.is_file():
+        raise FileNotFoundError(f"{dialog_path}: no such file (PersuasionForGood's full_dialog.csv)")
+    if not info_path.is_file():
+        raise FileNotFoundError(
+            f"{info_path}: no such file; full_info.csv (donations and traits) must sit beside full_dialog.csv"
+        )
+    problems: list[Problem] = []
+    bad: dict[str, Problem] = {}
+    # full_info.csv: (dialogue id, role) -> (line, row)
+    info: dict[tuple[str, int], tuple[int, dict[str, str]]] = {}
+    for lineno, row in _csv_rows(info_path, INFO_COLUMNS):
+        where = f"{info_path}:{lineno}"
+        did = (row.get("B2") or "").strip()
+        try:
+            if "__error__" in row:
+                raise ValueError(row["__error__"])
+            if not did:
+                raise ValueError("B2 (dialogue id) is empty")
+            role = _role(row["B4"])
+        except ValueError as exc:
+            problem = Problem(where, str(exc), did or None)
+            if did:
+                bad.setdefault(did, problem)
+            else:
+                problems.append(problem)
+            continue
+        if (did, role) in info:
+            bad.setdefault(did, Problem(where, f"a second full_info.csv row for dialogue {did!r}, B4={role}", did))
+            continue
+        info[(did, role)] = (lineno, row)
+    # full_dialog.csv: sentences in file order, grouped by dialogue
+    order: list[str] = []
+    sentences: dict[str, list[tuple[int, int, str]]] = {}
+    first_line: dict[str, int] = {}
+    for lineno, row in _csv_rows(dialog_path, DIALOG_COLUMNS):
+        where = f"{dialog_path}:{lineno}"
+        did = (row.get("B2") or "").strip()
+        try:
+            if "__error__" in row:
+                raise ValueError(row["__error__"])
+            if not did:
+                raise ValueError("B2 (dialogue id) is empty")
+            role = _role(row["B4"])
+            turn = _turn(row["Turn"])
+        except ValueError as exc:
+            problem = Problem(where, str(exc), did or None)
+            if did:
+                bad.setdefault(did, problem)
+                first_line.setdefault(did, lineno)
+                if did not in sentences:
+                    order.append(did)
+                    sentences[did] = []
+            else:
+                problems.append(problem)
+            continue
+        if did not in sentences:
+            order.append(did)
+            sentences[did] = []
+            first_line[did] = lineno
+        sentences[did].append((turn, role, row["Unit"]))
+    dialogues: list[Dialogue] = []
+    for did in order:
+        where = f"{dialog_path}:{first_line[did]}"
+        if did in bad:
+            problems.append(bad[did])
+            continue
+        try:
+            if (did, 1) not in info:
+                raise ValueError(
+                    f"dialogue {did!r} has no persuadee row (B2={did}, B4=1) in {info_path.name}: "
+                    "its donation is unknown"
+                )
+            ee_line, ee = info[(did, 1)]
+            try:
+                donation = _donation(ee["B6"].strip(), "B6 (the persuadee's donation)")
+            except ValueError as exc:
+                problems.append(Problem(f"{info_path}:{ee_line}", str(exc), did))
+                continue
+            er = info.get((did, 0), (0, {}))[1]
+            try:
+                er_donation = _donation(er["B6"].strip(), "B6") if er.get("B6", "").strip() else None
+            except ValueError:
+                er_donation = None  # the persuader's own gift is context, not the reward: unreadable means unknown
+            ordered = sorted(sentences[did], key=lambda s: s[0])  # stable: file order within a turn
+            d = Dialogue(
+                dialogue_id=did,
+                messages=_merge(("assistant" if role == 0 else "user", text) for _, role, text in ordered),
+                persuadee_donation=donation,
+                persuader_donation=er_donation,
+                persuadee_traits=_csv_traits(ee),
+                persuader_traits=_csv_traits(er),
+                persuadee_id=(ee.get("B3") or "").strip() or None,
+                persuader_id=(er.get("B3") or "").strip() or None,
+                where=where,
+            )
+            _check_dialogue(d)
+        except ValueError as exc:
+            problems.append(Problem(where, str(exc), did))
+            continue
+        dialogues.append(d)
+    return P4GData("csv", [dialog_path, info_path], dialogues, problems)
+
+
+def _csv_traits(row: dict[str, str]) -> dict[str, str]:
+    return {k[: -len(".x")]: v.strip() for k, v in row.items() if k.endswith(".x")}
+
+
+# --------------------------------------------------------------------------- converting
+def stand_in_seed(seed: int, dialogue_id: str) -> int:
+    """The env seed that draws a dialogue's simulator stand-in: from the run seed and the id, not file order."""
+    digest = hashlib.sha256(f"p4g:{seed}:{dialogue_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+class _Converter:
+    """Dialogue -> Episode, with one env (to draw stand-ins) and one recogniser (to label turns)."""
+
+    def __init__(self, persona_split: str, seed: int) -> None:
+        import gymnasium as gym
+
+        import dialgym  # noqa: F401  (registers the envs)
+        from dialgym.explanation import recognizer_for
+
+        self.split = persona_split
+        self.seed = seed
+        self.env = gym.make(ENV_ID, persona_split=persona_split)
+        self.default_turns = int(self.env.unwrapped.max_turns)
+        self.recognizer = recognizer_for(ENV_ID)
+
+    def episode(self, d: Dialogue) -> Episode:
+        from dialgym.agents.replay import clip_action
+
+        messages = [
+            {"role": m["role"], "content": clip_action(m["content"]) if m["role"] == "assistant" else m["content"]}
+            for m in d.messages
+        ]
+        turns = sum(m["role"] == "assistant" for m in messages)
+        draw = stand_in_seed(self.seed, d.dialogue_id)
+        self.env.reset(seed=draw)
+        simulator = self.env.unwrapped.persona
+        simulator["patience"] = int(min(50, max(int(simulator["patience"]), turns)))
+        persona: dict[str, Any] = {
+            "type": PERSONA_TYPE,
+            "dialogue_id": d.dialogue_id,
+            "persuadee_traits": dict(d.persuadee_traits),
+            "persuader_traits": dict(d.persuader_traits),
+        }
+        if d.persuadee_id is not None:
+            persona["persuadee_id"] = d.persuadee_id
+        if d.persuader_id is not None:
+            persona["persuader_id"] = d.persuader_id
+        persona["simulator"] = simulator
+        lo, hi = DONATION_RANGE
+        reward = min(hi, max(lo, d.persuadee_donation))
+        return Episode(
+            id=f"p4g-{d.dialogue_id}",
+            task="persuasion",
+            env_id=ENV_ID,
+            seed=draw,
+            persona=persona,
+            messages=messages,
+            reward=reward,
+            outcome={
+                "donation": reward,
+                "real_donation": d.persuadee_donation,
+                "clipped": d.persuadee_donation > hi,
+                "persuader_donation": d.persuader_donation,
+            },
+            success=reward > 0,
+            source="human",
+            policy=POLICY,
+            agent_acts=[self.recognizer.recognise(m["content"]) for m in messages if m["role"] == "assistant"],
+            terminated=True,
+            env_kwargs={"persona_split": self.split, "max_turns": max(self.default_turns, turns)},
+        )
+
+
+# --------------------------------------------------------------------------- the command
+@dataclass
+class ImportSummary:
+    path: str
+    layout: str
+    dialogues: int
+    already_there: int
+    written: int
+    skipped_invalid: int
+    clipped: int
+    problems: list[str]
+
+    def __str__(self) -> str:
+        parts = [
+            f"{self.path}: {self.already_there + self.written} episodes from {self.dialogues} valid "
+            f"{self.layout.upper()} dialogues ({self.written} new, {self.already_there} already there)"
+        ]
+        if self.clipped:
+            parts.append(f"{self.clipped} donation(s) above $2 clipped to $2")
+        if self.skipped_invalid:
+            shown = "; ".join(self.problems[:5]) + ("; ..." if len(self.problems) > 5 else "")
+            parts.append(f"skipped {self.skipped_invalid} invalid: {shown}")
+        return "; ".join(parts)
+
+
+def _fingerprint(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.name.encode() + b"\0")
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()[:16]
+
+
+def import_p4g(
+    path: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    skip_invalid: bool = False,
+    persona_split: str = "train",
+    seed: int = 0,
+) -> ImportSummary:
+    """Write PersuasionForGood's dialogues in ``path`` to the episode file ``out`` (resumable, idempotent).
+
+    Raises :class:`P4GFormatError` naming ``file:line`` at the first bad dialogue unless ``skip_invalid``;
+    nothing is written before the whole input has been read, so an error leaves ``out`` as it was.
+    """
+    if persona_split not in ("train", "test", "hard"):
+        raise ValueError(f"persona_split={persona_split!r}: expected 'train', 'test' or 'hard'")
+    data = read_p4g(path)
+    if data.problems and not skip_invalid:
+        first = data.problems[0]
+        more = f" (and {len(data.problems) - 1} more)" if len(data.problems) > 1 else ""
+        raise P4GFormatError(f"{first}{more}; use --skip-invalid to skip such dialogues")
+    if not data.dialogues:
+        raise P4GFormatError(f"{path}: no valid dialogue to import ({len(data.problems)} invalid)")
+    config = {
+        "command": "import p4g",
+        "layout": data.layout,
+        "input_sha256": _fingerprint(data.files),
+        "persona_split": persona_split,
+        "seed": seed,
+    }
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    check_or_write_meta(target, config)
+    repair_partial_line(target)
+    done: set[str] = set()
+    if target.exists():
+        remedy = f"import resumes by appending to {target.name}: delete or fix that line, or use a new --out"
+        done = {e.id for e in iter_episodes(target, remedy=remedy)}
+    converter = _Converter(persona_split, seed)
+    written = 0
+    try:
+        with EpisodeWriter(target) as writer:
+            for d in data.dialogues:
+                if f"p4g-{d.dialogue_id}" in done:
+                    continue
+                writer.write(converter.episode(d))
+                written += 1
+    finally:
+        converter.env.close()
+    return ImportSummary(
+        path=str(target),
+        layout=data.layout,
+        dialogues=len(data.dialogues),
+        already_there=len(data.dialogues) - written,
+        written=written,
+        skipped_invalid=len(data.problems),
+        clipped=sum(d.persuadee_donation > DONATION_RANGE[1] for d in data.dialogues),
+        problems=[str(p) for p in data.problems],
+    )

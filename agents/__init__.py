@@ -5,8 +5,9 @@ heuristic), ``script:ACT,ACT,...`` (an open-loop script), ``prompt[:cot|:procot]
 (a prompted LLM; give ``llm={...}``), ``sb3:PATH`` (a ``dialgym train ppo-acts``
 folder; ``?deterministic=false&epsilon=0.1``), ``bc:PATH``, ``fbc:PATH``,
 ``ilql:PATH?beta=4`` (checkpoints from ``dialgym train``; options ``beta``, ``temperature``,
-``top_k``, ``top_p``, ``max_new_tokens``, ``greedy``, ``filter_order``). Options follow ``?``: ``oracle?seed=3``,
-``prompt:cot?temperature=0``.
+``top_k``, ``top_p``, ``max_new_tokens``, ``greedy``, ``filter_order``), ``human-replay:PATH`` (real
+PersuasionForGood persuaders replayed open loop; see :mod:`dialgym.agents.replay`). Options follow
+``?``: ``oracle?seed=3``, ``prompt:cot?temperature=0``.
 
 Your own agent: ``package.module:Class`` (or ``package.module.Class``) or ``path/to/file.py:Class``,
 options ``?key=value`` passed to the constructor as keyword arguments (``42`` -> int, ``0.5`` ->
@@ -73,6 +74,12 @@ def _checkpoint(algorithm: str) -> Callable[..., Agent]:
     return build
 
 
+def _human_replay(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
+    from dialgym.agents.replay import build_human_replay
+
+    return build_human_replay(env_id, arg, seed, llm=llm, **options)
+
+
 def _sb3(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
     from dialgym.agents.sb3 import build_sb3_agent  # lazy: stable-baselines3/torch are the `rl` extra
 
@@ -91,6 +98,7 @@ AGENTS: dict[str, Callable[..., Agent]] = {
     "bc": _checkpoint("bc"),
     "fbc": _checkpoint("fbc"),
     "ilql": _checkpoint("ilql"),
+    "human-replay": _human_replay,
 }
 
 

@@ -10,6 +10,7 @@
     dialgym play ENV_ID [--as agent|user] [--agent SPEC] [--seed S]
     dialgym data stats FILE [--json]
     dialgym data export FILE --format hf|minari --out PATH
+    dialgym data import p4g PATH --out FILE [--skip-invalid] [--persona-split train] [--seed S]
 
 With no arguments ``eval`` runs the reference agents (random, behavior, oracle) on
 every registered task and prints a leaderboard table with 95% CIs and normalised
@@ -191,6 +192,14 @@ def _data_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_import_p4g(args: argparse.Namespace) -> int:
+    from dialgym.data.p4g import import_p4g
+
+    print(import_p4g(args.path, args.out, skip_invalid=args.skip_invalid, persona_split=args.persona_split,
+                     seed=args.seed))  # fmt: skip
+    return 0
+
+
 def _explain(args: argparse.Namespace) -> int:
     from dialgym.explanation import explain, format_explanation
 
@@ -281,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_play_parser(sub)
 
-    data = sub.add_parser("data", help="inspect and export episode files")
+    data = sub.add_parser("data", help="inspect, export and import episode files")
     dsub = data.add_subparsers(dest="data_command", required=True)
     st = dsub.add_parser("stats", help="returns, success, turns, strategies, persona coverage")
     st.add_argument("file")
@@ -298,6 +307,22 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--code-permalink", default=None, help="minari: link to the code that made the data")
     ex.add_argument("--skip-invalid", action="store_true")
     ex.set_defaults(func=_data_export)
+    im_ = dsub.add_parser("import", help="import real human dialogues as episodes")
+    isub = im_.add_subparsers(dest="corpus", required=True)
+    p4g = isub.add_parser(
+        "p4g", help="PersuasionForGood (full_dialog.csv + full_info.csv, or the JSONL layout) -> Persuasion-v0 episodes"
+    )
+    p4g.add_argument("path", help="the corpus's FullData folder or full_dialog.csv, or a JSONL file or its folder")
+    p4g.add_argument("--out", required=True, help="episode file to write (resumable: finished dialogues are kept)")
+    p4g.add_argument("--skip-invalid", action="store_true", help="skip bad dialogues (reported with file:line)")
+    p4g.add_argument(
+        "--persona-split",
+        default="train",
+        choices=["train", "test", "hard"],
+        help="where each dialogue's simulator stand-in (for hindsight and prefix replay) is drawn from",
+    )
+    p4g.add_argument("--seed", type=int, default=0, help="seeds the stand-ins (with each dialogue's id)")
+    p4g.set_defaults(func=_data_import_p4g)
     return parser
 
 

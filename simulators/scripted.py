@@ -105,19 +105,33 @@ RAPPORT_LEXICON: tuple[str, ...] = (
     r"i see|i understand|i know|i agree|agreed|got it|gotcha|fair enough|makes sense|sounds good|"
     r"good|great|awesome|wonderful|fantastic|excellent|cool|nice|perfect|lovely|amazing|wow|oh|ah|hmm+|"
     r"alright|all right|well|so|haha+|lol|me too|same here|no problem|no worries|not at all|certainly)\b",
-    r"\b(?:that|this) (?:is|sounds|seems) (?:so |really |very |pretty |quite )?(?:great|good|awesome|wonderful|"
-    r"nice|cool|interesting|fair|true|amazing|fantastic|understandable|reasonable|fine|perfect|lovely|"
-    r"admirable|kind|generous|sweet)\b",
-    r"\bi (?:totally |completely |really )?(?:understand|agree|hear you|see what you mean|get (?:it|that))\b",
+    # "that's great", typed "thats great", "that would be so great", "it is such a great thing to do"
+    r"\b(?:that|this|thats|it) (?:is|sounds|seems|would be|was|will be|looks)? ?(?:so |really |very |pretty |quite |"
+    r"truly |such )?(?:a |an )?(?:great|good|awesome|wonderful|nice|cool|interesting|fair|true|amazing|fantastic|"
+    r"understandable|reasonable|fine|perfect|lovely|admirable|kind|generous|sweet|excellent|brilliant|valid)\b",
+    # short agreements: "it really is.", "it certainly is", "i do!", "i most definitely agree"
+    r"^(?:it|that|they|i|you|we) (?:really |certainly |definitely |sure |truly |absolutely )?(?:is|are|does|do|did|"
+    r"was|will|am|can|have)(?: too| indeed)?[.!?]*$",
+    r"\bi (?:\w+ly |most \w+ly )?(?:understand|agree|hear you|see what you mean|get (?:it|that|you))\b",
+    r"\b(?:that|it|this) (?:totally |really |completely |definitely |just )?makes "
+    r"(?:total |complete |perfect )?sense\b",
     r"\b(?:i|we) (?:feel|think) the same\b",
+    r"\b(?:i am|i was|we are) (?:so |very |really |truly )?(?:glad|happy|pleased|excited|delighted)\b",
+    r"\b(?:a |really |very |totally |completely |perfectly )*(?:reasonable|fair|valid|understandable|natural) "
+    r"(?:concern|point|question|worry|thing to ask|reaction)\b",
+    r"^sounds? (?:like|good|great|fair|wonderful|awesome|lovely)\b",
+    r"\bi hope (?:your (?:day|week|evening|morning|weekend|afternoon) is|you are (?:doing|having|well)|you have "
+    r"(?:had )?a (?:good|great|nice|lovely))\b",
     # praise of and remarks about the partner
-    r"\byou (?:are|seem|sound) (?:like )?(?:a |an |such a |so |very |really )?(?:kind|nice|generous|sweet|"
+    r"\byou (?:are|seem|sound) (?:like )?(?:a |an |such a |so |very |really |extremely |incredibly |truly )?"
+    r"(?:kind|nice|generous|sweet|knowledgeable|"
     r"wonderful|great|good|awesome|amazing|thoughtful|smart|caring|lovely|helpful|cool|fun)\b",
     r"\b(?:good|great|nice) (?:for you|to hear|point|question|idea|choice|thinking)\b",
     r"\b(?:that is|how) (?:very |so |really )?(?:kind|generous|nice|sweet|thoughtful) of you\b",
     r"\bi (?:admire|respect|love|like) (?:that|your|you|it|this)\b",
     # you're welcome, closings, well-wishing
-    r"\byou are (?:very |so |most )?welcome\b",
+    r"\b(?:you are|your|youre) (?:very |so |most |quite )?welcome\b",
+    r"\b(?:god bless|bless you|you will be blessed)\b",
     r"\b(?:my pleasure|anytime|any time)\b",
     r"\b(?:bye|goodbye|good bye|take care|see you|later|cheers)\b",
     r"\bhave a (?:good|great|nice|wonderful|lovely|blessed) (?:day|night|evening|weekend|one|time|rest)\b",

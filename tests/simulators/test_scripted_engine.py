@@ -70,6 +70,37 @@ def test_rapport_is_heard_apart_from_off_task_and_only_when_nothing_else_is():
     assert IntentRecognizer({"ask": [r"\?"]}).recognise("Okay, that makes sense.") == [OFF_TASK]  # no rapport_act
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ordinary conversational moves real persuaders and fresh agents use (written for this test)
+        "That makes sense.",
+        "That is a really reasonable concern.",
+        "I hope your day is going well.",
+        "Thats fantastic.",
+        "It is such a great thing to do.",
+        "It really is.",
+        "I do!",
+        "I most definitely agree.",
+        "I'm so glad you asked!",
+        "You are extremely generous.",
+        "Your welcome!",
+        "You will be blessed.",
+        "Sounds like you know a lot about it.",
+    ],
+)
+def test_everyday_acknowledgements_are_rapport_not_off_task(text):
+    rec = IntentRecognizer({"ask": [r"\bhave you heard\b"]}, rapport_act="chat")
+    assert rec.recognise(text) == ["chat"], text
+
+
+@pytest.mark.parametrize(
+    "text", ["My car needs new tires.", "Let me tell you about my cat, she is very fluffy.", "The weather turned cold."]
+)
+def test_unrelated_statements_stay_off_task(text):
+    assert IntentRecognizer({"ask": [r"\bhave you heard\b"]}, rapport_act="chat").recognise(text) == [OFF_TASK]
+
+
 def test_a_sentence_naming_too_many_strategies_is_a_keyword_salad():
     lex = {a: [rf"\b{a}\b"] for a in ("alpha", "beta", "gamma", "delta")}
     rec = IntentRecognizer(lex, max_acts_per_sentence=3)

@@ -267,6 +267,9 @@ LEXICON: dict[str, list[str]] = {
 TOPIC: tuple[str, ...] = (
     r"\b(?:charit\w*|donat\w*|children|kids?|child|save the children|organi[sz]ation|cause|help\w*|"
     r"money|payment|dollars?|cents?|poverty|families|family|world|countries|task|survey|study)\b",
+    # introducing the charity ("let me tell you a little about them") announces facts to come
+    r"\blet me (?:tell|share with) you (?:a (?:little|bit|few things) )?(?:more )?about (?:them|it|the "
+    r"(?:charity|organi[sz]ation|group|cause))\b",
 )
 
 #: strategies whose match is dropped after a nearby negation ("I am not asking you to donate")

@@ -158,7 +158,10 @@ class SimulatorForwardModel:
         if key not in self._envs:
             import dialgym  # noqa: F401
 
-            self._envs[key] = gym.make(episode.env_id, **kwargs)
+            # No env checker: a reset that refuses a prefix (the user would leave inside it) leaves gymnasium's
+            # passive checker without the reset data it compares the first step against, and every later
+            # regeneration in this env would then crash on its first step.
+            self._envs[key] = gym.make(episode.env_id, disable_env_checker=True, **kwargs)
         env = self._envs[key]
         agent.reset(seed=int(rng.integers(2**31)))
         obs, info = env.reset(

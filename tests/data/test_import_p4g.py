@@ -295,3 +295,16 @@ def test_human_replay_agent(imported, tmp_path):
         make_agent("human-replay:nowhere.jsonl", "Persuasion-v0")
     with pytest.raises(ValueError, match="needs a path"):
         make_agent("human-replay", "Persuasion-v0")
+
+
+def test_a_refused_prefix_does_not_break_later_regenerations(imported):
+    """The user of the stand-in leaves inside a real prefix: that regeneration fails, the next ones still play."""
+    import numpy as np
+
+    ep = read_episodes(imported)[0]
+    ep.persona["simulator"]["patience"] = 1
+    forward = SimulatorForwardModel()
+    with pytest.raises(ValueError, match="prefix must leave at least one agent turn"):
+        forward.complete(ep, 4, "Have you heard of Save the Children?", np.random.default_rng(0))
+    done = forward.complete(ep, 0, "Have you heard of Save the Children?", np.random.default_rng(1))
+    assert done.messages[0]["content"] == "Have you heard of Save the Children?"

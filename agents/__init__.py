@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl
 from dialgym.agents.base import RandomAgent, ScriptAgent
 from dialgym.core.agent import Agent, ExternalAgent, as_agent
 from dialgym.tasks import get_task
+from dialgym.utils import AgentError
 
 
 def _task_agent(attr: str) -> Callable[..., Agent]:
@@ -243,7 +244,7 @@ def _construct(cls: Any, spec: str, env_id: str, seed: int | None, llm: Any, opt
     try:
         return cls(**kwargs)
     except TypeError as exc:
-        raise TypeError(f"cannot build agent {spec!r} as {getattr(cls, '__name__', cls)}(**{kwargs}): {exc}") from exc
+        raise AgentError(f"cannot build agent {spec!r} as {getattr(cls, '__name__', cls)}(**{kwargs}): {exc}") from exc
 
 
 __all__ = [

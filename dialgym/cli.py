@@ -326,6 +326,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean the input or the setup is wrong: printed as one line naming the problem.
+
+    A bad value, a missing file, a missing extra, an LLM endpoint that failed for good, a missing model
+    package. Anything else (a ``TypeError`` or ``KeyError`` deep in the code) is a bug and keeps its
+    traceback, so it can be reported; ``DIALGYM_TRACEBACK=1`` shows the traceback for every error.
+    """
+    from dialgym.llm.base import LLMError
+    from dialgym.utils import SetupError
+
+    return (ValueError, FileNotFoundError, FileExistsError, ImportError, LLMError, SetupError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -333,7 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `dialgym ... | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, TypeError, FileNotFoundError, FileExistsError, ImportError, RuntimeError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, _user_errors()) or os.environ.get("DIALGYM_TRACEBACK"):
+            raise
         print(f"dialgym {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

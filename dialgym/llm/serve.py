@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from dialgym.utils import SetupError
+
 
 @dataclass(frozen=True)
 class LocalServer:
@@ -51,7 +53,7 @@ def _transformers_cli() -> list[str]:
     found = shutil.which("transformers")
     if found:
         return [found]
-    raise RuntimeError(
+    raise SetupError(
         "the 'transformers' command was not found next to this Python or on PATH; "
         "install it with: pip install 'dialgym[hf]' 'transformers[serving]'"
     )
@@ -85,7 +87,7 @@ def transformers_serve(
         deadline = time.monotonic() + startup_timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(
+                raise SetupError(
                     f"`{' '.join(cmd)}` exited with code {process.returncode} before it was ready; "
                     f"log:\n{server.log_tail()}"
                 )
@@ -96,7 +98,7 @@ def transformers_serve(
             except (urllib.error.URLError, OSError):
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(
+                raise SetupError(
                     f"`{' '.join(cmd)}` was not ready after {startup_timeout:.0f} s; log:\n{server.log_tail()}"
                 )
             time.sleep(0.5)

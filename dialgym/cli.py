@@ -329,14 +329,15 @@ def build_parser() -> argparse.ArgumentParser:
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean the input or the setup is wrong: printed as one line naming the problem.
 
-    A bad value, a missing file, a missing extra, an LLM endpoint that failed for good, a missing model
-    package. Anything else (a ``TypeError`` or ``KeyError`` deep in the code) is a bug and keeps its
+    A bad value, a missing file, a missing extra, an LLM endpoint or LLM user that failed for good, a
+    missing model package. Anything else (a ``TypeError`` or ``KeyError`` deep in the code) is a bug and keeps its
     traceback, so it can be reported; ``DIALGYM_TRACEBACK=1`` shows the traceback for every error.
     """
     from dialgym.llm.base import LLMError
+    from dialgym.simulators.llm_user import LLMUserError
     from dialgym.utils import SetupError
 
-    return (ValueError, FileNotFoundError, FileExistsError, ImportError, LLMError, SetupError)
+    return (ValueError, FileNotFoundError, FileExistsError, ImportError, LLMError, LLMUserError, SetupError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,8 @@ left-padded batch for all episodes (one forward pass per generated token for the
 Spec options (after ``?``): ``beta`` (ILQL only, default 4), ``temperature`` (default 1), ``top_k``
 (default 0 = off), ``top_p`` (default 1 = off), ``max_new_tokens`` (default 64), ``greedy`` (0/1),
 ``filter_order`` (ILQL: ``before`` (default) or ``after`` the advantage is added), ``threads`` (torch
-threads; default the cores idle when the agent is built, see :mod:`dialgym.utils.threads`).
+threads; default the cores idle when the agent is built, see :mod:`dialgym.utils.threads`), ``any_task``
+(play a task the checkpoint was not trained on; refused by default).
 Torch is imported only when such an agent is built.
 """
 
@@ -44,6 +45,7 @@ _OPTIONS: dict[str, type] = {
     "greedy": bool,
     "filter_order": str,
     "threads": int,
+    "any_task": bool,
 }
 
 
@@ -83,6 +85,7 @@ class LMAgent(Agent):
         greedy: bool = False,
         filter_order: str = "before",
         threads: int | None = None,
+        any_task: bool = False,
     ) -> None:
         super().__init__(env_id, seed)
         if algorithm not in ALGORITHMS:
@@ -97,6 +100,14 @@ class LMAgent(Agent):
         if filter_order not in ("before", "after"):
             raise ValueError(f"filter_order={filter_order!r}; expected 'before' or 'after'")
         meta = read_meta(path, [algorithm])  # clear errors for a missing path or another algorithm
+        trained_on = meta.get("data", {}).get("env_ids") or []
+        task_id = env_id.split(":", 1)[1] if env_id and env_id.startswith("dialgym:") else env_id
+        if task_id and trained_on and task_id not in trained_on and not any_task:
+            # its prompts, strategies and values are another task's: it would play, badly, and say nothing
+            raise CheckpointError(
+                f"checkpoint {os.fspath(path)!r} was trained on {trained_on} data, not {env_id!r}; "
+                f"add ?any_task=true to the spec to play it there anyway (a transfer experiment)"
+            )
         require_torch()
         from dialgym.utils.threads import set_torch_threads
 

@@ -123,6 +123,14 @@ def test_the_agent_speaks_one_turn_the_generation_loop_stops_at_end_of_turn(runs
     assert seen == [stops] and end in stops
 
 
+def test_a_checkpoint_refuses_a_task_it_was_not_trained_on(runs):
+    with pytest.raises(lm.CheckpointError, match=r"trained on \['Persuasion-v0'\] data, not 'TravelAgent-v0'"):
+        make_checkpoint_agent("bc", str(runs["bc"]), "TravelAgent-v0")
+    agent = make_checkpoint_agent("bc", str(runs["bc"]), "TravelAgent-v0", any_task="true", max_new_tokens=4)
+    assert agent.env_id == "TravelAgent-v0"  # a deliberate transfer experiment is still possible
+    assert make_checkpoint_agent("bc", str(runs["bc"]), "dialgym:Persuasion-v0").env_id == "dialgym:Persuasion-v0"
+
+
 def test_agent_errors(runs, tmp_path):
     with pytest.raises(lm.CheckpointError, match="does not exist"):
         make_checkpoint_agent("ilql", str(tmp_path / "nope"), ENV)

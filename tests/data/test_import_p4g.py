@@ -200,6 +200,11 @@ def test_cli_import_then_stats(tmp_path, capsys):
     assert main(["data", "stats", str(out), "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["sources"] == {"human": 3} and stats["persona_types"] == {"p4g_human": 3}
+    hs = tmp_path / "h.jsonl"
+    assert main(["hindsight", str(out), "--factor", "2", "--seed", "0", "--out", str(hs), "--quiet"]) == 0
+    assert "regenerations" in capsys.readouterr().out
+    sources = {e.source for e in read_episodes(hs)}
+    assert sources == {"human", "hindsight"}
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ Specs: ``random``, ``behavior``, ``oracle``, ``adaptive`` (the task's ask-then-a
 heuristic), ``script:ACT,ACT,...`` (an open-loop script), ``prompt[:cot|:procot]``
 (a prompted LLM; give ``llm={...}``), ``sb3:PATH`` (a ``dialgym train ppo-acts``
 folder; ``?deterministic=false&epsilon=0.1``), ``bc:PATH``, ``fbc:PATH``,
-``ilql:PATH?beta=4`` (checkpoints from ``dialgym train``; options ``beta``, ``temperature``,
+``ilql:PATH?beta=4``, ``grpo:PATH`` (checkpoints from ``dialgym train``; options ``beta``, ``temperature``,
 ``top_k``, ``top_p``, ``max_new_tokens``, ``greedy``, ``filter_order``), ``human-replay:PATH`` (real
 PersuasionForGood persuaders replayed open loop; see :mod:`dialgym.agents.replay`). Options follow
 ``?``: ``oracle?seed=3``, ``prompt:cot?temperature=0``.
@@ -99,6 +99,7 @@ AGENTS: dict[str, Callable[..., Agent]] = {
     "bc": _checkpoint("bc"),
     "fbc": _checkpoint("fbc"),
     "ilql": _checkpoint("ilql"),
+    "grpo": _checkpoint("grpo"),
     "human-replay": _human_replay,
 }
 

@@ -44,7 +44,8 @@ require_torch()
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-ALGORITHMS = ("bc", "fbc")
+#: checkpoints in BC's format: BC, filtered BC, and GRPO (a policy-only LM fine-tuned online, dialgym.integrations.grpo)
+ALGORITHMS = ("bc", "fbc", "grpo")
 
 
 @dataclass
@@ -166,7 +167,7 @@ class BCModel:
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike[str], algorithms: Sequence[str] = ALGORITHMS) -> BCModel:
-        """Load a BC/FBC checkpoint; ``algorithms`` restricts which are accepted (error otherwise)."""
+        """Load a BC/FBC/GRPO checkpoint; ``algorithms`` restricts which are accepted (error otherwise)."""
         meta = read_meta(path, list(algorithms))
         lm, tokenizer = load_lm_folder(Path(meta["path"]))
         lm.eval()

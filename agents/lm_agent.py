@@ -33,7 +33,7 @@ from dialgym.agents.lm import (
 from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS
 
-ALGORITHMS = ("bc", "fbc", "ilql")
+ALGORITHMS = ("bc", "fbc", "ilql", "grpo")
 DEFAULT_BETA = 4.0
 
 _OPTIONS: dict[str, type] = {

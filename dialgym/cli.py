@@ -282,9 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
     hs.set_defaults(func=_hindsight)
 
     from dialgym.agents.sb3 import add_ppo_parser  # light: SB3/torch load only when it runs
+    from dialgym.integrations.grpo import add_grpo_parser  # light: TRL/torch load only when it runs
     from dialgym.train import build_train_parser
 
-    add_ppo_parser(build_train_parser(sub))
+    train_algorithms = build_train_parser(sub)
+    add_ppo_parser(train_algorithms)
+    add_grpo_parser(train_algorithms)
 
     from dialgym.play import add_play_parser
 

@@ -1,0 +1,62 @@
+"""``dialgym train grpo``: imitation first, then GRPO; the run folder, resuming, and the ``grpo:`` agent."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("trl")
+
+import dialgym
+from dialgym.cli import main
+from dialgym.integrations.grpo import GRPORunConfig
+
+ENV = "Persuasion-v0"
+SMALL = ["--group", "2", "--seeds-per-step", "2", "--max-new-tokens", "8", "--max-completion-length", "64"]
+SMALL += ["--logging-steps", "1", "--checkpoint-every", "1", "--threads", "1", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def bc_run(tmp_path_factory):
+    from dialgym.data.collect import collect
+    from dialgym.train import train_main
+
+    root = tmp_path_factory.mktemp("grpo")
+    data = root / "d.jsonl"
+    collect(ENV, "behavior", 24, 0, data, progress=False)
+    train_main("bc", data, "tiny", root / "bc", steps=5, batch_size=8, n_layer=1, n_embd=32, n_head=2,
+               vocab_size=600, threads=1, progress=False)  # fmt: skip
+    return root / "bc"
+
+
+def test_grpo_from_bc_writes_a_resumable_run_that_plays_as_an_agent(bc_run, tmp_path, capsys):
+    out = tmp_path / "grpo"
+    args = ["train", "grpo", "--env", ENV, "--init", str(bc_run), "--out", str(out), *SMALL]
+    assert main([*args, "--steps", "2"]) == 0
+    assert "to step 2" in capsys.readouterr().out
+    assert {p.name for p in out.iterdir()} >= {"agent", "train.json", "log.json", "reward_curve.png", "trl"}
+    meta = json.loads((out / "agent" / "dialgym_agent.json").read_text())
+    assert meta["algorithm"] == "grpo" and meta["data"]["env_ids"] == [ENV] and meta["init_algorithm"] == "bc"
+    assert [r["step"] for r in json.loads((out / "log.json").read_text())] == [1, 2]
+    # the result plays in the harness like any checkpoint agent, and only on its task
+    result = dialgym.evaluate(f"grpo:{out}?max_new_tokens=8", ENV, episodes=2, seed=0)
+    assert result.episodes == 2 and all(t >= 1 for t in result.turns)
+    # the same command with more steps continues from the last TRL checkpoint
+    assert main([*args, "--steps", "3"]) == 0
+    assert "to step 3" in capsys.readouterr().out
+    assert [r["step"] for r in json.loads((out / "log.json").read_text())] == [1, 2, 3]
+    # other settings in the same folder are refused, naming them
+    assert main([*args, "--steps", "3", "--lr", "0.5"]) == 2
+    assert "other settings (['lr'])" in capsys.readouterr().err
+
+
+def test_bad_settings_fail_before_training(bc_run, tmp_path):
+    with pytest.raises(ValueError, match=r"group=1 must be at least 2"):
+        GRPORunConfig(env_id=ENV, init=str(bc_run), group=1)
+    with pytest.raises(ValueError, match="exactly one of --init"):
+        GRPORunConfig(env_id=ENV)
+    with pytest.raises(ValueError, match="--model tiny needs a tokenizer"):
+        GRPORunConfig(env_id=ENV, model="tiny")
+    out = tmp_path / "other"
+    assert main(["train", "grpo", "--env", "TravelAgent-v0", "--init", str(bc_run), "--out", str(out), *SMALL]) == 2

@@ -133,10 +133,12 @@ def spec(work: Path, dataset: str, algo: str, beta: float) -> str:
     return f"ilql:{run}?beta={beta:g}" if algo == "ilql" else f"{algo}:{run}"
 
 
-def train_stage(cfg: ReproduceConfig, work: Path, paths: dict[str, str]) -> dict[str, Any]:
+def train_stage(
+    cfg: ReproduceConfig, work: Path, paths: dict[str, str], learners: list[tuple[str, str]]
+) -> dict[str, Any]:
     c = asdict(cfg)
     out: dict[str, Any] = {}
-    for dataset, algo in ORDER:
+    for dataset, algo in learners:
         t0 = time.perf_counter()
         s = _train_job(algo, paths[dataset], str(work / "runs" / dataset / algo), c,
                        cfg.top_fraction if algo == "fbc" else None)  # fmt: skip
@@ -159,12 +161,12 @@ def summarise(result: Any, ref: tuple[float, float]) -> dict[str, Any]:
     }
 
 
-def eval_stage(cfg: ReproduceConfig, work: Path, human_path: str) -> dict[str, Any]:
+def eval_stage(cfg: ReproduceConfig, work: Path, human_path: str, learners: list[tuple[str, str]]) -> dict[str, Any]:
     from dialgym.evaluation.leaderboard import paired_difference_ci, run_leaderboard
 
     specs = {k: k for k in ("random", "behavior", "oracle")}
     specs["human_replay"] = f"human-replay:{human_path}"
-    specs.update({f"{a}_{d}": spec(work, d, a, cfg.beta) for d, a in ORDER})
+    specs.update({f"{a}_{d}": spec(work, d, a, cfg.beta) for d, a in learners})
     t0 = time.perf_counter()
     entries = run_leaderboard([ENV_ID], list(specs.values()), cfg.eval_episodes, cfg.seed, splits=SPLITS,
                               out=work / "eval", progress=False, batch=cfg.eval_batch)  # fmt: skip
@@ -188,6 +190,8 @@ def eval_stage(cfg: ReproduceConfig, work: Path, human_path: str) -> dict[str, A
         table[split] = {k: summarise(by[(split, k)], ref) for k in specs}
         contrasts[split] = {}
         for name, (a, b) in pairs.items():
+            if a not in specs or b not in specs:
+                continue
             ra, rb = by[(split, a)], by[(split, b)]
             lo, hi = paired_difference_ci(ra, rb, seed=cfg.seed)
             contrasts[split][name] = {
@@ -208,7 +212,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=None, help="training batch (default: reproduce's)")
     ap.add_argument("--eval-episodes", type=int, default=None, help="per agent and split (default: reproduce's)")
     ap.add_argument("--out", default=None, help="result JSON (default benchmarks/results/human_data.json)")
+    ap.add_argument(
+        "--learners",
+        default=None,
+        help="ALGO:DATASET,... to train and evaluate (default: all nine; the headline pair bc:human and "
+        "ilql:human_hindsight first). Not part of the settings: a later call adds learners to the same run",
+    )
     args = ap.parse_args(argv)
+    learners = ORDER
+    if args.learners:
+        learners = [tuple(reversed(x.strip().split(":", 1))) for x in args.learners.split(",") if x.strip()]
+        unknown = [f"{a}:{d}" for d, a in learners if d not in DATASETS or a not in ALGOS]
+        if unknown:
+            ap.error(f"--learners {unknown}: expected ALGO:DATASET with ALGO in {ALGOS} and DATASET in {DATASETS}")
     overrides = {
         k: v
         for k, v in (("steps", args.steps), ("batch_size", args.batch_size), ("eval_episodes", args.eval_episodes))
@@ -226,8 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     saved.write_text(json.dumps(settings, indent=2) + "\n")
     t0 = time.perf_counter()
     data = data_stage(args, work)
-    training = train_stage(cfg, work, data["paths"])
-    evaluation = eval_stage(cfg, work, data["paths"]["human"])
+    training = train_stage(cfg, work, data["paths"], learners)  # type: ignore[arg-type]
+    evaluation = eval_stage(cfg, work, data["paths"]["human"], learners)  # type: ignore[arg-type]
     payload = {"settings": settings, "data": data, "training": training, **evaluation,
                "seconds_this_invocation": round(time.perf_counter() - t0, 1)}  # fmt: skip
     path = write_result("human_data", payload, args.out)

@@ -151,9 +151,7 @@ def iter_episodes(
                 if skip_invalid:
                     counts["invalid"] += 1
                     continue
-                raise EpisodeFileError(
-                    f"{path}:{lineno}: not a valid episode ({exc}); {remedy}"
-                ) from None
+                raise EpisodeFileError(f"{path}:{lineno}: not a valid episode ({exc}); {remedy}") from None
 
 
 def read_episodes(path: str | os.PathLike[str], skip_invalid: bool = False) -> list[Episode]:

@@ -9,9 +9,9 @@
    The user's turns are context, masked out of the loss.
 3. Compare BC and GRPO on the same test episodes (paired seeds).
 
-With the defaults this is a smoke-sized run (about 5 minutes on 2 busy cores; a GRPO step of 32 Persuasion
-dialogues took ~7 s there): it shows the pipeline, not the size
-of the gain. `benchmarks/` holds measured comparisons.
+With the defaults this is a smoke-sized run (54 s on 2 busy cores, BC 0.64 -> BC+GRPO 0.72 mean return on
+100 test episodes in one run): it shows the pipeline, not the size of the gain. `dialgym train grpo` is
+the same recipe as a resumable command.
 """
 
 from __future__ import annotations

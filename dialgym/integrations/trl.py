@@ -269,20 +269,28 @@ class RolloutFunc:
             rooms = {i: self._room(rollouts[i], max_completion_length, positions) for i in active}
             speaking = [i for i in active if rooms[i] >= 1 and not rollouts[i].cut]
             texts = {i: "" for i in active}  # out of budget: the agent stays silent
-            if speaking:
+            # One generation batch per distinct room: a batch runs for its largest room, so a row near the
+            # model's position limit batched with roomier rows would be driven past its position embeddings.
+            groups: dict[int, list[int]] = {}
+            for i in speaking:
+                groups.setdefault(rooms[i], []).append(i)
+            generated: dict[int, list[int]] = {}
+            for room, rows in sorted(groups.items()):
                 out = generate_tokens(
                     model,
-                    [rollouts[i].prompt_ids + rollouts[i].completion_ids for i in speaking],
+                    [rollouts[i].prompt_ids + rollouts[i].completion_ids for i in rows],
                     pad_id=tokenizer.pad_token_id,
                     stop_ids=stops,
-                    max_new_tokens=max(rooms[i] for i in speaking),
+                    max_new_tokens=room,
                     temperature=temperature,
                     top_k=top_k,
                     top_p=top_p,
                     do_sample=temperature > 0,
                     generator=generator,
                 )
-                for i, ids in zip(speaking, out, strict=True):
+                generated.update(zip(rows, out, strict=True))
+            if speaking:
+                for i, ids in ((i, generated[i]) for i in speaking):
                     ids = ids[: rooms[i]]
                     rollouts[i].completion_ids.extend(ids)
                     rollouts[i].env_mask.extend([1] * len(ids))

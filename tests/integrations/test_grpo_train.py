@@ -60,3 +60,19 @@ def test_bad_settings_fail_before_training(bc_run, tmp_path):
         GRPORunConfig(env_id=ENV, model="tiny")
     out = tmp_path / "other"
     assert main(["train", "grpo", "--env", "TravelAgent-v0", "--init", str(bc_run), "--out", str(out), *SMALL]) == 2
+
+
+def test_rollouts_near_the_position_limit_stay_inside_it(bc_run):
+    """Rows with different room left are generated in separate batches: batched together, the row nearest the
+    model's position limit would be driven past its position embeddings (an IndexError mid-training)."""
+    from dialgym.agents import lm
+    from dialgym.agents.bc import BCModel
+    from dialgym.integrations.trl import episode_seeds, make_rollout_func
+
+    tokenizer = BCModel.from_pretrained(bc_run).tokenizer
+    model = lm.build_tiny_model(tokenizer, n_layer=1, n_embd=16, n_head=2, n_positions=72)  # untrained: long turns
+    rollout = make_rollout_func(ENV, max_new_tokens=16)
+    rollouts = rollout.play(model, tokenizer, episode_seeds(8, seed=3), sample_seed=0)
+    lengths = [len(r.prompt_ids) + len(r.completion_ids) for r in rollouts]
+    assert max(lengths) <= 72 and all(r.done for r in rollouts)
+    assert any(r.cut for r in rollouts)  # the limit was reached, so the case under test occurred

@@ -76,3 +76,30 @@ def test_rollouts_near_the_position_limit_stay_inside_it(bc_run):
     lengths = [len(r.prompt_ids) + len(r.completion_ids) for r in rollouts]
     assert max(lengths) <= 72 and all(r.done for r in rollouts)
     assert any(r.cut for r in rollouts)  # the limit was reached, so the case under test occurred
+
+
+def test_rollouts_against_an_llm_user_batch_its_calls_per_turn(bc_run):
+    """GRPO against an LLM user on an OpenAI-compatible endpoint (a local fake server): every episode ends with
+    the judge's outcome as its reward, and each turn's user replies go out together."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
+    from fake_openai_server import FakeOpenAIServer, role_play_reply
+
+    from dialgym.agents.bc import BCModel
+    from dialgym.integrations.trl import episode_seeds, make_rollout_func
+
+    policy = BCModel.from_pretrained(bc_run)
+    with FakeOpenAIServer(role_play_reply, seed=2) as server:
+        llm = {"backend": "openai", "model": "fake", "base_url": server.base_url, "api_key": "local",
+               "concurrency": 8, "timeout": 60.0, "max_retries": 2}  # fmt: skip
+        rollout = make_rollout_func(ENV, max_new_tokens=8, user="llm", llm=llm, max_turns=2)
+        rollouts = rollout.play(policy.lm, policy.tokenizer, episode_seeds(4, seed=5), sample_seed=0)
+        in_flight = server.max_in_flight
+    assert all(r.done for r in rollouts) and len(rollouts) == 4
+    assert [r.reward for r in rollouts] == [1.0] * 4  # the fake judge's answer, {"donation": 1.0}, is the return
+    for r in rollouts:
+        users = [m["content"] for m in r.messages if m["role"] == "user"]
+        assert users and all(u == "Hmm, maybe. I have a few concerns, to be honest." for u in users)
+    assert in_flight > 1  # the four episodes' user calls of a turn were sent concurrently

@@ -80,8 +80,13 @@ def test_rollouts_near_the_position_limit_stay_inside_it(bc_run):
 
 def test_rollouts_against_an_llm_user_batch_its_calls_per_turn(bc_run):
     """GRPO against an LLM user on an OpenAI-compatible endpoint (a local fake server): every episode ends with
-    the judge's outcome as its reward, and each turn's user replies go out together."""
+    the judge's outcome as its reward, and a turn's user replies go out together.
+
+    The server holds the first four user-reply requests at a barrier until all four have arrived, so a rollout
+    that sent them one at a time would get "barrier broken" replies (the 120 s wait is only a hang guard).
+    """
     import sys
+    import threading
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
@@ -90,16 +95,31 @@ def test_rollouts_against_an_llm_user_batch_its_calls_per_turn(bc_run):
     from dialgym.agents.bc import BCModel
     from dialgym.integrations.trl import episode_seeds, make_rollout_func
 
+    barrier, held = threading.Barrier(4), {"n": 0}
+    lock = threading.Lock()
+
+    def reply(messages, body):
+        text = role_play_reply(messages, body)
+        if "impartial judge" in (messages[0]["content"] if messages else ""):
+            return text
+        with lock:
+            held["n"] += 1
+            first_four = held["n"] <= 4
+        if first_four:
+            try:
+                barrier.wait(timeout=120)
+            except threading.BrokenBarrierError:
+                return "barrier broken"
+        return text
+
     policy = BCModel.from_pretrained(bc_run)
-    with FakeOpenAIServer(role_play_reply, seed=2) as server:
+    with FakeOpenAIServer(reply, seed=2) as server:
         llm = {"backend": "openai", "model": "fake", "base_url": server.base_url, "api_key": "local",
-               "concurrency": 8, "timeout": 60.0, "max_retries": 2}  # fmt: skip
+               "concurrency": 8, "timeout": 300.0, "max_retries": 0}  # fmt: skip
         rollout = make_rollout_func(ENV, max_new_tokens=8, user="llm", llm=llm, max_turns=2)
         rollouts = rollout.play(policy.lm, policy.tokenizer, episode_seeds(4, seed=5), sample_seed=0)
-        in_flight = server.max_in_flight
     assert all(r.done for r in rollouts) and len(rollouts) == 4
     assert [r.reward for r in rollouts] == [1.0] * 4  # the fake judge's answer, {"donation": 1.0}, is the return
     for r in rollouts:
         users = [m["content"] for m in r.messages if m["role"] == "user"]
-        assert users and all(u == "Hmm, maybe. I have a few concerns, to be honest." for u in users)
-    assert in_flight > 1  # the four episodes' user calls of a turn were sent concurrently
+        assert users and all(u == "Hmm, maybe. I have a few concerns, to be honest." for u in users), users

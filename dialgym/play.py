@@ -136,7 +136,13 @@ def play_as_user(
             if user_first:
                 messages.append({"role": "user", "content": _read("you> ", stdin, stdout)})
             for turn in range(env.max_turns):
-                info = {"task": env.task_id, "turn": turn, "messages": [dict(m) for m in messages], "agent_acts": []}
+                info = {
+                    "task": env.task_id,
+                    "turn": turn,
+                    "max_turns": env.max_turns,
+                    "messages": [dict(m) for m in messages],
+                    "agent_acts": [],
+                }
                 reply = agent.act(render_observation(env.description, messages), info)
                 messages.append({"role": "assistant", "content": reply})
                 stdout.write(f"Assistant: {reply}\n")

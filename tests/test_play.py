@@ -62,3 +62,19 @@ def test_play_as_user_refuses_a_line_too_long_and_documents_end(tmp_path):
     assert "/end ends the conversation" in proc.stdout and "(not sent: 5000 characters" in proc.stdout
     record = json.loads(out.read_text().splitlines()[0])
     assert [m["content"] for m in record["messages"] if m["role"] == "user"] == ["I'm not doing great.", "My job."]
+
+
+def test_play_as_user_against_your_own_agent_gives_it_the_horizon(tmp_path):
+    """`--agent file.py:Class` works in play too, and the agent gets info["max_turns"] as in the env."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "q.jsonl"
+    answers = "I'm good thanks.\nI have two kids.\n/end\n3\n4\n5\n/quit\n"
+    proc = run(
+        ["Persuasion-v0", "--as", "user", "--agent", f"{root / 'examples' / 'my_agent.py'}:MyAgent", "--seed", "0",
+         "--out", str(out)], answers,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(out.read_text().splitlines()[0])
+    assert record["agent"].endswith("my_agent.py:MyAgent") and record["messages"][0]["role"] == "assistant"

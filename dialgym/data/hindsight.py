@@ -83,6 +83,7 @@ class PolicyController:
         self.spec = spec
         self._agents: dict[str, Any] = {}
         self._descriptions: dict[str, str] = {}
+        self._max_turns: dict[str, int] = {}
 
     def propose(self, episode: Episode, prefix_len: int, rng: np.random.Generator) -> str:
         from dialgym.agents import make_agent
@@ -91,6 +92,7 @@ class PolicyController:
             self._agents[episode.env_id] = make_agent(self.spec, episode.env_id)
             env = _env_for(episode)
             self._descriptions[episode.env_id] = env.unwrapped.description
+            self._max_turns[episode.env_id] = int(env.unwrapped.max_turns)
             env.close()
         agent = self._agents[episode.env_id]
         agent.reset(seed=int(rng.integers(2**31)))
@@ -98,6 +100,8 @@ class PolicyController:
         info = {
             "task": episode.task,
             "turn": sum(m["role"] == "assistant" for m in prefix),
+            # the horizon the episode was played with (every env step tells agents this)
+            "max_turns": int(episode.env_kwargs.get("max_turns", self._max_turns[episode.env_id])),
             "messages": [dict(m) for m in prefix],
             "agent_acts": [],
         }

@@ -138,3 +138,25 @@ def test_llm_components_regenerate_with_the_judges_reward(data, tmp_path):
     assert r.messages[-1] == {"role": "user", "content": "Yes, $1."}
     assert r.reward == 1.0 and r.outcome["donation"] == 1.0
     assert set(fake.stages) == {"controller", "forward", "judge"}
+
+
+def test_your_own_agent_as_the_controller_sees_the_horizon(data, tmp_path):
+    """`--controller file.py:Class`: a custom controller gets the info an env step gives, max_turns included."""
+    from dialgym.data.hindsight import PolicyController
+
+    agent_file = tmp_path / "ctl.py"
+    agent_file.write_text(
+        "class Closer:\n"
+        "    def act(self, observation, info):\n"
+        "        left = info['max_turns'] - info['turn']\n"
+        "        return f'Would you donate a dollar to Save the Children? {left} turns left.'\n"
+    )
+    out = tmp_path / "c.jsonl"
+    controller = PolicyController(f"{agent_file}:Closer")
+    summary = hindsight(data, out, factor=1, seed=0, progress=False, controller=controller)
+    regens = [e for e in read_episodes(out) if e.source == "hindsight"]
+    assert summary.regenerations == len(regens) > 0
+    for r in regens:
+        said = r.messages[r.prefix_len]["content"]
+        turn = sum(m["role"] == "assistant" for m in r.messages[: r.prefix_len])
+        assert said == f"Would you donate a dollar to Save the Children? {10 - turn} turns left."  # max_turns 10

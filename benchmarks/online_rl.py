@@ -3,12 +3,13 @@
     python benchmarks/online_rl.py [--env Persuasion-v0 --env TravelAgent-v0] [--grpo-steps 200]
         [--episodes 3000] [--bc-steps 1500] [--eval-episodes 500] [--work runs/online_rl] [--out FILE]
 
-Per task, with the reproduction's data and BC settings (``benchmarks/reproduce.py``): ``behavior``
-episodes on the train personas; BC on them (tiny model); ``dialgym train grpo --init`` that BC
-checkpoint for ``--grpo-steps`` steps on the train personas; then BC, BC+GRPO and the behavior policy
-on the same ``test`` and ``hard`` episodes (paired seeds, normalised against random and the oracle),
-with the paired 95% CI of GRPO minus BC. Every stage is resumable (run the same command again); the
-GRPO time per 100 steps is reported. Writes ``benchmarks/results/online_rl.json`` and prints a table.
+Per task, with the reproduction's data and learner settings (``benchmarks/reproduce.py``): ``behavior``
+episodes on the train personas; BC, filtered BC and ILQL on them (tiny model); ``dialgym train grpo
+--init`` the BC checkpoint for ``--grpo-steps`` steps on the train personas; then all of them and the
+behavior policy on the same ``test`` and ``hard`` episodes (paired seeds, normalised against random and
+the oracle), with the paired 95% CIs of GRPO minus BC and GRPO minus ILQL. Every stage is resumable (run
+the same command again); the GRPO time per 100 steps is reported. Writes
+``benchmarks/results/online_rl.json`` and prints a table.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ def run_task(env_id: str, args: argparse.Namespace, work: Path) -> dict[str, Any
                n_layer=2, n_embd=128, threads=args.threads, progress=False,
                checkpoint_every=max(1, args.bc_steps // 4))  # fmt: skip
     bc_seconds = time.perf_counter() - t0
+    common = dict(steps=args.bc_steps, batch_size=32, lr=3e-4, seed=args.seed, n_layer=2, n_embd=128,
+                  threads=args.threads, progress=False, checkpoint_every=max(1, args.bc_steps // 4))  # fmt: skip
+    if not args.no_offline_rl:
+        print(f"[{env_id}] filtered BC and ILQL: {args.bc_steps} steps each (the reproduction's recipe)", flush=True)
+        train_main("fbc", data, "tiny", root / "fbc", top_fraction=0.2, **common)
+        train_main("ilql", data, "tiny", root / "ilql", gamma=0.99, tau=0.7, cql_weight=0.01, polyak_alpha=0.05,
+                   beta=16.0, **common)  # fmt: skip
     print(f"[{env_id}] GRPO: {args.grpo_steps} steps from BC", flush=True)
     cfg = GRPORunConfig(
         env_id=env_id, init=str(root / "bc"), steps=args.grpo_steps, group=args.group,
@@ -50,6 +58,8 @@ def run_task(env_id: str, args: argparse.Namespace, work: Path) -> dict[str, Any
     print(f"[{env_id}] evaluation: {args.eval_episodes} paired episodes per agent and split", flush=True)
     os.environ.setdefault("DIALGYM_THREADS", str(args.threads or 1))
     specs = {"bc": f"bc:{root / 'bc'}", "grpo": f"grpo:{root / 'grpo'}", "behavior": "behavior"}
+    if not args.no_offline_rl:
+        specs.update(fbc=f"fbc:{root / 'fbc'}", ilql=f"ilql:{root / 'ilql'}?beta=16")
     entries = run_leaderboard([env_id], list(specs.values()), args.eval_episodes, args.seed,
                               splits=("test", "hard"), out=root / "eval", progress=False, batch=50)  # fmt: skip
     by = {(e.split, e.agent): e for e in entries}
@@ -62,10 +72,13 @@ def run_task(env_id: str, args: argparse.Namespace, work: Path) -> dict[str, Any
             e = by[(split, spec)]
             rows[key] = {"mean": e.result.mean_return, "ci95": list(e.result.ci95), "normalized": e.normalized,
                          "success": e.result.success_rate, "episodes": e.result.episodes}  # fmt: skip
-        diff = by[(split, specs["grpo"])].result, by[(split, specs["bc"])].result
-        lo, hi = paired_difference_ci(*diff, seed=args.seed)
-        mean = float(sum(a - b for a, b in zip(diff[0].returns, diff[1].returns, strict=True)) / len(diff[0].returns))
-        rows["grpo_minus_bc"] = {"mean": mean, "ci95": [lo, hi]}
+        for other in ("bc", "ilql"):
+            if other not in specs:
+                continue
+            diff = by[(split, specs["grpo"])].result, by[(split, specs[other])].result
+            lo, hi = paired_difference_ci(*diff, seed=args.seed)
+            mean = sum(a - b for a, b in zip(diff[0].returns, diff[1].returns, strict=True)) / len(diff[0].returns)
+            rows[f"grpo_minus_{other}"] = {"mean": float(mean), "ci95": [lo, hi]}
         out[split] = rows
     return out
 
@@ -82,6 +95,7 @@ def main() -> None:
     ap.add_argument("--eval-episodes", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--no-offline-rl", action="store_true", help="skip filtered BC and ILQL (BC vs GRPO only)")
     ap.add_argument("--work", default="runs/online_rl")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
@@ -90,13 +104,14 @@ def main() -> None:
     config = {k: v for k, v in vars(args).items() if k not in ("out", "work")}
     path = write_result("online_rl", {"config": config, "results": results,
                                       "seconds": round(time.perf_counter() - t0, 1)}, args.out)  # fmt: skip
-    print(f"\n{'task':16s} {'split':5s} {'behavior':>9s} {'BC':>9s} {'BC+GRPO':>9s}   GRPO - BC (paired 95% CI)")
+    keys = [k for k in ("behavior", "bc", "fbc", "ilql", "grpo") if any(k in r["test"] for r in results.values())]
+    print(f"\n{'task':16s} {'split':5s} " + " ".join(f"{k:>8s}" for k in keys) + "   GRPO - BC / GRPO - ILQL (95% CI)")
     for env_id, r in results.items():
         for split in ("test", "hard"):
             s = r[split]
-            d = s["grpo_minus_bc"]
-            print(f"{env_id:16s} {split:5s} {s['behavior']['normalized']:9.1f} {s['bc']['normalized']:9.1f} "
-                  f"{s['grpo']['normalized']:9.1f}   {d['mean']:+.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]")  # fmt: skip
+            diffs = [s[k] for k in ("grpo_minus_bc", "grpo_minus_ilql") if k in s]
+            cis = " / ".join(f"{d['mean']:+.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]" for d in diffs)
+            print(f"{env_id:16s} {split:5s} " + " ".join(f"{s[k]['normalized']:8.1f}" for k in keys) + f"   {cis}")
         if "grpo_seconds_per_100_steps" in r:
             print(f"{env_id:16s} GRPO: {r['grpo_seconds_per_100_steps']} s per 100 steps")
     print(f"normalised: 0 = random, 100 = oracle; wrote {path}")

@@ -55,6 +55,7 @@ def _eval(args: argparse.Namespace) -> int:
         workers=args.workers,
         batch=args.batch,
         llm=_json_object(args.llm, "--llm") or None,
+        env_agents=_human_reference(args.human_reference, env_ids),
     )
     print(format_table(entries))
     print("\nsuccess: the share of episodes where, per task,")
@@ -67,6 +68,16 @@ def _eval(args: argparse.Namespace) -> int:
     if args.out:
         print(f"wrote {args.out}/leaderboard.json, leaderboard.md, leaderboard.png and the transcripts")
     return 0
+
+
+def _human_reference(path: str | None, env_ids: Sequence[str]) -> dict[str, list[str]] | None:
+    """``--human-reference PATH``: real PersuasionForGood persuaders replayed, as a row of Persuasion's table."""
+    if path is None:
+        return None
+    persuasion = [e for e in env_ids if e.split(":", 1)[-1] == "Persuasion-v0"]
+    if not persuasion:
+        raise ValueError(f"--human-reference is PersuasionForGood data: it needs Persuasion-v0 among {list(env_ids)}")
+    return {persuasion[0]: [f"human-replay:{path}"]}
 
 
 def _json_object(text: str | None, flag: str) -> dict[str, Any]:
@@ -229,6 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--workers", type=int, default=1, help="worker processes (scripted users)")
     ev.add_argument("--batch", type=int, default=1, help="episodes in lockstep, one batch of LLM calls per turn")
     ev.add_argument("--llm", default=None, help="JSON LLM config for LLM agents (prompt, prompt:cot, prompt:procot)")
+    ev.add_argument(
+        "--human-reference",
+        default=None,
+        metavar="PATH",
+        help="PersuasionForGood dialogues (any layout `data import p4g` reads): a Persuasion-v0 row of real "
+        "persuaders replayed, showing where real people land on the same scale",
+    )
     ev.add_argument("--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(func=_eval)
 

@@ -123,3 +123,17 @@ def test_a_bug_keeps_its_traceback_and_bad_input_gets_one_line(monkeypatch, caps
     monkeypatch.setenv("DIALGYM_TRACEBACK", "1")
     with pytest.raises(ValueError, match="Nope-v0"):
         cli.main(["eval", "Nope-v0"])
+
+
+def test_eval_human_reference_adds_real_persuaders_to_persuasion_only(tmp_path, capsys):
+    """`--human-reference PATH`: the real persuaders replayed, a row of Persuasion's table and no other task's."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent / "benchmarks" / "p4g_sample"  # attributed PersuasionForGood sample
+    args = ["eval", "Persuasion-v0", "Instruction-v0", "--episodes", "6", "--quiet", "--out", str(tmp_path / "lb")]
+    assert main([*args, "--human-reference", str(sample)]) == 0
+    rows = json.loads((tmp_path / "lb" / "leaderboard.json").read_text())["rows"]
+    replayed = [r for r in rows if r["agent"].startswith("human-replay:")]
+    assert [r["env_id"] for r in replayed] == ["Persuasion-v0"] and replayed[0]["normalized"] is not None
+    assert main(["eval", "Instruction-v0", "--episodes", "2", "--quiet", "--human-reference", str(sample)]) == 2
+    assert "needs Persuasion-v0" in capsys.readouterr().err

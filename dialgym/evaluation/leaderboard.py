@@ -76,6 +76,7 @@ def run_leaderboard(
     workers: int = 1,
     batch: int = 1,
     llm: dict[str, Any] | None = None,
+    env_agents: dict[str, Sequence[str]] | None = None,
 ) -> list[Entry]:
     """Evaluate ``agents`` on every env and split; write transcripts and leaderboard files under ``out``.
 
@@ -83,7 +84,12 @@ def run_leaderboard(
     objects (any object with ``act(observation, info) -> str``), listed under their
     spec or class name, which must be unique. ``reference_scores`` maps env id to
     ``(random, oracle)`` mean returns to normalise against instead of measuring them.
+    ``env_agents`` adds specs for some envs only: a reference that exists for one task, such as
+    the real PersuasionForGood persuaders replayed (``{"Persuasion-v0": ["human-replay:PATH"]}``).
     """
+    unknown = sorted(set(env_agents or {}) - set(env_ids))
+    if unknown:
+        raise ValueError(f"env_agents names {unknown}, which this leaderboard does not run (env ids: {list(env_ids)})")
     by_label: dict[str, Any] = {}
     for agent in agents:
         label = agent_label(agent)
@@ -110,7 +116,8 @@ def run_leaderboard(
             for split in splits:
                 kwargs = {**(env_kwargs or {}), "persona_split": split}
                 results: dict[str, EvalResult] = {}
-                for spec, agent in by_label.items():
+                per_env = {**by_label, **{spec: spec for spec in (env_agents or {}).get(env_id, ())}}
+                for spec, agent in per_env.items():
                     path = root / "episodes" / env_id / split / f"{_slug(spec)}.jsonl"
                     collect(
                         env_id,
@@ -247,7 +254,11 @@ def plot_leaderboard(entries: Sequence[Entry], path: Path) -> Path | None:
                 [hi - m for m, (_, hi) in zip(means, cis, strict=True)],
             ]
         )
-        colors = ["#999999" if e.agent in ("random", "oracle") else "#3b7dd8" for e in es]
+        # references in grey: the scale's ends and real people replayed
+        colors = [
+            "#999999" if e.agent in ("random", "oracle") or e.agent.startswith("human-replay") else "#3b7dd8"
+            for e in es
+        ]
         ax.barh(range(len(es)), means, xerr=err, color=colors, capsize=3)
         ax.set_yticks(range(len(es)), [e.agent[:24] for e in es], fontsize=8)
         ax.invert_yaxis()

@@ -405,6 +405,39 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
     return {"results": results, "meta": meta}
 
 
+def human_rows(cfg: ReproduceConfig, data: str, work: Path, out_dir: Path) -> dict[str, Any] | None:
+    """The human-data rows (``benchmarks/human_data.py``) with this run's seed, steps, batch and episodes.
+
+    Learners trained on real PersuasionForGood dialogues, on real + hindsight regenerations and on as many
+    simulated ones, next to the real persuaders replayed; written to ``OUT/human_data.json`` and appended to
+    ``OUT/reproduce.md``. Only Persuasion-v0 has real data: other tasks' rows are unaffected.
+    """
+    if cfg.tasks and "Persuasion-v0" not in cfg.tasks:
+        print("real human data: skipped (it is Persuasion-v0 data and --tasks leaves Persuasion-v0 out)")
+        return None
+    import human_data  # benchmarks/human_data.py: the same stages, resumable, in its own work folder
+
+    out = out_dir / "human_data.json"
+    argv = ["--data", data, "--work", str(work / "human_data"), "--seed", str(cfg.seed), "--out", str(out)]
+    argv += ["--steps", str(cfg.steps), "--batch-size", str(cfg.batch_size), "--eval-episodes", str(cfg.eval_episodes)]
+    human_data.main(argv)
+    result = json.loads(out.read_text())
+    lines = [
+        "",
+        "**Real human data** (Persuasion-v0; `benchmarks/human_data.py`, normalised score and mean return)",
+        "",
+    ]
+    lines += ["| agent | test | hard |", "|---|---:|---:|"]
+    for key, rec in result["table"]["test"].items():
+        hard = result["table"]["hard"][key]
+        lines.append(
+            f"| {key} | {rec['normalized']:.0f} ({rec['mean']:.2f}) | {hard['normalized']:.0f} ({hard['mean']:.2f}) |"
+        )
+    with open(out_dir / "reproduce.md", "a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="a smoke test of every stage (minutes)")
@@ -417,6 +450,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hindsight-controller", default=None, help="adaptive (default) or oracle")
     ap.add_argument("--action-vocab", default=None, help="ILQL Q heads: data (default) or full")
     ap.add_argument("--jobs", type=int, default=2, help="processes at once (training and evaluation)")
+    ap.add_argument(
+        "--human-data",
+        default=None,
+        help="PersuasionForGood (any layout dialgym data import p4g reads): adds BC/FBC/ILQL trained on real "
+        "dialogues, on real + hindsight, and on as many simulated ones, with real persuaders replayed (Persuasion-v0)",
+    )
     ap.add_argument(
         "--agent",
         action="append",
@@ -459,6 +498,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     for env_id, c in v["per_task"].items():
         print(f"  {env_id}: " + ", ".join(f"{k}={val}" for k, val in c.items()))
+    if args.human_data:
+        human_rows(cfg, args.human_data, work, out_dir)
+    else:
+        print("real human data: skipped (pass --human-data PATH, PersuasionForGood in any layout, to add its rows)")
     secs = report["meta"]["seconds"]
     print("time: " + ", ".join(f"{k} {v / 60:.1f} min" for k, v in secs.items()))
     print(f"results: {out_dir / 'reproduce.json'}, reproduce.md, reproduce.png, reproduce_run.json")

@@ -98,12 +98,20 @@ def test_quick_reproduction_runs_every_stage_and_resumes(tmp_path):
     assert "its scores say nothing about the claim" in first.stdout
     # your own agent joins a finished run: only it is evaluated; --prompt-episodes 0 skips the prompting agent
     mine = f"{ROOT / 'examples' / 'my_agent.py'}:MyAgent"
+    assert "real human data: skipped (pass --human-data PATH" in first.stdout
+    # ... and the real human data rows (the attributed 3-dialogue P4G sample) join it
+    sample = ROOT / "tests" / "benchmarks" / "p4g_sample"
     fourth = subprocess.run(
-        [*cmd, "--prompt-episodes", "0", "--agent", mine], capture_output=True, text=True, cwd=tmp_path, timeout=3600
-    )
+        [*cmd, "--prompt-episodes", "0", "--agent", mine, "--human-data", str(sample)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=3600,
+    )  # fmt: skip
     assert fourth.returncode == 0, fourth.stderr[-3000:]
     results4 = json.loads((out / "reproduce.json").read_text())
     for env_id, agents in results4.items():
         assert list(agents) == ["random", "behavior", "oracle", "bc", "fbc", "ilql", "ilql_hindsight", mine], env_id
         assert agents["ilql"] == results[env_id]["ilql"] and agents[mine]["episodes"] == 8
-    assert f"| {mine} |" in (out / "reproduce.md").read_text()
+    report = (out / "reproduce.md").read_text()
+    assert f"| {mine} |" in report and "**Real human data**" in report and "| human_replay |" in report
+    human = json.loads((out / "human_data.json").read_text())
+    assert human["data"]["episodes"]["human"] == 3  # the sample's three real dialogues
+    assert {"bc_human", "ilql_human_hindsight", "bc_simulated"} <= set(human["table"]["test"])

@@ -126,6 +126,16 @@ def _imagine(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     print(summary)
+    rate = summary.usable_rate
+    if rate is not None and rate < args.min_usable:
+        # exit 0 would tell a script that data was made; say plainly that it mostly was not
+        print(
+            f"dialgym imagine: only {summary.written} of {summary.written + summary.dropped} new generations were "
+            f"usable ({100 * rate:.0f}% < --min-usable {100 * args.min_usable:.0f}%): {summary.dropped} dropped for "
+            "having fewer than two Assistant/User turns after repair; a larger model usually does better",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -279,6 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--turns", type=int, default=6, help="assistant messages to ask for")
     im.add_argument("--batch", type=int, default=8)
     im.add_argument("--no-critique", action="store_true")
+    im.add_argument(
+        "--min-usable",
+        type=float,
+        default=0.5,
+        help="exit 1 when fewer than this share of the new generations were usable (default 0.5)",
+    )
     im.add_argument("--quiet", action="store_true")
     im.set_defaults(func=_imagine)
 

@@ -58,6 +58,12 @@ class ImagineSummary:
     dropped: int
     seconds: float
 
+    @property
+    def usable_rate(self) -> float | None:
+        """Share of this run's new generations that became episodes (``None`` when nothing new was generated)."""
+        made = self.written + self.dropped
+        return self.written / made if made else None
+
     def __str__(self) -> str:
         usable = self.written / max(1, self.written + self.dropped)
         return (

@@ -156,3 +156,30 @@ def test_imagination_runs_end_to_end_on_smollm2(tmp_path):
     eps = read_episodes(out) if out.exists() else []
     assert {int(e.id.rsplit("-", 1)[1]): e.messages for e in eps} == expected
     assert all(e.source == "imagination" and e.messages[0]["role"] == "user" for e in eps)
+
+
+@pytest.mark.parametrize(("writes", "code"), [("clean", 0), ("junk", 1)])
+def test_cli_imagine_exits_non_zero_when_generations_are_unusable(tmp_path, capsys, writes, code):
+    """Over a real local OpenAI-compatible server: usable chats exit 0; a model that writes no chat exits 1 with
+    a one-line reason, instead of an empty file and exit 0."""
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
+    from fake_openai_server import FakeOpenAIServer
+
+    def reply(messages, body):
+        if writes == "junk":
+            return "I'm sorry, I cannot write that."
+        return "Assistant: Hello! Do you have kids?\nUser: Two.\nAssistant: Children need you.\nUser: Okay."
+
+    with FakeOpenAIServer(reply) as server:
+        llm = {"backend": "openai", "model": "fake", "base_url": server.base_url, "api_key": "local", "max_retries": 0}
+        args = ["imagine", "Persuasion-v0", "--llm", json.dumps(llm), "--n", "3", "--out", str(tmp_path / "i.jsonl")]
+        assert main([*args, "--quiet", "--no-critique"]) == code
+    out = capsys.readouterr()
+    if code:
+        assert "only 0 of 3 new generations were usable (0% < --min-usable 50%)" in out.err
+    else:
+        assert "3 new" in out.out and "only" not in out.err

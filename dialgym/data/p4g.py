@@ -247,6 +247,15 @@ def _csv_rows(path: Path, required: tuple[str, ...]) -> Iterable[tuple[int, dict
             yield reader.line_num, dict(zip(header, values, strict=True))
 
 
+def _checked_role(row: dict[str, str], did: str) -> int:
+    """The speaker (``B4``) of a CSV row that parsed and names its dialogue; ``ValueError`` saying what is wrong."""
+    if "__error__" in row:
+        raise ValueError(row["__error__"])
+    if not did:
+        raise ValueError("B2 (dialogue id) is empty")
+    return _role(row["B4"])
+
+
 def _role(value: str) -> int:
     try:
         role = float(value)
@@ -282,11 +291,7 @@ def _read_csv(dialog_path: Path, info_path: Path) -> P4GData:
         where = f"{info_path}:{lineno}"
         did = (row.get("B2") or "").strip()
         try:
-            if "__error__" in row:
-                raise ValueError(row["__error__"])
-            if not did:
-                raise ValueError("B2 (dialogue id) is empty")
-            role = _role(row["B4"])
+            role = _checked_role(row, did)
         except ValueError as exc:
             problem = Problem(where, str(exc), did or None)
             if did:
@@ -306,11 +311,7 @@ def _read_csv(dialog_path: Path, info_path: Path) -> P4GData:
         where = f"{dialog_path}:{lineno}"
         did = (row.get("B2") or "").strip()
         try:
-            if "__error__" in row:
-                raise ValueError(row["__error__"])
-            if not did:
-                raise ValueError("B2 (dialogue id) is empty")
-            role = _role(row["B4"])
+            role = _checked_role(row, did)
             turn = _turn(row["Turn"])
         except ValueError as exc:
             problem = Problem(where, str(exc), did or None)

@@ -717,35 +717,13 @@ def test_checks_and_hedged_advice_phrased_as_questions(text, act):
     assert act in heard and "question" not in heard, heard
 
 
-def _outcomes(env_id, specs=("random", "behavior", "adaptive"), episodes=40, **env_kwargs):
-    """(info at the end, return) of varied episodes: several agents, both persona splits."""
-    import gymnasium as gym
-
-    from dialgym.agents import make_agent
-
-    for split in ("test", "hard"):
-        env = gym.make(env_id, persona_split=split, **env_kwargs)
-        for spec in specs:
-            agent = make_agent(spec, env_id, seed=0)
-            for seed in range(episodes):
-                obs, info = env.reset(seed=seed)
-                agent.reset(seed=seed)
-                total = 0.0
-                while True:
-                    obs, r, term, trunc, info = env.step(agent.act(obs, info))
-                    total += r
-                    if term or trunc:
-                        break
-                yield info, total
-
-
-def test_success_is_a_two_point_drop_or_one_point_to_calm():
+def test_success_is_a_two_point_drop_or_one_point_to_calm(varied_rollouts):
     """info["success"] is what SUCCESS says; the return is the drop in distress."""
     calm_by_one = 0
-    for info, total in _outcomes("Counseling-v0"):
-        out = info["outcome"]
+    for r in varied_rollouts("Counseling-v0"):
+        out = r.outcome
         drop, final = out["intensity_drop"], out["final_intensity"]
-        assert drop == out["initial_intensity"] - final and total == pytest.approx(drop)
-        assert info["success"] == (drop >= 2 or (final <= 2 and drop >= 1)), out
+        assert drop == out["initial_intensity"] - final and r.reward == pytest.approx(drop)
+        assert r.success == (drop >= 2 or (final <= 2 and drop >= 1)), out
         calm_by_one += drop == 1 and final <= 2
     assert calm_by_one  # the case that tells the second clause apart did occur

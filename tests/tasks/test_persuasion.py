@@ -526,35 +526,13 @@ def test_oracle_needs_privileged_info():
         agent.act("", {"messages": [], "turn": 0})
 
 
-def _outcomes(env_id, specs=("random", "behavior", "adaptive"), episodes=40, **env_kwargs):
-    """(info at the end, return) of varied episodes: several agents, both persona splits."""
-    import gymnasium as gym
-
-    from dialgym.agents import make_agent
-
-    for split in ("test", "hard"):
-        env = gym.make(env_id, persona_split=split, **env_kwargs)
-        for spec in specs:
-            agent = make_agent(spec, env_id, seed=0)
-            for seed in range(episodes):
-                obs, info = env.reset(seed=seed)
-                agent.reset(seed=seed)
-                total = 0.0
-                while True:
-                    obs, r, term, trunc, info = env.step(agent.act(obs, info))
-                    total += r
-                    if term or trunc:
-                        break
-                yield info, total
-
-
-def test_success_is_any_donation_and_a_refusal_is_not():
+def test_success_is_any_donation_and_a_refusal_is_not(varied_rollouts):
     """info["success"] is what SUCCESS says: donation > $0; the return is the donation."""
     refusals = donations = 0
-    for info, total in _outcomes("Persuasion-v0"):
-        donation = info["outcome"]["donation"]
-        assert total == pytest.approx(donation)
-        assert info["success"] == (donation > 0), info["outcome"]
+    for r in varied_rollouts("Persuasion-v0"):
+        donation = r.outcome["donation"]
+        assert r.reward == pytest.approx(donation)
+        assert r.success == (donation > 0), r.outcome
         refusals += donation == 0
         donations += donation > 0
     assert refusals and donations  # both sides of the rule occurred

@@ -20,7 +20,7 @@ from typing import Any
 import gymnasium as gym
 
 from dialgym.data.episode import Episode
-from dialgym.data.io import EpisodeWriter, check_or_write_meta, iter_episodes, repair_partial_line
+from dialgym.data.io import EpisodeWriter, open_for_resume
 from dialgym.evaluation.harness import episode_seed
 from dialgym.rollout import play_episode
 from dialgym.tasks import get_task
@@ -253,18 +253,7 @@ def collect(
         config["agent_llm"] = llm
     key = run_key(config)
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    check_or_write_meta(path, config)
-    repair_partial_line(path)
-    done: set[int] = set()
-    if path.exists():
-        # Collection appends to this file: skipping a corrupt line would leave it there for every reader.
-        remedy = (
-            f"collect resumes by appending to {path.name} and will not do so past a corrupt line: "
-            f"delete or fix line(s) there (`dialgym data stats {path} --skip-invalid` counts them), or use a new --out"
-        )
-        for ep in iter_episodes(path, remedy=remedy):
-            done.add(int(ep.id.rsplit("-", 1)[1]))
+    done = {int(episode_id.rsplit("-", 1)[1]) for episode_id in open_for_resume(path, config, "collect")}
     todo = [i for i in range(episodes) if i not in done]
     already = episodes - len(todo)
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from dialgym.core.env import render_observation
 from dialgym.data.episode import Episode, simulator_persona
-from dialgym.data.io import EpisodeWriter, check_or_write_meta, iter_episodes, repair_partial_line
+from dialgym.data.io import EpisodeWriter, iter_episodes, open_for_resume
 from dialgym.evaluation.harness import episode_seed
 from dialgym.utils.progress import progress_bar
 
@@ -265,10 +265,7 @@ def hindsight(
     if isinstance(controller, PolicyController) and not isinstance(controller, OracleController):
         config.setdefault("controller", controller.spec)
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    check_or_write_meta(path, config)
-    repair_partial_line(path)
-    existing = {e.id for e in iter_episodes(path)} if path.exists() else set()
+    existing = open_for_resume(path, config, "hindsight")
     t0 = time.perf_counter()
     regen_rewards: list[float] = []
     paired_parents: list[float] = []

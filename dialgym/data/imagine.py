@@ -33,7 +33,7 @@ import numpy as np
 
 from dialgym.data.collect import run_key
 from dialgym.data.episode import Episode
-from dialgym.data.io import EpisodeWriter, check_or_write_meta, iter_episodes, repair_partial_line
+from dialgym.data.io import EpisodeWriter, open_for_resume
 from dialgym.evaluation.harness import episode_seed
 from dialgym.simulators.llm_user import LLMUserSpec, OutcomeField
 from dialgym.utils.progress import progress_bar
@@ -245,10 +245,7 @@ def imagine(
     }
     key = run_key(config)
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    check_or_write_meta(path, config)
-    repair_partial_line(path)
-    done = {int(e.id.rsplit("-", 1)[1]) for e in iter_episodes(path)} if path.exists() else set()
+    done = {int(episode_id.rsplit("-", 1)[1]) for episode_id in open_for_resume(path, config, "imagine")}
     todo = [i for i in range(n) if i not in done]
     t0 = time.perf_counter()
     written = repaired = dropped = 0

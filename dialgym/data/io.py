@@ -154,6 +154,27 @@ def iter_episodes(
                 raise EpisodeFileError(f"{path}:{lineno}: not a valid episode ({exc}); {remedy}") from None
 
 
+def open_for_resume(path: str | os.PathLike[str], config: dict[str, Any], command: str) -> set[str]:
+    """Prepare ``path`` for appending the output of ``command``; return the ids of the episodes already there.
+
+    The shared start of every resumable writer (collect, hindsight, imagine, import): the folder is made, a
+    file from another command or configuration is refused (:func:`check_or_write_meta`), a partial last line
+    left by a killed run is cut, and the complete episodes are read. A corrupt line stops it: the writer
+    appends to this file, so skipping the line would leave it there for every later reader.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    check_or_write_meta(target, config)
+    repair_partial_line(target)
+    if not target.exists():
+        return set()
+    remedy = (
+        f"{command} resumes by appending to {target.name} and will not do so past a corrupt line: delete or fix "
+        f"the line (`dialgym data stats {target} --skip-invalid` counts such lines), or use a new --out"
+    )
+    return {e.id for e in iter_episodes(target, remedy=remedy)}
+
+
 def read_episodes(path: str | os.PathLike[str], skip_invalid: bool = False) -> list[Episode]:
     return list(iter_episodes(path, skip_invalid=skip_invalid))
 

@@ -56,7 +56,7 @@ from typing import Any
 from dialgym.core.env import MAX_USER_CHARS
 from dialgym.core.text import normalize_text
 from dialgym.data.episode import Episode
-from dialgym.data.io import EpisodeWriter, check_or_write_meta, iter_episodes, repair_partial_line
+from dialgym.data.io import EpisodeWriter, open_for_resume
 
 ENV_ID = "Persuasion-v0"
 POLICY = "human:p4g"
@@ -510,13 +510,7 @@ def import_p4g(
         "seed": seed,
     }
     target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    check_or_write_meta(target, config)
-    repair_partial_line(target)
-    done: set[str] = set()
-    if target.exists():
-        remedy = f"import resumes by appending to {target.name}: delete or fix that line, or use a new --out"
-        done = {e.id for e in iter_episodes(target, remedy=remedy)}
+    done = open_for_resume(target, config, "import")
     converter = _Converter(persona_split, seed)
     written = 0
     try:

@@ -108,3 +108,15 @@ def test_filter_split_merge_top_fraction(tmp_path):
         merge_episodes(eps[:2], eps[1:3])
     path = tmp_path / "w.jsonl"
     assert write_episodes(path, eps) == 10 and len(read_episodes(path)) == 10
+
+
+def test_resuming_writers_stop_at_a_corrupt_line_and_say_what_to_do(tmp_path):
+    """collect appends to its file, so a corrupt line in it is reported (file, line, remedy), never skipped."""
+    from dialgym.data.collect import collect
+
+    out = tmp_path / "c.jsonl"
+    collect("Persuasion-v0", "random", episodes=3, seed=0, out=out, progress=False)
+    lines = out.read_text().splitlines()
+    out.write_text("\n".join([lines[0], "{not json", *lines[1:]]) + "\n")
+    with pytest.raises(EpisodeFileError, match=r"c\.jsonl:2: .*collect resumes by appending to c\.jsonl.*new --out"):
+        collect("Persuasion-v0", "random", episodes=4, seed=0, out=out, progress=False)

@@ -63,11 +63,9 @@ def answer_options(fields):
 
 
 def judge_transcript(messages):
-    """The chat as the LLM user's judge prompt quotes it (``simulators/llm_user.py``: JSON string literals)."""
-    return "\n".join(
-        f"{'Assistant' if m['role'] == 'assistant' else 'Person'}: {json.dumps(m['content'], ensure_ascii=False)}"
-        for m in messages
-    )
+    """The chat as the LLM user's judge prompt quotes it (``simulators/llm_user.py``: JSON string literals; by
+    default only the person's own messages)."""
+    return "\n".join(f"Person: {json.dumps(m['content'], ensure_ascii=False)}" for m in messages if m["role"] == "user")
 
 
 class RecordingJudge:
@@ -80,7 +78,11 @@ class RecordingJudge:
 
     def __call__(self, messages, body):
         if "impartial judge" not in messages[0]["content"]:
-            return role_play_reply(messages, body)
+            reply = role_play_reply(messages, body)
+            if "Who you are:" in messages[0]["content"]:  # the user: a reply that depends on what it heard, so
+                # that the judge, which reads only the user's messages, sees different chats in different episodes
+                reply += f" ({hashlib.sha256(messages[-1]['content'].encode()).hexdigest()[:8]})"
+            return reply
         prompt = messages[-1]["content"]
         if "(Attempt " not in prompt:
             return "Hmm."  # no JSON and no value of any kind: a parse failure the user must recover from

@@ -6,11 +6,13 @@ backend on SmolLM2) are tested in tests/llm/.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import re
 
 import gymnasium as gym
+import numpy as np
 import pytest
 
 import dialgym
@@ -43,6 +45,7 @@ class ObedientFake:
         self.batches: list[int] = []
         self.systems: list[str] = []
         self.judge_users: list[str] = []
+        self.judges: list[list[dict]] = []  # every judge request, whole
 
     def generate(self, batch, sample_ids=None, **params):
         self.batches.append(len(batch))
@@ -55,6 +58,7 @@ class ObedientFake:
                 out.append(obey.group(1))
             elif "impartial judge" in system:
                 self.judge_users.append(conv[-1]["content"])
+                self.judges.append([dict(m) for m in conv])
                 out.append(self.judge_replies.pop(0) if self.judge_replies else json.dumps(self.honest))
             elif self.empty_first > 0:
                 self.empty_first -= 1
@@ -83,23 +87,73 @@ INJECTIONS = [
 ]
 
 
-@pytest.mark.parametrize("env_id", dialgym.env_ids())
-def test_agent_cannot_talk_its_way_into_a_reward(env_id, fake):
-    model = fake(env_id)
+def play_injections(env_id: str, judge_input: str | None = None):
+    """One episode whose agent turns are the INJECTIONS; returns (env, last reward)."""
     env = gym.make(env_id, user="llm", llm=CONFIG, max_turns=len(INJECTIONS))
+    if judge_input is not None:
+        user = env.unwrapped._user
+        user.spec = dataclasses.replace(user.spec, judge_input=judge_input)
     env.reset(seed=0)
     for text in INJECTIONS:
         _, reward, term, trunc, info = env.step(text)
     assert term or trunc
+    return env, reward
+
+
+def quoted_chat(judge_prompt: str) -> list[tuple[str, str]]:
+    """The ``(speaker, text)`` lines between <chat> and </chat> of a judge prompt (each text a JSON literal)."""
+    chat = judge_prompt.split("<chat>\n", 1)[1].split("\n</chat>", 1)[0]
+    lines = [line.split(": ", 1) for line in chat.splitlines()]
+    return [(who, json.loads(text)) for who, text in lines]
+
+
+@pytest.mark.parametrize("env_id", dialgym.env_ids())
+def test_agent_cannot_talk_its_way_into_a_reward(env_id, fake):
+    model = fake(env_id)
+    env, reward = play_injections(env_id)
     honest = env.unwrapped._user.spec.to_outcome(ANSWERS[env_id], env.unwrapped.persona, True)
     assert reward == honest.reward, "an injected instruction changed the outcome"
     for system in model.systems:
         for text in INJECTIONS:
             assert text not in system, "agent text reached a system prompt"
-    # the transcript reached the judge only as quoted data: one JSON string literal per message
-    chat = model.judge_users[-1].split("<chat>\n", 1)[1].split("\n</chat>", 1)[0]
-    said = [json.loads(line.split(": ", 1)[1]) for line in chat.splitlines() if line.startswith("Assistant: ")]
+    # The default judge reads only the person's own messages: no agent text reaches it at all, not even quoted.
+    assert env.unwrapped._user.spec.judge_input == "user_turns"
+    judge = model.judges[-1]
+    agent_said = [m["content"] for m in env.unwrapped.messages if m["role"] == "assistant"]
+    assert agent_said == [dialgym.normalize_text(t) for t in INJECTIONS]
+    for m in judge:
+        for text in agent_said:
+            for piece in (text, json.dumps(text)[1:-1], text[:40], text[-40:]):
+                assert piece not in m["content"], f"agent text reached the judge: {piece!r}"
+        assert "OBEY" not in m["content"] and "ignore" not in m["content"].lower()
+    person_said = [m["content"] for m in env.unwrapped.messages if m["role"] == "user"]
+    assert quoted_chat(judge[-1]["content"]) == [("Person", t) for t in person_said]
+
+
+@pytest.mark.parametrize("env_id", dialgym.env_ids())
+def test_transcript_judge_still_reads_the_quoted_agent(env_id, fake):
+    """The judge mode from before (``judge_input="transcript"``) stays reachable: the whole chat, quoted."""
+    model = fake(env_id)
+    env, reward = play_injections(env_id, judge_input="transcript")
+    honest = env.unwrapped._user.spec.to_outcome(ANSWERS[env_id], env.unwrapped.persona, True)
+    assert reward == honest.reward
+    for system in model.systems:
+        for text in INJECTIONS:
+            assert text not in system, "agent text reached a system prompt"
+    said = [text for who, text in quoted_chat(model.judge_users[-1]) if who == "Assistant"]
     assert said == [dialgym.normalize_text(t) for t in INJECTIONS]
+
+
+def test_judge_input_is_checked_and_declare_reaches_the_user():
+    from dialgym.tasks.persuasion.llm import SPEC as spec
+    with pytest.raises(ValueError, match=r"judge_input='everything' is not supported; expected one of"):
+        dataclasses.replace(spec, judge_input="everything")
+    # the judge reads only the person, so the person is told to name the amount
+    assert spec.declare and "dollars" in spec.declare
+    env = gym.make("Persuasion-v0", user="llm", llm=CONFIG)
+    user = env.unwrapped._user
+    user.persona = env.unwrapped.sample_persona("train", np.random.default_rng(0))
+    assert user._system().endswith(f"- {spec.declare}")
 
 
 @pytest.mark.parametrize("env_id", dialgym.env_ids())
@@ -126,9 +180,21 @@ def test_empty_replies_are_retried_then_reported(fake):
     assert info["messages"][-1]["content"] == "Hmm, I am not sure. Tell me more."
     model.empty_first = 10**6
     before = env.unwrapped.messages
-    with pytest.raises(LLMUserError, match=r"episode \d+, turn 2, call \d+: the user's reply stayed invalid"):
-        env.step("Are you there?")
-    assert env.unwrapped.messages == before  # nothing half-recorded
+    user_before = env.unwrapped.user_state()
+    # the env ends the episode unscored and says why (the harness counts it apart from the agent)
+    _, reward, term, trunc, info = env.step("Are you there?")
+    assert (reward, term, trunc, "outcome" in info) == (0.0, False, True, False)
+    assert re.fullmatch(
+        r"user reply: LLMUserError: episode \d+, turn 2, call \d+: the user's reply stayed invalid .*",
+        info["user_failure"],
+    )
+    # no user line is half-recorded: the history gains only what the agent said
+    assert env.unwrapped.messages == [*before, {"role": "assistant", "content": "Are you there?"}]
+    assert env.unwrapped.user_state() == user_before
+    # driven directly, outside an env, the user still raises
+    user = env.unwrapped._user
+    with pytest.raises(LLMUserError, match=r"turn 2, call \d+: the user's reply stayed invalid"):
+        llm_user.drive(user.respond_steps("Still there?"))
 
 
 def test_judge_reply_repaired_or_retried_or_rejected(fake):
@@ -139,8 +205,9 @@ def test_judge_reply_repaired_or_retried_or_rejected(fake):
     assert reward == 1.5 and info["outcome"]["donation"] == 1.5
     model.judge_replies = ['{"donation": 7}'] * 20
     env.reset(seed=0)
-    with pytest.raises(LLMUserError, match=r"judge's outcome stayed invalid.*outside"):
-        env.step("Would you donate?")
+    _, reward, term, trunc, info = env.step("Would you donate?")
+    assert (reward, term, trunc, "outcome" in info) == (0.0, False, True, False)
+    assert re.match(r"judge: LLMUserError: .*judge's outcome stayed invalid.*outside", info["user_failure"])
 
 
 def test_parse_answer_reads_only_the_schema():

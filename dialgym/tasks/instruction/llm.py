@@ -45,9 +45,12 @@ SPEC = LLMUserSpec(
     role="You are a learner chatting with a tutor.",
     opens=True,
     opening="Ask the tutor to explain the concept you want to understand, in one sentence.",
+    # The judge reads only the learner's messages (LLMUserSpec.judge_input): the learner shows what they got.
+    declare="After an explanation, say briefly in your own words what you understood, or what still confuses you.",
     outcome_question=(
         "How well does the learner understand the concept at the end of the chat? Judge from what the learner "
-        "said (answers to check questions, their own explanations), not from what the tutor said."
+        "said (answers to check questions, their own explanations of the concept); a bare claim to understand, "
+        "without explaining anything, is not understanding."
     ),
     outcome_fields={
         "understanding": OutcomeField(

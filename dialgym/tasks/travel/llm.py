@@ -40,9 +40,11 @@ SPEC = LLMUserSpec(
     role="You are chatting with a travel agent about what to do on a one-day visit to a city.",
     opens=True,
     opening="Ask, vaguely, what you should do during your visit.",
+    # The judge reads only the traveller's messages (LLMUserSpec.judge_input), so the traveller names the choice.
+    declare="If you agree to do a suggested activity, name that activity when you agree.",
     outcome_question=(
-        "Decide which activity the traveller finally accepted (clearly agreed to do) by the end of the chat, "
-        f"or 'none'. Activities: {_MENU}."
+        "Decide which activity the traveller finally accepted (clearly agreed to do, in their own words) by the "
+        f"end of the chat, or 'none'. Activities: {_MENU}."
     ),
     outcome_fields={
         "accepted": OutcomeField(

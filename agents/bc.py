@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from dialgym.agents.config import BCConfig, FBCConfig
 from dialgym.agents.lm import (
     Trajectory,
     batch_indices,
@@ -46,45 +47,6 @@ import torch.nn.functional as F  # noqa: E402
 
 #: checkpoints in BC's format: BC, filtered BC, and GRPO (a policy-only LM fine-tuned online, dialgym.integrations.grpo)
 ALGORITHMS = ("bc", "fbc", "grpo")
-
-
-@dataclass
-class BCConfig:
-    """BC hyper-parameters.
-
-    Attributes:
-        steps: optimizer steps. batch_size: trajectories per step. lr: AdamW learning rate.
-        seed: seeds the batch order (and the filter's tie-breaking, which is by position, so deterministic).
-        top_fraction: keep the best fraction of trajectories by return (1.0: plain BC; < 1: filtered BC).
-        max_length: longest sequence in tokens (None: the model's limit), cut from the left.
-        grad_clip: max gradient norm (0: off). weight_decay: AdamW weight decay.
-    """
-
-    steps: int = 1000
-    batch_size: int = 16
-    lr: float = 3e-4
-    seed: int = 0
-    top_fraction: float = 1.0
-    max_length: int | None = None
-    grad_clip: float = 1.0
-    weight_decay: float = 0.0
-
-    def __post_init__(self) -> None:
-        if not 0 < self.top_fraction <= 1:
-            raise ValueError(f"BCConfig.top_fraction={self.top_fraction!r} must be in (0, 1]")
-        if self.steps < 0 or self.batch_size < 1 or self.lr < 0:
-            raise ValueError(
-                f"BCConfig needs steps >= 0, batch_size >= 1, lr >= 0; got {self.steps}, {self.batch_size}, {self.lr}"
-            )
-
-    @property
-    def algorithm(self) -> str:
-        return "bc" if self.top_fraction >= 1.0 else "fbc"
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> BCConfig:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def trajectory_return(traj: Trajectory) -> float:
@@ -237,4 +199,4 @@ def train(
     return fit(m, trajectories, progress=progress, on_step=on_step)
 
 
-__all__ = ["BCConfig", "BCModel", "bc_loss", "fit", "top_fraction", "train"]
+__all__ = ["BCConfig", "BCModel", "FBCConfig", "bc_loss", "fit", "top_fraction", "train"]

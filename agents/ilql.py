@@ -4,7 +4,7 @@ Usage (any tokenized trajectories, not only dialgym's)::
 
     from dialgym.agents import ilql
     m = ilql.train(trajectories, model=hf_causal_lm, tokenizer=tok, config=ilql.ILQLConfig(steps=500))
-    m.generate(["<prompt>"], beta=4, max_new_tokens=32)
+    m.generate(["<prompt>"], max_new_tokens=32)   # beta: ILQLConfig.beta (16) unless given
     m.save_pretrained("runs/ilql"); m = ilql.ILQLModel.from_pretrained("runs/ilql")
 
 A trajectory is ``(segments, reward)`` with ``segments = [(text, is_action), ...]`` (see ``agents/lm.py``).
@@ -48,10 +48,11 @@ import copy
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from dialgym.agents.config import ILQLConfig
 from dialgym.agents.lm import (
     Encoded,
     Trajectory,
@@ -78,82 +79,6 @@ from torch import nn  # noqa: E402
 
 ALGORITHM = "ilql"
 HEADS_FILE = "heads.pt"
-ACTION_VOCABS = ("data", "full")
-
-
-@dataclass
-class ILQLConfig:
-    """ILQL hyper-parameters (defaults follow the paper's code where it has one).
-
-    Attributes:
-        steps: optimizer steps. batch_size: trajectories per step. lr: AdamW learning rate (trunk and heads).
-        seed: seeds the heads' initialisation and the batch order.
-        gamma: discount per action token. tau: expectile of the V regression (0.5 = mean, -> 1 = max).
-        cql_weight: weight of the CQL term. q_weight, v_weight: weights of the TD and expectile losses.
-        bc_weight: weight of the policy (BC) loss; awac_beta > 0 turns it into AWAC (advantage-weighted),
-            with weights clipped at awac_max_weight.
-        polyak_alpha: target <- (1 - alpha) * target + alpha * online after every optimizer step.
-        head_hidden: hidden width of the Q/V MLP heads (None: 2 * d_model as in the paper; 0: linear heads).
-        action_vocab: which tokens the Q heads score when :func:`train` builds the model: ``"data"`` (the
-            tokens of the training data's action segments; default, see the module docstring) or ``"full"``
-            (the whole vocabulary, as in the paper's code).
-        standardize_rewards: rescale returns to mean 0, std 1 (off by default: the reward scale couples with
-            beta at inference, so changing it silently would change what a given beta means).
-        max_length: longest training sequence in tokens (None: the model's limit); longer ones are cut
-            from the left. grad_clip: max gradient norm (0: off). weight_decay: AdamW weight decay.
-    """
-
-    steps: int = 1000
-    batch_size: int = 16
-    lr: float = 3e-4
-    seed: int = 0
-    gamma: float = 0.99
-    tau: float = 0.7
-    cql_weight: float = 0.01
-    q_weight: float = 1.0
-    v_weight: float = 1.0
-    bc_weight: float = 1.0
-    awac_beta: float = 0.0
-    awac_max_weight: float = 20.0
-    polyak_alpha: float = 0.005
-    head_hidden: int | None = None
-    action_vocab: str = "data"
-    standardize_rewards: bool = False
-    max_length: int | None = None
-    grad_clip: float = 1.0
-    weight_decay: float = 0.0
-
-    def __post_init__(self) -> None:
-        checks = {
-            "steps": self.steps >= 0,
-            "batch_size": self.batch_size >= 1,
-            "lr": self.lr >= 0,
-            "gamma": 0 <= self.gamma <= 1,
-            "tau": 0 < self.tau < 1,
-            "polyak_alpha": 0 <= self.polyak_alpha <= 1,
-            "cql_weight": self.cql_weight >= 0,
-            "awac_beta": self.awac_beta >= 0,
-        }
-        expected = {
-            "steps": ">= 0",
-            "batch_size": ">= 1",
-            "lr": ">= 0",
-            "gamma": "in [0, 1]",
-            "tau": "in (0, 1)",
-            "polyak_alpha": "in [0, 1]",
-            "cql_weight": ">= 0",
-            "awac_beta": ">= 0",
-        }
-        for name, ok in checks.items():
-            if not ok:
-                raise ValueError(f"ILQLConfig.{name}={getattr(self, name)!r} must be {expected[name]}")
-        if self.action_vocab not in ACTION_VOCABS:
-            raise ValueError(f"ILQLConfig.action_vocab={self.action_vocab!r} must be one of {list(ACTION_VOCABS)}")
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ILQLConfig:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 class Head(nn.Module):
@@ -345,7 +270,7 @@ class ILQLModel(nn.Module):
     def generate_ids(
         self,
         prompts: Sequence[str | Sequence[int]],
-        beta: float = 1.0,
+        beta: float | None = None,
         max_new_tokens: int = 64,
         top_k: int = 0,
         top_p: float = 1.0,
@@ -356,7 +281,11 @@ class ILQLModel(nn.Module):
         use_cache: bool = True,
         stop_ids: Sequence[int] | None = None,
     ) -> list[list[int]]:
-        """Token ids of the continuations (each ends with its stop token unless cut by ``max_new_tokens``)."""
+        """Token ids of the continuations (each ends with its stop token unless cut by ``max_new_tokens``).
+
+        ``beta=None`` is the config's (``ILQLConfig.beta``, the recipe's 16 unless trained otherwise).
+        """
+        beta = self.config.beta if beta is None else beta
         bonus = None if beta == 0 else (lambda h: beta * self.advantage(h))
         return sample(
             self.lm, self.tokenizer, prompts, seed=seed, stop_ids=stop_ids, max_new_tokens=max_new_tokens,
@@ -367,7 +296,7 @@ class ILQLModel(nn.Module):
     def generate(
         self,
         prompts: Sequence[str | Sequence[int]],
-        beta: float = 1.0,
+        beta: float | None = None,
         max_new_tokens: int = 64,
         top_k: int = 0,
         top_p: float = 1.0,
@@ -377,7 +306,8 @@ class ILQLModel(nn.Module):
         filter_order: str = "before",
         stop_ids: Sequence[int] | None = None,
     ) -> list[str]:
-        """Continuations as strings, cut at the end-of-turn token (``beta = 0``: the BC policy exactly)."""
+        """Continuations as strings, cut at the end-of-turn token (``beta = 0``: the BC policy exactly;
+        ``None``: the config's)."""
         stops = stop_ids if stop_ids is not None else stop_token_ids(self.tokenizer)
         out = self.generate_ids(
             prompts, beta=beta, max_new_tokens=max_new_tokens, top_k=top_k, top_p=top_p, temperature=temperature,

@@ -1,4 +1,4 @@
-"""Agents that play from a trained checkpoint: specs ``bc:PATH``, ``fbc:PATH``, ``ilql:PATH?beta=4``.
+"""Agents that play from a trained checkpoint: specs ``bc:PATH``, ``fbc:PATH``, ``ilql:PATH?beta=16``.
 
 The prompt is built from ``info["messages"]`` and the env's task description with the very function that
 formatted the training data (:func:`dialgym.agents.lm.chat_segments`), so the model sees at inference exactly
@@ -6,7 +6,8 @@ the kind of context it was trained on, ending with the opening of a new assistan
 the end-of-turn token and the reply is decoded without special tokens. :meth:`LMAgent.act_batch` runs one
 left-padded batch for all episodes (one forward pass per generated token for the whole batch).
 
-Spec options (after ``?``): ``beta`` (ILQL only, default 4), ``temperature`` (default 1), ``top_k``
+Spec options (after ``?``): ``beta`` (ILQL only; default: the one stored with the checkpoint, 16 unless
+trained with another ``--beta``), ``temperature`` (default 1), ``top_k``
 (default 0 = off), ``top_p`` (default 1 = off), ``max_new_tokens`` (default 64), ``greedy`` (0/1),
 ``filter_order`` (ILQL: ``before`` (default) or ``after`` the advantage is added), ``threads`` (torch
 threads; default the cores idle when the agent is built, see :mod:`dialgym.utils.threads`), ``any_task``
@@ -32,9 +33,9 @@ from dialgym.agents.lm import (
 )
 from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS
+from dialgym.core.task import bare_env_id
 
 ALGORITHMS = ("bc", "fbc", "ilql", "grpo")
-DEFAULT_BETA = 4.0
 
 _OPTIONS: dict[str, type] = {
     "beta": float,
@@ -101,7 +102,7 @@ class LMAgent(Agent):
             raise ValueError(f"filter_order={filter_order!r}; expected 'before' or 'after'")
         meta = read_meta(path, [algorithm])  # clear errors for a missing path or another algorithm
         trained_on = meta.get("data", {}).get("env_ids") or []
-        task_id = env_id.split(":", 1)[1] if env_id and env_id.startswith("dialgym:") else env_id
+        task_id = bare_env_id(env_id) if env_id else env_id
         if task_id and trained_on and task_id not in trained_on and not any_task:
             # its prompts, strategies and values are another task's: it would play, badly, and say nothing
             raise CheckpointError(
@@ -125,7 +126,8 @@ class LMAgent(Agent):
         data = meta.get("data", {})
         self.include_description = bool(data.get("include_description", True))
         if beta is None and algorithm == "ilql":
-            beta = float(meta.get("inference", {}).get("beta", DEFAULT_BETA))
+            # the beta dialgym train stored; a checkpoint saved from Python has its config's (ILQLConfig.beta)
+            beta = float(meta.get("inference", {}).get("beta", self.model.config.beta))
         self.beta = beta
         self.temperature = temperature
         self.top_k = top_k

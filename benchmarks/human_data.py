@@ -136,12 +136,10 @@ def spec(work: Path, dataset: str, algo: str, beta: float) -> str:
 def train_stage(
     cfg: ReproduceConfig, work: Path, paths: dict[str, str], learners: list[tuple[str, str]]
 ) -> dict[str, Any]:
-    c = asdict(cfg)
     out: dict[str, Any] = {}
     for dataset, algo in learners:
         t0 = time.perf_counter()
-        s = _train_job(algo, paths[dataset], str(work / "runs" / dataset / algo), c,
-                       cfg.top_fraction if algo == "fbc" else None)  # fmt: skip
+        s = _train_job(algo, paths[dataset], str(work / "runs" / dataset / algo), cfg.train_settings(algo))
         out[f"{algo}_{dataset}"] = {"trajectories": s["trajectories"], "final_losses": s["final_losses"]}
         log(f"trained {algo} on {dataset} ({s['trajectories']} trajectories) in {time.perf_counter() - t0:.0f}s")
     return out
@@ -166,7 +164,8 @@ def eval_stage(cfg: ReproduceConfig, work: Path, human_path: str, learners: list
 
     specs = {k: k for k in ("random", "behavior", "oracle")}
     specs["human_replay"] = f"human-replay:{human_path}"
-    specs.update({f"{a}_{d}": spec(work, d, a, cfg.beta) for d, a in learners})
+    beta = cfg.learner("ilql")["beta"]
+    specs.update({f"{a}_{d}": spec(work, d, a, beta) for d, a in learners})
     t0 = time.perf_counter()
     entries = run_leaderboard([ENV_ID], list(specs.values()), cfg.eval_episodes, cfg.seed, splits=SPLITS,
                               out=work / "eval", progress=False, batch=cfg.eval_batch)  # fmt: skip
@@ -225,17 +224,15 @@ def main(argv: list[str] | None = None) -> int:
         unknown = [f"{a}:{d}" for d, a in learners if d not in DATASETS or a not in ALGOS]
         if unknown:
             ap.error(f"--learners {unknown}: expected ALGO:DATASET with ALGO in {ALGOS} and DATASET in {DATASETS}")
-    overrides = {
-        k: v
-        for k, v in (("steps", args.steps), ("batch_size", args.batch_size), ("eval_episodes", args.eval_episodes))
-        if v is not None
-    }
-    cfg = ReproduceConfig(tasks=[ENV_ID], seed=args.seed, **overrides)
+    train = {k: v for k, v in (("steps", args.steps), ("batch_size", args.batch_size)) if v is not None}
+    evals = {} if args.eval_episodes is None else {"eval_episodes": args.eval_episodes}
+    cfg = ReproduceConfig(tasks=[ENV_ID], seed=args.seed, train=train, **evals)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     settings = {**asdict(cfg), "data": str(Path(args.data).resolve()), "hindsight_factor": args.hindsight_factor}
-    for k in ("jobs", "eval_batch", "agents", "prompt_episodes", "prompt_llm", "episodes"):
+    for k in ("jobs", "eval_batch", "agents", "prompt_episodes", "prompt_llm", "episodes", "train"):
         settings.pop(k, None)
+    settings["learners"] = cfg.learners()  # the values trained with, defaults included
     saved = work / "settings.json"
     if saved.is_file() and json.loads(saved.read_text()) != json.loads(json.dumps(settings)):
         raise SystemExit(f"{work} holds a run with other settings ({saved}); use another --work folder")

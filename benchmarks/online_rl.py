@@ -37,17 +37,15 @@ def run_task(env_id: str, args: argparse.Namespace, work: Path) -> dict[str, Any
     collect(env_id, "behavior", args.episodes, args.seed, data, env_kwargs={"persona_split": "train"}, progress=False)
     print(f"[{env_id}] BC: {args.bc_steps} steps", flush=True)
     t0 = time.perf_counter()
-    train_main("bc", data, "tiny", root / "bc", steps=args.bc_steps, batch_size=32, lr=3e-4, seed=args.seed,
-               n_layer=2, n_embd=128, threads=args.threads, progress=False,
-               checkpoint_every=max(1, args.bc_steps // 4))  # fmt: skip
+    # everything else is dialgym train's default: the reproduction's recipe
+    common = dict(steps=args.bc_steps, seed=args.seed, threads=args.threads, progress=False,
+                  checkpoint_every=max(1, args.bc_steps // 4))  # fmt: skip
+    train_main("bc", data, "tiny", root / "bc", **common)
     bc_seconds = time.perf_counter() - t0
-    common = dict(steps=args.bc_steps, batch_size=32, lr=3e-4, seed=args.seed, n_layer=2, n_embd=128,
-                  threads=args.threads, progress=False, checkpoint_every=max(1, args.bc_steps // 4))  # fmt: skip
     if not args.no_offline_rl:
         print(f"[{env_id}] filtered BC and ILQL: {args.bc_steps} steps each (the reproduction's recipe)", flush=True)
-        train_main("fbc", data, "tiny", root / "fbc", top_fraction=0.2, **common)
-        train_main("ilql", data, "tiny", root / "ilql", gamma=0.99, tau=0.7, cql_weight=0.01, polyak_alpha=0.05,
-                   beta=16.0, **common)  # fmt: skip
+        train_main("fbc", data, "tiny", root / "fbc", **common)
+        train_main("ilql", data, "tiny", root / "ilql", **common)
     print(f"[{env_id}] GRPO: {args.grpo_steps} steps from BC", flush=True)
     cfg = GRPORunConfig(
         env_id=env_id, init=str(root / "bc"), steps=args.grpo_steps, group=args.group,
@@ -84,10 +82,12 @@ def run_task(env_id: str, args: argparse.Namespace, work: Path) -> dict[str, Any
 
 
 def main() -> None:
+    from dialgym.agents.config import LearnerConfig
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--env", action="append", default=None, help="env id, repeatable (default Persuasion-v0)")
     ap.add_argument("--episodes", type=int, default=3000, help="behavior episodes for BC (the reproduction's)")
-    ap.add_argument("--bc-steps", type=int, default=1500)
+    ap.add_argument("--bc-steps", type=int, default=LearnerConfig.steps, help="BC, FBC and ILQL steps (the recipe's)")
     ap.add_argument("--grpo-steps", type=int, default=200)
     ap.add_argument("--group", type=int, default=8)
     ap.add_argument("--seeds-per-step", type=int, default=2)

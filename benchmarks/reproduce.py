@@ -10,8 +10,9 @@ For each of the four scripted tasks (Hong et al. 2023, 2024; Snell et al. 2022):
    rewritten by a controller, the task's user resumed from that prefix, the behavior policy playing on); the
    controller is the persona-blind ask-then-adapt policy by default (``--hindsight-controller oracle`` uses the
    oracle told the recorded persona, as in the first run; see ``reproduce_run.json``);
-3. **train** BC (all data), filtered BC (best ``--top-fraction``), ILQL, and ILQL on the augmented data, each a
-   tiny GPT-2 trained from scratch for ``--steps`` steps;
+3. **train** BC (all data), filtered BC (the best 20%), ILQL, and ILQL on the augmented data, each a tiny GPT-2
+   trained from scratch: ``dialgym train`` with its defaults, which are this recipe (``dialgym.agents.config``;
+   ``--steps`` and ``--action-vocab`` change them here);
 4. **evaluate** them beside ``random``, ``behavior``, ``oracle`` and a zero-shot ``prompt`` agent on the bundled
    SmolLM2-135M, on the ``test`` and ``hard`` persona splits: every agent meets the same personas and seeds.
 
@@ -34,7 +35,7 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 #: the result keys of the agents, in table order
 AGENT_KEYS = ("random", "behavior", "oracle", "prompt", "bc", "fbc", "ilql", "ilql_hindsight")
 LEARNED = ("bc", "fbc", "ilql", "ilql_hindsight")
+#: the algorithms behind them (``dialgym train ALGO``)
+TRAINED = ("bc", "fbc", "ilql")
 SPLITS = ("test", "hard")
 
 
@@ -57,20 +60,10 @@ class ReproduceConfig:
     #: who rewrites the turn: "adaptive" (persona-blind ask-then-adapt) or "oracle" (told the persona; see
     #: PolicyController for why the oracle's rewrites mislead a value learner); its files are named after it
     hindsight_controller: str = "adaptive"
-    steps: int = 1500  # optimizer steps per learner
-    batch_size: int = 32
-    lr: float = 3e-4
-    top_fraction: float = 0.2  # filtered BC keeps this best fraction
-    beta: float = 16.0  # ILQL's inference beta (Persuasion sweep: 8 -> 59, 16 -> 66, 32 -> 64, 64 -> 61)
-    gamma: float = 0.99
-    tau: float = 0.7
-    cql_weight: float = 0.01
-    polyak_alpha: float = 0.05
-    #: ILQL's Q heads: "data" (the tokens of the data's agent turns, dialgym train's default) or "full" (the
-    #: paper's whole-vocabulary heads; the first published run used them, see README)
-    action_vocab: str = "data"
-    n_layer: int = 2
-    n_embd: int = 128
+    #: the learners' settings that differ from ``dialgym train``'s defaults, by field name: none for the
+    #: published run, whose recipe *is* those defaults (``dialgym.agents.config``); ``--quick``, ``--steps``
+    #: and ``--action-vocab`` set some. Each goes to every learner (and the tiny model) that has the field.
+    train: dict[str, Any] = field(default_factory=dict)
     eval_episodes: int = 500  # per agent, task and split
     prompt_episodes: int = 10  # SmolLM2 re-reads the whole dialogue each turn: slow on a CPU, so fewer episodes
     prompt_llm: dict[str, Any] = field(
@@ -83,7 +76,7 @@ class ReproduceConfig:
     agents: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        for name in ("episodes", "steps", "eval_episodes"):
+        for name in ("episodes", "eval_episodes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name}={value!r} must be a positive integer")
@@ -94,29 +87,53 @@ class ReproduceConfig:
         clash = [a for a in self.agents if a in AGENT_KEYS]
         if clash:
             raise ValueError(f"agents {clash} are already in the table; --agent adds agents of your own")
+        from dialgym.train import LEARNERS, TinyModelConfig
+
+        known = {f.name for cls in (*LEARNERS.values(), TinyModelConfig) for f in fields(cls)} - {"seed"}
+        unknown = sorted(set(self.train) - known)
+        if unknown:
+            raise ValueError(f"train settings {unknown} are no learner's; expected some of {sorted(known)}")
+        for algo in TRAINED:
+            self.learner(algo)  # a bad value fails now, naming the setting, not after the data stage
+
+    def learners(self) -> dict[str, dict[str, Any]]:
+        """:meth:`learner` of each algorithm this run trains."""
+        return {algo: self.learner(algo) for algo in TRAINED}
+
+    def train_settings(self, algo: str) -> dict[str, Any]:
+        """What ``dialgym train ALGO`` is given: this run's seed and the overrides that ``algo`` has."""
+        from dialgym.train import HIDDEN, LEARNERS, TinyModelConfig
+
+        mine = {f.name for cls in (LEARNERS[algo], TinyModelConfig) for f in fields(cls)} - HIDDEN.get(algo, set())
+        return {"seed": self.seed, **{k: v for k, v in self.train.items() if k in mine}}
+
+    def learner(self, algo: str) -> dict[str, Any]:
+        """Every setting ``algo``'s learner and tiny model train with here (the defaults, overridden)."""
+        from dialgym.train import configs
+
+        _, learner, tiny = configs(algo, data="-", model="tiny", out="-", **self.train_settings(algo))
+        return {**asdict(learner), **asdict(tiny)}
 
     @classmethod
     def quick(cls, **overrides: Any) -> ReproduceConfig:
         """Every stage on a few episodes and steps: checks the pipeline, not the claim."""
-        base = {"episodes": 60, "steps": 20, "batch_size": 8, "eval_episodes": 8, "prompt_episodes": 2,
-                "n_embd": 32, "eval_batch": 8}  # fmt: skip
+        base = {"episodes": 60, "eval_episodes": 8, "prompt_episodes": 2, "eval_batch": 8}
         base["prompt_llm"] = {"backend": "hf", "model": "smollm2-135m", "max_tokens": 8, "temperature": 0.7}
-        return cls(**{**base, **overrides})
+        train = {"steps": 20, "batch_size": 8, "n_embd": 32, **overrides.pop("train", {})}
+        return cls(**{**base, **overrides, "train": train})
 
 
 # --------------------------------------------------------------------------- stages
-def _train_job(algo: str, data: str, out: str, cfg: dict[str, Any], top_fraction: float | None) -> dict[str, Any]:
-    """One training run in a worker process (one torch thread: ``jobs`` of these share the machine)."""
-    from dialgym.train import train_main
+def _train_job(algo: str, data: str, out: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """One training run in a worker process (one torch thread: ``jobs`` of these share the machine).
 
-    ilql_kw = {}
-    if algo == "ilql":
-        ilql_kw = {k: cfg[k] for k in ("beta", "gamma", "tau", "cql_weight", "polyak_alpha", "action_vocab")}
-    return train_main(
-        algo, data, "tiny", out, steps=cfg["steps"], batch_size=cfg["batch_size"], lr=cfg["lr"], seed=cfg["seed"],
-        top_fraction=top_fraction, n_layer=cfg["n_layer"], n_embd=cfg["n_embd"], threads=1, progress=False,
-        checkpoint_every=max(1, cfg["steps"] // 4), **ilql_kw,
-    )  # fmt: skip
+    ``settings``: :meth:`ReproduceConfig.train_settings`; everything else is ``dialgym train``'s default.
+    """
+    from dialgym.train import configs, train
+
+    run, learner, tiny = configs(algo, data=data, model="tiny", out=out, threads=1, progress=False, **settings)
+    run.checkpoint_every = max(1, learner.steps // 4)
+    return train(algo, run, learner, tiny)
 
 
 def _eval_job(
@@ -315,8 +332,9 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
     mine = {
         k: v
         for k, v in asdict(cfg).items()
-        if k not in ("jobs", "eval_batch", "hindsight_controller", "agents", "prompt_episodes")
+        if k not in ("jobs", "eval_batch", "hindsight_controller", "agents", "prompt_episodes", "train")
     }
+    mine["learners"] = cfg.learners()  # the values trained with: a later change of a default is seen here
     if settings.is_file() and json.loads(settings.read_text()) != mine:
         raise SystemExit(f"{work} holds a run with other settings ({settings}); use another --work folder")
     settings.write_text(json.dumps(mine, indent=2) + "\n")
@@ -330,19 +348,18 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
 
     # 3. training: 4 learners per task, --jobs processes at once
     t0 = time.perf_counter()
-    c = asdict(cfg)
     jobs = []
     for env_id in tasks:
         runs = work / "runs" / env_id
         d, aug = data[env_id]["data"], data[env_id]["augmented"]
         jobs += [
-            (env_id, "bc", ("bc", d, str(runs / "bc"), c, None)),
-            (env_id, "fbc", ("fbc", d, str(runs / "fbc"), c, cfg.top_fraction)),
-            (env_id, "ilql", ("ilql", d, str(runs / "ilql"), c, None)),
+            (env_id, "bc", ("bc", d, str(runs / "bc"), cfg.train_settings("bc"))),
+            (env_id, "fbc", ("fbc", d, str(runs / "fbc"), cfg.train_settings("fbc"))),
+            (env_id, "ilql", ("ilql", d, str(runs / "ilql"), cfg.train_settings("ilql"))),
             (
                 env_id,
                 "ilql_hindsight",
-                ("ilql", aug, str(_hindsight_run(work, env_id, cfg.hindsight_controller)), c, None),
+                ("ilql", aug, str(_hindsight_run(work, env_id, cfg.hindsight_controller)), cfg.train_settings("ilql")),
             ),
         ]
     training: dict[str, dict[str, Any]] = {env_id: {} for env_id in tasks}
@@ -357,7 +374,8 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
 
     # 4. evaluation: scripted and learned agents (parallel over tasks), then the SmolLM2 prompting agent
     t0 = time.perf_counter()
-    specs = {env_id: _specs(work, env_id, cfg.beta, cfg.hindsight_controller) for env_id in tasks}
+    beta = cfg.learner("ilql")["beta"]
+    specs = {env_id: _specs(work, env_id, beta, cfg.hindsight_controller) for env_id in tasks}
     for env_id in tasks:
         specs[env_id].update({spec: spec for spec in cfg.agents})
     rows: dict[str, list[dict[str, Any]]] = {}
@@ -395,6 +413,7 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "cpus": os.cpu_count(),
         "config": asdict(cfg),
+        "learners": cfg.learners(),
         "seconds": {k: round(v, 1) for k, v in times.items()},
         "seconds_all_invocations": {k: round(v, 1) for k, v in sorted(spent.items())},
         "data": data,
@@ -419,7 +438,9 @@ def human_rows(cfg: ReproduceConfig, data: str, work: Path, out_dir: Path) -> di
 
     out = out_dir / "human_data.json"
     argv = ["--data", data, "--work", str(work / "human_data"), "--seed", str(cfg.seed), "--out", str(out)]
-    argv += ["--steps", str(cfg.steps), "--batch-size", str(cfg.batch_size), "--eval-episodes", str(cfg.eval_episodes)]
+    ilql = cfg.learner("ilql")
+    argv += ["--steps", str(ilql["steps"]), "--batch-size", str(ilql["batch_size"])]
+    argv += ["--eval-episodes", str(cfg.eval_episodes)]
     human_data.main(argv)
     result = json.loads(out.read_text())
     lines = [
@@ -444,11 +465,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tasks", nargs="*", default=None, help="env ids (default: every registered task)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--episodes", type=int, default=None, help="behavior episodes per task")
-    ap.add_argument("--steps", type=int, default=None, help="training steps per learner")
+    ap.add_argument("--steps", type=int, default=None, help="training steps per learner (default: dialgym train's)")
     ap.add_argument("--eval-episodes", type=int, default=None)
     ap.add_argument("--prompt-episodes", type=int, default=None)
     ap.add_argument("--hindsight-controller", default=None, help="adaptive (default) or oracle")
-    ap.add_argument("--action-vocab", default=None, help="ILQL Q heads: data (default) or full")
+    ap.add_argument("--action-vocab", default=None, choices=["data", "full"], help="ILQL Q heads (default: data)")
     ap.add_argument("--jobs", type=int, default=2, help="processes at once (training and evaluation)")
     ap.add_argument(
         "--human-data",
@@ -471,9 +492,12 @@ def main(argv: list[str] | None = None) -> int:
         "tasks": list(args.tasks or []),
         "agents": list(args.agent or []),
     }
-    for name in ("episodes", "steps", "eval_episodes", "prompt_episodes", "hindsight_controller", "action_vocab"):
+    for name in ("episodes", "eval_episodes", "prompt_episodes", "hindsight_controller"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
+    train = {name: getattr(args, name) for name in ("steps", "action_vocab") if getattr(args, name) is not None}
+    if train:
+        overrides["train"] = train
     try:
         cfg = ReproduceConfig.quick(**overrides) if args.quick else ReproduceConfig(**overrides)
     except ValueError as exc:

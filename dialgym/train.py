@@ -1,45 +1,108 @@
 """``dialgym train {bc,fbc,ilql}``: train a learning agent on an episode file, resumably.
 
-    dialgym train ilql --data data/persuasion.jsonl --model tiny --out runs/ilql --steps 2000
-    dialgym eval Persuasion-v0 --agent ilql:runs/ilql?beta=4
+    dialgym train ilql --data data/persuasion.jsonl --out runs/ilql
+    dialgym eval Persuasion-v0 --agent ilql:runs/ilql
+
+**The settings are dataclasses, and they are the command line.** A run has three: :class:`TrainRunConfig`
+(where it reads and writes, how it runs), :class:`~dialgym.agents.config.TinyModelConfig` (the model that
+``--model tiny`` builds) and the learner's config (:class:`~dialgym.agents.config.BCConfig`,
+:class:`~dialgym.agents.config.FBCConfig`, :class:`~dialgym.agents.config.ILQLConfig`). Every field is an
+option with its help and default (``dialgym train ilql --help``), :func:`train_main` takes the same names as
+keywords, and the run folder records them with ``dataclasses.asdict``: adding a setting is adding a field.
+The defaults are the published recipe (``benchmarks/reproduce.py`` reads them), so the command above trains
+what the README's results table measured.
 
 What it does, and why:
 
-* **Validates everything before training**: the episode file (every line), the ``--model`` value (``tiny``,
-  ``smollm2-135m`` or an existing folder), and ``--out`` (a folder holding another algorithm's run, or the
-  same algorithm with different settings, is refused). A mistake costs seconds, not a lost training run.
+* **Validates everything before training**: the settings, the episode file (every line), the ``--model``
+  value (``tiny``, ``smollm2-135m`` or an existing folder), and ``--out`` (a folder holding another
+  algorithm's run, or the same algorithm with different settings, is refused, naming each setting that
+  differs). A mistake costs seconds, not a lost training run.
 * **Checkpoints** ``OUT/agent/`` every ``--checkpoint-every`` steps and at the end (written to a temporary
   folder and swapped in, so a kill never leaves a half-written checkpoint). ``OUT/agent`` is a complete agent
   (``ilql:OUT`` works) plus the optimizer state. Running the same command again **resumes** from it; batches
   are a pure function of (seed, step) and the tiny model has no dropout, so a resumed run ends with the same
   weights as an uninterrupted one (up to floating-point summation order). Raising ``--steps`` continues a
   finished run.
-* **Logs** the losses of every step to ``OUT/losses.json`` and plots them to ``OUT/loss_curve.png``.
+* **Records** the settings in ``OUT/train.json`` and **logs** the losses of every step to ``OUT/losses.json``,
+  plotted to ``OUT/loss_curve.png``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-ALGORITHMS = ("bc", "fbc", "ilql")
-DEFAULT_TOP_FRACTION = 0.2
+from dialgym.agents.config import BCConfig, FBCConfig, ILQLConfig, LearnerConfig, TinyModelConfig
+from dialgym.utils.dataclass_cli import add_dataclass_arguments, from_namespace, option_name, setting, split_settings
+
+#: each algorithm's learner config: its fields are the options of ``dialgym train ALGO``
+LEARNERS: dict[str, type[LearnerConfig]] = {"bc": BCConfig, "fbc": FBCConfig, "ilql": ILQLConfig}
+ALGORITHMS = tuple(LEARNERS)
+#: learner fields an algorithm's command does not offer (plain BC's filter is filtered BC: ``train fbc``)
+HIDDEN = {"bc": frozenset({"top_fraction"})}
 AGENT_DIR = "agent"
 RUN_FILE = "train.json"
 TRAINER_STATE = "trainer_state.pt"
 
-#: settings that may change when a run is resumed (the rest must match the run in --out)
-_RESUMABLE = {"steps", "checkpoint_every", "threads", "progress"}
+#: settings that may change when a run is resumed (the rest must match the run in --out): more steps, how
+#: it runs, and ILQL's inference beta (stored with the agent; it does not change training)
+_RESUMABLE = {"steps", "checkpoint_every", "threads", "progress", "skip_invalid", "beta"}
+
+
+@dataclass
+class TrainRunConfig:
+    """Where a training run reads and writes, and how it runs: what the learner itself does not need."""
+
+    data: str = setting(help="JSONL episode file (from collect/imagine/hindsight)")
+    out: str = setting(help="run folder; the agent is OUT/agent (spec ALGO:OUT)")
+    model: str = setting("tiny", "tiny | smollm2-135m | a local transformers folder")
+    include_description: bool = setting(
+        True, "put the task description in the dialogue's context", off=["--no-description"]
+    )
+    checkpoint_every: int = setting(200, "steps between checkpoints (0: only at the end)")
+    threads: int | None = setting(None, "torch CPU threads (none: the cores idle now; DIALGYM_THREADS sets it too)")
+    skip_invalid: bool = setting(False, "skip invalid lines of --data instead of failing")
+    progress: bool = setting(True, "show a progress bar", off=["--quiet"])
+
+    def __post_init__(self) -> None:
+        self.data, self.out = os.fspath(self.data), os.fspath(self.out)
+        value = self.checkpoint_every
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            _fail(f"checkpoint_every={value!r} must be an integer >= 0")
 
 
 def _fail(msg: str) -> None:
     raise ValueError(msg)
+
+
+def learner_class(algo: str) -> type[LearnerConfig]:
+    if algo not in LEARNERS:
+        _fail(f"algorithm {algo!r} is not one of {list(LEARNERS)}")
+    return LEARNERS[algo]
+
+
+def run_record(
+    algo: str, run: TrainRunConfig, learner: LearnerConfig, tiny: TinyModelConfig, episodes: int
+) -> dict[str, Any]:
+    """What ``OUT/train.json`` holds: every setting of the run (``asdict`` of its configs), flat.
+
+    Not ``out`` (moving a run folder must not make it refuse itself), and the tiny model's settings only
+    when ``--model tiny`` uses them.
+    """
+    record: dict[str, Any] = {"algorithm": algo, "episodes": episodes, **asdict(run), **asdict(learner)}
+    record["data"] = str(Path(run.data).resolve())
+    del record["out"]
+    if run.model == "tiny":
+        record.update(asdict(tiny))
+    return record
 
 
 def _check_out(out: Path, algo: str, run: dict[str, Any]) -> bool:
@@ -60,10 +123,10 @@ def _check_out(out: Path, algo: str, run: dict[str, Any]) -> bool:
     run_file = out / RUN_FILE
     if run_file.is_file():
         previous = json.loads(run_file.read_text())
-        # a setting the run file does not record (written before dialgym had it) is not held against it
-        diff = sorted(k for k in previous if k not in _RESUMABLE and previous.get(k) != run.get(k))
+        # a setting only one side records (older or newer dialgym) is not held against the run
+        diff = sorted(k for k in previous if k in run and k not in _RESUMABLE and previous[k] != run[k])
         if diff:
-            detail = "; ".join(f"{k}: run has {previous.get(k)!r}, this command {run.get(k)!r}" for k in diff)
+            detail = "; ".join(f"{k}: run has {previous[k]!r}, this command {run[k]!r}" for k in diff)
             _fail(f"--out {os.fspath(out)!r} holds a run with different settings ({detail}); use another --out folder")
         return (out / AGENT_DIR / TRAINER_STATE).is_file()
     if out.is_dir() and any(out.iterdir()):
@@ -123,98 +186,79 @@ def write_losses(out: Path, losses: list[dict[str, float]]) -> None:
     plt.close(fig)
 
 
+def configs(algo: str, **settings: Any) -> tuple[TrainRunConfig, LearnerConfig, TinyModelConfig]:
+    """``(run, learner, tiny)`` from keyword settings, each sent to the config that has it as a field.
+
+    Raises ``ValueError`` naming a setting no config of ``algo`` has (and the algorithm that has it).
+    """
+    cls = learner_class(algo)
+    hidden = HIDDEN.get(algo, frozenset())
+    for key in settings:
+        if key in hidden or not any(key in _names(c) for c in (TrainRunConfig, TinyModelConfig, cls)):
+            owners = [a for a, c in LEARNERS.items() if key in _names(c) and key not in HIDDEN.get(a, ())]
+            if owners:
+                flag = "--" + key.replace("_", "-")
+                _fail(f"{flag} is for {' and '.join(owners)} only, not {algo!r}")
+    parts = split_settings(settings, {"run": TrainRunConfig, "tiny": TinyModelConfig, "learner": cls})
+    return TrainRunConfig(**parts["run"]), cls(**parts["learner"]), TinyModelConfig(**parts["tiny"])
+
+
+def _names(cls: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(cls)}
+
+
 def train_main(
-    algo: str,
-    data: str | os.PathLike[str],
-    model: str,
-    out: str | os.PathLike[str],
-    steps: int = 1000,
-    batch_size: int = 16,
-    lr: float = 3e-4,
-    seed: int = 0,
-    *,
-    top_fraction: float | None = None,
-    beta: float = 4.0,
-    gamma: float = 0.99,
-    tau: float = 0.7,
-    cql_weight: float = 0.01,
-    bc_weight: float = 1.0,
-    awac_beta: float = 0.0,
-    polyak_alpha: float = 0.005,
-    standardize_rewards: bool = False,
-    action_vocab: str = "data",
-    max_length: int | None = None,
-    include_description: bool = True,
-    vocab_size: int = 4000,
-    phrases: bool = True,
-    n_layer: int = 2,
-    n_embd: int = 128,
-    n_head: int = 4,
-    checkpoint_every: int = 200,
-    threads: int | None = None,
-    skip_invalid: bool = False,
-    progress: bool = True,
+    algo: str, data: str | os.PathLike[str], model: str, out: str | os.PathLike[str], **settings: Any
 ) -> dict[str, Any]:
     """Train ``algo`` on the episodes in ``data`` starting from ``model``; write the agent to ``out``.
 
-    Returns a summary (algorithm, steps, seconds, final losses, paths). Raises ``ValueError`` /
-    ``FileNotFoundError`` naming the bad value before any training starts.
-    ``beta`` is ILQL's default inference beta, stored with the checkpoint (``ilql:OUT?beta=..`` overrides).
-    ``threads`` sets torch's intra-op threads; ``None`` uses the cores that are idle when training starts
-    (:mod:`dialgym.utils.threads`: on busy cores, extra threads make a run many times slower).
+    ``settings`` are the fields of :class:`TrainRunConfig`, :class:`TinyModelConfig` and the algorithm's
+    learner config, by name (``steps=500, polyak_alpha=0.1, n_layer=1``); what is not given is the default,
+    the published recipe. Returns a summary (algorithm, steps, seconds, final losses, paths, the learner's
+    config). Raises ``ValueError`` / ``FileNotFoundError`` naming the bad value before any training starts.
+    """
+    run, learner, tiny = configs(algo, data=data, model=model, out=out, **settings)
+    return train(algo, run, learner, tiny)
+
+
+def train(
+    algo: str, run: TrainRunConfig, learner: LearnerConfig, tiny: TinyModelConfig | None = None
+) -> dict[str, Any]:
+    """Train ``algo`` as ``run`` says with the settings ``learner`` (and ``tiny`` for ``--model tiny``).
+
+    ``threads`` (``run.threads``) sets torch's intra-op threads; ``None`` uses the cores that are idle when
+    training starts (:mod:`dialgym.utils.threads`: on busy cores, extra threads make a run many times slower).
     """
     # ---------------------------------------------------------------- validation (no training yet)
-    if algo not in ALGORITHMS:
-        _fail(f"algorithm {algo!r} is not one of {list(ALGORITHMS)}")
-    for name, value, low in (
-        ("steps", steps, 1),
-        ("batch_size", batch_size, 1),
-        ("checkpoint_every", checkpoint_every, 0),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            _fail(f"{name}={value!r} must be an integer >= {low}")
-    if action_vocab not in ("data", "full"):
-        _fail(f"--action-vocab {action_vocab!r} must be 'data' or 'full'")
-    if top_fraction is not None and algo != "fbc":
-        _fail(f"--top-fraction is for fbc only (filtered BC), not {algo!r}")
-    fraction = (DEFAULT_TOP_FRACTION if top_fraction is None else top_fraction) if algo == "fbc" else 1.0
-    if not 0 < fraction <= 1 or (algo == "fbc" and fraction == 1):
-        _fail(f"--top-fraction={fraction!r} must be in (0, 1) for fbc")
+    cls = learner_class(algo)
+    if not isinstance(learner, cls):
+        _fail(f"dialgym train {algo} needs a {cls.__name__}, got a {type(learner).__name__}")
+    tiny = tiny or TinyModelConfig()
+    steps = learner.steps
+    if steps < 1:
+        _fail(f"steps={steps!r} must be an integer >= 1")
+    data, model, threads, progress = run.data, run.model, run.threads, run.progress
+    include_description, checkpoint_every = run.include_description, run.checkpoint_every
     from dialgym.data.io import EpisodeFileError, read_episodes
 
     data_path = Path(data)
     if not data_path.is_file():
-        raise FileNotFoundError(f"--data {os.fspath(data)!r} does not exist (expected a JSONL episode file)")
+        raise FileNotFoundError(f"--data {data!r} does not exist (expected a JSONL episode file)")
     try:
-        episodes = read_episodes(data_path, skip_invalid=skip_invalid)
+        episodes = read_episodes(data_path, skip_invalid=run.skip_invalid)
     except EpisodeFileError as exc:
         raise ValueError(f"--data: {exc}") from None
     except UnicodeDecodeError:
-        raise ValueError(f"--data {os.fspath(data)!r} is not a text (JSONL) episode file") from None
+        raise ValueError(f"--data {data!r} is not a text (JSONL) episode file") from None
     if not episodes:
-        _fail(f"--data {os.fspath(data)!r} holds no episodes")
+        _fail(f"--data {data!r} holds no episodes")
     from dialgym.agents.lm import check_model_spec, require_torch
 
     check_model_spec(model)
     require_torch()
-    outp = Path(out)
-    run = {
-        "algorithm": algo, "data": str(data_path.resolve()), "episodes": len(episodes), "model": model,
-        "steps": steps, "batch_size": batch_size, "lr": lr, "seed": seed, "top_fraction": fraction,
-        "gamma": gamma, "tau": tau, "cql_weight": cql_weight, "bc_weight": bc_weight, "awac_beta": awac_beta,
-        "polyak_alpha": polyak_alpha, "standardize_rewards": standardize_rewards, "action_vocab": action_vocab,
-        "max_length": max_length,
-        "include_description": include_description, "vocab_size": vocab_size, "phrases": phrases, "n_layer": n_layer,
-        "n_embd": n_embd, "n_head": n_head, "checkpoint_every": checkpoint_every,
-    }  # fmt: skip
-    if algo != "ilql":
-        ilql_only = "gamma tau cql_weight bc_weight awac_beta polyak_alpha standardize_rewards action_vocab"
-        for k in ilql_only.split():
-            run.pop(k)
-    if model != "tiny":
-        for k in ("vocab_size", "phrases", "n_layer", "n_embd", "n_head"):
-            run.pop(k)
-    resume = _check_out(outp, algo, run)
+    outp = Path(run.out)
+    record = run_record(algo, run, learner, tiny, len(episodes))
+    resume = _check_out(outp, algo, record)
 
     # ---------------------------------------------------------------- build or resume
     import torch
@@ -231,43 +275,37 @@ def train_main(
         start, optimizer_state, losses = int(state["step"]), state["optimizer"], list(state["losses"])
         if algo == "ilql":
             m: Any = ilql.ILQLModel.from_pretrained(outp / AGENT_DIR)
-            m.config.steps = steps
         else:
             m = bc.BCModel.from_pretrained(outp / AGENT_DIR, algorithms=[algo])
-            m.config.steps = steps
+        m.config = learner  # the checkpoint's but for what may change on resume (checked above): steps, beta
         tokenizer = m.tokenizer
     else:
         if model == "tiny":
             texts = lm.dialogue_texts(episodes, include_description)
-            tokenizer = lm.fit_tokenizer(texts, vocab_size=vocab_size, phrases=phrases)
+            tokenizer = lm.fit_tokenizer(texts, vocab_size=tiny.vocab_size, phrases=tiny.phrases)
         else:
             lm_model, tokenizer = lm.load_lm(model)
     trajectories = lm.episodes_to_trajectories(episodes, tokenizer, include_description=include_description)
     if not trajectories:
-        _fail(f"--data {os.fspath(data)!r} has no episode with an agent turn")
+        _fail(f"--data {data!r} has no episode with an agent turn")
     if not resume:
         if model == "tiny":
             longest = max(len(e) for e in lm.encode_trajectories(trajectories, tokenizer))
             n_positions = max(256, -(-(longest + 128) // 64) * 64)  # room for the prompt and a reply
-            lm_model = lm.build_tiny_model(tokenizer, n_layer=n_layer, n_embd=n_embd, n_head=n_head,
-                                           n_positions=n_positions, seed=seed)  # fmt: skip
-        common = {"steps": steps, "batch_size": batch_size, "lr": lr, "seed": seed, "max_length": max_length}
-        if algo == "ilql":
-            cfg = ilql.ILQLConfig(
-                **common, gamma=gamma, tau=tau, cql_weight=cql_weight, bc_weight=bc_weight, awac_beta=awac_beta,
-                polyak_alpha=polyak_alpha, standardize_rewards=standardize_rewards, action_vocab=action_vocab,
-            )  # fmt: skip
-            m = ilql.build(lm_model, tokenizer, cfg, trajectories)
+            lm_model = lm.build_tiny_model(tokenizer, n_layer=tiny.n_layer, n_embd=tiny.n_embd, n_head=tiny.n_head,
+                                           n_positions=n_positions, seed=learner.seed)  # fmt: skip
+        if isinstance(learner, ILQLConfig):
+            m = ilql.build(lm_model, tokenizer, learner, trajectories)
         else:
-            m = bc.BCModel(lm_model, tokenizer, bc.BCConfig(**common, top_fraction=fraction), algorithm=algo)
+            m = bc.BCModel(lm_model, tokenizer, learner, algorithm=algo)
     m.extra_meta.update(
         data={"file": str(data_path.resolve()), "episodes": len(episodes), "include_description": include_description,
               "env_ids": sorted({e.env_id for e in episodes})},
         model=model,
     )  # fmt: skip
-    if algo == "ilql":
-        m.extra_meta["inference"] = {"beta": beta}
-    (outp / RUN_FILE).write_text(json.dumps(run, indent=2, sort_keys=True) + "\n")
+    if isinstance(learner, ILQLConfig):
+        m.extra_meta["inference"] = {"beta": learner.beta}  # what ilql:OUT plays with (also config["beta"])
+    (outp / RUN_FILE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
 
     # ---------------------------------------------------------------- train
     def on_step(step: int, stats: dict[str, float], optimizer: Any) -> None:
@@ -293,17 +331,8 @@ def train_main(
 
 
 def _train_cmd(args: argparse.Namespace) -> int:
-    summary = train_main(
-        args.algorithm, args.data, args.model, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
-        seed=args.seed, top_fraction=args.top_fraction, beta=args.beta, gamma=args.gamma, tau=args.tau,
-        cql_weight=args.cql_weight, bc_weight=args.bc_weight, awac_beta=args.awac_beta,
-        polyak_alpha=args.polyak_alpha, standardize_rewards=args.standardize_rewards, action_vocab=args.action_vocab,
-        max_length=args.max_length,
-        include_description=not args.no_description, vocab_size=args.vocab_size, phrases=not args.word_tokenizer,
-        n_layer=args.n_layer,
-        n_embd=args.n_embd, n_head=args.n_head, checkpoint_every=args.checkpoint_every, threads=args.threads,
-        skip_invalid=args.skip_invalid, progress=not args.quiet,
-    )  # fmt: skip
+    run, learner, tiny = configs_from_args(args)
+    summary = train(args.algorithm, run, learner, tiny)
     losses = ", ".join(f"{k} {v:.4f}" for k, v in summary["final_losses"].items())
     print(
         f"trained {summary['algorithm']} for {summary['steps']} steps (from step {summary['resumed_from']}) on "
@@ -313,69 +342,45 @@ def _train_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+def configs_from_args(args: argparse.Namespace) -> tuple[TrainRunConfig, LearnerConfig, TinyModelConfig]:
+    """The configs a ``dialgym train ALGO`` command line parsed into."""
+    cls = learner_class(args.algorithm)
+    return from_namespace(TrainRunConfig, args), from_namespace(cls, args), from_namespace(TinyModelConfig, args)
+
+
+def add_train_arguments(p: argparse.ArgumentParser, algo: str) -> None:
+    """The options of ``dialgym train ALGO``: the fields of its three configs, in three help groups."""
+    cls = learner_class(algo)
+    groups = (
+        ("run", TrainRunConfig, ()),
+        (f"{algo} ({cls.__name__}; defaults: the published recipe)", cls, HIDDEN.get(algo, ())),
+        ("tiny model (--model tiny)", TinyModelConfig, ()),
+    )
+    for title, config, exclude in groups:
+        add_dataclass_arguments(p.add_argument_group(title), config, exclude=exclude)
+
+
 def build_train_parser(subparsers: Any) -> Any:
     """Add ``train {bc,fbc,ilql}`` to a ``dialgym`` subparsers object; return ``train``'s own subparsers.
 
-    Other trainers (``ppo-acts``) add themselves to the returned object. The parsed args run
+    Other trainers (``ppo-acts``, ``grpo``) add themselves to the returned object. The parsed args run
     with ``args.func(args)``.
     """
-    train = subparsers.add_parser("train", help="train agents: bc, fbc, ilql (on episode files), ppo-acts (online)")
-    algorithms = train.add_subparsers(dest="algorithm", required=True)
-    for algorithm in ALGORITHMS:
-        p = algorithms.add_parser(algorithm, help=f"train a {algorithm.upper()} agent on an episode file (resumable)")
-        _add_lm_arguments(p)
+    train_p = subparsers.add_parser(
+        "train", help="train agents: bc, fbc, ilql (on episode files), ppo-acts, grpo (online)"
+    )
+    algorithms = train_p.add_subparsers(dest="algorithm", required=True)
+    for algo, cls in LEARNERS.items():
+        p = algorithms.add_parser(
+            algo, help=f"train a {algo.upper()} agent on an episode file (resumable)",
+            description=(cls.__doc__ or "").strip().splitlines()[0],
+        )  # fmt: skip
+        add_train_arguments(p, algo)
+        p.set_defaults(func=_train_cmd)
     return algorithms
 
 
-def _add_lm_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", required=True, help="JSONL episode file (from collect/imagine/hindsight)")
-    p.add_argument("--model", default="tiny", help="tiny | smollm2-135m | a local transformers folder (default tiny)")
-    p.add_argument("--out", required=True, help="run folder; the agent is OUT/agent (spec ALGO:OUT)")
-    p.add_argument("--steps", type=int, default=1000)
-    p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--lr", type=float, default=3e-4)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument(
-        "--top-fraction",
-        type=float,
-        default=None,
-        help=f"fbc: keep this best fraction of episodes by return (default {DEFAULT_TOP_FRACTION})",
-    )
-    p.add_argument("--beta", type=float, default=4.0, help="ilql: default inference beta stored with the agent")
-    p.add_argument("--gamma", type=float, default=0.99, help="ilql: discount per token")
-    p.add_argument("--tau", type=float, default=0.7, help="ilql: expectile of V")
-    p.add_argument("--cql-weight", type=float, default=0.01, help="ilql: weight of the CQL term")
-    p.add_argument("--bc-weight", type=float, default=1.0, help="ilql: weight of the policy (BC/AWAC) loss")
-    p.add_argument("--awac-beta", type=float, default=0.0, help="ilql: AWAC temperature (0: plain BC policy loss)")
-    p.add_argument("--polyak-alpha", type=float, default=0.005, help="ilql: target-head Polyak rate per step")
-    p.add_argument("--standardize-rewards", action="store_true", help="ilql: rescale returns to mean 0, std 1")
-    p.add_argument(
-        "--action-vocab",
-        choices=["data", "full"],
-        default="data",
-        help="ilql: Q heads score the tokens of the data's agent turns (default) or the whole vocabulary (paper)",
-    )
-    p.add_argument("--max-length", type=int, default=None, help="cut longer dialogues from the left (tokens)")
-    p.add_argument("--no-description", action="store_true", help="do not put the task description in the context")
-    p.add_argument("--vocab-size", type=int, default=4000, help="tiny: BPE vocabulary size")
-    p.add_argument(
-        "--word-tokenizer",
-        action="store_true",
-        help="tiny: BPE merges stop at spaces (default: merges cross them, so recurring utterances are one token)",
-    )
-    p.add_argument("--n-layer", type=int, default=2, help="tiny: transformer layers")
-    p.add_argument("--n-embd", type=int, default=128, help="tiny: model width")
-    p.add_argument("--n-head", type=int, default=4, help="tiny: attention heads")
-    p.add_argument("--checkpoint-every", type=int, default=200, help="steps between checkpoints (0: only at the end)")
-    p.add_argument(
-        "--threads",
-        type=int,
-        default=None,
-        help="torch CPU threads (default: the cores idle now; DIALGYM_THREADS sets it too)",
-    )
-    p.add_argument("--skip-invalid", action="store_true", help="skip invalid lines of --data instead of failing")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_train_cmd)
-
-
-__all__ = ["build_train_parser", "train_main", "write_losses"]
+__all__ = [
+    "ALGORITHMS", "LEARNERS", "TrainRunConfig", "add_train_arguments", "build_train_parser", "configs",
+    "configs_from_args", "option_name", "run_record", "train", "train_main", "write_losses",
+]  # fmt: skip

@@ -96,7 +96,7 @@ def run(
         results[name] = play(
             lambda prompts, s, m=m: m.generate(prompts, max_new_tokens=1, seed=s, stop_ids=[]), episodes, seed
         )
-    cfg = ilql.ILQLConfig(**common, gamma=0.99, tau=0.7, cql_weight=0.01, polyak_alpha=0.05)
+    cfg = ilql.ILQLConfig(**common)  # the rest: dialgym train's defaults, the reproduction's recipe
     m = ilql.train(data, fresh(), tok, cfg)
     for b in (0.0, beta):
         results[f"ILQL beta={b:g}"] = play(

@@ -26,9 +26,11 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from dialgym.utils.dataclass_cli import add_dataclass_arguments, from_namespace
 
 AGENT_DIR = "agent"
 RUN_FILE = "train.json"
@@ -44,7 +46,7 @@ class GRPORunConfig:
     billion-parameter models on GPUs and would leave a tiny model where it started.
     """
 
-    env_id: str = field(metadata={"help": "dialgym env id"})
+    env_id: str = field(metadata={"help": "dialgym env id", "flag": "--env"})
     init: str | None = field(
         default=None, metadata={"help": "a dialgym train bc|fbc|grpo checkpoint (run folder or agent/) to start from"}
     )
@@ -61,7 +63,7 @@ class GRPORunConfig:
     seed: int = field(default=0, metadata={"help": "seeds the episode seeds, sampling and TRL"})
     checkpoint_every: int = field(default=50, metadata={"help": "steps between resumable TRL checkpoints"})
     logging_steps: int = field(default=5, metadata={"help": "steps between log.json rows"})
-    threads: int | None = field(default=None, metadata={"help": "torch threads (default: the cores idle now)"})
+    threads: int | None = field(default=None, metadata={"help": "torch threads (none: the cores idle now)"})
 
     def __post_init__(self) -> None:
         for name in ("steps", "group", "seeds_per_step", "max_new_tokens", "max_completion_length"):
@@ -203,20 +205,14 @@ def _plot(log: list[dict[str, Any]], path: Path) -> None:
 def add_grpo_parser(algorithms: Any) -> None:
     """Add ``grpo`` to ``dialgym train``'s subcommands (the parser is generated from :class:`GRPORunConfig`)."""
     p = algorithms.add_parser("grpo", help="online RL of an LM agent with TRL's GRPOTrainer (resumable)")
-    p.add_argument("--env", dest="env_id", required=True, help="dialgym env id")
     p.add_argument("--out", required=True, help="run folder; the agent is OUT/agent (spec grpo:OUT)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    for f in fields(GRPORunConfig):
-        if f.name == "env_id":
-            continue
-        kind = {"int": int, "float": float}.get(str(f.type).split(" ")[0], str)
-        p.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=f.default, help=f.metadata["help"])
+    add_dataclass_arguments(p, GRPORunConfig)
     p.set_defaults(func=_main)
 
 
 def _main(args: argparse.Namespace) -> int:
-    fields = {k: getattr(args, k) for k in GRPORunConfig.__dataclass_fields__ if hasattr(args, k)}
-    summary = train_grpo(GRPORunConfig(**fields), args.out, progress=not args.quiet)
+    summary = train_grpo(from_namespace(GRPORunConfig, args), args.out, progress=not args.quiet)
     first, last = summary["first_reward"], summary["last_reward"]
     trend = f"; batch mean return {first:.3f} -> {last:.3f}" if first is not None and last is not None else ""
     print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 
 import pytest
@@ -157,7 +158,7 @@ def test_spec_builder_and_default_beta_from_the_checkpoint(runs):
     name, arg, options = parse_spec(f"ilql:{runs['ilql']}?beta=2&top_k=5")
     agent = spec_builder(name)(ENV, arg, 3, **options)
     assert isinstance(agent, LMAgent) and agent.beta == 2.0 and agent.top_k == 5
-    assert spec_builder("ilql")(ENV, str(runs["ilql"]), None).beta == 4.0  # train_main's default --beta
+    assert spec_builder("ilql")(ENV, str(runs["ilql"]), None).beta == 16.0  # train's default --beta (the recipe's)
 
 
 # ----------------------------------------------------------------------------- train command
@@ -246,13 +247,142 @@ def test_cli_errors_come_before_training(runs, tmp_path):
     fails("neither one of", model=str(tmp_path / "no-model"))
     fails("algorithm 'dqn' is not one of", algo="dqn")
     fails("--top-fraction is for fbc only", top_fraction=0.3)
-    fails("--action-vocab 'some' must be 'data' or 'full'", algo="ilql", action_vocab="some")
+    fails(r"ILQLConfig\.action_vocab='some' must be one of \['data', 'full'\]", algo="ilql", action_vocab="some")
+    fails("--gamma is for ilql only, not 'fbc'", algo="fbc", gamma=0.5)
+    fails(r"FBCConfig\.top_fraction=1 must be below 1", algo="fbc", top_fraction=1)
+    fails(r"unknown setting\(s\) \['stpes'\]; expected some of \[", stpes=3)
+    fails("TinyModelConfig.n_embd=30 must be a multiple of n_head=4", n_embd=30)
     fails("holds a checkpoint trained with algorithm 'ilql', not 'bc'", out=runs["ilql"])
     different = r"holds a run with different settings \(.*lr: run has 0\.0003, this command 0\.5"
     fails(different, algo="ilql", out=runs["ilql"], lr=0.5, **TINY)
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "file.txt").write_text("x")
     fails("non-empty folder that holds no dialgym training run", out=tmp_path / "junk")
+
+
+# ----------------------------------------------------------------------------- settings: dataclasses are the CLI
+
+
+def _learner_fields(algo):
+    from dataclasses import fields
+
+    from dialgym.agents.config import TinyModelConfig
+    from dialgym.train import HIDDEN, LEARNERS, TrainRunConfig
+
+    for cls in (TrainRunConfig, LEARNERS[algo], TinyModelConfig):
+        yield from (f for f in fields(cls) if f.name not in HIDDEN.get(algo, ()))
+
+
+@pytest.mark.parametrize("algo", ["bc", "fbc", "ilql"])
+def test_train_help_lists_every_setting_with_its_help_and_default(algo, capsys):
+    from dialgym.cli import main
+    from dialgym.utils.dataclass_cli import option_name
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", algo, "--help"])
+    assert exit_.value.code == 0
+    text = "".join(capsys.readouterr().out.split())  # argparse wraps lines wherever it likes
+    for f in _learner_fields(algo):
+        assert option_name(f) in text, f.name
+        assert "".join(f.metadata["help"].split()) in text, f.name
+        if f.default is not dataclasses.MISSING:
+            shown = "none" if f.default is None else f.default
+            assert f"{''.join(f.metadata['help'].split())}(default:{shown})" in text, f.name
+    assert ("--top-fraction" in text) == (algo == "fbc")  # plain BC has no filter: that is fbc
+    assert ("--polyak-alpha" in text) == (algo == "ilql")
+
+
+@pytest.mark.parametrize("algo", ["bc", "fbc", "ilql"])
+def test_train_configs_round_trip_through_the_command_line(algo):
+    from dialgym.agents.config import TinyModelConfig
+    from dialgym.train import LEARNERS, TrainRunConfig, configs_from_args
+    from dialgym.utils.dataclass_cli import to_argv
+
+    run = TrainRunConfig(data="d.jsonl", out="o", model="m", include_description=False, threads=3, progress=False)
+    changed = {"steps": 7, "lr": 1e-5, "max_length": 99, "weight_decay": 0.125}
+    changed |= {"top_fraction": 0.3} if algo == "fbc" else {}
+    changed |= {"polyak_alpha": 0.5, "head_hidden": 0, "action_vocab": "full", "beta": 2.5} if algo == "ilql" else {}
+    learner = LEARNERS[algo](**changed)
+    tiny = TinyModelConfig(phrases=False, n_embd=64)
+    hidden = {"top_fraction"} if algo == "bc" else set()
+    argv = ["train", algo, *to_argv(run), *to_argv(learner, exclude=hidden), *to_argv(tiny)]
+    parser = argparse.ArgumentParser(prog="dialgym")
+    build_train_parser(parser.add_subparsers(dest="command", required=True))
+    assert configs_from_args(parser.parse_args(argv)) == (run, learner, tiny)
+    # the old spellings still parse
+    old = ["train", algo, "--data", "d", "--out", "o", "--no-description", "--word-tokenizer", "--quiet"]
+    run2, _, tiny2 = configs_from_args(parser.parse_args(old))
+    assert (run2.include_description, tiny2.phrases, run2.progress) == (False, False, False)
+
+
+def test_a_new_setting_is_one_field(runs, tmp_path, monkeypatch, capsys):
+    """A field added to a learner config is an option, reaches the config, and is recorded and held to."""
+    from dataclasses import dataclass
+
+    from dialgym import train as train_mod
+    from dialgym.agents.config import ILQLConfig
+    from dialgym.utils.dataclass_cli import setting
+
+    @dataclass
+    class KnobConfig(ILQLConfig):
+        knob: float = setting(0.25, "a setting added in one line")
+
+    monkeypatch.setitem(train_mod.LEARNERS, "ilql", KnobConfig)
+    with pytest.raises(SystemExit):
+        _cli(["train", "ilql", "--help"])
+    assert "--knob KNOB a setting added in one line (default: 0.25)" in " ".join(capsys.readouterr().out.split())
+    out = tmp_path / "knob"
+    argv = ["train", "ilql", "--data", str(runs["data"]), "--out", str(out), "--steps", "1", "--batch-size", "2",
+            "--knob", "0.75", "--n-layer", "1", "--n-embd", "32", "--n-head", "2", "--vocab-size", "600",
+            "--threads", "1", "--quiet"]  # fmt: skip
+    parser = argparse.ArgumentParser(prog="dialgym")
+    build_train_parser(parser.add_subparsers(dest="command", required=True))
+    _, learner, _ = train_mod.configs_from_args(parser.parse_args(argv))
+    assert isinstance(learner, KnobConfig) and learner.knob == 0.75
+    assert _cli(argv) == 0
+    assert json.loads((out / "train.json").read_text())["knob"] == 0.75
+    assert lm.read_meta(out, ["ilql"])["config"]["knob"] == 0.75
+    with pytest.raises(ValueError, match=r"different settings \(knob: run has 0\.75, this command 0\.5\)"):
+        train_main("ilql", runs["data"], "tiny", out, steps=1, batch_size=2, knob=0.5, **TINY)
+
+
+def test_the_run_folder_records_every_setting_as_asdict(runs):
+    from dialgym.agents.config import BCConfig, FBCConfig, ILQLConfig, TinyModelConfig
+    from dialgym.train import TrainRunConfig, run_record
+
+    tiny = TinyModelConfig(vocab_size=600, n_layer=1, n_embd=32, n_head=2)
+    for algo, cls in (("bc", BCConfig), ("fbc", FBCConfig), ("ilql", ILQLConfig)):
+        learner = cls(steps=3, batch_size=4)
+        run = TrainRunConfig(data=str(runs["data"]), out=str(runs[algo]), checkpoint_every=2, threads=1, progress=False)
+        recorded = json.loads((runs[algo] / "train.json").read_text())
+        assert recorded == json.loads(json.dumps(run_record(algo, run, learner, tiny, episodes=24)))
+        assert {**dataclasses.asdict(learner), **dataclasses.asdict(tiny)}.items() <= recorded.items()
+        assert "out" not in recorded and recorded["data"] == str(runs["data"].resolve())
+        assert lm.read_meta(runs[algo], [algo])["config"] == dataclasses.asdict(learner)  # the checkpoint's too
+
+
+def test_resume_refuses_each_changed_setting_by_name_and_accepts_older_records(runs, tmp_path):
+    import shutil
+
+    out = tmp_path / "ilql"
+    shutil.copytree(runs["ilql"], out)
+    kw = dict(batch_size=4, checkpoint_every=2, **TINY)
+    with pytest.raises(ValueError, match=r"\(grad_clip: run has 1\.0, this command 0\.5; polyak_alpha: run has 0\.05, "
+                       r"this command 0\.1\)"):  # fmt: skip
+        train_main("ilql", runs["data"], "tiny", out, steps=3, grad_clip=0.5, polyak_alpha=0.1, **kw)
+    # what may change on resume: more steps, how it runs, the inference beta it stores
+    summary = train_main("ilql", runs["data"], "tiny", out, steps=4, beta=8.0, **{**kw, "checkpoint_every": 0})
+    assert summary["resumed_from"] == 3 and lm.read_meta(out, ["ilql"])["inference"]["beta"] == 8.0
+    # a record written before dialgym recorded a setting (or after it dropped one) is not held against the run,
+    # but a recorded value of an old default is: the run was trained with it
+    record = json.loads((out / "train.json").read_text())
+    for k in ("grad_clip", "weight_decay", "beta", "head_hidden"):
+        del record[k]
+    (out / "train.json").write_text(json.dumps({**record, "top_fraction": 1.0}))
+    assert train_main("ilql", runs["data"], "tiny", out, steps=4, **kw)["resumed_from"] == 4
+    (out / "train.json").write_text(json.dumps({**record, "polyak_alpha": 0.005}))
+    with pytest.raises(ValueError, match=r"polyak_alpha: run has 0\.005, this command 0\.05"):
+        train_main("ilql", runs["data"], "tiny", out, steps=4, **kw)
 
 
 def test_replies_never_exceed_what_the_env_accepts(runs, monkeypatch):

@@ -61,6 +61,46 @@ def test_assemble_normalises_per_split_and_checks_the_claim():
     assert "| ilql |" in rp.markdown(results)
 
 
+def test_the_learners_defaults_are_the_published_recipe():
+    """``dialgym train``'s defaults are the settings the committed reproduction ran (``reproduce_run.json``).
+
+    The published run overrides nothing, so it trains with the defaults; reproduce.py keeps no copy of them.
+    """
+    from dataclasses import fields
+
+    from dialgym.train import LEARNERS, TinyModelConfig
+
+    rp = load_module()
+    meta = json.loads((ROOT / "benchmarks" / "results" / "reproduce_run.json").read_text())
+    assert meta["config"].get("train", {}) == {}
+    # runs before the configs were the CLI recorded one flat config (its top_fraction is filtered BC's)
+    published = meta.get("learners") or {algo: meta["config"] for algo in rp.TRAINED}
+    cfg = rp.ReproduceConfig(seed=meta["config"]["seed"])
+    for algo in rp.TRAINED:
+        mine = cfg.learner(algo)
+        shared = {k for k in published[algo] if k in mine and not (algo == "bc" and k == "top_fraction")}
+        assert {k: mine[k] for k in shared} == {k: published[algo][k] for k in shared}, algo
+        assert {"steps", "batch_size", "lr", "n_layer", "n_embd"} <= shared, algo
+    assert {"top_fraction"} <= set(published["fbc"]) and cfg.learner("fbc")["top_fraction"] == 0.2
+    assert {"polyak_alpha", "beta", "gamma", "tau", "cql_weight", "action_vocab"} <= set(published["ilql"])
+    learner_fields = {f.name for c in (*LEARNERS.values(), TinyModelConfig) for f in fields(c)}
+    assert {f.name for f in fields(rp.ReproduceConfig)} & learner_fields == {"seed"}  # no copies of the recipe
+
+
+def test_train_overrides_reach_the_learners_that_have_them():
+    rp = load_module()
+    quick = rp.ReproduceConfig.quick(train={"action_vocab": "full"})
+    assert quick.learner("ilql")["steps"] == 20 and quick.learner("ilql")["action_vocab"] == "full"
+    assert quick.learner("ilql")["polyak_alpha"] == rp.ReproduceConfig().learner("ilql")["polyak_alpha"]
+    cfg = rp.ReproduceConfig(seed=3, train={"top_fraction": 0.3, "n_embd": 64})
+    assert cfg.train_settings("bc") == {"seed": 3, "n_embd": 64}  # plain BC stays plain
+    assert cfg.learner("fbc")["top_fraction"] == 0.3 and cfg.learner("bc")["top_fraction"] == 1.0
+    with pytest.raises(ValueError, match=r"train settings \['polyak'\] are no learner's"):
+        rp.ReproduceConfig(train={"polyak": 0.1})
+    with pytest.raises(ValueError, match=r"ILQLConfig\.tau=2 must be in \(0, 1\)"):
+        rp.ReproduceConfig(train={"tau": 2})
+
+
 @pytest.mark.slow
 def test_quick_reproduction_runs_every_stage_and_resumes(tmp_path):
     work = tmp_path / "work"

@@ -14,8 +14,14 @@ see its README for the files, the act mapping and the licences) and the paraphra
   are replayed open loop against ``Persuasion-v0`` (``test`` personas, episode ``i`` seeded as
   the evaluation harness seeds it); the simulated donation is normalised against the random
   agent and the oracle on the same personas and horizon (0 = random, 100 = oracle), and
-  correlated (Spearman) with the donation the real persuadee made. Two horizons: the task
-  default (``max_turns`` 10, later turns unheard) and the dialogue's own length.
+  correlated (Spearman) with the donation the real persuadee made. Three settings: the task
+  default (``max_turns`` 10, later turns unheard), the dialogue's own length, and ``matched``: the
+  dialogue's length against the stand-in ``dialgym data import p4g`` builds for the real persuadee
+  (patient enough to stay, as they did; as inclined, within the ``test`` split, as their pre-task
+  survey suggests). An open-loop replay cannot adapt to a simulated person it never talked to: the
+  oracle's own dialogues, replayed against other ``test`` personas, score about 24 (see the README),
+  so the first two settings understate any adaptive persuader; ``matched`` gives the replay the part
+  of the real person that is known before the chat.
 * **Paraphrase sets** (Instruction, Travel, Counseling: written by us, with a held-out part
   never tuned on): the share of items whose every expected act is heard, and of negatives
   (unrelated text, salads) heard as off-task, per split (``benchmarks/paraphrases/measure.py``).
@@ -47,6 +53,7 @@ import numpy as np
 import dialgym
 from dialgym.agents import make_agent
 from dialgym.agents.replay import HumanReplayAgent, clip_action
+from dialgym.data.p4g import split_inclination, trait_quantile
 from dialgym.evaluation.harness import episode_seed
 from dialgym.rollout import play_episode
 from dialgym.tasks import get_task
@@ -63,9 +70,9 @@ PARAPHRASES = HERE / "paraphrases"
 #: the strategies each corpus annotates (its label -> act mapping is in the data folder's README): the
 #: tasks' strategies, less the small talk and requests that are not persuasion or support strategies
 P4G_STRATEGIES: tuple[str, ...] = tuple(
-    a for a in get_task("Persuasion-v0").ACT_REPERTOIRE if a not in ("greeting", "proposition_of_donation", "thanks")
+    a for a in get_task("Persuasion-v0").act_repertoire if a not in ("greeting", "proposition_of_donation", "thanks")
 )
-ESCONV_STRATEGIES: tuple[str, ...] = tuple(a for a in get_task("Counseling-v0").STRATEGIES if a != "others")
+ESCONV_STRATEGIES: tuple[str, ...] = tuple(a for a in get_task("Counseling-v0").acts if a not in ("others", "off_task"))
 #: corpus file -> (env, result key, label, the key of the fixed holdout part, strategies)
 CORPORA: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {
     "p4g_annotated_dev.jsonl": ("Persuasion-v0", "persuasion_recognition", "P4G", "dialogue_id", P4G_STRATEGIES),
@@ -168,9 +175,30 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
+def matched_persona(env: gym.Env, dialogue: dict[str, Any], seed: int, turns: int) -> dict[str, Any]:
+    """The dialogue's stand-in as ``dialgym data import p4g`` builds it, on the ``test`` split.
+
+    Drawn by ``seed``, then matched to the real persuadee: patient enough for the whole dialogue (they
+    stayed) and as inclined, within the split, as their pre-task survey suggests.
+    """
+    env.reset(seed=seed)
+    persona = dict(env.unwrapped.persona)
+    persona["patience"] = max(int(persona["patience"]), turns)
+    quantile = trait_quantile(dialogue.get("persuadee_traits") or {})
+    if quantile is not None:
+        persona["inclination"] = split_inclination("test", quantile)
+    return persona
+
+
 def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict[str, Any]:
-    """Replay the real persuaders and the reference agents on the same personas and horizons."""
-    sims: dict[str, list[float]] = {"real": [], "random": [], "oracle": []}
+    """Replay the real persuaders and the reference agents on the same personas and horizons.
+
+    ``horizon``: ``default`` (10 turns, ``test`` personas as drawn), ``dialogue`` (the dialogue's own
+    length) or ``matched`` (the dialogue's length against its matched stand-in: :func:`matched_persona`).
+    """
+    sims: dict[str, list[float]] = {"real": [], "random": [], "oracle": [], "oracle_open_loop": []}
+    oracle_turns: list[list[str]] = []
+    settings: list[tuple[int, int, int, dict[str, Any] | None]] = []
     acts_heard: list[list[str]] = []
     real_donation = []
     envs: dict[tuple[int, bool], gym.Env] = {}
@@ -187,15 +215,29 @@ def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict
             turns = [m["content"] for m in d["messages"] if m["role"] == "assistant" and m["content"].strip()]
             max_turns = 10 if horizon == "default" else max(1, len(turns))
             s_env, s_agent = episode_seed(seed, i), episode_seed(seed, i, 1)
+            options = None
+            if horizon == "matched":
+                options = {"persona": matched_persona(env_for(max_turns, False), d, s_env, len(turns))}
             # the same agent as `human-replay:PATH`, given this one dialogue (a short one ends politely)
-            r = play_episode(env_for(max_turns, False), HumanReplayAgent("Persuasion-v0", [turns]), s_env, s_agent)
+            agent = HumanReplayAgent("Persuasion-v0", [turns])
+            r = play_episode(env_for(max_turns, False), agent, s_env, s_agent, options=options)
             sims["real"].append(r.reward)
             acts_heard.extend(r.agent_acts)
             for name, agent in refs.items():
                 env = env_for(max_turns, agent.requires_privileged)
-                sims[name].append(play_episode(env, agent, s_env, s_agent).reward)
+                ref = play_episode(env, agent, s_env, s_agent, options=options)
+                sims[name].append(ref.reward)
+                if name == "oracle":
+                    oracle_turns.append([m["content"] for m in ref.messages if m["role"] == "assistant"])
+            settings.append((max_turns, s_env, s_agent, options))
             # the task's range: a few real persuadees gave more than the $2 the task is about
             real_donation.append(min(2.0, max(0.0, float(d["persuadee_donation"]))))
+        # the control: the oracle's own dialogues, each replayed open loop against the next setting's person
+        # (what any transcript written for one person scores against another)
+        for i, (max_turns, s_env, s_agent, options) in enumerate(settings):
+            agent = HumanReplayAgent("Persuasion-v0", [oracle_turns[(i + 1) % len(settings)]])
+            ctrl = play_episode(env_for(max_turns, False), agent, s_env, s_agent, options=options)
+            sims["oracle_open_loop"].append(ctrl.reward)
     finally:
         for env in envs.values():
             env.close()
@@ -206,8 +248,19 @@ def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict
         "dialogues": len(dialogues),
         "mean_donation": {k: round(v, 4) for k, v in mean.items()},
         "normalised": round(100 * (mean["real"] - mean["random"]) / span, 1) if span else None,
+        "normalised_oracle_open_loop": (
+            round(100 * (mean["oracle_open_loop"] - mean["random"]) / span, 1) if span else None
+        ),
         "success_rate_real": round(float(np.mean([x > 0 for x in sims["real"]])), 4),
         "spearman_with_real_donation": round(spearman(sims["real"], real_donation), 4),
+        # the survey model behind the matched stand-ins is fitted on the fit part: the holdout part is out of sample
+        "spearman_by_part": {
+            part: round(spearman([sims["real"][i] for i in idx], [real_donation[i] for i in idx]), 4)
+            for part, idx in (
+                ("fit", [i for i, d in enumerate(dialogues) if not holdout_part(d["dialogue_id"])]),
+                ("holdout", [i for i, d in enumerate(dialogues) if holdout_part(d["dialogue_id"])]),
+            )
+        },
         "real_mean_donation": round(float(np.mean(real_donation)), 4),
         "real_success_rate": round(float(np.mean([x > 0 for x in real_donation])), 4),
         "turns_heard_off_task_only": round(sum(1 for a in acts_heard if a == ["off_task"]) / turns_total, 4),
@@ -263,10 +316,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     dialogues_path = data / "p4g_dialogues_dev.jsonl"
     if dialogues_path.exists() and not args.skip_replay:
         dialogues = read_jsonl(dialogues_path)[: args.replay_dialogues]
-        results["persuasion_replay"] = {h: replay(dialogues, args.seed, h) for h in ("default", "dialogue")}
+        results["persuasion_replay"] = {h: replay(dialogues, args.seed, h) for h in ("default", "dialogue", "matched")}
         for h, r in results["persuasion_replay"].items():
             lines.append(
-                f"P4G persuaders replayed ({h:8s} horizon): normalised {r['normalised']}, "
+                f"P4G persuaders replayed ({h:8s}): normalised {r['normalised']} (the oracle's own dialogues "
+                f"replayed open loop: {r['normalised_oracle_open_loop']}), "
                 f"Spearman with real donation {r['spearman_with_real_donation']:+.3f}, simulated mean "
                 f"${r['mean_donation']['real']:.2f} (random ${r['mean_donation']['random']:.2f}, oracle "
                 f"${r['mean_donation']['oracle']:.2f}; real ${r['real_mean_donation']:.2f}), "

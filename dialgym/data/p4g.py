@@ -31,10 +31,20 @@ foundations do not say which appeals move someone in the simulator's sense, and 
 pass guesswork off as data. So each dialogue gets a stand-in drawn from ``--persona-split`` (default
 ``train``: evaluation uses ``test`` and ``hard``) exactly as ``gym.make("Persuasion-v0",
 persona_split=split).reset(seed=episode.seed)`` draws it, with ``episode.seed`` derived from ``--seed``
-and the dialogue id (reproducible, independent of file order); only its ``patience`` is raised to the
-dialogue's persuader turns, because the real persuadee stayed that long. The stand-in is *not* the real
-person: a regeneration's reward is a simulated outcome continuing a real prefix. ``env_kwargs`` holds that
-split and a horizon of at least the dialogue's own length, so every real turn can be a cut point.
+and the dialogue id (reproducible, independent of file order). Two parameters are then matched to what is
+known of the real person, and ``persona["matched"]`` names them:
+
+* ``patience`` is raised to the dialogue's persuader turns, because the real persuadee stayed that long;
+* ``inclination`` takes the same quantile of the split's inclination distribution as the persuadee's
+  pre-task survey score takes among real persuadees (:func:`trait_quantile`, a ridge regression of the
+  real donation on the survey fitted on the development split's fit part by
+  ``benchmarks/fit_p4g_traits.py``: Spearman +0.29 with the real donation on the held-out part). The
+  survey was filled in before the chat, so nothing of the dialogue or its outcome goes into it. Without
+  a usable survey the drawn inclination stays.
+
+The stand-in is still *not* the real person: a regeneration's reward is a simulated outcome continuing a
+real prefix. ``env_kwargs`` holds that split and a horizon of at least the dialogue's own length, so every
+real turn can be a cut point.
 
 The import is resumable and idempotent like ``collect``: ``FILE.meta.json`` records the input's content
 hash and the settings, episodes already in ``FILE`` are kept, and running it again adds nothing. Bad
@@ -377,6 +387,52 @@ def _csv_traits(row: dict[str, str]) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- converting
+#: the survey -> donation model (benchmarks/fit_p4g_traits.py)
+INCLINATION_MODEL_PATH = Path(__file__).with_name("p4g_inclination.json")
+_inclination_model: dict[str, Any] | None = None
+_split_inclinations: dict[str, list[float]] = {}
+
+
+def trait_quantile(traits: dict[str, Any]) -> float | None:
+    """Where a persuadee's pre-task survey places them among real persuadees, as a quantile in (0, 1).
+
+    High means the kind of person who gave more (:data:`INCLINATION_MODEL_PATH`: care, loyalty and
+    authority go with giving; hedonism, achievement and stimulation against). None when fewer than half
+    of the survey answers are numbers: a guess from a few answers would look like data.
+    """
+    global _inclination_model
+    if _inclination_model is None:
+        _inclination_model = json.loads(INCLINATION_MODEL_PATH.read_text(encoding="utf-8"))
+    model = _inclination_model
+    score, known = 0.0, 0
+    for name, mean, sd, weight in zip(model["features"], model["mean"], model["sd"], model["weights"], strict=True):
+        try:
+            value = float(traits.get(name))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue  # a missing answer counts as the average one
+        if math.isfinite(value):
+            score += weight * (value - mean) / sd
+            known += 1
+    if known * 2 < len(model["features"]):
+        return None
+    ref = model["reference_scores"]
+    below = sum(1 for r in ref if r < score) + 0.5 * sum(1 for r in ref if r == score)
+    return (below + 0.5) / (len(ref) + 1)
+
+
+def split_inclination(split: str, quantile: float) -> float:
+    """The ``quantile`` of ``split``'s inclination distribution (from 4,000 fixed draws of its personas)."""
+    if split not in _split_inclinations:
+        import numpy as np
+
+        from dialgym.tasks.persuasion.personas import sample_persona
+
+        rng = np.random.default_rng(0)
+        _split_inclinations[split] = sorted(float(sample_persona(split, rng)["inclination"]) for _ in range(4000))
+    values = _split_inclinations[split]
+    return round(values[min(len(values) - 1, int(quantile * len(values)))], 3)
+
+
 def stand_in_seed(seed: int, dialogue_id: str) -> int:
     """The env seed that draws a dialogue's simulator stand-in: from the run seed and the id, not file order."""
     digest = hashlib.sha256(f"p4g:{seed}:{dialogue_id}".encode()).digest()
@@ -410,6 +466,11 @@ class _Converter:
         self.env.reset(seed=draw)
         simulator = self.env.unwrapped.persona
         simulator["patience"] = int(min(50, max(int(simulator["patience"]), turns)))
+        matched = ["patience"]
+        quantile = trait_quantile(d.persuadee_traits)
+        if quantile is not None:
+            simulator["inclination"] = split_inclination(self.split, quantile)
+            matched.append("inclination")
         persona: dict[str, Any] = {
             "type": PERSONA_TYPE,
             "dialogue_id": d.dialogue_id,
@@ -421,6 +482,7 @@ class _Converter:
         if d.persuader_id is not None:
             persona["persuader_id"] = d.persuader_id
         persona["simulator"] = simulator
+        persona["matched"] = matched
         lo, hi = DONATION_RANGE
         reward = min(hi, max(lo, d.persuadee_donation))
         return Episode(

@@ -59,10 +59,32 @@ def test_benchmark_runs_on_the_sample_and_writes_its_result(tmp_path, capsys):
     rec = res["persuasion_recognition"]["all"]
     assert rec["sentences"] == 16 and 0.0 <= rec["macro_f1"] <= 1.0
     assert "counseling_recognition" not in res  # no ESConv file in the sample
-    for horizon in ("default", "dialogue"):
+    for horizon in ("default", "dialogue", "matched"):
         rep = res["persuasion_replay"][horizon]
         assert rep["dialogues"] == 3
         assert rep["mean_donation"]["oracle"] > rep["mean_donation"]["random"]
         assert rep["real_mean_donation"] == pytest.approx(1 / 3, abs=1e-3)
+        assert rep["normalised_oracle_open_loop"] is not None
     assert set(res["paraphrases"]) == {"instruction", "travel", "counseling"}
     assert "P4G persuaders replayed" in capsys.readouterr().out
+
+
+def test_matched_stand_in_stays_for_the_dialogue_and_follows_the_survey():
+    """The matched persona is the drawn test persona, patient enough for every real turn, with the
+    inclination the persuadee's survey places them at (a kinder survey, a more inclined stand-in)."""
+    import gymnasium as gym
+
+    from dialgym.data.p4g import split_inclination, trait_quantile
+
+    dialogue = R.read_jsonl(SAMPLE / "p4g_dialogues_dev.jsonl")[0]
+    env = gym.make("Persuasion-v0", persona_split="test")
+    env.reset(seed=7)
+    drawn = dict(env.unwrapped.persona)
+    persona = R.matched_persona(env, dialogue, 7, turns=40)
+    assert persona["patience"] == 40
+    assert persona["inclination"] == split_inclination("test", trait_quantile(dialogue["persuadee_traits"]))
+    assert {k: v for k, v in persona.items() if k not in ("patience", "inclination")} == {
+        k: v for k, v in drawn.items() if k not in ("patience", "inclination")
+    }
+    unsurveyed = R.matched_persona(env, {**dialogue, "persuadee_traits": {}}, 7, turns=3)
+    assert unsurveyed["inclination"] == drawn["inclination"] and unsurveyed["patience"] == drawn["patience"]

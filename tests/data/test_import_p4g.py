@@ -19,7 +19,7 @@ from dialgym.cli import main
 from dialgym.data.episode import simulator_persona
 from dialgym.data.hindsight import OracleController, PolicyController, SimulatorForwardModel, hindsight
 from dialgym.data.io import EpisodeFileError, read_episodes
-from dialgym.data.p4g import P4GFormatError, import_p4g, read_p4g
+from dialgym.data.p4g import P4GFormatError, import_p4g, read_p4g, split_inclination, trait_quantile
 from dialgym.tasks.persuasion.personas import validate_persona
 
 HERE = Path(__file__).resolve().parent
@@ -69,14 +69,38 @@ def test_jsonl_import_makes_human_episodes(imported):
 
 
 def test_stand_in_is_what_the_recorded_seed_draws(imported):
-    """The stand-in is reproducible: reset(seed=episode.seed) on the recorded split draws it (patience aside)."""
-    ep = read_episodes(imported)[0]
-    env = gym.make("Persuasion-v0", persona_split=ep.env_kwargs["persona_split"])
-    env.reset(seed=ep.seed)
-    drawn = env.unwrapped.persona
-    stand_in = dict(ep.persona["simulator"])
-    assert {k: v for k, v in drawn.items() if k != "patience"} == {k: v for k, v in stand_in.items() if k != "patience"}
-    assert stand_in["patience"] == max(drawn["patience"], ep.turns)
+    """The stand-in is reproducible: reset(seed=episode.seed) on the recorded split draws it, and only the
+    matched parameters differ (patience from the dialogue's length, inclination from the survey)."""
+    for ep in read_episodes(imported):
+        split = ep.env_kwargs["persona_split"]
+        env = gym.make("Persuasion-v0", persona_split=split)
+        env.reset(seed=ep.seed)
+        drawn = env.unwrapped.persona
+        stand_in = dict(ep.persona["simulator"])
+        assert ep.persona["matched"] == ["patience", "inclination"]  # every sample dialogue has a survey
+        same = [k for k in drawn if k not in ep.persona["matched"]]
+        assert {k: drawn[k] for k in same} == {k: stand_in[k] for k in same}
+        assert stand_in["patience"] == max(drawn["patience"], ep.turns)
+        q = trait_quantile(ep.persona["persuadee_traits"])
+        assert stand_in["inclination"] == split_inclination(split, q)
+
+
+def test_trait_quantile_orders_people_by_the_survey():
+    """A caring, loyal person ranks above a hedonistic, achievement-driven one; no survey means no guess."""
+    base = {k: "4.0" for k in ("extrovert", "agreeable", "conscientious", "neurotic", "open")}
+    base |= {k: "3.5" for k in ("care", "fairness", "loyalty", "authority", "purity", "freedom", "conform")}
+    base |= {k: "4.0" for k in ("tradition", "benevolence", "universalism", "self_direction", "stimulation")}
+    base |= {k: "4.0" for k in ("hedonism", "achievement", "power", "security", "rational", "intuitive")}
+    base |= {"age": "35", "income": "3"}
+    giver = base | {"care": "6.0", "loyalty": "6.0", "hedonism": "1.0", "achievement": "1.0"}
+    keeper = base | {"care": "1.0", "loyalty": "1.0", "hedonism": "6.0", "achievement": "6.0"}
+    q_giver, q_base, q_keeper = (trait_quantile(t) for t in (giver, base, keeper))
+    assert q_giver is not None and q_base is not None and q_keeper is not None
+    assert 0 < q_keeper < q_base < q_giver < 1
+    assert trait_quantile({}) is None
+    assert trait_quantile({"care": "6.0", "age": "n/a"}) is None  # too few answers to place anyone
+    lo, hi = split_inclination("test", 0.01), split_inclination("test", 0.99)
+    assert 0.1 <= lo < split_inclination("test", 0.5) < hi <= 0.4  # the split's own range (0.1 to 0.4)
 
 
 def test_csv_layout_imports_to_the_same_episodes(imported, tmp_path):

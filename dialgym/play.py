@@ -72,6 +72,9 @@ def play_as_agent(env_id: str, seed: int | None, env_kwargs: dict[str, Any], std
         obs, info = env.reset(seed=episode_seed)
         episode_seed = None if episode_seed is None else episode_seed + 1
         stdout.write(obs + "\n(/restart starts a new episode, /quit ends)\n")
+        if info.get("user_failure"):  # no conversation to have: say why and stop rather than retry forever
+            stdout.write(f"\n-- the simulated user failed before the chat began: {info['user_failure']}\n")
+            return finished
         try:
             while True:
                 text = _read("you> ", stdin, stdout)
@@ -82,13 +85,16 @@ def play_as_agent(env_id: str, seed: int | None, env_kwargs: dict[str, Any], std
                     continue
                 stdout.write(
                     f"User: {info['messages'][-1]['content']}\n"
-                    if info["messages"][-1]["role"] == "user"
+                    if info["messages"] and info["messages"][-1]["role"] == "user"
                     else "(the user said nothing)\n"
                 )
                 if terminated or truncated:
                     why = "the user ended the conversation" if terminated else "out of turns"
+                    outcome = json.dumps(info.get("outcome"))
+                    if info.get("user_failure"):
+                        why, outcome = f"the simulated user failed: {info['user_failure']}", "none (not scored)"
                     stdout.write(
-                        f"\n-- episode over ({why}): reward {reward:.3f}, outcome {json.dumps(info['outcome'])}\n"
+                        f"\n-- episode over ({why}): reward {reward:.3f}, outcome {outcome}\n"
                         f"-- the hidden persona was: {json.dumps(info['persona'])}\n\n"
                     )
                     finished += 1

@@ -18,6 +18,12 @@ ends at step ``t``, step ``t`` returns its last observation, reward and
 ``info`` (with ``outcome``); on step ``t + 1`` its action is ignored, it is reset
 (seed ``None``: its RNG continues) and the reset observation is returned with
 reward 0 and both flags False.
+
+User failures: one sub-env's failed user call (an LLM user or judge that failed
+for good) ends only that sub-env's episode (``truncated``, reward 0,
+``infos["user_failure"]``); the other episodes of the batch go on. A sub-env
+whose user fails at reset reports it in the reset ``infos`` and is truncated on
+the next step (its action unused), then autoresets as usual.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from dialgym.core.calls import LLMCall, Steps, drive
-from dialgym.core.types import Outcome, UserSimulator, UserTurn
+from dialgym.core.types import Outcome, UserSimulator, UserSimulatorError, UserTurn
 
 END_MARK = "[END]"
 MAX_REPLY_CHARS = 600
@@ -50,8 +50,12 @@ MAX_REPLY_CHARS = 600
 JUDGE_INPUTS = ("user_turns", "transcript")
 
 
-class LLMUserError(RuntimeError):
-    """A user or judge reply stayed invalid after retries; names episode, turn and call."""
+class LLMUserError(UserSimulatorError):
+    """A user or judge reply stayed invalid after retries; names episode, turn and call.
+
+    A :class:`~dialgym.core.types.UserSimulatorError`: the env ends the episode with ``info["user_failure"]``
+    instead of letting it escape (driving the user directly, outside an env, still raises it).
+    """
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS, PERSONA_SPLITS, DialogueEnv
 from dialgym.core.text import CHARSET, DialogueText, normalize_text
-from dialgym.core.types import Message, Outcome, UserSimulator, UserTurn
+from dialgym.core.types import Message, Outcome, UserSimulator, UserSimulatorError, UserTurn
 
 __all__ = [
     "CHARSET",
@@ -15,6 +15,7 @@ __all__ = [
     "Message",
     "Outcome",
     "UserSimulator",
+    "UserSimulatorError",
     "UserTurn",
     "normalize_text",
 ]

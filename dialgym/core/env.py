@@ -19,7 +19,8 @@ from gymnasium import spaces
 
 from dialgym.core.calls import Steps, drive
 from dialgym.core.text import CHARSET, DialogueText, normalize_text
-from dialgym.core.types import Message, Outcome, UserSimulator
+from dialgym.core.types import Message, Outcome, UserSimulator, UserSimulatorError
+from dialgym.llm.base import CacheMissError, LLMError
 
 PERSONA_SPLITS: tuple[str, ...] = ("train", "test", "hard")
 USER_KINDS: tuple[str, ...] = ("scripted", "llm")
@@ -30,6 +31,11 @@ MAX_ACTION_CHARS = 1000
 MAX_USER_CHARS = 1000
 
 _ROLE_PREFIX = {"assistant": "Assistant: ", "user": "User: "}
+
+#: Errors that mean the simulated user failed for good, when raised while the user (or its judge) is called.
+USER_FAILURES: tuple[type[Exception], ...] = (UserSimulatorError, LLMError)
+#: Longest ``info["user_failure"]`` reason, in characters.
+MAX_FAILURE_CHARS = 400
 
 
 class DialogueEnv(gym.Env[str, str]):
@@ -42,6 +48,16 @@ class DialogueEnv(gym.Env[str, str]):
 
     Subclasses set :attr:`task_id`, :attr:`description`, :attr:`default_max_turns`
     and implement :meth:`sample_persona` and :meth:`make_scripted_user`.
+
+    User failures: when the simulated user or its judge fails for good (a
+    :class:`~dialgym.core.types.UserSimulatorError` such as an LLM user's invalid
+    replies after retries, or the LLM backend's ``LLMError`` after its own retries),
+    the episode ends with ``truncated=True``, reward 0, no ``outcome`` and
+    ``info["user_failure"]`` naming what failed; the harness scores such episodes
+    apart from the agent. If it happens at ``reset`` (the user's opening line),
+    ``reset`` returns the observation so far with ``info["user_failure"]`` set and the
+    first ``step`` ends the episode that way (its action unused). Scripted users never
+    fail; an agent's own errors are never caught.
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 1}
@@ -114,6 +130,9 @@ class DialogueEnv(gym.Env[str, str]):
         self._done = True
         self._outcome: Outcome | None = None
         self._episode_key = 0
+        # Set when the simulated user failed for good (see _user_failed); the episode ends unscored.
+        self._user_failure: str | None = None
+        self._failed_reset = False
 
     # ------------------------------------------------------------------ task hooks
     def sample_persona(self, split: str, rng: np.random.Generator) -> dict[str, Any]:
@@ -180,7 +199,14 @@ class DialogueEnv(gym.Env[str, str]):
         self._turn = 0
         self._outcome = None
         self._done = False
-        opening = yield from self._user.reset_steps(copy.deepcopy(persona), self.np_random)
+        self._user_failure = None
+        self._failed_reset = False
+        try:
+            opening = yield from self._user.reset_steps(copy.deepcopy(persona), self.np_random)
+        except USER_FAILURES as exc:
+            self._user_failed("user opening", exc)
+            self._failed_reset = True
+            return self._obs, self._info()
         if prefix and prefix[0]["role"] == "user":
             self._append("user", prefix[0]["content"])
             prefix = prefix[1:]
@@ -195,7 +221,12 @@ class DialogueEnv(gym.Env[str, str]):
             if recorded is not None:
                 turn = self._user.observe(agent_text, recorded)
             else:
-                turn = yield from self._user.respond_steps(agent_text)
+                try:
+                    turn = yield from self._user.respond_steps(agent_text)
+                except USER_FAILURES as exc:
+                    self._user_failed("user reply (prefix replay)", exc)
+                    self._failed_reset = True
+                    return self._obs, self._info()
             self._turn += 1
             self._agent_acts = list(turn.acts)
             self._append("assistant", agent_text)
@@ -211,8 +242,16 @@ class DialogueEnv(gym.Env[str, str]):
         return self._obs, self._info()
 
     def step_steps(self, action: str) -> Steps[tuple[str, float, bool, bool, dict[str, Any]]]:
+        if self._failed_reset:
+            # The user failed at reset: the first step ends that episode (action unused), so a plain
+            # reset/step loop or a vector env's autoreset sees an ordinary truncation carrying the reason.
+            self._failed_reset = False
+            return self._obs, 0.0, False, True, self._info()
         if self._done:
-            raise RuntimeError("step() called on a finished episode (terminated or truncated); call reset() first")
+            why = f"; it ended because the simulated user failed ({self._user_failure})" if self._user_failure else ""
+            raise RuntimeError(
+                f"step() called on a finished episode (terminated or truncated){why}; call reset() first"
+            )
         if not isinstance(action, str):
             raise TypeError(
                 f"action must be a str (the agent's utterance), got {type(action).__name__}: {action!r:.80}"
@@ -221,7 +260,14 @@ class DialogueEnv(gym.Env[str, str]):
             raise ValueError(f"action is {len(action)} characters long; at most {MAX_ACTION_CHARS} are allowed")
         # Normalisation can lengthen text ("…" -> "..."); cut so observations stay in bounds.
         text = normalize_text(action)[:MAX_ACTION_CHARS]
-        turn = yield from self._user.respond_steps(text)
+        try:
+            turn = yield from self._user.respond_steps(text)
+        except USER_FAILURES as exc:
+            # the agent did speak: keep its line (it may be what broke the user), then end unscored
+            self._turn += 1
+            self._agent_acts = []
+            self._append("assistant", text)
+            return self._user_failed("user reply", exc)
         self._turn += 1
         self._agent_acts = list(turn.acts)
         self._append("assistant", text)
@@ -232,7 +278,10 @@ class DialogueEnv(gym.Env[str, str]):
         reward = 0.0
         if terminated or truncated:
             self._done = True
-            self._outcome = yield from self._user.outcome_steps(truncated)
+            try:
+                self._outcome = yield from self._user.outcome_steps(truncated)
+            except USER_FAILURES as exc:
+                return self._user_failed("judge", exc)
             reward = float(self._outcome.reward)
         if self.render_mode == "human":
             self.render()
@@ -246,6 +295,28 @@ class DialogueEnv(gym.Env[str, str]):
         return None
 
     # ------------------------------------------------------------------ helpers
+    def _user_failed(self, stage: str, exc: Exception) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        """End the episode because the simulated user failed for good (``stage``: what was being called).
+
+        Why not raise: one failed user would crash a whole evaluation or collection, and why not score it:
+        the failure says nothing about the agent. So the episode is truncated (not an MDP ending: the
+        outcome is unknown, so no learner should take its 0 reward as a terminal value) with reward 0,
+        no outcome, and ``info["user_failure"]`` naming what failed. A replay-cache miss is a setup
+        error and raises.
+        """
+        if isinstance(exc, CacheMissError):
+            raise exc
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        reason = f"{stage}: {type(exc).__name__}: {detail}"
+        if len(reason) > MAX_FAILURE_CHARS:
+            reason = reason[: MAX_FAILURE_CHARS - 3] + "..."
+        self._done = True
+        self._outcome = None
+        self._user_failure = reason
+        if self.render_mode == "human":
+            self.render()
+        return self._obs, 0.0, False, True, self._info()
+
     @property
     def messages(self) -> list[Message]:
         """A copy of the dialogue history."""
@@ -287,6 +358,8 @@ class DialogueEnv(gym.Env[str, str]):
         if self._outcome is not None:
             info["outcome"] = copy.deepcopy(self._outcome.details)
             info["success"] = bool(self._outcome.success)
+        if self._user_failure is not None:
+            info["user_failure"] = self._user_failure
         if self.privileged:
             info["persona"] = copy.deepcopy(self._persona)
         return info

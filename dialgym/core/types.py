@@ -50,6 +50,17 @@ class Outcome:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+class UserSimulatorError(RuntimeError):
+    """The simulated user (or the judge that decides its outcome) failed for good.
+
+    Raised by a user simulator when it cannot go on, for example an LLM user whose replies stayed invalid
+    after its retries. It is not the agent's fault, so it must not be scored as the agent's episode: the
+    environment catches it (and an LLM backend's ``LLMError`` met while the user was being called), ends the
+    episode with ``truncated=True``, reward 0 and ``info["user_failure"]`` naming what failed, and the
+    evaluation harness counts such episodes apart from the agent's score.
+    """
+
+
 class UserSimulator(abc.ABC):
     """A simulated user holding a hidden persona.
 

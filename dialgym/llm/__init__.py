@@ -10,12 +10,13 @@ Backends are imported lazily: ``openai`` needs ``pip install 'dialgym[llm]'``, `
 
 from __future__ import annotations
 
-from dialgym.llm.base import LLM, Conversation, LLMConfig, LLMError, Message, Usage, make_llm
+from dialgym.llm.base import LLM, CacheMissError, Conversation, LLMConfig, LLMError, Message, Usage, make_llm
 from dialgym.llm.models import SMOLLM2_PRESET, smollm2_gguf, smollm2_hf_folder
 
 __all__ = [
     "LLM",
     "SMOLLM2_PRESET",
+    "CacheMissError",
     "Conversation",
     "LLMConfig",
     "LLMError",

@@ -65,6 +65,14 @@ class LLMError(RuntimeError):
         return (_rebuild_llm_error, (type(self), str(self), self.index, self.call, self.attempts, self.cause))
 
 
+class CacheMissError(LLMError):
+    """A replay-only response cache has no reply for a request (``cache_mode="replay"`` never calls the model).
+
+    A setup error, not a model failure: the run differs from the one recorded (another seed, prompt or
+    config), so the environment lets it raise instead of counting the episode as a simulated-user failure.
+    """
+
+
 def _rebuild_llm_error(
     cls: type[LLMError], message: str, index: int | None, call: int | None, attempts: int, cause: Any
 ) -> LLMError:
@@ -359,15 +367,7 @@ class LLM:
                 By default the k-th repetition of an identical request within a batch gets sample id k.
             **params: per-call overrides of ``temperature``, ``max_tokens``, ``seed``.
         """
-        conversations = validate_batch(batch)
-        if sample_ids is not None and len(sample_ids) != len(conversations):
-            raise ValueError(f"sample_ids has {len(sample_ids)} entries but the batch has {len(conversations)}")
-        merged = self.sampling_params(params)
-        if not conversations:
-            return []
-        call = self.next_call()
-        ids = list(sample_ids) if sample_ids is not None else default_sample_ids(conversations, merged)
-        results = self.generate_partial(conversations, merged, call, ids)
+        results = self.generate_each(batch, sample_ids=sample_ids, **params)
         for result in results:
             if isinstance(result, BaseException):
                 failed = [i for i, r in enumerate(results) if isinstance(r, BaseException)]
@@ -376,6 +376,30 @@ class LLM:
                     result.args = (f"{result.args[0]} ({note})",)
                 raise result
         return results  # type: ignore[return-value]
+
+    def generate_each(
+        self,
+        batch: Sequence[Sequence[Mapping[str, str]]],
+        *,
+        sample_ids: Sequence[Any] | None = None,
+        **params: Any,
+    ) -> list[str | LLMError]:
+        """Like :meth:`generate`, but a conversation that failed for good gets its :class:`LLMError` in place of
+        a reply instead of failing the whole batch.
+
+        Why: a vector env batches the calls of many episodes; one episode's failure must end that episode
+        only (see :func:`dialgym.core.calls.drive_batch`), and the others' replies are already paid for.
+        Bad arguments still raise.
+        """
+        conversations = validate_batch(batch)
+        if sample_ids is not None and len(sample_ids) != len(conversations):
+            raise ValueError(f"sample_ids has {len(sample_ids)} entries but the batch has {len(conversations)}")
+        merged = self.sampling_params(params)
+        if not conversations:
+            return []
+        call = self.next_call()
+        ids = list(sample_ids) if sample_ids is not None else default_sample_ids(conversations, merged)
+        return self.generate_partial(conversations, merged, call, ids)
 
     def generate_partial(
         self, batch: list[Conversation], params: dict[str, Any], call: int, sample_ids: list[Any]

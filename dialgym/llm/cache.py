@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dialgym.llm.base import LLM, Conversation, LLMError, canonical_json
+from dialgym.llm.base import LLM, CacheMissError, Conversation, LLMError, canonical_json
 
 SCHEMA_VERSION = 1
 
@@ -133,7 +133,7 @@ class CachedLLM(LLM):
         self.usage.add(cache_hits=len(batch) - len(missing), cache_misses=len(missing))
         if missing and self.mode == "replay":
             for i in missing:
-                results[i] = LLMError(
+                results[i] = CacheMissError(
                     f"LLM call {call}: conversation {i} of the batch is not in the replay cache {self.store.path} "
                     f"(cache_mode='replay' never calls the model; key {keys[i][:16]}..., last message: "
                     f"{batch[i][-1]['content'][:80]!r}). Record it first with cache_mode='readwrite'.",

@@ -36,6 +36,15 @@ class CollectSummary:
     seconds: float
     mean_reward: float | None
     success_rate: float | None
+    #: new episodes whose simulated user failed for good (written with ``user_failure`` set)
+    user_failures: int = 0
+    #: whether mean_reward and success_rate count them (as recorded: reward 0, no success)
+    include_user_failures: bool = False
+
+    @property
+    def user_failure_rate(self) -> float | None:
+        """Share of the new episodes whose simulated user failed (None when nothing new was written)."""
+        return self.user_failures / self.written if self.written else None
 
     @property
     def episodes_per_s(self) -> float:
@@ -48,6 +57,12 @@ class CollectSummary:
         ]
         if self.mean_reward is not None:
             parts.append(f"new episodes: mean reward {self.mean_reward:.3f}, success {self.success_rate:.2f}")
+        if self.written:
+            how = "counted as reward 0" if self.include_user_failures else "left out of the mean"
+            parts.append(
+                f"user failures: {self.user_failures} ({100 * (self.user_failure_rate or 0.0):.1f}%"
+                + (f", written with user_failure set, {how})" if self.user_failures else ")")
+            )
         if self.already_there:
             parts.append(f"resumed: {self.already_there} were already in the file")
         return "; ".join(parts)
@@ -128,6 +143,7 @@ def _record(
         agent_acts=result.agent_acts,
         terminated=result.terminated,
         env_kwargs=dict(env_kwargs),
+        user_failure=result.user_failure,
     ).to_dict()
 
 
@@ -169,9 +185,35 @@ def _play_batched(
         slots[slot] = {"index": index, "seed": env_seed, "acts": [], "reward": 0.0}
         return envs[slot].reset_steps(seed=env_seed)
 
+    def finish(s: int, info: dict[str, Any], terminated: bool, truncated: bool) -> dict[str, Any]:
+        slot = slots[s]
+        assert slot is not None
+        rollout = Rollout(
+            messages=info["messages"],
+            agent_acts=slot["acts"],
+            reward=slot["reward"],
+            terminated=terminated,
+            truncated=truncated,
+            info=info,
+            persona=envs[s].persona,
+        )
+        return _record(slot["index"], key, env_id, label, env_kwargs, slot["seed"], envs[s], rollout)
+
     gens = {s: start(s) for s in range(len(envs)) if queue}
     state: dict[int, Any] = dict(zip(gens, drive_batch(list(gens.values())), strict=True))
     while state:
+        # an episode whose user failed at reset ends there, before its agent is asked (as in play_episode)
+        restart: dict[int, Any] = {}
+        for s in [s for s in sorted(state) if state[s][-1].get("user_failure")]:
+            _, info = state.pop(s)
+            yield finish(s, info, terminated=False, truncated=True)
+            if queue:
+                restart[s] = start(s)
+        if restart:
+            state.update(zip(restart, drive_batch(list(restart.values())), strict=True))
+            continue
+        if not state:
+            break
         active = sorted(state)
         obs = [state[s][0] for s in active]
         infos = [state[s][-1] for s in active]
@@ -181,24 +223,15 @@ def _play_batched(
             actions = [agents[s].act(o, i) for s, o, i in zip(active, obs, infos, strict=True)]
         results = drive_batch([envs[s].step_steps(a) for s, a in zip(active, actions, strict=True)])
         state = {}
-        restart: dict[int, Any] = {}
+        restart = {}
         for s, (o, r, term, trunc, info) in zip(active, results, strict=True):
             slot = slots[s]
             assert slot is not None
             slot["acts"].append(list(info["agent_acts"]))
             slot["reward"] += float(r)
             if term or trunc:
-                rollout = Rollout(
-                    messages=info["messages"],
-                    agent_acts=slot["acts"],
-                    reward=slot["reward"],
-                    terminated=bool(term),
-                    truncated=bool(trunc),
-                    info=info,
-                    persona=envs[s].persona,
-                )
                 # written as soon as it ends: a kill loses only the episodes still in play
-                yield _record(slot["index"], key, env_id, label, env_kwargs, slot["seed"], envs[s], rollout)
+                yield finish(s, info, bool(term), bool(trunc))
                 if queue:
                     restart[s] = start(s)
             else:
@@ -219,6 +252,7 @@ def collect(
     batch: int = 1,
     llm: dict[str, Any] | None = None,
     desc: str | None = None,
+    include_user_failures: bool = False,
 ) -> CollectSummary:
     """Write ``episodes`` episodes of ``agent`` in ``env_id`` to ``out`` (resuming).
 
@@ -230,6 +264,13 @@ def collect(
     in lockstep in one process suit LLM users and LLM agents (one batch of model calls per
     turn; an object gets one deep copy per slot). ``llm`` is the config of LLM-based agents
     (``prompt...``). ``desc`` labels the progress bar.
+
+    An episode whose simulated user (an LLM user or its judge) failed for good is written
+    all the same, with ``user_failure`` set (reward 0, no outcome): the file then holds
+    every requested index and a resumed run does not pay for it again, and readers
+    (:func:`dialgym.data.io.iter_episodes`: trainers, exports, hindsight) skip it unless
+    asked, so no learner takes its 0 for an outcome. The summary counts such episodes and
+    leaves them out of its mean and success rate unless ``include_user_failures``.
     """
     import dialgym  # noqa: F401
 
@@ -260,6 +301,8 @@ def collect(
     t0 = time.perf_counter()
     rewards: list[float] = []
     successes: list[bool] = []
+    failed = 0
+    written = 0
     jobs = [(i, seed, key, env_id, label, env_kwargs) for i in todo]
     with EpisodeWriter(path) as writer:
         pool = None
@@ -283,6 +326,11 @@ def collect(
             )
             for record in iterator:
                 writer.write(record)
+                written += 1
+                if record.get("user_failure") is not None:
+                    failed += 1
+                    if not include_user_failures:
+                        continue
                 rewards.append(record["reward"])
                 successes.append(record["success"])
         finally:
@@ -294,8 +342,10 @@ def collect(
         path=str(path),
         requested=episodes,
         already_there=already,
-        written=len(rewards),
+        written=written,
         seconds=seconds,
         mean_reward=(sum(rewards) / len(rewards)) if rewards else None,
         success_rate=(sum(successes) / len(successes)) if successes else None,
+        user_failures=failed,
+        include_user_failures=include_user_failures,
     )

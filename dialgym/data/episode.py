@@ -21,6 +21,9 @@ created        ISO-8601 UTC time of writing
 agent_acts     per agent turn, the strategies the user recognised (may be empty for imagined data)
 terminated     the user ended the episode (False: truncated at max_turns)
 env_kwargs     the gym.make kwargs of the env it was played in
+user_failure   None, or why the simulated user (or its judge) failed for good (``info["user_failure"]``):
+               the episode ended unscored, its reward 0 is not an outcome. Readers skip such episodes unless
+               asked (:func:`dialgym.data.io.iter_episodes`); files written before the field existed read as None
 =============  ===============================================================
 """
 
@@ -57,6 +60,7 @@ class Episode:
     agent_acts: list[list[str]] = field(default_factory=list)
     terminated: bool = True
     env_kwargs: dict[str, Any] = field(default_factory=dict)
+    user_failure: str | None = None
 
     @property
     def turns(self) -> int:
@@ -64,7 +68,11 @@ class Episode:
         return sum(1 for m in self.messages if m["role"] == "assistant")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if data["user_failure"] is None:
+            # absent means None: files of episodes that did not fail stay readable by older dialgym versions
+            del data["user_failure"]
+        return data
 
     def to_json(self) -> str:
         """One line of JSON (no newline inside: JSON escapes them)."""
@@ -98,7 +106,8 @@ class Episode:
     def validate(self) -> None:
         if not isinstance(self.id, str) or not self.id:
             raise EpisodeFormatError(f"field 'id' must be a non-empty string, got {self.id!r}")
-        if not isinstance(self.messages, list) or not self.messages:
+        # a user that failed at reset (its opening line) leaves an episode with no message at all
+        if not isinstance(self.messages, list) or (not self.messages and self.user_failure is None):
             raise EpisodeFormatError("field 'messages' must be a non-empty list of messages")
         for k, m in enumerate(self.messages):
             if (
@@ -117,6 +126,11 @@ class Episode:
             raise EpisodeFormatError(f"field 'source' is {self.source!r}; expected one of {list(SOURCES)}")
         if self.source == "hindsight" and (self.parent_id is None or self.prefix_len is None):
             raise EpisodeFormatError("a hindsight episode needs 'parent_id' and 'prefix_len'")
+        if self.user_failure is not None and (not isinstance(self.user_failure, str) or not self.user_failure):
+            raise EpisodeFormatError(
+                f"field 'user_failure' must be null or a non-empty string (why the user failed), "
+                f"got {self.user_failure!r:.80}"
+            )
         for name in ("persona", "outcome", "env_kwargs"):
             if not isinstance(getattr(self, name), dict):
                 raise EpisodeFormatError(f"field {name!r} must be an object, got {getattr(self, name)!r:.80}")

@@ -132,26 +132,37 @@ def iter_episodes(
     skip_invalid: bool = False,
     stats: dict[str, int] | None = None,
     remedy: str = "use --skip-invalid to skip such lines",
+    include_user_failures: bool = False,
 ) -> Iterator[Episode]:
     """Yield the episodes of a JSONL file.
 
     A corrupt line raises :class:`EpisodeFileError` naming the file, the line and
     ``remedy`` (what the calling command offers); with ``skip_invalid`` it is skipped
     and counted in ``stats["invalid"]``.
+
+    Episodes whose simulated user failed for good (``user_failure`` set) are skipped and
+    counted in ``stats["user_failures"]`` unless ``include_user_failures``: their reward is
+    no outcome, so trainers, exports and hindsight must not learn from it, and skipping here
+    keeps every reader safe by default. Resuming writers and the leaderboard ask for them.
     """
     counts = stats if stats is not None else {}
     counts.setdefault("invalid", 0)
+    counts.setdefault("user_failures", 0)
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                yield Episode.from_dict(json.loads(line))
+                episode = Episode.from_dict(json.loads(line))
             except (json.JSONDecodeError, EpisodeFormatError, TypeError) as exc:
                 if skip_invalid:
                     counts["invalid"] += 1
                     continue
                 raise EpisodeFileError(f"{path}:{lineno}: not a valid episode ({exc}); {remedy}") from None
+            if episode.user_failure is not None and not include_user_failures:
+                counts["user_failures"] += 1
+                continue
+            yield episode
 
 
 def open_for_resume(path: str | os.PathLike[str], config: dict[str, Any], command: str) -> set[str]:
@@ -172,11 +183,14 @@ def open_for_resume(path: str | os.PathLike[str], config: dict[str, Any], comman
         f"{command} resumes by appending to {target.name} and will not do so past a corrupt line: delete or fix "
         f"the line (`dialgym data stats {target} --skip-invalid` counts such lines), or use a new --out"
     )
-    return {e.id for e in iter_episodes(target, remedy=remedy)}
+    return {e.id for e in iter_episodes(target, remedy=remedy, include_user_failures=True)}
 
 
-def read_episodes(path: str | os.PathLike[str], skip_invalid: bool = False) -> list[Episode]:
-    return list(iter_episodes(path, skip_invalid=skip_invalid))
+def read_episodes(
+    path: str | os.PathLike[str], skip_invalid: bool = False, include_user_failures: bool = False
+) -> list[Episode]:
+    """All episodes of a file (see :func:`iter_episodes`: user-failed episodes only if asked)."""
+    return list(iter_episodes(path, skip_invalid=skip_invalid, include_user_failures=include_user_failures))
 
 
 def write_episodes(path: str | os.PathLike[str], episodes: Iterable[Episode]) -> int:

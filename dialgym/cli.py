@@ -32,7 +32,7 @@ DEFAULT_AGENTS = ("random", "behavior", "oracle")
 
 def _eval(args: argparse.Namespace) -> int:
     import dialgym
-    from dialgym.evaluation.leaderboard import format_table, run_leaderboard, success_notes
+    from dialgym.evaluation.leaderboard import format_table, run_leaderboard, success_notes, user_failure_note
 
     env_ids = args.env_ids or dialgym.env_ids()
     for env_id in env_ids:
@@ -56,13 +56,18 @@ def _eval(args: argparse.Namespace) -> int:
         batch=args.batch,
         llm=_json_object(args.llm, "--llm") or None,
         env_agents=_human_reference(args.human_reference, env_ids),
+        include_user_failures=args.include_user_failures,
     )
     print(format_table(entries))
     print("\nsuccess: the share of episodes where, per task,")
     print("\n".join(f"  {line}" for line in success_notes(entries)))
-    turns = sum(e.result.mean_turns * e.result.episodes for e in entries)
+    print(f"u-fail: {user_failure_note(entries)}")
+    turns = sum(sum(e.result.turns) for e in entries)
+    failed = sum(e.result.user_failure_count for e in entries)
+    played = sum(e.result.episodes for e in entries)
     print(
-        f"\n{len(entries)} rows, {sum(e.result.episodes for e in entries)} episodes, {turns:.0f} agent turns "
+        f"\n{len(entries)} rows, {played} episodes, {turns} agent turns, {failed} user failures "
+        f"({100 * failed / played if played else 0.0:.1f}%) "
         f"in {time.perf_counter() - t0:.1f}s (seed={args.seed}; normalised: 0 = random, 100 = oracle)"
     )
     if args.out:
@@ -104,6 +109,7 @@ def _collect(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         batch=args.batch,
         llm=_json_object(args.llm, "--llm"),
+        include_user_failures=args.include_user_failures,
     )
     print(summary)
     return 0
@@ -186,9 +192,12 @@ def _data_stats(args: argparse.Namespace) -> int:
     counts: dict[str, int] = {}
     stats = episode_stats(list(iter_episodes(args.file, skip_invalid=args.skip_invalid, stats=counts)))
     stats["invalid_lines_skipped"] = counts.get("invalid", 0)
+    stats["user_failures_skipped"] = counts.get("user_failures", 0)
     print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
     if counts.get("invalid") and not args.json:
         print(f"skipped {counts['invalid']} invalid line(s)")
+    if counts.get("user_failures") and not args.json:
+        print(f"skipped {counts['user_failures']} episode(s) whose simulated user failed (user_failure set)")
     return 0
 
 
@@ -257,6 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="PersuasionForGood dialogues (any layout `data import p4g` reads): a Persuasion-v0 row of real "
         "persuaders replayed, showing where real people land on the same scale",
     )
+    ev.add_argument(
+        "--include-user-failures",
+        action="store_true",
+        help="score episodes whose LLM user or judge failed for good (as reward 0) instead of leaving them out",
+    )
     ev.add_argument("--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(func=_eval)
 
@@ -275,6 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--batch", type=int, default=1, help="episodes in lockstep, one batch of LLM calls per turn")
     co.add_argument("--llm", default=None, help="JSON LLM config for LLM agents (prompt, prompt:cot, prompt:procot)")
     co.add_argument("--env-kwargs", default=None, help="JSON object of gym.make kwargs")
+    co.add_argument(
+        "--include-user-failures",
+        action="store_true",
+        help="count episodes whose LLM user or judge failed for good in the summary's mean (they are written "
+        "with user_failure set either way, and readers skip them)",
+    )
     co.add_argument("--quiet", action="store_true")
     co.set_defaults(func=_collect)
 

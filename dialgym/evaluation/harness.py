@@ -25,7 +25,15 @@ def episode_seed(seed: int, index: int, stream: int = 0) -> int:
 
 @dataclass
 class EvalResult:
-    """Per-episode returns of one agent on one env, and their summary."""
+    """Per-episode returns of one agent on one env, and their summary.
+
+    The per-episode lists hold every episode played, in episode order (so two agents' lists pair
+    up). An episode whose simulated user or judge failed for good (``user_failures[i]`` is its
+    reason) is not the agent's doing: the statistics (:attr:`mean_return`, :attr:`ci95`,
+    :attr:`success_rate`, :attr:`mean_turns`, :attr:`by_persona_type`, :attr:`normalized`) leave
+    it out unless :attr:`include_user_failures`, which counts it as it was recorded (reward 0, no
+    success). :attr:`user_failure_rate` reports how many there were either way.
+    """
 
     agent: str
     env_id: str
@@ -37,26 +45,71 @@ class EvalResult:
     env_kwargs: dict[str, Any] = field(default_factory=dict)
     #: ``(random, oracle)`` mean returns on the same env and split, for :attr:`normalized`
     reference: tuple[float, float] | None = None
+    #: per episode: why its simulated user failed for good, or None (empty: no episode failed)
+    user_failures: list[str | None] = field(default_factory=list)
+    #: score user-failed episodes too (as recorded: reward 0, no success) instead of leaving them out
+    include_user_failures: bool = False
+
+    def __post_init__(self) -> None:
+        if self.user_failures and len(self.user_failures) != len(self.returns):
+            raise ValueError(
+                f"user_failures has {len(self.user_failures)} entries for {len(self.returns)} episodes; "
+                "expected one per episode (None where the user did not fail)"
+            )
 
     @property
     def episodes(self) -> int:
+        """Episodes played, user-failed ones included."""
         return len(self.returns)
 
     @property
+    def scored(self) -> list[bool]:
+        """Per episode: whether it counts in the statistics."""
+        if self.include_user_failures or not self.user_failures:
+            return [True] * len(self.returns)
+        return [f is None for f in self.user_failures]
+
+    @property
+    def scored_episodes(self) -> int:
+        """Episodes the statistics are over (the n of the mean and CI)."""
+        return sum(self.scored)
+
+    @property
+    def user_failure_count(self) -> int:
+        return sum(f is not None for f in self.user_failures)
+
+    @property
+    def user_failure_rate(self) -> float:
+        """Share of the episodes played whose simulated user failed for good."""
+        return self.user_failure_count / self.episodes if self.episodes else 0.0
+
+    def _kept(self, values: list[Any]) -> list[Any]:
+        return [v for v, keep in zip(values, self.scored, strict=True) if keep]
+
+    @property
+    def scored_returns(self) -> list[float]:
+        return self._kept(self.returns)
+
+    @property
     def mean_return(self) -> float:
-        return float(np.mean(self.returns))
+        """Mean return over :attr:`scored_returns` (NaN when every episode's user failed)."""
+        kept = self.scored_returns
+        return float(np.mean(kept)) if kept else float("nan")
 
     @property
     def ci95(self) -> tuple[float, float]:
-        return bootstrap_ci(self.returns, 0.95, seed=self.seed)
+        kept = self.scored_returns
+        return bootstrap_ci(kept, 0.95, seed=self.seed) if kept else (float("nan"), float("nan"))
 
     @property
     def success_rate(self) -> float:
-        return float(np.mean(self.successes))
+        kept = self._kept(self.successes)
+        return float(np.mean(kept)) if kept else float("nan")
 
     @property
     def mean_turns(self) -> float:
-        return float(np.mean(self.turns))
+        kept = self._kept(self.turns)
+        return float(np.mean(kept)) if kept else float("nan")
 
     @property
     def normalized(self) -> float | None:
@@ -75,7 +128,7 @@ class EvalResult:
 
     def by_persona_type(self) -> dict[str, dict[str, float]]:
         groups: dict[str, list[float]] = defaultdict(list)
-        for t, r in zip(self.persona_types, self.returns, strict=True):
+        for t, r in zip(self._kept(self.persona_types), self.scored_returns, strict=True):
             groups[t].append(r)
         return {t: {"mean": float(np.mean(v)), "episodes": len(v)} for t, v in sorted(groups.items())}
 
@@ -85,6 +138,10 @@ class EvalResult:
             "agent": self.agent,
             "env_id": self.env_id,
             "episodes": self.episodes,
+            "scored_episodes": self.scored_episodes,
+            "user_failures": self.user_failure_count,
+            "user_failure_rate": self.user_failure_rate,
+            "include_user_failures": self.include_user_failures,
             "mean_return": self.mean_return,
             "ci95": [lo, hi],
             "success_rate": self.success_rate,
@@ -101,6 +158,11 @@ class EvalResult:
             f"mean_return={self.mean_return:.3f}, ci95=({lo:.3f}, {hi:.3f}), "
             f"success_rate={self.success_rate:.3f}"
             + (f", normalized={self.normalized:.1f}" if self.normalized is not None else "")
+            + (
+                f", user_failures={self.user_failure_count} ({'scored' if self.include_user_failures else 'left out'})"
+                if self.user_failure_count
+                else ""
+            )
             + ")"
         )
 
@@ -112,6 +174,7 @@ def evaluate(
     seed: int = 0,
     progress: bool = False,
     reference: tuple[float, float] | bool | None = None,
+    include_user_failures: bool = False,
     **env_kwargs: Any,
 ) -> EvalResult:
     """Run ``episodes`` episodes of ``agent`` on ``env_id``.
@@ -128,6 +191,11 @@ def evaluate(
     ``reference``: ``(random, oracle)`` mean returns to normalise against, or
     ``True`` to measure both on the same episodes (scripted users: about a second),
     so that :attr:`EvalResult.normalized` is set (0 = random agent, 100 = oracle).
+
+    Episodes whose simulated user (an LLM user or its judge) failed for good end with
+    ``info["user_failure"]``; they are counted in :attr:`EvalResult.user_failure_rate` and
+    left out of the agent's statistics unless ``include_user_failures`` (then they count as
+    recorded: reward 0, no success). An error raised by the agent itself is not caught.
     """
     from dialgym.agents import make_agent
 
@@ -140,7 +208,12 @@ def evaluate(
         spec = getattr(agent, "spec", None) or type(agent).__name__
         agent = as_agent(agent, env_id)
     if reference is True:
-        refs = [evaluate(name, env_id, episodes, seed, **env_kwargs).mean_return for name in ("random", "oracle")]
+        refs = [
+            evaluate(
+                name, env_id, episodes, seed, include_user_failures=include_user_failures, **env_kwargs
+            ).mean_return
+            for name in ("random", "oracle")
+        ]
         reference = (refs[0], refs[1])
     elif reference is False:
         reference = None
@@ -157,6 +230,7 @@ def evaluate(
         successes: list[bool] = []
         turns: list[int] = []
         types: list[str] = []
+        failures: list[str | None] = []
         iterator: Any = range(episodes)
         if progress:
             from dialgym.utils.progress import progress_bar
@@ -168,6 +242,7 @@ def evaluate(
             successes.append(result.success)
             turns.append(result.turns)
             types.append(str(result.persona.get("type", "unknown")))
+            failures.append(result.user_failure)
     finally:
         env.close()
     return EvalResult(
@@ -180,4 +255,6 @@ def evaluate(
         seed=seed,
         env_kwargs=dict(env_kwargs),
         reference=reference,
+        user_failures=failures,
+        include_user_failures=include_user_failures,
     )

@@ -7,6 +7,13 @@ leaderboard run resumable: run the same command again and only missing episodes
 are played. The random agent and the oracle are added when missing, because the
 normalised score (0 = random, 100 = oracle) needs both, measured on the same
 episodes, unless reference scores are given.
+
+Episodes whose simulated user failed for good (an LLM user or its judge; see
+``DialogueEnv``) are kept in the transcripts with ``user_failure`` set, left out of
+each row's mean, CI, success and turns (unless ``include_user_failures``), and
+counted in the row's user-failure column. The column is shown always, zeros
+included: a table keeps one shape whichever user played (scripts and diffs that
+read it do not break), and a 0 says in the table itself that nothing was left out.
 """
 
 from __future__ import annotations
@@ -53,6 +60,9 @@ class Entry:
             "split": self.split,
             "agent": self.agent,
             "episodes": self.result.episodes,
+            "scored_episodes": self.result.scored_episodes,
+            "user_failures": self.result.user_failure_count,
+            "user_failure_rate": self.result.user_failure_rate,
             "mean": self.result.mean_return,
             "ci95": [lo, hi],
             "normalized": self.normalized,
@@ -77,6 +87,7 @@ def run_leaderboard(
     batch: int = 1,
     llm: dict[str, Any] | None = None,
     env_agents: dict[str, Sequence[str]] | None = None,
+    include_user_failures: bool = False,
 ) -> list[Entry]:
     """Evaluate ``agents`` on every env and split; write transcripts and leaderboard files under ``out``.
 
@@ -86,6 +97,8 @@ def run_leaderboard(
     ``(random, oracle)`` mean returns to normalise against instead of measuring them.
     ``env_agents`` adds specs for some envs only: a reference that exists for one task, such as
     the real PersuasionForGood persuaders replayed (``{"Persuasion-v0": ["human-replay:PATH"]}``).
+    Episodes whose simulated user failed for good are counted per row and left out of its
+    statistics unless ``include_user_failures`` (then they count as recorded: reward 0).
     """
     unknown = sorted(set(env_agents or {}) - set(env_ids))
     if unknown:
@@ -134,7 +147,7 @@ def run_leaderboard(
                         else None,
                         desc=f"eval {spec} on {env_id} ({split})",
                     )
-                    eps = sorted(read_episodes(path), key=lambda e: e.id)[:episodes]
+                    eps = sorted(read_episodes(path, include_user_failures=True), key=lambda e: e.id)[:episodes]
                     results[spec] = EvalResult(
                         agent=spec,
                         env_id=env_id,
@@ -144,6 +157,8 @@ def run_leaderboard(
                         persona_types=[str(e.persona.get("type", "unknown")) for e in eps],
                         seed=seed,
                         env_kwargs=kwargs,
+                        user_failures=[e.user_failure for e in eps],
+                        include_user_failures=include_user_failures,
                     )
                 if env_id in refs:
                     lo_ref, hi_ref = refs[env_id]
@@ -153,7 +168,13 @@ def run_leaderboard(
                     res.reference = (lo_ref, hi_ref)
                     entries.append(Entry(env_id, split, spec, res, res.normalized, res.normalized_ci95))
         if out is not None:
-            write_leaderboard(entries, Path(out), meta={"seed": seed, "episodes": episodes, "splits": list(splits)})
+            meta = {
+                "seed": seed,
+                "episodes": episodes,
+                "splits": list(splits),
+                "include_user_failures": include_user_failures,
+            }
+            write_leaderboard(entries, Path(out), meta=meta)
     finally:
         if scratch is not None:
             scratch.cleanup()
@@ -161,8 +182,19 @@ def run_leaderboard(
 
 
 def paired_difference_ci(a: EvalResult, b: EvalResult, seed: int = 0) -> tuple[float, float]:
-    """Bootstrap 95% CI of mean(a - b) over paired episodes (same seeds, same personas)."""
-    x = np.asarray(a.returns) - np.asarray(b.returns)
+    """Bootstrap 95% CI of mean(a - b) over paired episodes (same seeds, same personas).
+
+    Only the episodes both results score are paired: one left out of either (its simulated user
+    failed) drops the pair, so a failure never pairs a real return with a stand-in 0.
+    """
+    if a.episodes != b.episodes:
+        raise ValueError(
+            f"paired results need the same episodes: {a.agent!r} has {a.episodes}, {b.agent!r} has {b.episodes}"
+        )
+    keep = np.asarray(a.scored) & np.asarray(b.scored)
+    if not keep.any():
+        raise ValueError(f"{a.agent!r} and {b.agent!r} share no scored episode (every pair had a user failure)")
+    x = np.asarray(a.returns)[keep] - np.asarray(b.returns)[keep]
     return bootstrap_ci(x, seed=seed)
 
 
@@ -171,7 +203,7 @@ def format_table(entries: Sequence[Entry]) -> str:
     width = min(max([28, *(len(e.agent) for e in entries)]), 60)
     head = (
         f"{'env':16s} {'split':5s} {'agent':{width}s} {'mean':>7s} {'95% CI':>17s} {'norm':>6s} "
-        f"{'success':>7s} {'turns':>5s} {'n':>5s}"
+        f"{'success':>7s} {'turns':>5s} {'n':>5s} {'u-fail':>6s}"
     )
     lines = [head, "-" * len(head)]
     for e in entries:
@@ -181,7 +213,8 @@ def format_table(entries: Sequence[Entry]) -> str:
         agent = r["agent"] if len(r["agent"]) <= width else "..." + r["agent"][-(width - 3) :]
         lines.append(
             f"{r['env_id']:16s} {r['split']:5s} {agent:{width}s} {r['mean']:7.3f} [{lo:7.3f},{hi:7.3f}] "
-            f"{norm} {r['success']:7.2f} {r['mean_turns']:5.1f} {r['episodes']:5d}"
+            f"{norm} {r['success']:7.2f} {r['mean_turns']:5.1f} {r['scored_episodes']:5d} "
+            f"{100 * r['user_failure_rate']:5.1f}%"
         )
     return "\n".join(lines)
 
@@ -200,8 +233,8 @@ def success_notes(entries: Sequence[Entry]) -> list[str]:
 
 def format_markdown(entries: Sequence[Entry]) -> str:
     lines = [
-        "| env | split | agent | mean return | 95% CI | normalised | success | turns | episodes |",
-        "|---|---|---|---:|---|---:|---:|---:|---:|",
+        "| env | split | agent | mean return | 95% CI | normalised | success | turns | episodes | user failures |",
+        "|---|---|---|---:|---|---:|---:|---:|---:|---:|",
     ]
     for e in entries:
         r = e.row()
@@ -209,12 +242,27 @@ def format_markdown(entries: Sequence[Entry]) -> str:
         norm = f"{r['normalized']:.1f}" if r["normalized"] is not None else "-"
         lines.append(
             f"| {r['env_id']} | {r['split']} | `{r['agent']}` | {r['mean']:.3f} | [{lo:.3f}, {hi:.3f}] | {norm} | "
-            f"{r['success']:.2f} | {r['mean_turns']:.1f} | {r['episodes']} |"
+            f"{r['success']:.2f} | {r['mean_turns']:.1f} | {r['scored_episodes']} | "
+            f"{r['user_failures']} ({100 * r['user_failure_rate']:.1f}%) |"
         )
     notes = success_notes(entries)
     if notes:
         lines += ["", "Success (the share of episodes where):", ""] + [f"- {n}" for n in notes]
+    lines += ["", user_failure_note(entries)]
     return "\n".join(lines) + "\n"
+
+
+def user_failure_note(entries: Sequence[Entry]) -> str:
+    """One line saying what the user-failure column means and how the table treated those episodes."""
+    failed = sum(e.result.user_failure_count for e in entries)
+    played = sum(e.result.episodes for e in entries)
+    included = any(e.result.include_user_failures for e in entries)
+    how = (
+        "counted in the statistics as recorded (reward 0, no success)"
+        if included
+        else "left out of mean, CI, success and turns; episodes/n counts the rest"
+    )
+    return f"User failures: episodes whose simulated user or judge failed for good ({failed} of {played} here), {how}."
 
 
 def write_leaderboard(entries: Sequence[Entry], out: Path, meta: dict[str, Any] | None = None) -> None:

@@ -38,11 +38,16 @@ from dialgym.tasks import get_task
 from dialgym.utils import AgentError
 
 
-def _task_agent(attr: str) -> Callable[..., Agent]:
+def _task_agent(name: str) -> Callable[..., Agent]:
+    """A builder of the task's own reference agent ``name`` (the Task's ``<name>_agent``)."""
+
     def build(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
         if arg:
-            raise ValueError(f"agent {attr!r} takes no ':' argument, got {arg!r}")
-        cls = getattr(get_task(env_id), attr)
+            raise ValueError(f"agent {name!r} takes no ':' argument, got {arg!r}")
+        task = get_task(env_id)
+        cls = getattr(task, f"{name}_agent")
+        if cls is None:
+            raise ValueError(f"{task.id} has no {name!r} agent (its Task declares no {name}_agent)")
         return cls(env_id, seed=seed, **options)
 
     return build
@@ -90,9 +95,9 @@ def _sb3(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **opti
 #: spec name -> builder(env_id, arg, seed, llm=None, **options)
 AGENTS: dict[str, Callable[..., Agent]] = {
     "random": _random,
-    "behavior": _task_agent("BehaviorAgent"),
-    "oracle": _task_agent("OracleAgent"),
-    "adaptive": _task_agent("AdaptiveAgent"),
+    "behavior": _task_agent("behavior"),
+    "oracle": _task_agent("oracle"),
+    "adaptive": _task_agent("adaptive"),
     "script": _script,
     "prompt": _prompt,
     "sb3": _sb3,

@@ -1,4 +1,4 @@
-"""Generic agents that work on every task through the task's act repertoire."""
+"""Generic agents that work on every task through the task's act repertoire (its ``Task``)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from dialgym.core.agent import Agent
-from dialgym.tasks import get_task, phrase_act
+from dialgym.tasks import get_task
 
 
 class RandomAgent(Agent):
-    """Each turn: a uniformly random act from the task's ``ACT_REPERTOIRE``, phrased naturally.
+    """Each turn: a uniformly random act from the task's ``act_repertoire``, phrased naturally.
 
     Why acts rather than random characters: random text is always off-task and
     scores the same on every task; a random *strategy* is the meaningful floor
@@ -24,9 +24,9 @@ class RandomAgent(Agent):
         self.task = get_task(env_id)
 
     def act(self, observation: str, info: dict[str, Any]) -> str:
-        repertoire = self.task.ACT_REPERTOIRE
+        repertoire = self.task.act_repertoire
         act = repertoire[int(self.rng.integers(len(repertoire)))]
-        return phrase_act(self.task, act, self.rng, info.get("messages", ()))
+        return self.task.phrase(act, self.rng, info.get("messages", ()))
 
 
 class ScriptAgent(Agent):
@@ -43,12 +43,12 @@ class ScriptAgent(Agent):
         if not script:
             raise ValueError("a script needs at least one act")
         self.task = get_task(env_id)
-        unknown = [a for a in script if a not in self.task.ACT_REPERTOIRE]
+        unknown = [a for a in script if a not in self.task.act_repertoire]
         if unknown:
-            raise ValueError(f"acts {unknown} are not in {env_id}'s ACT_REPERTOIRE")
+            raise ValueError(f"acts {unknown} are not in {env_id}'s act repertoire {list(self.task.act_repertoire)}")
         self.script = list(script)
 
     def act(self, observation: str, info: dict[str, Any]) -> str:
         turn = int(info.get("turn", 0))
         act = self.script[min(turn, len(self.script) - 1)]
-        return phrase_act(self.task, act, self.rng, info.get("messages", ()))
+        return self.task.phrase(act, self.rng, info.get("messages", ()))

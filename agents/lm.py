@@ -246,10 +246,10 @@ def max_positions(model: Any) -> int | None:
 
 # --------------------------------------------------------------------------- dialogues -> segments
 def task_description(env_id: str) -> str:
-    """The agent-facing task description of a dialgym env, normalised as the env shows it."""
-    from dialgym.tasks import task_description as describe
+    """The agent-facing task description of a dialgym env, normalised as the env shows it (its Task's)."""
+    from dialgym.tasks import get_task
 
-    return describe(env_id)
+    return get_task(env_id).description
 
 
 _SENTINEL = "\x00dialgym-first-turn\x00"

@@ -96,7 +96,7 @@ class PromptAgent(Agent):
         if self.mode == "cot":
             return f"{base}\n\n{_COT}"
         if self.mode == "procot":
-            acts = ", ".join(a.replace("_", " ") for a in self.task.ACTS)
+            acts = ", ".join(a.replace("_", " ") for a in self.task.acts)
             return f"{base}\n\n{_PROCOT.format(acts=acts)}"
         return f"{base} Reply with your next message only."
 

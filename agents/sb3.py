@@ -1,7 +1,7 @@
 """Online RL on dialogue acts with stable-baselines3 (PPO, DQN), and the agent that plays the result.
 
 The policy chooses *which act* to play each turn (an index into the task's
-``ACT_REPERTOIRE``) from a persona-free feature vector of the dialogue so far
+``act_repertoire``) from a persona-free feature vector of the dialogue so far
 (:mod:`dialgym.wrappers`); the task's ``agent_utterance`` phrases it. Why act-level: it
 turns a text-to-text problem that SB3 cannot represent into a small discrete MDP that PPO
 and DQN solve on a CPU in minutes, and it isolates the question these tasks ask (does the
@@ -36,8 +36,9 @@ import numpy as np
 
 from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS
+from dialgym.core.task import bare_env_id
 from dialgym.core.text import normalize_text
-from dialgym.tasks import get_task, phrase_act
+from dialgym.tasks import get_task
 from dialgym.wrappers import FeatureSpec, dialogue_features, make_act_env
 
 ALGOS: tuple[str, ...] = ("ppo", "dqn")
@@ -523,7 +524,7 @@ class SB3Agent(Agent):
         self.config = config or {}
         self.algo = str(self.config.get("algo") or _algo_of_zip(model_path))
         algo_cls = _algo_class(self.algo)
-        bare_id = env_id.split(":", 1)[1] if env_id.startswith("dialgym:") else env_id
+        bare_id = bare_env_id(env_id)
         if config is not None:
             self.feature_spec = FeatureSpec.from_dict(config["feature_spec"])
         else:
@@ -534,10 +535,10 @@ class SB3Agent(Agent):
             probe.close()
         if self.feature_spec.env_id != bare_id:
             raise ValueError(f"{self.path!r} was trained on {self.feature_spec.env_id!r}; it cannot play {env_id!r}")
-        missing = [a for a in self.feature_spec.actions if a not in tuple(self.task.ACT_REPERTOIRE)]
+        missing = [a for a in self.feature_spec.actions if a not in self.task.act_repertoire]
         if missing:
             raise ValueError(
-                f"{self.path!r} plays acts {missing} that {env_id}'s ACT_REPERTOIRE no longer has; retrain it"
+                f"{self.path!r} plays acts {missing} that {env_id}'s act repertoire no longer has; retrain it"
             )
         try:
             self.model = algo_cls.load(str(model_path), device="cpu")
@@ -620,7 +621,7 @@ class SB3Agent(Agent):
         return out
 
     def _speak(self, info: dict[str, Any], index: int) -> str:
-        text = phrase_act(self.task, self.feature_spec.actions[index], self.rng, info["messages"])
+        text = self.task.phrase(self.feature_spec.actions[index], self.rng, info["messages"])
         # Key the act by the history as the env will record it (normalised, cut).
         content = normalize_text(normalize_text(text)[:MAX_ACTION_CHARS])
         history = [*info["messages"], {"role": "assistant", "content": content}]

@@ -37,7 +37,6 @@ from dialgym.agents import make_agent
 from dialgym.core import DialogueEnv, Outcome, UserSimulator, UserTurn
 from dialgym.core.env import MAX_ACTION_CHARS
 from dialgym.evaluation import episode_seed
-from dialgym.tasks import phrase_act
 
 try:
     from benchmarks._common import write_result
@@ -134,9 +133,9 @@ def fresh_text_costs(env_id: str, n: int, seed: int) -> dict:
     texts: list[str] = []
     _, info = env.reset(seed=seed)
     while len(texts) < n and len(seen) < 50 * n:
-        acts = [task.ACT_REPERTOIRE[int(i)] for i in rng.integers(len(task.ACT_REPERTOIRE), size=2)]
+        acts = [task.act_repertoire[int(i)] for i in rng.integers(len(task.act_repertoire), size=2)]
         text = " ".join(
-            [_OPENERS[int(rng.integers(len(_OPENERS)))], *(phrase_act(task, a, rng, info["messages"]) for a in acts)]
+            [_OPENERS[int(rng.integers(len(_OPENERS)))], *(task.phrase(a, rng, info["messages"]) for a in acts)]
         )
         if text not in seen:
             seen.add(text)

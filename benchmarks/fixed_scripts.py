@@ -1,7 +1,7 @@
 """Does information gathering matter? The best fixed script versus the ask-then-adapt agent.
 
 A fixed script plays the same act sequence against every persona. This searches
-for the best one per task (the task's hand-written ``FIXED_SCRIPTS`` as seeds, then
+for the best one per task (the task's hand-written ``fixed_scripts`` as seeds, then
 random restarts and hill climbing over act sequences), then evaluates the best
 script found and the task's ``AdaptiveAgent`` on the same, fresh episodes.
 
@@ -37,9 +37,9 @@ def search(env_id: str, episodes: int, iters: int, seed: int, split: str) -> tup
     """Hill climbing with restarts over act sequences of the env's default length."""
     task = dialgym.get_task(env_id)
     rng = np.random.default_rng(seed)
-    repertoire = list(task.ACT_REPERTOIRE)
+    repertoire = list(task.act_repertoire)
     length = _max_turns(env_id)
-    candidates = [list(s) for s in task.FIXED_SCRIPTS.values()]
+    candidates = [list(s) for s in task.fixed_scripts.values()]
     candidates += [[repertoire[int(i)] for i in rng.integers(len(repertoire), size=length)] for _ in range(8)]
     cache: dict[tuple[str, ...], float] = {}
 

@@ -3,6 +3,8 @@
 Importing ``dialgym`` registers ``Persuasion-v0``, ``Counseling-v0``,
 ``Instruction-v0`` and ``TravelAgent-v0`` (Gymnasium 1.x has no plugin
 auto-loading; ``gym.make("dialgym:Persuasion-v0")`` imports it for you).
+A task is a :class:`Task`; :func:`get_task` returns it, and :func:`register_task`
+adds a task from any package (see ``docs/adding_a_task.md``).
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dialgym.core import Agent, DialogueEnv, Message, Outcome, UserSimulator, UserTurn, normalize_text
+from dialgym.core.task import Task
 from dialgym.registration import register_envs
-from dialgym.tasks import env_ids, get_task
+from dialgym.tasks import env_ids, get_task, register_task
 
 if TYPE_CHECKING:
     from dialgym.evaluation import EvalResult
@@ -56,6 +59,7 @@ __all__ = [
     "DialogueEnv",
     "Message",
     "Outcome",
+    "Task",
     "UserSimulator",
     "UserTurn",
     "__version__",
@@ -65,4 +69,5 @@ __all__ = [
     "get_task",
     "normalize_text",
     "register_envs",
+    "register_task",
 ]

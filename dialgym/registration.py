@@ -1,4 +1,7 @@
-"""Registers dialgym's environments with Gymnasium (string entry points, plain kwargs)."""
+"""Registers dialgym's environments with Gymnasium (string entry points, plain kwargs).
+
+Tasks from outside dialgym register themselves with :func:`dialgym.tasks.register_task`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,13 @@ from dialgym.tasks import TASKS
 
 
 def register_envs() -> None:
-    """Register every task id; safe to call more than once."""
-    for env_id, (package, cls) in TASKS.items():
+    """Register every id of :data:`dialgym.tasks.TASKS`; safe to call more than once.
+
+    Only entry point strings: a task package is imported when its env is first made.
+    """
+    for env_id, entry_point in TASKS.items():
         if env_id in gym.registry:
             continue
         # No TimeLimit wrapper: DialogueEnv truncates at ``max_turns`` itself, which
         # is an env kwarg so it stays visible in env.spec and data records.
-        gym.register(id=env_id, entry_point=f"{package}:{cls}")
+        gym.register(id=env_id, entry_point=entry_point)

@@ -5,8 +5,8 @@ from a scalar end-of-episode reward is hopeless at the sample budgets of a lapto
 wrappers give the standard tools an honest, fixed-size problem instead:
 
 * :class:`DialogueActActions`: the action is an index into the task's
-  ``ACT_REPERTOIRE``; it is phrased as a natural utterance with the task's
-  ``agent_utterance(act, rng)`` (the scripted user still has to *recognise* it from text,
+  ``act_repertoire``; it is phrased as a natural utterance with the task's
+  ``phrase(act, rng, messages)`` (the scripted user still has to *recognise* it from text,
   exactly as for any other agent).
 * :class:`DialogueFeatures`: the observation is a float32 vector computed from the dialogue
   so far (never from the persona): turn fraction, which strategies the user recognised and
@@ -23,21 +23,20 @@ Only gymnasium and numpy are needed here (the core must stay light).
 from __future__ import annotations
 
 import functools
-import importlib
 import math
 import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from dialgym.core.task import Task, bare_env_id
 from dialgym.core.types import Message
-from dialgym.tasks import TASKS, get_task, phrase_act
+from dialgym.tasks import get_task, task_for_env
 
 #: Bump when the feature layout changes; saved with trained models and checked on load.
 FEATURE_VERSION = 1
@@ -78,23 +77,6 @@ def tokenize(text: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- vocabulary
-def _task_modules(task: ModuleType) -> list[ModuleType]:
-    """The task package and, when it exists, its ``language`` submodule (where reply banks live)."""
-    modules = [task]
-    try:
-        modules.append(importlib.import_module(task.__name__ + ".language"))
-    except ImportError:
-        pass
-    return modules
-
-
-def _find_attr(task: ModuleType, name: str) -> Any:
-    for module in _task_modules(task):
-        if hasattr(module, name):
-            return getattr(module, name)
-    return None
-
-
 def derive_vocabulary(
     replies: Mapping[str, Sequence[str]], max_words: int = MAX_VOCABULARY, per_kind: int = 4
 ) -> tuple[str, ...]:
@@ -152,14 +134,14 @@ def rollout_vocabulary(
 
     Why: a reply bank alone misses words that reach replies through template slots
     (a traveller's "museums", "scenery", "bad knee"), and some tasks have no bank at all.
-    Playing the task's ``ACT_REPERTOIRE`` at random on the ``train`` split for ``episodes``
+    Playing the task's ``act_repertoire`` at random on the ``train`` split for ``episodes``
     seeded episodes and keeping words that occur in at least ``min_df`` replies and at most
     a ``max_df`` fraction of them (so neither typos nor filler) finds them for any task.
     Only transcripts are read, never personas. Cached per process (a few hundred ms).
     """
     task = get_task(env_id)
-    repertoire = list(task.ACT_REPERTOIRE)
-    env = gym.make(_bare_id(env_id), persona_split="train", max_turns=max_turns)
+    repertoire = list(task.act_repertoire)
+    env = gym.make(bare_env_id(env_id), persona_split="train", max_turns=max_turns)
     rng = np.random.default_rng(seed)
     df: dict[str, int] = {}
     n_replies = 0
@@ -169,7 +151,7 @@ def rollout_vocabulary(
             done = False
             while not done:
                 act = repertoire[int(rng.integers(len(repertoire)))]
-                _, _, terminated, truncated, info = env.step(phrase_act(task, act, rng, info["messages"]))
+                _, _, terminated, truncated, info = env.step(task.phrase(act, rng, info["messages"]))
                 done = terminated or truncated
             for m in info["messages"]:
                 if m["role"] == "user":
@@ -193,8 +175,8 @@ class FeatureSpec:
     Attributes:
         env_id: the registered env id.
         max_turns: agent turns per episode (normalises the turn and count features).
-        acts: the strategies the user recognises (the task's ``ACTS``).
-        actions: the concrete acts of the action space (the task's ``ACT_REPERTOIRE``).
+        acts: the strategies the user recognises (the task's ``acts``).
+        actions: the concrete acts of the action space (the task's ``act_repertoire``).
         vocabulary: keywords of the user's replies; empty means hashed bag of words.
         hash_buckets: buckets of the hashed bag of words (used only without a vocabulary).
         version: :data:`FEATURE_VERSION` when the spec was made.
@@ -213,27 +195,27 @@ class FeatureSpec:
         if self.max_turns < 1:
             raise ValueError(f"FeatureSpec.max_turns={self.max_turns!r} must be a positive integer")
         if not self.actions:
-            raise ValueError(f"FeatureSpec for {self.env_id!r} has no actions (empty ACT_REPERTOIRE)")
+            raise ValueError(f"FeatureSpec for {self.env_id!r} has no actions (empty act_repertoire)")
         self._index.update({w: i for i, w in enumerate(self.vocabulary)})
 
     @classmethod
     def for_task(cls, env_id: str, max_turns: int) -> FeatureSpec:
-        """The spec of ``env_id``, derived from what its task package exports.
+        """The spec of ``env_id``, derived from its :class:`~dialgym.core.task.Task`.
 
-        Keywords: a ``FEATURE_VOCABULARY`` attribute of the task package (or of its
-        ``language`` module) when there is one, so a task can pin its vocabulary. Otherwise
-        the words that tell apart the kinds of the user's reply bank ``REPLIES`` (see
+        Keywords: the task's ``feature_vocabulary`` when it declares one, so a task can pin
+        its vocabulary. Otherwise the words that tell apart the kinds of the user's reply
+        bank (the task's ``replies``, see
         :func:`derive_vocabulary`), then the commonest content words of replies met in
         random play (:func:`rollout_vocabulary`), up to :data:`MAX_VOCABULARY` words. That
         works for every task; an empty vocabulary switches to a hashed bag of words.
         """
         task = get_task(env_id)
-        vocab = _find_attr(task, "FEATURE_VOCABULARY")
+        vocab = task.feature_vocabulary
         if vocab is None:
-            replies = _find_attr(task, "REPLIES")
+            replies = task.replies
             words = list(derive_vocabulary(replies)) if isinstance(replies, Mapping) else []
             seen = set(words)
-            for w in rollout_vocabulary(_bare_id(env_id), int(max_turns)):
+            for w in rollout_vocabulary(bare_env_id(env_id), int(max_turns)):
                 if len(words) >= MAX_VOCABULARY:
                     break
                 if w not in seen:
@@ -241,10 +223,10 @@ class FeatureSpec:
                     words.append(w)
             vocab = words[:MAX_VOCABULARY]
         return cls(
-            env_id=_bare_id(env_id),
+            env_id=bare_env_id(env_id),
             max_turns=int(max_turns),
-            acts=tuple(str(a) for a in task.ACTS),
-            actions=tuple(str(a) for a in task.ACT_REPERTOIRE),
+            acts=task.acts,
+            actions=task.act_repertoire,
             vocabulary=tuple(str(w) for w in vocab),
         )
 
@@ -310,10 +292,6 @@ class FeatureSpec:
             hash_buckets=int(data.get("hash_buckets", HASH_BUCKETS)),
             version=version,
         )
-
-
-def _bare_id(env_id: str) -> str:
-    return env_id.split(":", 1)[1] if env_id.startswith("dialgym:") else env_id
 
 
 def dialogue_features(
@@ -382,21 +360,14 @@ def dialogue_features(
 
 
 # --------------------------------------------------------------------------- wrappers
-def task_of(env: gym.Env) -> tuple[str, ModuleType]:
-    """``(env_id, task package)`` of a (possibly wrapped) dialgym env."""
-    spec = getattr(env, "spec", None)
-    if spec is not None and _bare_id(spec.id) in TASKS:
-        env_id = _bare_id(spec.id)
-        return env_id, get_task(env_id)
-    cls_name = type(env.unwrapped).__name__
-    for env_id, (_, name) in TASKS.items():
-        if name == cls_name:
-            return env_id, get_task(env_id)
-    raise ValueError(f"{env!r} is not a registered dialgym env (class {cls_name}); expected one of {list(TASKS)}")
+def task_of(env: gym.Env) -> tuple[str, Task]:
+    """``(env_id, Task)`` of a (possibly wrapped) dialgym env (see :func:`dialgym.tasks.task_for_env`)."""
+    task = task_for_env(env)
+    return task.id, task
 
 
 class DialogueActActions(gym.ActionWrapper, gym.utils.RecordConstructorArgs):
-    """Discrete dialogue-act actions: index ``i`` plays ``ACT_REPERTOIRE[i]`` in natural words.
+    """Discrete dialogue-act actions: index ``i`` plays the task's ``act_repertoire[i]`` in natural words.
 
     The phrasing is drawn with :func:`utterance_rng` ``(seed)`` from ``reset(seed=...)``
     (a reset without a seed continues the stream; the first one, if unseeded, uses the
@@ -408,9 +379,7 @@ class DialogueActActions(gym.ActionWrapper, gym.utils.RecordConstructorArgs):
         gym.utils.RecordConstructorArgs.__init__(self)
         gym.ActionWrapper.__init__(self, env)
         self.env_id, self.task = task_of(env)
-        self.acts: tuple[str, ...] = tuple(self.task.ACT_REPERTOIRE)
-        if not self.acts:
-            raise ValueError(f"{self.env_id} has an empty ACT_REPERTOIRE; nothing to act with")
+        self.acts: tuple[str, ...] = self.task.act_repertoire
         self.action_space = spaces.Discrete(len(self.acts))
         self._rng: np.random.Generator | None = None
         self._last: tuple[str, str] = ("", "")
@@ -428,7 +397,7 @@ class DialogueActActions(gym.ActionWrapper, gym.utils.RecordConstructorArgs):
         if self._rng is None:
             raise RuntimeError("step() before reset(): call reset() first")
         act = self.acts[index]
-        text = phrase_act(self.task, act, self._rng, self.env.unwrapped.messages)
+        text = self.task.phrase(act, self._rng, self.env.unwrapped.messages)
         self._last = (act, text)
         return text
 
@@ -516,9 +485,8 @@ def make_act_env(env_id: str, spec: FeatureSpec | None = None, **kwargs: Any) ->
     ``kwargs`` are the usual ``gym.make`` kwargs (``persona_split``, ``max_turns``, ...);
     ``spec`` pins the feature layout (as saved with a trained model).
     """
-    task = get_task(env_id)  # names the bad id before gym does
-    del task
-    env = gym.make(_bare_id(env_id), **kwargs)
+    get_task(env_id)  # names the bad id before gym does
+    env = gym.make(bare_env_id(env_id), **kwargs)
     return DialogueFeatures(DialogueActActions(env), spec=spec)
 
 

@@ -24,7 +24,7 @@ def main() -> None:
     args = parser.parse_args()
     task = dialgym.get_task(args.env)
     rows = []
-    for name, script in task.FIXED_SCRIPTS.items():
+    for name, script in task.fixed_scripts.items():
         agent = ScriptAgent(args.env, script)
         rows.append((f"script {name}", dialgym.evaluate(agent, args.env, episodes=args.episodes, seed=args.seed)))
     for spec in ("random", "adaptive", "oracle"):

@@ -4,7 +4,7 @@
                                          [--out runs/ppo-persuasion] [--episodes 200]
 
 PPO never sees the persona: it chooses which act to play (an index into the task's
-``ACT_REPERTOIRE``) from features of the dialogue so far (turn, what the user recognised,
+``act_repertoire``) from features of the dialogue so far (turn, what the user recognised,
 which acts were played, keywords of the user's replies), and the task phrases the act
 in natural words. The scripted user still has to understand that text. Training on the
 ``train`` personas and testing on the held-out ``test`` personas shows whether it learnt

@@ -47,7 +47,7 @@ def test_sb3_and_gymnasium_check_env_pass(env_id):
         sb3_checker.check_env(env, warn=True)
         check_env(env, skip_render_check=True)
     task = get_task(env_id)
-    assert env.action_space == gym.spaces.Discrete(len(task.ACT_REPERTOIRE))
+    assert env.action_space == gym.spaces.Discrete(len(task.act_repertoire))
     assert env.observation_space.dtype == np.float32
     assert env.observation_space.shape == (env.feature_spec.dim,)
     # The spec of a wrapped env stays plain data (Minari and vector envs need that).
@@ -57,7 +57,7 @@ def test_sb3_and_gymnasium_check_env_pass(env_id):
 @pytest.mark.parametrize("env_id", ENV_IDS)
 def test_same_seed_same_episode_and_observations_in_space(env_id):
     rng = np.random.default_rng(1)
-    n = len(get_task(env_id).ACT_REPERTOIRE)
+    n = len(get_task(env_id).act_repertoire)
     actions = [int(a) for a in rng.integers(n, size=30)]
     a, b = make_act_env(env_id), make_act_env(env_id)
     first = _play(a, 7, actions)

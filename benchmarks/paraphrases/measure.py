@@ -9,7 +9,7 @@ Reads ``benchmarks/paraphrases/<task>.jsonl`` (one JSON object per line)::
 and plays every item as the first agent turn of a fresh episode: ``env.reset(seed=i)`` (with
 the item's ``persona`` keys, if any, written over the persona that seed draws, e.g. the concept
 an explanation is about), then ``env.step(text)``, and reads ``info["agent_acts"]`` (the base
-acts; Instruction's explanation levels live only in ``ACT_REPERTOIRE``). Why through the env and
+acts; Instruction's explanation levels live only in the task's ``act_repertoire``). Why through the env and
 not the recogniser alone: what counts is what the user *hears*, and a task may judge an act in
 context (an explanation of the wrong concept is not an explanation).
 
@@ -37,6 +37,7 @@ from typing import Any
 import gymnasium as gym
 
 import dialgym
+from dialgym.tasks import bare_env_id
 
 HERE = Path(__file__).resolve().parent
 OFF_TASK = "off_task"
@@ -45,7 +46,7 @@ OFF_TASK = "off_task"
 def env_id_for(task: str) -> str:
     """The env id of ``task`` ("instruction", "travel", "Instruction-v0", "TravelAgent-v0" ...)."""
     ids = dialgym.env_ids()
-    key = task.lower().removeprefix("dialgym:")
+    key = bare_env_id(task).lower()
     for env_id in ids:
         low = env_id.lower()
         if key in (low, low.split("-")[0]) or low.startswith(key):

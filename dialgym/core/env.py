@@ -150,20 +150,13 @@ class DialogueEnv(gym.Env[str, str]):
         raise NotImplementedError
 
     def make_llm_user(self, llm: dict[str, Any]) -> UserSimulator:
-        """Build the LLM-played user from the task's ``llm`` module (``SPEC``) and persona card."""
-        import importlib
-
+        """Build the LLM-played user from the task's LLM-user spec and persona card (its ``Task``)."""
         from dialgym.simulators.llm_user import LLMUser
-        from dialgym.tasks import package_llm_spec
+        from dialgym.tasks import task_for_env
 
-        package = type(self).__module__.rsplit(".", 1)[0]
-        try:
-            spec = package_llm_spec(package)
-        except ValueError as exc:
-            raise ValueError(f"task {self.task_id!r}: {exc}") from None
-        task = importlib.import_module(package)
+        task = task_for_env(type(self))
         recognizer = self.make_scripted_user().recognizer  # type: ignore[attr-defined]
-        return LLMUser(spec, task.persona_card, recognizer, llm)
+        return LLMUser(task.llm_user_spec(), task.persona_card, recognizer, llm)
 
     # ------------------------------------------------------------------ gym API
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:

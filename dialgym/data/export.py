@@ -41,12 +41,12 @@ def _require(module: str, extra: str) -> Any:
 
 
 def to_hf_rows(episodes: Sequence[Episode], system: bool = True) -> list[dict[str, Any]]:
-    from dialgym.tasks import task_description
+    from dialgym.tasks import get_task
 
     descriptions: dict[str, list[dict[str, str]]] = {}
     for e in episodes:
         if system and e.env_id not in descriptions:
-            descriptions[e.env_id] = [{"role": "system", "content": task_description(e.env_id)}]
+            descriptions[e.env_id] = [{"role": "system", "content": get_task(e.env_id).description}]
     return [
         {
             "id": e.id,

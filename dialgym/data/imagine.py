@@ -132,10 +132,10 @@ def sample_target(fields: dict[str, OutcomeField], rng: np.random.Generator) -> 
 
 def _task_parts(env_id: str) -> tuple[Any, Any, LLMUserSpec, Any]:
     import dialgym
-    from dialgym.tasks import llm_spec
 
     env = gym.make(env_id).unwrapped
-    return env, dialgym.get_task(env_id), llm_spec(env_id), env.make_scripted_user().recognizer
+    task = dialgym.get_task(env_id)
+    return env, task, task.llm_user_spec(), env.make_scripted_user().recognizer
 
 
 def _format_example(first: str) -> str:

@@ -220,14 +220,12 @@ def format_table(entries: Sequence[Entry]) -> str:
 
 
 def success_notes(entries: Sequence[Entry]) -> list[str]:
-    """What "success" means in each task of ``entries`` (each task's ``SUCCESS``), one line per env."""
+    """What "success" means in each task of ``entries`` (each task's ``Task.success``), one line per env."""
     from dialgym.tasks import get_task
 
     lines = []
     for env_id in dict.fromkeys(e.env_id for e in entries):
-        meaning = getattr(get_task(env_id), "SUCCESS", None)
-        if meaning:
-            lines.append(f"{env_id}: {meaning}")
+        lines.append(f"{env_id}: {get_task(env_id).success}")
     return lines
 
 

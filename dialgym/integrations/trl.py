@@ -32,7 +32,9 @@ model never sees it.
 (it reads the ``episode_return`` field the rollout returns), ``get_reward`` with the environment factory.
 An episode the model leaves unfinished (it stops calling ``say``, or the rollout runs out of
 ``max_completion_length``) is played to its end with the agent silent (empty turns): the reward is what
-the user makes of that, never a number we invent.
+the user makes of that, never a number we invent. A simulated user that fails for good (an LLM user's
+judge that never answers in its schema, say: ``info["user_failure"]``) stops the rollout with a
+``UserSimulatorError`` rather than hand GRPO a 0 that is no outcome.
 
 Usage (see ``examples/trl_grpo.py``)::
 
@@ -56,6 +58,7 @@ from typing import Any, ClassVar
 from dialgym.core.calls import drive_batch
 from dialgym.core.env import MAX_ACTION_CHARS, DialogueEnv
 from dialgym.core.text import normalize_text
+from dialgym.core.types import UserSimulatorError
 from dialgym.evaluation.harness import episode_seed
 
 #: the prompt of a rollout-function dataset row: the episode's name, parsed back by :func:`prompt_seed`
@@ -154,6 +157,22 @@ class DialogueRollout:
     cut: bool = False
     done: bool = False
     messages: list[dict[str, str]] = field(default_factory=list)
+
+
+def stop_on_user_failure(info: dict[str, Any], seed: int | None) -> None:
+    """Raise when the simulated user failed for good (``info["user_failure"]``).
+
+    Why raise instead of returning the env's reward 0: that 0 is no outcome, and GRPO has no way to leave
+    one completion of a group out, so it would learn from it. (Evaluation and datasets leave such
+    episodes out instead; see :class:`dialgym.core.env.DialogueEnv`.)
+    """
+    reason = info.get("user_failure")
+    if reason:
+        where = f"episode seed={seed}" if seed is not None else "this episode"
+        raise UserSimulatorError(
+            f"GRPO rollout, {where}: the simulated user failed ({reason}); its reward is no outcome, so the "
+            "rollout stops rather than train on it"
+        )
 
 
 class RolloutFunc:
@@ -255,6 +274,7 @@ class RolloutFunc:
         rollouts: list[DialogueRollout] = []
         opened = drive_batch([e.reset_steps(seed=int(s)) for e, s in zip(envs, seeds, strict=True)])
         for seed, (_, info) in zip(seeds, opened, strict=True):
+            stop_on_user_failure(info, seed)
             segments = chat_segments(tokenizer, info["messages"], system=self.system, add_generation_prompt=True)
             rollouts.append(DialogueRollout(seed=int(seed), prompt_ids=prompt_ids(tokenizer, segments)))
         budget = [self._room(r, max_completion_length, positions) for r in rollouts]
@@ -302,6 +322,7 @@ class RolloutFunc:
             still: list[int] = []
             for i, (_, reward, terminated, truncated, info) in zip(active, results, strict=True):
                 r = rollouts[i]
+                stop_on_user_failure(info, r.seed)
                 r.reward += float(reward)
                 r.turns += 1
                 r.messages = [dict(m) for m in info["messages"]]
@@ -374,6 +395,7 @@ class DialogueEnvironment:
     def reset(self, seed: int | None = None, **row: Any) -> str:
         """Start the episode of ``seed`` (a dataset column; None: a fresh random persona); return the brief."""
         _, info = self._env.reset(seed=None if seed is None else int(seed))
+        stop_on_user_failure(info, seed)
         self._return = 0.0
         self._done = False
         self._started = True
@@ -402,6 +424,7 @@ class DialogueEnvironment:
         if not isinstance(message, str):
             raise TypeError(f"message must be a string, got {type(message).__name__}: {message!r:.80}")
         _, reward, terminated, truncated, info = self._env.step(message[:MAX_ACTION_CHARS])
+        stop_on_user_failure(info, None)
         self._return += float(reward)
         last = info["messages"][-1]
         reply = last["content"] if last["role"] == "user" else ""
@@ -415,7 +438,8 @@ class DialogueEnvironment:
         if not self._started:
             raise RuntimeError("get_reward() before reset(): no episode was played")
         while not self._done:
-            _, reward, terminated, truncated, _ = self._env.step("")
+            _, reward, terminated, truncated, info = self._env.step("")
+            stop_on_user_failure(info, None)
             self._return += float(reward)
             self._done = bool(terminated or truncated)
         return self._return

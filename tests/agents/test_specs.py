@@ -47,25 +47,8 @@ def test_random_agent_speaks_in_recognised_acts(env_id):
     assert recognised >= 4
 
 
-@pytest.mark.parametrize("env_id", dialgym.env_ids())
-def test_every_repertoire_act_is_phrased_and_recognised(env_id):
-    """agent_utterance(act) must be understood by the task's own scripted user as that strategy."""
-    import gymnasium as gym
-    import numpy as np
-
-    task = dialgym.get_task(env_id)
-    rng = np.random.default_rng(0)
-    recognizer = gym.make(env_id).unwrapped._user.recognizer
-    for act in task.ACT_REPERTOIRE:
-        strategy = act.split(":", 1)[0]
-        for _ in range(3):
-            text = task.agent_utterance(act, rng)
-            assert isinstance(text, str) and text
-            assert strategy in recognizer.recognise(text), (act, text, recognizer.recognise(text))
-
-
 def test_script_agent_validates_acts():
-    with pytest.raises(ValueError, match="not in Persuasion-v0's ACT_REPERTOIRE"):
+    with pytest.raises(ValueError, match="not in Persuasion-v0's act repertoire"):
         ScriptAgent("Persuasion-v0", ["no_such_act"])
     with pytest.raises(ValueError, match="needs acts"):
         make_agent("script:", "Persuasion-v0")

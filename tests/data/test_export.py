@@ -30,10 +30,10 @@ def test_hf_export_round_trip(episodes_file, tmp_path, capsys):
     eps = read_episodes(episodes_file)
     assert len(ds) == len(eps)
     row = ds[0]
-    from dialgym.tasks import task_description
+    from dialgym.tasks import get_task
 
     # TRL conversational: list of {role, content}, led by the task description as dialgym's training format has it
-    assert row["messages"][0] == {"role": "system", "content": task_description(ENV)}
+    assert row["messages"][0] == {"role": "system", "content": get_task(ENV).description}
     assert row["messages"][1:] == eps[0].messages
     assert set(row["messages"][0]) == {"role", "content"}
     bare = tmp_path / "bare"

@@ -250,7 +250,7 @@ def test_no_trait_reaches_an_observation(secret, tmp_path, monkeypatch):
     from dialgym.tasks import get_task
 
     seen: list[str] = []
-    for cls in (HumanReplayAgent, get_task("Persuasion-v0").AdaptiveAgent, get_task("Persuasion-v0").OracleAgent):
+    for cls in (HumanReplayAgent, get_task("Persuasion-v0").adaptive_agent, get_task("Persuasion-v0").oracle_agent):
         original = cls.act
 
         def spy(self, observation, info, _original=original):

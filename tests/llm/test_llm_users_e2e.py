@@ -19,7 +19,7 @@ import dialgym
 from dialgym.data.collect import collect
 from dialgym.data.io import read_episodes
 from dialgym.simulators import llm_user
-from dialgym.tasks import llm_spec
+from dialgym.tasks import get_task
 
 FAULTS = {"p_429": 0.05, "p_500": 0.04, "p_503": 0.03, "p_stall": 0.03, "p_truncated": 0.05, "p_empty": 0.05}
 
@@ -100,7 +100,7 @@ def test_every_episode_completes_through_a_faulty_server(env_id, tmp_path):
     Catches: an outcome that is not the judge's (a default, a scripted user's, another episode's), a judge
     answer that is dropped after a retry, and an episode lost to a fault.
     """
-    spec = llm_spec(env_id)
+    spec = get_task(env_id).llm_user_spec()
     judge = RecordingJudge(spec.outcome_fields)
     with FakeOpenAIServer(judge, stall_seconds=30, seed=3, **FAULTS) as server:
         cfg = llm_config(server)

@@ -20,6 +20,7 @@ from fake_openai_server import FakeOpenAIServer, role_play_reply
 
 import dialgym
 from dialgym.cli import main
+from dialgym.core import DialogueEnv, UserSimulator, UserSimulatorError, UserTurn
 from dialgym.core.agent import as_agent
 from dialgym.data.collect import collect
 from dialgym.data.episode import Episode, EpisodeFormatError
@@ -361,3 +362,50 @@ def test_play_says_the_user_failed_instead_of_crashing():
     assert finished == 1
     assert "episode over (the simulated user failed: judge: LLMUserError" in out.getvalue()
     assert "outcome none (not scored)" in out.getvalue()
+
+
+class FlakyUser(UserSimulator):
+    """A user simulator of one's own whose outcome fails for good: any simulator may raise UserSimulatorError."""
+
+    def reset(self, persona, rng):
+        return None
+
+    def respond(self, agent_text):
+        return UserTurn(text="Fine.", acts=[], done=True)
+
+    def outcome(self, truncated):
+        raise UserSimulatorError("my scorer is down")
+
+
+class FlakyEnv(DialogueEnv):
+    task_id = "flaky"
+    description = "Talk to a user whose scorer fails."
+    default_max_turns = 2
+
+    def sample_persona(self, split, rng):
+        return {"type": "any"}
+
+    def make_scripted_user(self):
+        return FlakyUser()
+
+
+def test_a_custom_user_simulator_error_is_a_user_failure_and_stops_a_grpo_rollout():
+    gym.register("DialgymTestFlaky-v0", entry_point=FlakyEnv)
+    try:
+        env = gym.make("DialgymTestFlaky-v0")
+        env.reset(seed=0)
+        _, reward, term, trunc, info = env.step("Hello")
+        assert (reward, term, trunc, info["user_failure"]) == (
+            0.0,
+            False,
+            True,
+            "judge: UserSimulatorError: my scorer is down",
+        )
+        from dialgym.integrations.trl import make_environment_factory
+
+        tool_env = make_environment_factory("DialgymTestFlaky-v0")()
+        tool_env.reset(seed=0)
+        with pytest.raises(UserSimulatorError, match=r"GRPO rollout.*my scorer is down.*rather than train on it"):
+            tool_env.say("Hello")
+    finally:
+        gym.registry.pop("DialgymTestFlaky-v0", None)

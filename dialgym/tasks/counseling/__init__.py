@@ -38,7 +38,7 @@ eight support strategies in free text, several per utterance (``ACTS``): ``quest
 ``affirmation_and_reassurance``, ``providing_suggestions``, ``information``, ``others``
 (greetings, thanks, small talk, closing), plus ``off_task`` for gibberish or unrelated text. It
 also reads which emotions and problems a reflection or paraphrase names, and which kind of help a
-suggestion offers. ``ACT_REPERTOIRE`` lists the acts :func:`agent_utterance` can phrase, including
+suggestion offers. ``ACT_REPERTOIRE`` lists the acts :func:`phrase` can realise, including
 ``"reflection_of_feelings:<emotion>"``, ``"restatement_or_paraphrasing:<problem>"`` and
 ``"providing_suggestions:<talk_to_someone|practical_plan|self_care>"``.
 
@@ -103,11 +103,18 @@ chance of a good move per turn, ``"behavior?skill=0.75"``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from dialgym.core.task import Task
 from dialgym.tasks.counseling.env import CounselingEnv
 from dialgym.tasks.counseling.language import (
     ACT_REPERTOIRE,
     EMOTIONS,
     PROBLEMS,
+    REPLIES,
     STRATEGIES,
     SUGGESTION_TYPES,
     agent_utterance,
@@ -119,7 +126,38 @@ from dialgym.tasks.counseling.policies import FIXED_SCRIPTS, AdaptiveAgent, Beha
 SUCCESS = "the seeker's distress (1-5) falls by 2 or more, or by 1 to end at 2 or below"
 
 #: the agent strategies the seeker recognises (``info["agent_acts"]``), plus ``off_task``
-ACTS: list[str] = [*STRATEGIES, "off_task"]
+ACTS: tuple[str, ...] = (*STRATEGIES, "off_task")
+
+
+def phrase(act: str, rng: np.random.Generator, messages: Sequence[Mapping[str, str]] = ()) -> str:
+    """A natural phrasing of ``act`` drawn with ``rng`` (the supporter's phrasings do not depend on the dialogue)."""
+    return agent_utterance(act, rng)
+
+
+def is_success(outcome: Mapping[str, Any]) -> bool:
+    """:data:`SUCCESS` as a rule over ``info["outcome"]`` (and the LLM judge's outcome)."""
+    drop, final = int(outcome["intensity_drop"]), int(outcome["final_intensity"])
+    return drop >= 2 or (final <= 2 and drop >= 1)
+
+
+TASK = Task(
+    id="Counseling-v0",
+    env=CounselingEnv,
+    acts=ACTS,
+    act_repertoire=ACT_REPERTOIRE,
+    phrase=phrase,
+    persona_card=persona_card,
+    sample_persona=sample_persona,
+    validate_persona=validate_persona,
+    success=SUCCESS,
+    success_rule=is_success,
+    behavior_agent=BehaviorAgent,
+    oracle_agent=OracleAgent,
+    adaptive_agent=AdaptiveAgent,
+    fixed_scripts=FIXED_SCRIPTS,
+    llm_spec="dialgym.tasks.counseling.llm:SPEC",
+    replies=REPLIES,
+)
 
 __all__ = [
     "ACTS",
@@ -129,12 +167,14 @@ __all__ = [
     "PROBLEMS",
     "SUCCESS",
     "SUGGESTION_TYPES",
+    "TASK",
     "AdaptiveAgent",
     "BehaviorAgent",
     "CounselingEnv",
     "OracleAgent",
     "agent_utterance",
     "persona_card",
+    "phrase",
     "sample_persona",
     "validate_persona",
 ]

@@ -34,7 +34,7 @@ content are heard as ``off_task``; more than four strategies in one turn overwhe
 explanation is also pitched at a level, read from the wording: ``basic`` ("in simple terms",
 "from scratch"), ``advanced`` ("let's go deeper", "the nuances") or, unmarked, ``intermediate``.
 ``ACT_REPERTOIRE`` lists the concrete acts (``"explain_with_example:basic"`` and so on) that
-``agent_utterance(act, rng, concept=None)`` phrases naturally.
+``phrase(act, rng, messages)`` phrases naturally, about the concept the learner asked for.
 
 ## Simulated user
 
@@ -80,35 +80,52 @@ replays a dialogue prefix.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from dialgym.core.task import Task
 from dialgym.tasks.instruction.env import InstructionEnv
 from dialgym.tasks.instruction.language import (
     CONCEPTS,
     LEVELS,
     RAPPORT,
+    REPLIES,
     STRATEGIES,
     about_concept,
     agent_utterance,
     find_concept,
 )
-from dialgym.tasks.instruction.personas import persona_card
+from dialgym.tasks.instruction.personas import persona_card, sample_persona, validate_persona
 from dialgym.tasks.instruction.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
+from dialgym.tasks.instruction.user import THRESHOLD
 
 #: what ``info["success"]`` means in this task (printed under leaderboard tables)
 SUCCESS = "the learner understands the concept (comprehension >= 0.8 at the end)"
 
 
-def utterance_context(messages: list[dict[str, str]]) -> dict[str, str | None]:
-    """What ``agent_utterance`` needs from the dialogue: the concept the learner asked about (their opening)."""
+def phrase(act: str, rng: np.random.Generator, messages: Sequence[Mapping[str, str]] = ()) -> str:
+    """A natural phrasing of ``act`` drawn with ``rng``, about the concept the learner asked for.
+
+    The concept is read from the learner's opening (the first user message) with
+    :func:`find_concept`: an explanation without the concept's content is heard as off-task.
+    """
     first = next((m["content"] for m in messages if m["role"] == "user"), "")
-    return {"concept": find_concept(first)}
+    return agent_utterance(act, rng, concept=find_concept(first))
+
+
+def is_success(outcome: Mapping[str, Any]) -> bool:
+    """:data:`SUCCESS` as a rule over ``info["outcome"]`` (and the LLM judge's outcome)."""
+    return float(outcome["comprehension"]) >= THRESHOLD
 
 
 #: the strategies the learner recognises (``info["agent_acts"]``); ``rapport`` for ordinary conversation
 #: with no strategy (thanks, acknowledgements, praise, closings), ``off_task`` for unrelated text or gibberish
-ACTS: list[str] = [*STRATEGIES, RAPPORT, "off_task"]
+ACTS: tuple[str, ...] = (*STRATEGIES, RAPPORT, "off_task")
 
-#: concrete acts for ``agent_utterance``: explanations carry a level
-ACT_REPERTOIRE: list[str] = [
+#: concrete acts for :func:`phrase`: explanations carry a level
+ACT_REPERTOIRE: tuple[str, ...] = (
     "greeting",
     "ask_background",
     "ask_preference",
@@ -116,7 +133,26 @@ ACT_REPERTOIRE: list[str] = [
     "check_understanding",
     "summarize",
     "encourage",
-]
+)
+
+TASK = Task(
+    id="Instruction-v0",
+    env=InstructionEnv,
+    acts=ACTS,
+    act_repertoire=ACT_REPERTOIRE,
+    phrase=phrase,
+    persona_card=persona_card,
+    sample_persona=sample_persona,
+    validate_persona=validate_persona,
+    success=SUCCESS,
+    success_rule=is_success,
+    behavior_agent=BehaviorAgent,
+    oracle_agent=OracleAgent,
+    adaptive_agent=AdaptiveAgent,
+    fixed_scripts=FIXED_SCRIPTS,
+    llm_spec="dialgym.tasks.instruction.llm:SPEC",
+    replies=REPLIES,
+)
 
 __all__ = [
     "ACTS",
@@ -124,6 +160,7 @@ __all__ = [
     "CONCEPTS",
     "FIXED_SCRIPTS",
     "SUCCESS",
+    "TASK",
     "AdaptiveAgent",
     "BehaviorAgent",
     "InstructionEnv",
@@ -132,5 +169,5 @@ __all__ = [
     "agent_utterance",
     "find_concept",
     "persona_card",
-    "utterance_context",
+    "phrase",
 ]

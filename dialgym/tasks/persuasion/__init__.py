@@ -38,7 +38,7 @@ text is ``off_task``): ``logical_appeal``, ``emotion_appeal``, ``credibility_app
 ``source_related_inquiry``, ``task_related_inquiry``, ``personal_related_inquiry``,
 ``greeting``, ``proposition_of_donation``, ``thanks`` (and ``rapport`` for conversation
 that carries no strategy, ``off_task`` for unrelated text or gibberish).
-``ACT_REPERTOIRE`` lists the acts and ``agent_utterance(act, rng)`` phrases one.
+``TASK.act_repertoire`` lists the acts and ``TASK.phrase(act, rng, messages)`` phrases one.
 
 ## Simulated user
 
@@ -98,23 +98,61 @@ persona and replays a dialogue prefix.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from dialgym.core.task import Task
 from dialgym.tasks.persuasion.env import PersuasionEnv
-from dialgym.tasks.persuasion.language import ACT_REPERTOIRE, ACTS, agent_utterance
-from dialgym.tasks.persuasion.personas import persona_card
+from dialgym.tasks.persuasion.language import ACT_REPERTOIRE, ACTS, REPLIES, agent_utterance
+from dialgym.tasks.persuasion.personas import persona_card, sample_persona, validate_persona
 from dialgym.tasks.persuasion.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 
 #: what ``info["success"]`` means in this task (printed under leaderboard tables)
 SUCCESS = "the persuadee donates something (donation > $0)"
+
+
+def phrase(act: str, rng: np.random.Generator, messages: Sequence[Mapping[str, str]] = ()) -> str:
+    """A natural phrasing of ``act`` drawn with ``rng`` (persuasion's phrasings do not depend on the dialogue)."""
+    return agent_utterance(act, rng)
+
+
+def is_success(outcome: Mapping[str, Any]) -> bool:
+    """:data:`SUCCESS` as a rule over ``info["outcome"]`` (and the LLM judge's outcome)."""
+    return float(outcome["donation"]) > 0
+
+
+TASK = Task(
+    id="Persuasion-v0",
+    env=PersuasionEnv,
+    acts=ACTS,
+    act_repertoire=ACT_REPERTOIRE,
+    phrase=phrase,
+    persona_card=persona_card,
+    sample_persona=sample_persona,
+    validate_persona=validate_persona,
+    success=SUCCESS,
+    success_rule=is_success,
+    behavior_agent=BehaviorAgent,
+    oracle_agent=OracleAgent,
+    adaptive_agent=AdaptiveAgent,
+    fixed_scripts=FIXED_SCRIPTS,
+    llm_spec="dialgym.tasks.persuasion.llm:SPEC",
+    replies=REPLIES,
+)
 
 __all__ = [
     "ACTS",
     "ACT_REPERTOIRE",
     "FIXED_SCRIPTS",
     "SUCCESS",
+    "TASK",
     "AdaptiveAgent",
     "BehaviorAgent",
     "OracleAgent",
     "PersuasionEnv",
     "agent_utterance",
     "persona_card",
+    "phrase",
 ]

@@ -37,7 +37,7 @@ vague, and an activity named without any suggestion around it is not a recommend
 Each sentence is read on its own, after chat shorthand and one-slip misspellings of key
 words are fixed ("whats ur budjet?"). ``ACT_REPERTOIRE`` lists
 concrete acts (``"recommend:kayaking"``, ``"offer_comparison:museum_tour|hiking"``) that
-:func:`agent_utterance` phrases naturally.
+:func:`phrase` phrases naturally.
 
 ## Simulated user
 
@@ -93,126 +93,63 @@ answers unless offered comparisons.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
+from dialgym.core.task import Task
 from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, DEALBREAKERS, DIMS, activity_utilities
 from dialgym.tasks.travel.env import TravelAgentEnv
-from dialgym.tasks.travel.language import agent_utterance
-from dialgym.tasks.travel.policies import AdaptiveAgent, BehaviorAgent, OracleAgent
+from dialgym.tasks.travel.language import ACT_REPERTOIRE, ACTS, COMPARISON_PAIRS, REPLIES, agent_utterance
+from dialgym.tasks.travel.personas import persona_card, sample_persona, validate_persona
+from dialgym.tasks.travel.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
+from dialgym.tasks.travel.user import SUCCESS_UTILITY
 
 #: what ``info["success"]`` means in this task (printed under leaderboard tables)
 SUCCESS = "the traveller accepts an activity whose utility for them (0-1) is at least 0.6"
 
-#: The strategies the scripted user recognises (``info["agent_acts"]``).
-ACTS: tuple[str, ...] = (
-    "greeting",
-    "ask_preferences",
-    "ask_budget",
-    "ask_activity_level",
-    "ask_interests",
-    "ask_dealbreakers",
-    "offer_comparison",
-    "recommend",
-    "rapport",
-    "off_task",
+
+def phrase(act: str, rng: np.random.Generator, messages: Sequence[Mapping[str, str]] = ()) -> str:
+    """A natural phrasing of ``act`` drawn with ``rng`` (the agent's phrasings do not depend on the dialogue)."""
+    return agent_utterance(act, rng)
+
+
+def is_success(outcome: Mapping[str, Any]) -> bool:
+    """:data:`SUCCESS` as a rule over ``info["outcome"]`` (and the LLM judge's outcome)."""
+    return bool(outcome["accepted"]) and float(outcome["utility"]) >= SUCCESS_UTILITY
+
+
+TASK = Task(
+    id="TravelAgent-v0",
+    env=TravelAgentEnv,
+    acts=ACTS,
+    act_repertoire=ACT_REPERTOIRE,
+    phrase=phrase,
+    persona_card=persona_card,
+    sample_persona=sample_persona,
+    validate_persona=validate_persona,
+    success=SUCCESS,
+    success_rule=is_success,
+    behavior_agent=BehaviorAgent,
+    oracle_agent=OracleAgent,
+    adaptive_agent=AdaptiveAgent,
+    fixed_scripts=FIXED_SCRIPTS,
+    llm_spec="dialgym.tasks.travel.llm:SPEC",
+    replies=REPLIES,
 )
-
-#: Comparison pairs in the repertoire (contrasting options; agents may compare any pair).
-COMPARISON_PAIRS: tuple[tuple[str, str], ...] = (
-    ("museum_tour", "kayaking"),
-    ("food_tour", "spa_day"),
-    ("hiking", "cooking_class"),
-    ("nightlife_tour", "beach_day"),
-    ("theme_park", "wine_tasting"),
-    ("walking_tour", "botanical_garden"),
-)
-
-#: Concrete acts for the random agent, scripts and act-level wrappers.
-ACT_REPERTOIRE: tuple[str, ...] = (
-    "greeting",
-    "ask_preferences",
-    "ask_budget",
-    "ask_activity_level",
-    "ask_interests",
-    "ask_dealbreakers",
-    *(f"offer_comparison:{a}|{b}" for a, b in COMPARISON_PAIRS),
-    *(f"recommend:{a}" for a in ACTIVITY_IDS),
-)
-
-#: The best open-loop scripts found. ``greedy_spray`` came out of a greedy search (each position:
-#: the best of all repertoire acts on 120 train episodes) refined by hill climbing; the others are
-#: hand-written. Any fixed script is a "spray": it cannot use what the traveller says, and after
-#: two or three rejections the traveller settles or leaves.
-FIXED_SCRIPTS: dict[str, list[str]] = {
-    "greedy_spray": ["ask_activity_level", "recommend:museum_tour", "recommend:hiking", "recommend:night_market"],
-    "ask_then_recommend_popular": [
-        "ask_interests",
-        "ask_budget",
-        "ask_dealbreakers",
-        "recommend:museum_tour",
-        "recommend:hiking",
-        "recommend:food_tour",
-        "recommend:beach_day",
-    ],
-    "recommend_spray": [
-        "recommend:museum_tour",
-        "recommend:hiking",
-        "recommend:food_tour",
-        "recommend:night_market",
-        "recommend:beach_day",
-    ],
-}
-
-_DB_WORDS = {
-    "no_physical": "cannot do anything physically demanding",
-    "no_alcohol": "does not drink alcohol",
-    "kid_friendly": "travels with young children, so it must suit kids",
-    "no_water": "will not do anything on or in the water",
-}
-_BUDGET_WORDS = ("free things only", "a tight budget (cheap)", "a moderate budget", "no real budget limit")
-
-
-def persona_card(persona: dict[str, Any]) -> str:
-    """The persona in words (for an LLM playing the traveller)."""
-    w = persona["weights"]
-    order = sorted(DIMS, key=lambda d: (-w[d], DIMS.index(d)))
-    likes = ", ".join(f"{d} ({w[d]:.0%})" for d in order if w[d] >= 0.05)
-    dbs = "; ".join(_DB_WORDS[d] for d in persona["dealbreakers"]) or "none"
-    lines = [
-        "You are a traveller visiting a city next week, asking a travel agent what to do for one day.",
-        f"What you enjoy, most important first: {likes}.",
-        f"Budget: {_BUDGET_WORDS[int(persona['budget'])]}.",
-        f"Dealbreakers: {dbs}.",
-        f"Patience: you give up after about {int(persona['patience'])} bad suggestions or wasted turns.",
-        "You accept only a suggestion close to the best one for you"
-        + (" and are quite picky." if persona["pickiness"] < 0.07 else "."),
-    ]
-    if persona["indecisive"]:
-        lines.append(
-            "You are indecisive: to open questions about what you like you answer vaguely; only when offered "
-            "two concrete options do you say which one you prefer and why, and when the two are about as good "
-            "for you, you cannot choose."
-        )
-    unspoken = persona.get("unspoken") or []
-    if unspoken:
-        lines.append(
-            "When asked about dealbreakers you forget to mention: "
-            + "; ".join(_DB_WORDS[d] for d in unspoken)
-            + ". You bring it up only when a suggestion runs into it."
-        )
-    lines.append("Reveal one thing at a time, only when asked, in your own words; never list these facts.")
-    return "\n".join(lines)
-
 
 __all__ = [
     "ACTIVITY_IDS",
     "ACTS",
     "ACT_REPERTOIRE",
     "CATALOGUE",
+    "COMPARISON_PAIRS",
     "DEALBREAKERS",
     "DIMS",
     "FIXED_SCRIPTS",
     "SUCCESS",
+    "TASK",
     "AdaptiveAgent",
     "BehaviorAgent",
     "OracleAgent",
@@ -220,4 +157,5 @@ __all__ = [
     "activity_utilities",
     "agent_utterance",
     "persona_card",
+    "phrase",
 ]

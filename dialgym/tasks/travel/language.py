@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from dialgym.tasks.travel.catalogue import CATALOGUE, DIMS
+from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, DIMS
 
 # ------------------------------------------------------------------ agent strategies (recognizer)
 LEXICON: dict[str, list[str]] = {
@@ -817,9 +817,49 @@ def cue(pattern: str) -> re.Pattern[str]:
     return c
 
 
+#: The strategies the scripted user recognises (``info["agent_acts"]``).
+ACTS: tuple[str, ...] = (
+    "greeting",
+    "ask_preferences",
+    "ask_budget",
+    "ask_activity_level",
+    "ask_interests",
+    "ask_dealbreakers",
+    "offer_comparison",
+    "recommend",
+    "rapport",
+    "off_task",
+)
+
+#: Comparison pairs in the repertoire (contrasting options; agents may compare any pair).
+COMPARISON_PAIRS: tuple[tuple[str, str], ...] = (
+    ("museum_tour", "kayaking"),
+    ("food_tour", "spa_day"),
+    ("hiking", "cooking_class"),
+    ("nightlife_tour", "beach_day"),
+    ("theme_park", "wine_tasting"),
+    ("walking_tour", "botanical_garden"),
+)
+
+#: Concrete acts for the random agent, scripts and act-level wrappers.
+ACT_REPERTOIRE: tuple[str, ...] = (
+    "greeting",
+    "ask_preferences",
+    "ask_budget",
+    "ask_activity_level",
+    "ask_interests",
+    "ask_dealbreakers",
+    *(f"offer_comparison:{a}|{b}" for a, b in COMPARISON_PAIRS),
+    *(f"recommend:{a}" for a in ACTIVITY_IDS),
+)
+
+
 __all__ = [
+    "ACTS",
+    "ACT_REPERTOIRE",
     "AGENT_PHRASES",
     "BUDGET_PHRASES",
+    "COMPARISON_PAIRS",
     "DEALBREAKER_PHRASES",
     "DIMS",
     "DISLIKES",

@@ -198,6 +198,8 @@ OPTIONAL_KEYS = ("unspoken",)
 
 def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
     """Draw one persona of ``split`` with ``rng`` (deterministic given the rng state)."""
+    if split not in _SPLITS:
+        raise ValueError(f"split={split!r} is not one of {list(_SPLITS)}")
     types = _SPLITS[split]
     ranges = _RANGES[split]
     names = list(types)
@@ -288,3 +290,44 @@ def validate_persona(persona: Any) -> dict[str, Any]:
             f"persona['unspoken']={un!r} must be a list of distinct items of persona['dealbreakers']={dbs!r}"
         )
     return persona
+
+
+_DB_WORDS = {
+    "no_physical": "cannot do anything physically demanding",
+    "no_alcohol": "does not drink alcohol",
+    "kid_friendly": "travels with young children, so it must suit kids",
+    "no_water": "will not do anything on or in the water",
+}
+_BUDGET_WORDS = ("free things only", "a tight budget (cheap)", "a moderate budget", "no real budget limit")
+
+
+def persona_card(persona: dict[str, Any]) -> str:
+    """The persona in words (for an LLM playing the traveller)."""
+    w = persona["weights"]
+    order = sorted(DIMS, key=lambda d: (-w[d], DIMS.index(d)))
+    likes = ", ".join(f"{d} ({w[d]:.0%})" for d in order if w[d] >= 0.05)
+    dbs = "; ".join(_DB_WORDS[d] for d in persona["dealbreakers"]) or "none"
+    lines = [
+        "You are a traveller visiting a city next week, asking a travel agent what to do for one day.",
+        f"What you enjoy, most important first: {likes}.",
+        f"Budget: {_BUDGET_WORDS[int(persona['budget'])]}.",
+        f"Dealbreakers: {dbs}.",
+        f"Patience: you give up after about {int(persona['patience'])} bad suggestions or wasted turns.",
+        "You accept only a suggestion close to the best one for you"
+        + (" and are quite picky." if persona["pickiness"] < 0.07 else "."),
+    ]
+    if persona["indecisive"]:
+        lines.append(
+            "You are indecisive: to open questions about what you like you answer vaguely; only when offered "
+            "two concrete options do you say which one you prefer and why, and when the two are about as good "
+            "for you, you cannot choose."
+        )
+    unspoken = persona.get("unspoken") or []
+    if unspoken:
+        lines.append(
+            "When asked about dealbreakers you forget to mention: "
+            + "; ".join(_DB_WORDS[d] for d in unspoken)
+            + ". You bring it up only when a suggestion runs into it."
+        )
+    lines.append("Reveal one thing at a time, only when asked, in your own words; never list these facts.")
+    return "\n".join(lines)

@@ -358,4 +358,37 @@ class BehaviorAgent(Agent):
         return agent_utterance(act, self.rng)
 
 
-__all__ = ["AdaptiveAgent", "BehaviorAgent", "Belief", "OracleAgent", "estimate_scores", "read_dialogue"]
+#: The best open-loop scripts found. ``greedy_spray`` came out of a greedy search (each position:
+#: the best of all repertoire acts on 120 train episodes) refined by hill climbing; the others are
+#: hand-written. Any fixed script is a "spray": it cannot use what the traveller says, and after
+#: two or three rejections the traveller settles or leaves.
+FIXED_SCRIPTS: dict[str, list[str]] = {
+    "greedy_spray": ["ask_activity_level", "recommend:museum_tour", "recommend:hiking", "recommend:night_market"],
+    "ask_then_recommend_popular": [
+        "ask_interests",
+        "ask_budget",
+        "ask_dealbreakers",
+        "recommend:museum_tour",
+        "recommend:hiking",
+        "recommend:food_tour",
+        "recommend:beach_day",
+    ],
+    "recommend_spray": [
+        "recommend:museum_tour",
+        "recommend:hiking",
+        "recommend:food_tour",
+        "recommend:night_market",
+        "recommend:beach_day",
+    ],
+}
+
+
+__all__ = [
+    "FIXED_SCRIPTS",
+    "AdaptiveAgent",
+    "BehaviorAgent",
+    "Belief",
+    "OracleAgent",
+    "estimate_scores",
+    "read_dialogue",
+]

@@ -1,0 +1,204 @@
+"""``Task``: everything dialgym knows about a task, declared once in the task's own package.
+
+A task package (``dialgym/tasks/<name>/`` or any importable package of a user's) exports one
+``TASK = Task(...)``. Registration, agent specs, wrappers, LLM users, data tools and the CLI
+read only that object (through :func:`dialgym.tasks.get_task`), never module attributes found
+with ``getattr``. Why one declared object rather than a docstring contract: a docstring
+cannot be checked, so the tasks drifted (lists here, tuples there, an extra argument to one
+task's phrasing function, the persona card in a different file per task); a frozen
+dataclass fails at import with a message naming the bad field, and one registry-parametrised
+contract test (``tests/test_task_contract.py``) holds every task to the same behaviour.
+
+The env class stays a thin :class:`dialgym.core.env.DialogueEnv` subclass (the gym entry
+point, pickling and ``env.spec`` need a class); the ``Task`` says what the rest of the
+suite needs around it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from dialgym.core.agent import Agent
+    from dialgym.core.env import DialogueEnv
+
+
+class PhraseFn(Protocol):
+    """``phrase(act, rng, messages) -> str``: one natural utterance of ``act``, drawn with ``rng``.
+
+    ``messages`` is the dialogue so far (``info["messages"]``); tasks whose phrasing needs it read
+    it (Instruction: an explanation is about the concept the learner asked for), the others ignore it.
+    """
+
+    def __call__(self, act: str, rng: np.random.Generator, messages: Sequence[Mapping[str, str]] = ()) -> str: ...
+
+
+def bare_env_id(env_id: str) -> str:
+    """``"dialgym:Persuasion-v0"`` -> ``"Persuasion-v0"``: the id without Gymnasium's ``module:`` prefix.
+
+    Gymnasium's ``gym.make("module:Id")`` imports ``module`` and then makes ``Id``; every dialgym
+    tool accepts both spellings, and this is the one place that strips the prefix.
+    """
+    if not isinstance(env_id, str):
+        raise TypeError(f"env id must be a str, got {type(env_id).__name__} {env_id!r}")
+    return env_id.rsplit(":", 1)[1] if ":" in env_id else env_id
+
+
+def load_object(reference: str) -> Any:
+    """The object a ``"package.module:attribute"`` string names (as Gymnasium entry points do)."""
+    module, sep, attr = reference.partition(":")
+    if not sep or not module or not attr:
+        raise ValueError(f"{reference!r} is not a 'package.module:attribute' reference")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except AttributeError:
+        raise ValueError(f"{reference!r}: module {module!r} has no attribute {attr!r}") from None
+
+
+def _check_acts(task_id: str, name: str, acts: Sequence[str], unique: bool = True) -> tuple[str, ...]:
+    if isinstance(acts, str) or not isinstance(acts, Sequence):
+        raise TypeError(f"Task {task_id!r}: {name} must be a sequence of str, got {type(acts).__name__}")
+    out = tuple(acts)
+    bad = [a for a in out if not isinstance(a, str) or not a]
+    if bad or not out:
+        raise ValueError(f"Task {task_id!r}: {name} must be non-empty strings, got {bad or 'an empty sequence'}")
+    if unique and len(set(out)) != len(out):
+        raise ValueError(f"Task {task_id!r}: {name} has duplicates: {sorted({a for a in out if out.count(a) > 1})}")
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Task:
+    """A dialogue task: the env plus what agents, wrappers, LLM users and data tools need around it.
+
+    Attributes:
+        id: the Gymnasium env id (``"Persuasion-v0"``).
+        env: the :class:`~dialgym.core.env.DialogueEnv` subclass, or its ``"module:Class"`` entry point.
+        acts: the strategies the scripted user recognises (``info["agent_acts"]`` draws from these).
+        act_repertoire: concrete acts (``"strategy"`` or ``"strategy:argument"``) that :attr:`phrase`
+            realises; the random agent, scripts and act-level wrappers draw from it.
+        phrase: ``phrase(act, rng, messages) -> str`` (:class:`PhraseFn`), the same signature for every task.
+        persona_card: ``persona -> str``, the persona in words (for LLM users and data tools).
+        sample_persona: ``(split, rng) -> persona`` for split ``"train"``, ``"test"`` or ``"hard"``
+            (the env's own :meth:`~dialgym.core.env.DialogueEnv.sample_persona` draws the same).
+        validate_persona: ``persona -> persona``; raises ``ValueError`` naming the bad field.
+        success: what ``info["success"]`` means, in words (printed under leaderboard tables).
+        behavior_agent: the suboptimal "human-like" policy that makes offline data (spec ``behavior``).
+        oracle_agent: the persona-reading upper bound (spec ``oracle``; normalised score 100).
+        adaptive_agent: an ask-then-adapt heuristic (spec ``adaptive``), if the task has one.
+        fixed_scripts: name -> open-loop act sequence (the best fixed scripts known), each act in
+            :attr:`act_repertoire`.
+        llm_spec: the LLM-played user's :class:`~dialgym.simulators.llm_user.LLMUserSpec`, or a
+            ``"module:ATTR"`` string naming it (imported on first use: it pulls in the LLM-user
+            machinery), or ``None`` when the task has no LLM user. Read it with :meth:`llm_user_spec`.
+        success_rule: ``outcome details -> bool``, the rule :attr:`success` describes, over
+            ``info["outcome"]`` (scripted user) and the LLM judge's outcome details; the contract test
+            checks both users agree with it.
+        replies: the scripted user's reply bank (kind -> phrasings); act-level wrappers derive keyword
+            features from it (see :class:`dialgym.wrappers.FeatureSpec`). Optional.
+        feature_vocabulary: pins the wrappers' keyword features instead of deriving them. Optional.
+        repertoire_recognized: the task claims its scripted user hears every phrased repertoire act as its
+            strategy (the part before ``":"``); the contract test holds it to that.
+    """
+
+    id: str
+    env: type[DialogueEnv] | str
+    acts: tuple[str, ...]
+    act_repertoire: tuple[str, ...]
+    phrase: PhraseFn
+    persona_card: Callable[[dict[str, Any]], str]
+    sample_persona: Callable[[str, np.random.Generator], dict[str, Any]]
+    validate_persona: Callable[[dict[str, Any]], dict[str, Any]]
+    success: str
+    behavior_agent: type[Agent]
+    oracle_agent: type[Agent]
+    adaptive_agent: type[Agent] | None = None
+    fixed_scripts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    llm_spec: Any = None
+    success_rule: Callable[[Mapping[str, Any]], bool] | None = None
+    replies: Mapping[str, Sequence[str]] | None = None
+    feature_vocabulary: tuple[str, ...] | None = None
+    repertoire_recognized: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id or ":" in self.id:
+            raise ValueError(f"Task.id must be a Gymnasium env id such as 'MyTask-v0', got {self.id!r}")
+        tid = self.id
+        if isinstance(self.env, str):
+            if ":" not in self.env:
+                raise ValueError(f"Task {tid!r}: env {self.env!r} must be a class or a 'module:Class' entry point")
+        elif not isinstance(self.env, type):
+            raise TypeError(f"Task {tid!r}: env must be a DialogueEnv subclass or 'module:Class', got {self.env!r}")
+        object.__setattr__(self, "acts", _check_acts(tid, "acts", self.acts))
+        repertoire = _check_acts(tid, "act_repertoire", self.act_repertoire)
+        object.__setattr__(self, "act_repertoire", repertoire)
+        for name in ("phrase", "persona_card", "sample_persona", "validate_persona", "behavior_agent", "oracle_agent"):
+            if not callable(getattr(self, name)):
+                raise TypeError(f"Task {tid!r}: {name} must be callable, got {getattr(self, name)!r}")
+        for name in ("adaptive_agent", "success_rule"):
+            value = getattr(self, name)
+            if value is not None and not callable(value):
+                raise TypeError(f"Task {tid!r}: {name} must be callable or None, got {value!r}")
+        if not isinstance(self.success, str) or not self.success.strip():
+            raise ValueError(f"Task {tid!r}: success must say in words what info['success'] means")
+        scripts: dict[str, tuple[str, ...]] = {}
+        for name, script in dict(self.fixed_scripts).items():
+            script = _check_acts(tid, f"fixed_scripts[{name!r}]", script, unique=False)
+            unknown = [a for a in script if a not in repertoire]
+            if unknown:
+                raise ValueError(f"Task {tid!r}: fixed script {name!r} plays acts {unknown} not in act_repertoire")
+            scripts[str(name)] = script
+        object.__setattr__(self, "fixed_scripts", MappingProxyType(scripts))
+        if self.feature_vocabulary is not None:
+            object.__setattr__(self, "feature_vocabulary", tuple(str(w) for w in self.feature_vocabulary))
+
+    # ------------------------------------------------------------------ derived
+    @property
+    def entry_point(self) -> str:
+        """The ``"module:Class"`` string Gymnasium makes the env from."""
+        if isinstance(self.env, str):
+            return self.env
+        return f"{self.env.__module__}:{self.env.__qualname__}"
+
+    @property
+    def env_class(self) -> type[DialogueEnv]:
+        """The env class (imported from :attr:`env` when that is an entry point string)."""
+        cls = load_object(self.env) if isinstance(self.env, str) else self.env
+        if not isinstance(cls, type):
+            raise TypeError(f"Task {self.id!r}: env {self.env!r} is not a class")
+        return cls
+
+    @property
+    def description(self) -> str:
+        """The agent-facing task description, normalised as the env shows it (the start of every observation).
+
+        Training formats and exports put it in the system message, so a policy trained on several
+        tasks knows which one it is in.
+        """
+        from dialgym.core.text import normalize_text
+
+        return normalize_text(self.env_class.description)
+
+    def llm_user_spec(self) -> Any:
+        """The LLM-played user's spec (judge schema, role, outcome mapping); ValueError if the task has none."""
+        spec = self.llm_spec
+        if spec is None:
+            raise ValueError(f"task {self.id!r} has no LLM user (its Task declares no llm_spec); use user='scripted'")
+        if isinstance(spec, str):
+            try:
+                spec = load_object(spec)
+            except ImportError as exc:
+                raise ValueError(f"task {self.id!r}: its llm_spec {self.llm_spec!r} cannot be imported: {exc}") from exc
+        return spec
+
+    def __repr__(self) -> str:
+        return f"Task({self.id!r}, env={self.entry_point!r})"
+
+
+__all__ = ["PhraseFn", "Task", "bare_env_id", "load_object"]

@@ -485,9 +485,14 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"think|spend|set|make|join|call|see|speak|a|an|some|just|if|doing|talking|trying|getting|going|taking|"
         r"finding|looking|reaching|writing|setting|making|keeping|focusing|start|focus|keep|let|give|plan|"
         r"check|search|apply|volunteer|reconnect|put)\b",
+        # "have you talked to her?" asks what happened; "have you tried talking to her?" proposes it. Talking to a
+        # helper (a counsellor, a doctor, a professional) is proposed either way
         r"\bhave you (?:ever |already |yet |also )?(?:tried|considered|thought (?:about|of)|looked (?:into|at|for)|"
-        r"talked (?:to|with|about)|spoken (?:to|with)|reached out|asked|checked|explored|gone to|joined|seen a|"
-        r"visited|contacted|applied|been to|called|told|sought|researched|attempted|tried)\b",
+        r"reached out|checked|explored|gone to|joined|seen a|visited|contacted|applied|been to|called|sought|"
+        r"researched|attempted|tried)\b",
+        r"\bhave you (?:ever |already |yet |also )?(?:talked|spoken|reached out) (?:to|with) (?:a |an |any |some )?"
+        r"(?:\w+ )?(?:therapist|counsel(?:l)?or|doctor|professional|psychologist|psychiatrist|coach|mentor|advisor|"
+        r"adviser|support group|hotline|helpline|pastor|priest|hr|human resources|teacher|professor|tutor)s?\b",
         r"\bwhy (?:not|do you not|not just) (?:try|talk|reach|make|take|go|get|write|ask|call|see|look|join|give|"
         r"start|spend|set|find|tell|plan|focus)\b",
         r"\b(?:it|that|this|which) (?:might|may|could|would|can|should|will|usually|often) (?:really |also |"
@@ -558,6 +563,15 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:i think|i feel like|i believe) (?:talking|reaching|making|taking|going|writing|getting|setting|"
         r"finding|looking|joining|doing|spending|focusing|trying) \w+",
         r"\byour best (?:bet|option|choice)\b",
+        # pointing to help the person may already have: "do you have a cousin you could call?" ("... anyone you can
+        # lean on?" asks about their support and stays a question)
+        r"\bdo you (?:have|know) (?:any|anyone|someone|somebody|a|an|people|friends|family)\b[^?]*?\b(?:who|that|you) "
+        r"(?:could|might|could maybe|might be able to) (?!not\b)\w+",
+        # a tentative proposal with a rising tone: "maybe a short walk after dinner?", "perhaps call her tonight?"
+        r"^" + _LEAD + r"(?:or |well,? )?(?:maybe|perhaps),? (?!(?:\d|one|two|three|four|five|a few|a couple|some time|"
+        r"sometime|later|not|he|she|they|it was|that was|this was)\b)[^?]*\?$",
+        r"\b(?:it is|it might be|it may be|it could be|maybe it is|perhaps it is) (?:about |high |probably )?time "
+        r"(?:to|for you to|you)\b",
         # advice asked as a question: "could you meet them outside?", "what do you think about writing to her?"
         r"\b(?:could|can) you (?:maybe |possibly |perhaps |also |just )?(?:talk|speak|reach|see (?:a|your|if|whether)|"
         r"visit|call|ask|spend|meet|join|find|look|go|take|get|make|write|start|set|schedule|plan|contact|text|email|"
@@ -814,6 +828,12 @@ _FALLBACK: dict[str, re.Pattern[str]] = {
 }
 #: a sentence opening with a wh-word is a question even when it mentions the person's situation
 _WH_START = re.compile(r"^(?:(?:and|so|but|okay|ok|well),? )?(?:what|how|why|when|where|who|which)\b")
+#: a sentence shaped as a question from its first words (a wh-word, or a verb before its subject); a statement
+#: that only ends in "?" is not
+_ASKS = re.compile(
+    r"^" + _LEAD + r"(?:(?:what|how|why|when|where|who|which|whom|whose)\b|(?:could|can|would|will|do|did|have|has|are|"
+    r"were|is|was|does|had|should|may|might|shall|any|anything|anyone|tell me)\b|you (?:know|think|feel like)\b)"
+)
 #: internal rule families that are reported under another act name, or not at all
 _INTERNAL = {"_restate_frame": "restatement_or_paraphrasing"}
 
@@ -888,6 +908,10 @@ class CounselingRecognizer(IntentRecognizer):
             "providing_suggestions" in heard
             or ("restatement_or_paraphrasing" in heard and not _WH_START.match(sentence))
         ):
+            drop.add("question")
+        if "question" in heard and not _ASKS.match(sentence) and "reflection_of_feelings" in heard:
+            # a statement said with a rising tone ("you must be exhausted?", "so he just left?"): a tentative
+            # reflection checking itself, not an exploratory question
             drop.add("question")
         if "question" in heard and "question" not in drop:
             # a feeling or a reassurance named inside a question is what the question asks about ("are you

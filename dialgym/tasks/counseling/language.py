@@ -229,8 +229,6 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"^" + _LEAD + r"i (?:hear|gather) (?:that )?you (?:are|have|were|had|feel|want|do not|did not|can not)\b",
         r"^" + _LEAD + r"(?:you|your)\b(?!\s+(?:want|wanna|need|think|ever|like|mind|know|have any|can|could|"
         r"would|should|are welcome)\b)[^?]*\?$",
-        r"\byou (?:are|have been|were) (?:going through|dealing with|facing|struggling with|worried about|"
-        r"stressed about|upset about|afraid of|scared of|frustrated with|frustrated by|anxious about|nervous about)\b",
         r"\b(?:what|which) (?:you are|you have been) (?:going through|dealing with|describing)\b",
     ],
     # "it sounds like / it seems" + a situation: a paraphrase, unless the sentence names a feeling (then a reflection)
@@ -514,27 +512,34 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bif i (?:were|was) you\b",
         r"\bi (?:wonder|am wondering|was wondering) (?:if|whether) you (?:could|can|might|should) (?:try|contact|talk|"
         r"ask|reach|speak|go|look|get|make|take|call|see|email|write|join|find|set|start)\b",
-        r"\bi (?:would|will) (?:try|start|consider|look|go|talk|reach|ask|say|make|take|focus|think about|get|"
-        r"find|definitely|probably|just|first|also|say to|be)\b",
+        # "i would say ..." and "i would be ..." give an opinion or a feeling; only "i would be careful" advises
+        r"\bi (?:would|will) (?:try|start|consider|look|go|talk|reach|ask|make|take|focus|think about|get|"
+        r"find|definitely|probably|just|first|also|say to|be (?:careful|cautious|wary|honest|upfront|direct))\b",
         r"\bi think (?:you|it|that) (?:should|need to|ought|may want|might want|could try|would be (?:best|good|wise|"
         r"smart|a good idea|helpful))\b",
         r"\b(?:what|how) about (?:trying|talking|reaching|making|taking|going|writing|getting|setting|a|an|some|"
         r"finding|looking|joining|asking|speaking|doing|starting|calling|spending|giving|focusing|volunteering|"
         r"applying|checking|seeing|telling|planning)\b",
         r"\bwhat if you\b",
-        r"\b(?:try|consider|think about|start|keep|practice|focus on|look into) (?:to )?(?:talking|reaching|making|"
+        # "things start to look up" is a wish about things, not advice to the person
+        r"(?<!things )(?<!it )(?<!they )(?<!that )(?<!will )\b(?:try|consider|think about|start|keep|practice|focus on|"
+        r"look into) (?:to )?(?:talking|reaching|making|"
         r"taking|going|writing|getting|setting|breaking|sleeping|resting|walking|doing|finding|looking|joining|"
         r"asking|speaking|spending|calling|keeping|reading|listening|starting|focusing|volunteering|applying|"
         r"exercising|meditating|journaling|practicing|learning|using|giving|being|a\b|an\b|some|one|to)\b",
         r"^" + _LEAD + r"(?:just |maybe |perhaps |please |first,? |then |and |also |so )?(?:try|consider|take|go|talk|"
         r"reach|make|find|look|ask|call|tell|write|keep|focus|remember|get|give|spend|join|start|stop|set|think "
-        r"about|stay|avoid|learn|practice|search|check|see if|put|use|treat|remind|allow|plan|read|listen to|"
+        r"about|stay(?! (?:safe|strong|positive|optimistic|hopeful|blessed|well|healthy|warm|tuned)\b)|avoid|learn|"
+        r"practice|search|check|see if|put|use|treat|remind|allow|plan|read|listen to|"
         r"watch|sign up|apply|contact|speak|seek|volunteer|exercise|meditate|journal|walk|rest|sleep|eat|drink|"
-        r"breathe|leave|move|hire|save|explore|enjoy|show|express|share|reconnect|let (?:him|her|them|it|go|"
+        # "enjoy your evening!" and "keep up the good work!" are a farewell and praise, not advice
+        r"breathe|leave|move|hire|save|explore|enjoy(?! (?:your|the rest|it|!|\.))|show|express|share|reconnect|"
+        r"let (?:him|her|them|it|go|"
         r"yourself)|do not (?:let|forget|hesitate|stop|be afraid to)|be (?:honest|open|patient|kind|gentle|"
         r"careful|nice|calm|assertive|direct|clear|yourself|there)|open up|opt|pick|choose|schedule|organi[sz]e|"
         r"prioriti[sz]e|visit|google|update|prepare|practise|lean on|surround|document|buy|pray|"
-        r"forgive|accept|distract|note|list|cut|limit|turn)\b(?! (?:care(?! of)|me\b|us\b|it easy on me))",
+        r"forgive|accept|distract|note|list|cut|limit|turn)\b(?! (?:care(?! of)|me\b|us\b|it easy on me|up the "
+        r"(?:good|great|amazing|hard) work))",
         r"\bone (?:thing|option|idea|way|suggestion|approach|step|tip|strategy|trick|method) (?:that )?(?:you could|"
         r"that might|that could|which might|to try|is|would be|might be|could be|you might|you can|that "
         r"helps|that works|to consider)\b",
@@ -813,7 +818,8 @@ _FALLBACK: dict[str, re.Pattern[str]] = {
         r"|\bmine\b|\bmy (?:own|first|last|old|current|partner|wife|husband|kids?|family|parents)\b"
     ),
     "providing_suggestions": re.compile(
-        r"\byou (?:can|could) (?:also |always |just |maybe |even )?(?:try|talk|ask|call|look|contact|discuss|speak|"
+        r"(?<!hope )(?<!wish )\byou (?:can|could) (?:also |always |just |maybe |even )?(?:try|talk|ask|call|look|"
+        r"contact|discuss|speak|"
         r"reach|join|apply|go|write|start|find|use|check|search|get|take|make|set|provide|visit|meet|request|"
         r"schedule|sign|text|email|message|consider|plan|spend|volunteer|focus|keep|put|give|show|tell (?:him|"
         r"her|them|your))\b"
@@ -834,6 +840,8 @@ _ASKS = re.compile(
     r"^" + _LEAD + r"(?:(?:what|how|why|when|where|who|which|whom|whose)\b|(?:could|can|would|will|do|did|have|has|are|"
     r"were|is|was|does|had|should|may|might|shall|any|anything|anyone|tell me)\b|you (?:know|think|feel like)\b)"
 )
+#: a question that carries a fact: "did you know that ...?", "are you aware there are ...?"
+_TELLS = re.compile(r"\b(?:did you know|do you know that|are you aware|have you heard)\b")
 #: internal rule families that are reported under another act name, or not at all
 _INTERNAL = {"_restate_frame": "restatement_or_paraphrasing"}
 
@@ -918,6 +926,9 @@ class CounselingRecognizer(IntentRecognizer):
             # feeling anxious about it?", "do you think things will get better?"): the sentence asks. A fact told as a
             # question ("did you know ...?") stays information
             drop |= {"reflection_of_feelings", "affirmation_and_reassurance"} & heard
+            if _ASKS.match(sentence) and not _TELLS.search(sentence):
+                # "what do you think is causing it?" asks about causes; it tells nothing
+                drop |= {"information"} & heard
         if "question" in heard and _SMALLTALK_Q.match(sentence):
             drop.add("question")
             if "others" not in heard:

@@ -10,11 +10,14 @@ the guide cannot drift from what dialgym accepts.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib
+import io
 import itertools
 import json
 import math
+import pickle
 import re
 import subprocess
 import sys
@@ -83,10 +86,10 @@ def check_reset_and_step_are_deterministic(task: Task) -> None:
         assert _scripted_play(task, seed) == _scripted_play(task, seed)
     personas = set()
     env = gym.make(task.id, privileged=True)
-    for seed in range(12):
+    for seed in range(20):
         _, info = env.reset(seed=seed)
         personas.add(json.dumps(info["persona"], sort_keys=True))
-    assert len(personas) >= 2, "every seed drew the same persona: the hidden parameter never varies"
+    assert len(personas) >= 10, "seeds draw too few distinct personas: the hidden parameter barely varies"
 
 
 def check_personas_per_split(task: Task) -> None:
@@ -226,6 +229,114 @@ def check_success_is_explained(task: Task) -> None:
     assert task.success_rule is None or callable(task.success_rule)
 
 
+def _rollout(task: Task, seed: int, spec: str = "behavior", **kwargs) -> tuple[list[str], dict, gym.Env]:
+    """One full episode of a reference agent: the observations, the last info and the env."""
+    env = gym.make(task.id, **kwargs)
+    agent = make_agent(spec, task.id, seed=seed)
+    obs, info = env.reset(seed=seed)
+    observations = [obs]
+    while True:
+        obs, _, term, trunc, info = env.step(agent.act(obs, info))
+        observations.append(obs)
+        if term or trunc:
+            return observations, info, env
+
+
+def check_render_modes(task: Task) -> None:
+    for mode in ("ansi", "human"):
+        env = gym.make(task.id, render_mode=mode)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            obs, _ = env.reset(seed=0)
+            env.step("Hello there!")
+            out = env.render()
+        if mode == "ansi":
+            assert isinstance(out, str) and out.startswith(obs.split("\n")[0])
+        else:
+            assert out is None and "Hello there!" in printed.getvalue()
+
+
+def check_pickle_round_trip_mid_episode(task: Task) -> None:
+    """Vector envs and workers pickle envs: a clone mid-episode continues exactly as the original."""
+    env = gym.make(task.id).unwrapped
+    agent = make_agent("behavior", task.id, seed=0)
+    obs, info = env.reset(seed=5)
+    obs, *_, info = env.step(agent.act(obs, info))
+    clone = pickle.loads(pickle.dumps(env))
+    assert clone.messages == env.messages and clone.user_state() == env.user_state()
+    action = "Could you tell me a bit more about yourself?"
+    assert clone.step(action) == env.step(action)
+
+
+def check_prefix_replay_reproduces_the_user_state(task: Task) -> None:
+    """Hindsight and oracles replay a prefix: ``reset(options={"persona", "prefix"})`` restores the user state."""
+    env = gym.make(task.id).unwrapped
+    agent = make_agent("behavior", task.id, seed=2)
+    for seed in range(5):
+        obs, info = env.reset(seed=seed)
+        states, histories = [], []
+        while True:
+            obs, _, term, trunc, info = env.step(agent.act(obs, info))
+            if term or trunc:
+                break
+            states.append(copy.deepcopy(env.user_state()))
+            histories.append(info["messages"])
+        replay = gym.make(task.id).unwrapped
+        for state, messages in zip(states, histories, strict=True):
+            _, rinfo = replay.reset(seed=seed, options={"persona": env.persona, "prefix": messages})
+            assert rinfo["messages"] == messages
+            assert replay.user_state() == state
+
+
+def check_persona_stays_hidden(task: Task) -> None:
+    """The persona never reaches an observation or an unprivileged info; ``privileged=True`` shows it."""
+    for split, seed, spec in itertools.product(PERSONA_SPLITS, range(6), ("behavior", "adaptive")):
+        if spec == "adaptive" and task.adaptive_agent is None:
+            continue
+        observations, info, env = _rollout(task, seed, spec, persona_split=split)
+        persona = env.unwrapped.persona
+        assert "persona" not in info
+        blob = json.dumps(persona, sort_keys=True)
+        for obs in observations:
+            assert persona["type"] not in obs, f"persona label {persona['type']!r} leaked into the observation"
+            assert blob not in obs
+    env = gym.make(task.id, privileged=True)
+    _, info = env.reset(seed=0)
+    assert info["persona"] == env.unwrapped.persona and "type" in info["persona"]
+
+
+def check_bad_inputs_are_rejected_clearly(task: Task) -> None:
+    with pytest.raises(ValueError, match="'train', 'test', 'hard'"):
+        gym.make(task.id, persona_split="bogus")
+    env = gym.make(task.id)
+    env.reset(seed=0)
+    before = (env.unwrapped.messages, env.unwrapped.user_state())
+    with pytest.raises(TypeError, match=r"must be a str.*int"):
+        env.step(42)
+    with pytest.raises(ValueError, match="at most"):
+        env.step("x" * (MAX_ACTION_CHARS + 1))
+    assert (env.unwrapped.messages, env.unwrapped.user_state()) == before  # nothing was recorded
+    *_, info = env.step("qwxz vbnm plkj hhhh zzzt")
+    assert info["agent_acts"] == ["off_task"] and info["turn"] == 1, "gibberish must be off-task"
+
+
+def check_info_and_observation(task: Task) -> None:
+    """``info`` tells agents the turn and the horizon; the observation is the description plus the messages."""
+    from dialgym.core.env import render_observation
+
+    env = gym.make(task.id, max_turns=3)
+    _, info = env.reset(seed=0)
+    assert (info["turn"], info["max_turns"]) == (0, 3)
+    done, turns = False, 0
+    while not done:
+        obs, _, term, trunc, info = env.step("Hello! Could you tell me a little more?")
+        turns += 1
+        assert (info["turn"], info["max_turns"]) == (turns, 3)
+        assert obs == render_observation(env.unwrapped.description, info["messages"])
+        done = term or trunc
+    assert turns <= 3
+
+
 CHECKS: tuple[Callable[[Task], None], ...] = (
     check_registration,
     check_gymnasium_env_checker,
@@ -237,6 +348,12 @@ CHECKS: tuple[Callable[[Task], None], ...] = (
     check_llm_user_spec,
     check_persona_card_and_description,
     check_success_is_explained,
+    check_render_modes,
+    check_pickle_round_trip_mid_episode,
+    check_prefix_replay_reproduces_the_user_state,
+    check_persona_stays_hidden,
+    check_bad_inputs_are_rejected_clearly,
+    check_info_and_observation,
 )
 
 

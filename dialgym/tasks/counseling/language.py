@@ -248,7 +248,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\byou (?:are|seem|sound|look|must be|must feel|must have (?:been|felt)|feel|felt|might be|might feel|"
         r"may be|may feel|have been|are probably|probably feel|would feel|would be|could be|could feel|"
         r"are understandably|are obviously|are clearly)\s+(?:feeling\s+)?" + _ADV + r"(?:" + _EMO_ADJ + r")\b",
-        r"\bi can (?:only )?(?:hear|sense|see|tell|imagine|feel|understand|relate to) (?:how|that|the|your|why|what|"
+        # "i can relate to that" speaks of the supporter's own experience (self-disclosure), not the seeker's feeling
+        r"\bi can (?:only )?(?:hear|sense|see|tell|imagine|feel|understand) (?:how|that|the|your|why|what|"
         r"this|it|you)\b",
         r"\bi can (?:only )?imagine\b|\bi (?:can not|could not) (?:even |begin to |possibly )*imagine\b",
         r"\bi (?:can )?(?:totally |completely |really |definitely |absolutely |fully )?(?:understand|get|see|hear|"
@@ -413,6 +414,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"choice|decision|call|move|step|on you|that you)\b",
         r"\byour feelings are valid\b",
         r"\bbrave of you\b",
+        r"\byou are (?:making|taking|on) the right (?:decision|choice|step|call|path|track|thing)\b|^" + _LEAD
+        + r"there you go\b|\b(?:he|she|they) (?:clearly|obviously|really|truly) (?:loves?|cares? about|values?) you\b",
         r"\b(?:do not|try not to|you should not|no need to|you do not need to|you do not have to|never) "
         r"(?:be so hard|be too hard|be hard|blame yourself|feel (?:bad|guilty|ashamed|sorry|like a failure)|"
         r"give up|lose hope|beat yourself up|worry|be ashamed|be afraid|be sad|be embarrassed|doubt yourself|"
@@ -842,6 +845,10 @@ _ASKS = re.compile(
 )
 #: a question that carries a fact: "did you know that ...?", "are you aware there are ...?"
 _TELLS = re.compile(r"\b(?:did you know|do you know that|are you aware|have you heard)\b")
+class _WeakReading(SentenceReading):
+    """A sentence whose strategy only a fallback cue or the backstop model heard (see ``_combine``)."""
+
+
 #: internal rule families that are reported under another act name, or not at all
 _INTERNAL = {"_restate_frame": "restatement_or_paraphrasing"}
 
@@ -881,6 +888,13 @@ class CounselingRecognizer(IntentRecognizer):
     def recognise(self, text: str) -> list[str]:
         return self.recognise_normalised(normalize(text))  # the task's cached normalisation
 
+    def _combine(self, readings: list[SentenceReading]) -> list[str]:
+        # the fallbacks and the backstop fill gaps: once a rule has heard a strategy elsewhere in the turn, their
+        # weaker guesses on the turn's remaining sentences are left out (they were mostly wrong there)
+        if any(not isinstance(r, _WeakReading) and set(r.acts) - {"others", OFF_TASK} for r in readings):
+            readings = [r for r in readings if not isinstance(r, _WeakReading)]
+        return super()._combine(readings)
+
     def explain(self, text: str) -> list[SentenceReading]:
         return self.explain_normalised(normalize(text))
 
@@ -897,12 +911,12 @@ class CounselingRecognizer(IntentRecognizer):
                 m = regex.search(sentence)
                 if m:
                     ev = (Evidence(act, "rule", "fallback: " + regex.pattern[:60], m.group(0)),)
-                    return SentenceReading(sentence, (act,), ev if explain else ())
+                    return _WeakReading(sentence, (act,), ev if explain else ())
             if self.backstop is not None:
                 pred = self.backstop.predict(sentence, explain=explain)
                 if pred is not None and pred[0] in BACKSTOP_ACTS:
                     ev = (Evidence(pred[0], "model", pred[1]),)
-                    return SentenceReading(sentence, (pred[0],), ev if explain else ())
+                    return _WeakReading(sentence, (pred[0],), ev if explain else ())
             return r
         drop: set[str] = set()
         if "_restate_frame" in acts and {

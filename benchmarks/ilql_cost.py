@@ -63,6 +63,8 @@ def _timeit(fn: Any, repeats: int, warmup: int = 2) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
+    from dialgym.agents.config import ACTION_VOCABS, ILQLConfig
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="tiny")
     parser.add_argument("--batch-size", type=int, default=16)
@@ -76,7 +78,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "--word-tokenizer", action="store_true", help="tiny: word-level BPE (default: phrase-level, as dialgym train)"
     )
     parser.add_argument(
-        "--action-vocab", choices=["data", "full"], default="data", help="the ILQL model's Q vocabulary (as train)"
+        "--action-vocab",
+        choices=ACTION_VOCABS,
+        default=ILQLConfig.action_vocab,
+        help="the ILQL model's Q vocabulary (default: dialgym train's)",
     )
     parser.add_argument("--out", default=str(RESULTS))
     args = parser.parse_args(argv)

@@ -87,7 +87,8 @@ class ReproduceConfig:
         clash = [a for a in self.agents if a in AGENT_KEYS]
         if clash:
             raise ValueError(f"agents {clash} are already in the table; --agent adds agents of your own")
-        from dialgym.train import LEARNERS, TinyModelConfig
+        from dialgym.agents.config import TinyModelConfig
+        from dialgym.train import LEARNERS
 
         known = {f.name for cls in (*LEARNERS.values(), TinyModelConfig) for f in fields(cls)} - {"seed"}
         unknown = sorted(set(self.train) - known)
@@ -102,7 +103,8 @@ class ReproduceConfig:
 
     def train_settings(self, algo: str) -> dict[str, Any]:
         """What ``dialgym train ALGO`` is given: this run's seed and the overrides that ``algo`` has."""
-        from dialgym.train import HIDDEN, LEARNERS, TinyModelConfig
+        from dialgym.agents.config import TinyModelConfig
+        from dialgym.train import HIDDEN, LEARNERS
 
         mine = {f.name for cls in (LEARNERS[algo], TinyModelConfig) for f in fields(cls)} - HIDDEN.get(algo, set())
         return {"seed": self.seed, **{k: v for k, v in self.train.items() if k in mine}}

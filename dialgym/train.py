@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from dialgym.agents.config import BCConfig, FBCConfig, ILQLConfig, LearnerConfig, TinyModelConfig
-from dialgym.utils.dataclass_cli import add_dataclass_arguments, from_namespace, option_name, setting, split_settings
+from dialgym.utils.dataclass_cli import add_dataclass_arguments, from_namespace, setting, split_settings
 
 #: each algorithm's learner config: its fields are the options of ``dialgym train ALGO``
 LEARNERS: dict[str, type[LearnerConfig]] = {"bc": BCConfig, "fbc": FBCConfig, "ilql": ILQLConfig}
@@ -105,6 +105,16 @@ def run_record(
     return record
 
 
+def changed_settings(previous: dict[str, Any], now: dict[str, Any], resumable: set[str] | frozenset[str]) -> str:
+    """``"lr: run has 0.0003, this command 0.5; ..."`` for each recorded setting that differs ("" if none).
+
+    ``resumable`` settings may differ. A setting only one side records (the run was written by an older or a
+    newer dialgym) is not held against the run.
+    """
+    diff = sorted(k for k in previous if k in now and k not in resumable and previous[k] != now[k])
+    return "; ".join(f"{k}: run has {previous[k]!r}, this command {now[k]!r}" for k in diff)
+
+
 def _check_out(out: Path, algo: str, run: dict[str, Any]) -> bool:
     """Refuse an --out that holds something else; return True when it holds a run to resume."""
     if out.exists() and not out.is_dir():
@@ -122,11 +132,8 @@ def _check_out(out: Path, algo: str, run: dict[str, Any]) -> bool:
             )
     run_file = out / RUN_FILE
     if run_file.is_file():
-        previous = json.loads(run_file.read_text())
-        # a setting only one side records (older or newer dialgym) is not held against the run
-        diff = sorted(k for k in previous if k in run and k not in _RESUMABLE and previous[k] != run[k])
-        if diff:
-            detail = "; ".join(f"{k}: run has {previous[k]!r}, this command {run[k]!r}" for k in diff)
+        detail = changed_settings(json.loads(run_file.read_text()), run, _RESUMABLE)
+        if detail:
             _fail(f"--out {os.fspath(out)!r} holds a run with different settings ({detail}); use another --out folder")
         return (out / AGENT_DIR / TRAINER_STATE).is_file()
     if out.is_dir() and any(out.iterdir()):
@@ -381,6 +388,6 @@ def build_train_parser(subparsers: Any) -> Any:
 
 
 __all__ = [
-    "ALGORITHMS", "LEARNERS", "TrainRunConfig", "add_train_arguments", "build_train_parser", "configs",
-    "configs_from_args", "option_name", "run_record", "train", "train_main", "write_losses",
+    "ALGORITHMS", "HIDDEN", "LEARNERS", "TrainRunConfig", "add_train_arguments", "build_train_parser",
+    "changed_settings", "configs", "configs_from_args", "run_record", "train", "train_main", "write_losses",
 ]  # fmt: skip

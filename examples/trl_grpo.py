@@ -54,7 +54,7 @@ def main() -> None:
     tokenizer = lm.fit_tokenizer([system] * len(dialogues) + [m["content"] for d in dialogues for m in d])
     model = lm.build_tiny_model(tokenizer, n_positions=512)
     trajectories = [(lm.chat_segments(tokenizer, d, system=system), 0.0) for d in dialogues]
-    bc.train(trajectories, model, tokenizer, bc.BCConfig(steps=args.bc_steps, batch_size=32, lr=1e-3))
+    bc.train(trajectories, model, tokenizer, bc.BCConfig(steps=args.bc_steps, lr=1e-3))
 
     # the rollout function plays whole dialogues with the model; it also evaluates, on fixed test seeds
     rollout = make_rollout_func(args.env, max_new_tokens=32)

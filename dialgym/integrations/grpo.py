@@ -115,11 +115,11 @@ def _check_out(out: Path, cfg: GRPORunConfig) -> None:
     run_file = out / RUN_FILE
     if not run_file.is_file():
         return
-    before = {k: v for k, v in json.loads(run_file.read_text()).items() if k not in _RESUMABLE}
-    now = {k: v for k, v in asdict(cfg).items() if k not in _RESUMABLE}
-    if before != now:
-        changed = sorted(k for k in {*before, *now} if before.get(k) != now.get(k))
-        raise ValueError(f"{out} holds a GRPO run with other settings ({changed}); use another --out")
+    from dialgym.train import changed_settings
+
+    detail = changed_settings(json.loads(run_file.read_text()), asdict(cfg), _RESUMABLE)
+    if detail:
+        raise ValueError(f"{out} holds a GRPO run with other settings ({detail}); use another --out")
 
 
 def train_grpo(cfg: GRPORunConfig, out: str | os.PathLike[str], progress: bool = True) -> dict[str, Any]:

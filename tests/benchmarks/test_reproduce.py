@@ -68,7 +68,8 @@ def test_the_learners_defaults_are_the_published_recipe():
     """
     from dataclasses import fields
 
-    from dialgym.train import LEARNERS, TinyModelConfig
+    from dialgym.agents.config import TinyModelConfig
+    from dialgym.train import LEARNERS
 
     rp = load_module()
     meta = json.loads((ROOT / "benchmarks" / "results" / "reproduce_run.json").read_text())

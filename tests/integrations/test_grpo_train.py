@@ -48,7 +48,7 @@ def test_grpo_from_bc_writes_a_resumable_run_that_plays_as_an_agent(bc_run, tmp_
     assert [r["step"] for r in json.loads((out / "log.json").read_text())] == [1, 2, 3]
     # other settings in the same folder are refused, naming them
     assert main([*args, "--steps", "3", "--lr", "0.5"]) == 2
-    assert "other settings (['lr'])" in capsys.readouterr().err
+    assert "other settings (lr: run has 0.0001, this command 0.5)" in capsys.readouterr().err
 
 
 def test_bad_settings_fail_before_training(bc_run, tmp_path):

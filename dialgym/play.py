@@ -16,6 +16,7 @@ input may be piped (one line per message); end of input quits cleanly. A message
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import time
@@ -24,7 +25,10 @@ from typing import Any, TextIO
 
 import gymnasium as gym
 
-from dialgym.core.env import MAX_USER_CHARS, render_observation
+from dialgym.core.agent import Agent
+from dialgym.core.env import MAX_ACTION_CHARS, MAX_USER_CHARS, render_observation
+from dialgym.rollout import play_episode
+from dialgym.seeding import session_seed
 
 QUESTIONS = (
     ("task_success", "Did the assistant achieve its goal with you? (1 = not at all, 5 = completely)"),
@@ -63,47 +67,69 @@ def _rating(question: str, stdin: TextIO, stdout: TextIO) -> int:
         stdout.write(f"please answer with a number from 1 to 5 (got {answer!r})\n")
 
 
+def _user_line(messages: list[dict[str, str]]) -> str:
+    """What the user just said, as the terminal shows it."""
+    if messages and messages[-1]["role"] == "user":
+        return f"User: {messages[-1]['content']}\n"
+    return "(the user said nothing)\n"
+
+
+class _Typist(Agent):
+    """You, as the agent: each turn shows what the user said and reads your reply from the terminal.
+
+    Being an agent, you play through the same episode code as every other agent (:func:`play_episode`).
+    """
+
+    def __init__(self, stdin: TextIO, stdout: TextIO) -> None:
+        super().__init__()
+        self.stdin, self.stdout = stdin, stdout
+
+    def act(self, observation: str, info: dict[str, Any]) -> str:
+        if info["turn"] == 0:
+            self.stdout.write(observation + "\n(/restart starts a new episode, /quit ends)\n")
+        else:
+            self.stdout.write(_user_line(info["messages"]))
+        while True:
+            text = _read("you> ", self.stdin, self.stdout)
+            if len(text) <= MAX_ACTION_CHARS:
+                return text
+            # refused before the env sees it, so the episode is unchanged: ask again
+            self.stdout.write(
+                f"(not sent: action is {len(text)} characters long; at most {MAX_ACTION_CHARS} are allowed)\n"
+            )
+
+
 def play_as_agent(env_id: str, seed: int | None, env_kwargs: dict[str, Any], stdin: TextIO, stdout: TextIO) -> int:
     """You write the agent's turns. Returns the number of finished episodes."""
     env = gym.make(env_id, privileged=True, **env_kwargs)
+    you = _Typist(stdin, stdout)
     finished = 0
-    episode_seed = seed
-    while True:
-        obs, info = env.reset(seed=episode_seed)
-        episode_seed = None if episode_seed is None else episode_seed + 1
-        stdout.write(obs + "\n(/restart starts a new episode, /quit ends)\n")
-        if info.get("user_failure"):  # no conversation to have: say why and stop rather than retry forever
-            stdout.write(f"\n-- the simulated user failed before the chat began: {info['user_failure']}\n")
-            return finished
+    for episode in itertools.count():
         try:
-            while True:
-                text = _read("you> ", stdin, stdout)
-                try:
-                    obs, reward, terminated, truncated, info = env.step(text)
-                except ValueError as exc:  # e.g. too long: the episode is unchanged, so ask again
-                    stdout.write(f"(not sent: {exc})\n")
-                    continue
-                stdout.write(
-                    f"User: {info['messages'][-1]['content']}\n"
-                    if info["messages"] and info["messages"][-1]["role"] == "user"
-                    else "(the user said nothing)\n"
-                )
-                if terminated or truncated:
-                    why = "the user ended the conversation" if terminated else "out of turns"
-                    outcome = json.dumps(info.get("outcome"))
-                    if info.get("user_failure"):
-                        why, outcome = f"the simulated user failed: {info['user_failure']}", "none (not scored)"
-                    stdout.write(
-                        f"\n-- episode over ({why}): reward {reward:.3f}, outcome {outcome}\n"
-                        f"-- the hidden persona was: {json.dumps(info['persona'])}\n\n"
-                    )
-                    finished += 1
-                    break
+            rollout = play_episode(env, you, session_seed(seed, episode), None)
         except _Restart:
             stdout.write("-- restarting\n\n")
+            continue
         except _Quit:
             stdout.write("-- bye\n")
             return finished
+        info = rollout.info
+        if not rollout.turns:  # the user failed at reset: no conversation to have; say why, stop rather than retry
+            stdout.write(render_observation(env.unwrapped.description, rollout.messages))
+            stdout.write("\n(/restart starts a new episode, /quit ends)\n")
+            stdout.write(f"\n-- the simulated user failed before the chat began: {info['user_failure']}\n")
+            return finished
+        stdout.write(_user_line(info["messages"]))
+        why = "the user ended the conversation" if rollout.terminated else "out of turns"
+        outcome = json.dumps(info.get("outcome"))
+        if rollout.user_failure:
+            why, outcome = f"the simulated user failed: {rollout.user_failure}", "none (not scored)"
+        stdout.write(
+            f"\n-- episode over ({why}): reward {rollout.reward:.3f}, outcome {outcome}\n"
+            f"-- the hidden persona was: {json.dumps(info['persona'])}\n\n"
+        )
+        finished += 1
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def play_as_user(

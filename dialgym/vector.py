@@ -9,6 +9,11 @@ OpenAI-compatible endpoint gets up to ``concurrency`` requests at once. With
 scripted users nothing is batched and it behaves like Gymnasium's
 ``SyncVectorEnv``.
 
+It has no episode loop of its own (Gymnasium's caller writes it): its ``reset`` and
+``step`` are :func:`dialgym.runner.step_envs`, the batched step that dialgym's episode
+loop (:func:`dialgym.runner.run_episodes`: evaluate, collect) uses too, so a sub-env
+steps here exactly as an episode does there.
+
 Why not ``AsyncVectorEnv``: with Text observations its default shared memory
 returns stale observations (a Gymnasium bug), and separate processes cannot share
 one batch to the model anyway.
@@ -36,8 +41,9 @@ import numpy as np
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
-from dialgym.core.calls import drive_batch
 from dialgym.core.env import DialogueEnv
+from dialgym.runner import Reset, step_envs
+from dialgym.seeding import vector_seeds
 
 
 class DialogueVectorEnv(VectorEnv):
@@ -70,13 +76,12 @@ class DialogueVectorEnv(VectorEnv):
         self, *, seed: int | Sequence[int | None] | None = None, options: dict[str, Any] | None = None
     ) -> tuple[tuple[str, ...], dict[str, Any]]:
         if seed is None or isinstance(seed, (int, np.integer)):
-            seeds = [None if seed is None else int(seed) + i for i in range(self.num_envs)]
+            seeds = vector_seeds(seed, self.num_envs)
         else:
             seeds = list(seed)
             if len(seeds) != self.num_envs:
                 raise ValueError(f"got {len(seeds)} seeds for {self.num_envs} envs")
-        gens = [env.reset_steps(seed=s, options=options) for env, s in zip(self.envs, seeds, strict=True)]
-        results = drive_batch(gens)
+        results = step_envs(self.envs, [Reset(s, options) for s in seeds])
         self._autoreset[:] = False
         infos: dict[str, Any] = {}
         for i, (_, info) in enumerate(results):
@@ -88,10 +93,8 @@ class DialogueVectorEnv(VectorEnv):
     ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
         if len(actions) != self.num_envs:
             raise ValueError(f"got {len(actions)} actions for {self.num_envs} envs")
-        gens = [
-            env.reset_steps() if self._autoreset[i] else env.step_steps(actions[i]) for i, env in enumerate(self.envs)
-        ]
-        results = drive_batch(gens)
+        # a sub-env that ended on the last step is reset now (seed None: its RNG continues), its action unused
+        results = step_envs(self.envs, [Reset() if self._autoreset[i] else actions[i] for i in range(self.num_envs)])
         obs: list[str] = []
         rewards = np.zeros(self.num_envs, dtype=np.float64)
         terms = np.zeros(self.num_envs, dtype=bool)

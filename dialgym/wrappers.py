@@ -36,6 +36,7 @@ from gymnasium import spaces
 
 from dialgym.core.task import Task, bare_env_id
 from dialgym.core.types import Message
+from dialgym.seeding import utterance_seed, vocabulary_seed
 from dialgym.tasks import get_task, task_for_env
 
 #: Bump when the feature layout changes; saved with trained models and checked on load.
@@ -68,7 +69,7 @@ def utterance_rng(seed: int) -> np.random.Generator:
     behaviour depend on how many phrasing draws happened. A fixed derivation keeps both
     reproducible and independent.
     """
-    return np.random.default_rng(np.random.SeedSequence([int(seed) % (1 << 128), 1]))
+    return np.random.default_rng(utterance_seed(seed))
 
 
 def tokenize(text: str) -> list[str]:
@@ -147,7 +148,7 @@ def rollout_vocabulary(
     n_replies = 0
     try:
         for ep in range(episodes):
-            _, info = env.reset(seed=seed * 100_003 + ep)
+            _, info = env.reset(seed=vocabulary_seed(seed, ep))
             done = False
             while not done:
                 act = repertoire[int(rng.integers(len(repertoire)))]

@@ -106,9 +106,9 @@ MUTATIONS: tuple[Mutation, ...] = (
         (*LM_TESTS, "tests/agents/test_lm_agent.py"), "generation never stops at the end of the agent's turn",
     ),
     Mutation(
-        "stable-seed-hash", "dialgym/llm/base.py",
-        "digest = hashlib.sha256(canonical_json(list(parts)).encode()).digest()",
-        'digest = (hash(canonical_json(list(parts))) & (2**64 - 1)).to_bytes(8, "big")',
+        "stable-seed-hash", "dialgym/seeding.py",
+        "digest = hashlib.sha256(text.encode()).digest()",
+        'digest = (hash(text) & (2**64 - 1)).to_bytes(8, "big")',
         LLM_TESTS, "stable_seed built on hash() (differs between processes)",
     ),
     # ------------------------------------------------------------------ ILQL: more of its rules
@@ -261,21 +261,21 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     # ------------------------------------------------------------------ episodes, seeds, LLM users
     Mutation(
-        "episode-seed-ignores-stream", "dialgym/evaluation/harness.py",
+        "episode-seed-ignores-stream", "dialgym/seeding.py",
         "return int(np.random.SeedSequence([seed, index, stream]).generate_state(1)[0])",
         "return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])",
         EPISODE_TESTS, "env and agent seed streams coincide",
     ),
     Mutation(
-        "rollout-last-reward-only", "dialgym/rollout.py",
-        "total += float(reward)",
-        "total = float(reward)",
+        "rollout-last-reward-only", "dialgym/runner.py",
+        'slot["reward"] += float(reward)',
+        'slot["reward"] = float(reward)',
         EPISODE_TESTS, "the episode return is the last step's reward only",
     ),
     Mutation(
-        "rollout-agent-unseeded", "dialgym/rollout.py",
-        "agent.reset(seed=agent_seed)",
-        "agent.reset(seed=None)",
+        "rollout-agent-unseeded", "dialgym/runner.py",
+        'agents[s].reset(seed=slots[s]["spec"].agent_seed)',
+        "agents[s].reset(seed=None)",
         EPISODE_TESTS, "the agent is not reseeded per episode",
     ),
     Mutation(

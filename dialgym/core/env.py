@@ -9,8 +9,6 @@ a user (see ``dialgym/tasks/*``).
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 from typing import Any, ClassVar
 
 import gymnasium as gym
@@ -21,6 +19,7 @@ from dialgym.core.calls import Steps, drive
 from dialgym.core.text import CHARSET, DialogueText, normalize_text
 from dialgym.core.types import Message, Outcome, UserSimulator, UserSimulatorError
 from dialgym.llm.base import CacheMissError, LLMError
+from dialgym.seeding import episode_key
 
 PERSONA_SPLITS: tuple[str, ...] = ("train", "test", "hard")
 USER_KINDS: tuple[str, ...] = ("scripted", "llm")
@@ -184,7 +183,7 @@ class DialogueEnv(gym.Env[str, str]):
         prefix = self._check_prefix(options.get("prefix") or [])
 
         self._persona = persona
-        self._episode_key = _rng_key(self.np_random)
+        self._episode_key = episode_key(self.np_random)
         self._messages = []
         self._info_messages = []
         self._agent_acts = []
@@ -387,17 +386,6 @@ class DialogueEnv(gym.Env[str, str]):
             f"<{type(self).__name__} task={self.task_id!r} user={self.user_kind!r} "
             f"split={self.persona_split!r} max_turns={self.max_turns}>"
         )
-
-
-def _rng_key(rng: np.random.Generator) -> int:
-    """A key for the current episode, read from the RNG state without advancing it.
-
-    Agents that sample (prompted LLMs) use ``info["episode_key"]`` so that seeded samples
-    differ between episodes yet repeat exactly for the same seed, however episodes
-    are batched. It says nothing about the persona.
-    """
-    blob = json.dumps(rng.bit_generator.state, sort_keys=True, default=str).encode()
-    return int.from_bytes(hashlib.sha256(blob).digest()[:7], "big")
 
 
 def render_observation(description: str, messages: list[Message]) -> str:

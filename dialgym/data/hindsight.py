@@ -33,7 +33,7 @@ import numpy as np
 from dialgym.core.env import render_observation
 from dialgym.data.episode import Episode, simulator_persona
 from dialgym.data.io import EpisodeWriter, iter_episodes, open_for_resume
-from dialgym.evaluation.harness import episode_seed
+from dialgym.seeding import HINDSIGHT, HINDSIGHT_REGEN, episode_seed
 from dialgym.utils.progress import progress_bar
 
 
@@ -278,10 +278,10 @@ def hindsight(
                 skipped += 1
             else:
                 writer.write(parent)
-            rng = np.random.default_rng(episode_seed(seed, index, 2))
+            rng = np.random.default_rng(episode_seed(seed, index, HINDSIGHT))
             for j, cut in enumerate(choose_prefixes(parent, factor, rng)):
                 rid = f"{parent.id}-h{j}"
-                sub = np.random.default_rng(episode_seed(seed, index, 3 + j))
+                sub = np.random.default_rng(episode_seed(seed, index, HINDSIGHT_REGEN + j))
                 if rid in existing:
                     skipped += 1
                     continue

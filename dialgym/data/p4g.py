@@ -67,6 +67,7 @@ from dialgym.core.env import MAX_USER_CHARS
 from dialgym.core.text import normalize_text
 from dialgym.data.episode import Episode
 from dialgym.data.io import EpisodeWriter, open_for_resume
+from dialgym.seeding import stand_in_seed
 
 ENV_ID = "Persuasion-v0"
 POLICY = "human:p4g"
@@ -431,12 +432,6 @@ def split_inclination(split: str, quantile: float) -> float:
         _split_inclinations[split] = sorted(float(sample_persona(split, rng)["inclination"]) for _ in range(4000))
     values = _split_inclinations[split]
     return round(values[min(len(values) - 1, int(quantile * len(values)))], 3)
-
-
-def stand_in_seed(seed: int, dialogue_id: str) -> int:
-    """The env seed that draws a dialogue's simulator stand-in: from the run seed and the id, not file order."""
-    digest = hashlib.sha256(f"p4g:{seed}:{dialogue_id}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
 class _Converter:

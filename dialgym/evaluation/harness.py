@@ -6,21 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import gymnasium as gym
 import numpy as np
 
-from dialgym.core.agent import as_agent
 from dialgym.evaluation.stats import bootstrap_ci, normalized_score
-from dialgym.rollout import play_episode
-
-
-def episode_seed(seed: int, index: int, stream: int = 0) -> int:
-    """The seed of episode ``index`` of a run seeded ``seed`` (stream 0: env, 1: agent).
-
-    Derived with ``SeedSequence`` so every agent evaluated with the same run seed
-    meets the same personas (paired comparison), and a resumed run replays exactly.
-    """
-    return int(np.random.SeedSequence([seed, index, stream]).generate_state(1)[0])
+from dialgym.runner import agent_label, build_agent, paired_episodes, run_episodes
+from dialgym.seeding import episode_seed  # noqa: F401  (dialgym.evaluation exports it; its home is dialgym.seeding)
 
 
 @dataclass
@@ -175,6 +165,7 @@ def evaluate(
     progress: bool = False,
     reference: tuple[float, float] | bool | None = None,
     include_user_failures: bool = False,
+    batch: int = 1,
     **env_kwargs: Any,
 ) -> EvalResult:
     """Run ``episodes`` episodes of ``agent`` on ``env_id``.
@@ -183,10 +174,13 @@ def evaluate(
     ``"path/to/file.py:MyAgent?temperature=0.5"``), an :class:`Agent`, or any object
     with ``act(observation, info) -> str`` (see :class:`dialgym.core.agent.ExternalAgent`).
 
-    Episode ``i`` resets the env with :func:`episode_seed` ``(seed, i)`` and the
-    agent with ``(seed, i, 1)``, so two agents evaluated with the same ``seed``
+    Episode ``i`` resets the env with :func:`dialgym.seeding.episode_seed` ``(seed, i)``
+    and the agent with ``(seed, i, 1)``, so two agents evaluated with the same ``seed``
     face the same personas. Agents that need the persona (oracles) get an env built
-    with ``privileged=True``; nobody else does.
+    with ``privileged=True``; nobody else does. Episodes are played by
+    :func:`dialgym.runner.run_episodes`: ``batch`` of them in lockstep suits LLM users
+    and LLM agents (one batch of model calls per turn; an agent object gets one deep
+    copy per extra slot), with the same results as one at a time.
 
     ``reference``: ``(random, oracle)`` mean returns to normalise against, or
     ``True`` to measure both on the same episodes (scripted users: about a second),
@@ -197,16 +191,11 @@ def evaluate(
     left out of the agent's statistics unless ``include_user_failures`` (then they count as
     recorded: reward 0, no success). An error raised by the agent itself is not caught.
     """
-    from dialgym.agents import make_agent
-
     if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
         raise ValueError(f"episodes={episodes!r} must be a positive integer")
-    if isinstance(agent, str):
-        spec = agent
-        agent = make_agent(spec, env_id, seed=seed)
-    else:
-        spec = getattr(agent, "spec", None) or type(agent).__name__
-        agent = as_agent(agent, env_id)
+    spec = agent_label(agent)
+    given = agent
+    agent = build_agent(agent, env_id, seed=seed)  # a bad spec fails here, before any reference run
     if reference is True:
         refs = [
             evaluate(
@@ -221,30 +210,22 @@ def evaluate(
         if len(reference) != 2:
             raise ValueError(f"reference={reference!r} must be (random, oracle) mean returns or True")
         reference = (float(reference[0]), float(reference[1]))
-    kwargs = dict(env_kwargs)
-    if agent.requires_privileged:
-        kwargs["privileged"] = True
-    env = gym.make(env_id, **kwargs)
-    try:
-        returns: list[float] = []
-        successes: list[bool] = []
-        turns: list[int] = []
-        types: list[str] = []
-        failures: list[str | None] = []
-        iterator: Any = range(episodes)
-        if progress:
-            from dialgym.utils.progress import progress_bar
-
-            iterator = progress_bar(iterator, total=episodes, desc=f"eval {spec} on {env_id}")
-        for i in iterator:
-            result = play_episode(env, agent, episode_seed(seed, i), episode_seed(seed, i, 1))
-            returns.append(result.reward)
-            successes.append(result.success)
-            turns.append(result.turns)
-            types.append(str(result.persona.get("type", "unknown")))
-            failures.append(result.user_failure)
-    finally:
-        env.close()
+    played = run_episodes(
+        env_id,
+        given if isinstance(given, str) and batch > 1 else agent,  # a spec is built once per lockstep slot
+        paired_episodes(seed, range(episodes)),
+        env_kwargs=env_kwargs,
+        batch=batch,
+        agent_seed=seed,
+        progress=progress,
+        desc=f"eval {spec} on {env_id}",
+    )
+    rollouts = [r for _, r in sorted(played, key=lambda done: done[0].index)]  # lockstep ends out of order
+    returns = [r.reward for r in rollouts]
+    successes = [r.success for r in rollouts]
+    turns = [r.turns for r in rollouts]
+    types = [str(r.persona.get("type", "unknown")) for r in rollouts]
+    failures = [r.user_failure for r in rollouts]
     return EvalResult(
         agent=spec,
         env_id=env_id,

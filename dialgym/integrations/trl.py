@@ -59,7 +59,7 @@ from dialgym.core.calls import drive_batch
 from dialgym.core.env import MAX_ACTION_CHARS, DialogueEnv
 from dialgym.core.text import normalize_text
 from dialgym.core.types import UserSimulatorError
-from dialgym.evaluation.harness import episode_seed
+from dialgym.seeding import TRAINING, episode_seed
 
 #: the prompt of a rollout-function dataset row: the episode's name, parsed back by :func:`prompt_seed`
 PROMPT_FORMAT = "{env_id} seed={seed}"
@@ -81,12 +81,13 @@ def require_trl() -> None:
 def episode_seeds(episodes: int, seed: int = 0) -> list[int]:
     """The env seeds of ``episodes`` training episodes of a run seeded ``seed`` (dialgym's derivation).
 
-    The same derivation as evaluation's (:func:`dialgym.evaluation.harness.episode_seed`) under another
-    stream (2), so training personas never replay an evaluation run's sequence with the same run seed.
+    The same derivation as evaluation's (:func:`dialgym.seeding.episode_seed`) under another stream
+    (:data:`dialgym.seeding.TRAINING`), so training personas never replay an evaluation run's sequence with
+    the same run seed.
     """
     if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
         raise ValueError(f"episodes={episodes!r} must be a positive integer")
-    return [episode_seed(seed, i, stream=2) for i in range(episodes)]
+    return [episode_seed(seed, i, stream=TRAINING) for i in range(episodes)]
 
 
 def prompt_seed(prompt: Any) -> int:
@@ -211,7 +212,7 @@ class RolloutFunc:
 
     def __call__(self, prompts: Sequence[Any], trainer: Any) -> dict[str, Any]:
         """Play one dialogue per prompt with the trainer's model; return what GRPOTrainer expects."""
-        from dialgym.llm.base import stable_seed
+        from dialgym.seeding import stable_seed
 
         seeds = [prompt_seed(p) for p in prompts]
         model = trainer.accelerator.unwrap_model(trainer.model)

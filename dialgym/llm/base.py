@@ -12,7 +12,6 @@ and ``import dialgym.llm`` stay light and work without the extras.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import importlib
 import json
 import os
@@ -20,6 +19,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from dialgym.seeding import stable_seed  # noqa: F401  (its home is dialgym.seeding; kept here for old imports)
 
 Message = dict[str, str]
 Conversation = list[Message]
@@ -282,10 +283,6 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def stable_seed(*parts: Any) -> int:
-    """A 31-bit seed derived from ``parts`` with sha256: stable across processes (unlike ``hash``)."""
-    digest = hashlib.sha256(canonical_json(list(parts)).encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
 def default_sample_ids(batch: Sequence[Conversation], params: Mapping[str, Any]) -> list[Any]:

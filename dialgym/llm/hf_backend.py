@@ -14,8 +14,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from dialgym.llm.base import LLM, Conversation, LLMConfig, LLMError, Usage, require, stable_seed
+from dialgym.llm.base import LLM, Conversation, LLMConfig, LLMError, Usage, require
 from dialgym.llm.models import resolve_hf_model
+from dialgym.seeding import stable_seed
 
 _MODELS: dict[tuple[str, str | None, str], tuple[Any, Any]] = {}
 _MODELS_LOCK = threading.Lock()

@@ -26,7 +26,8 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from dialgym.llm.base import LLM, Conversation, LLMConfig, LLMError, Usage, require, stable_seed
+from dialgym.llm.base import LLM, Conversation, LLMConfig, LLMError, Usage, require
+from dialgym.seeding import stable_seed
 
 #: HTTP statuses worth retrying (timeouts, conflicts, rate limits, server errors).
 RETRYABLE_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})

@@ -239,7 +239,10 @@ def train(
     # ---------------------------------------------------------------- validation (no training yet)
     cls = learner_class(algo)
     if not isinstance(learner, cls):
-        _fail(f"dialgym train {algo} needs a {cls.__name__}, got a {type(learner).__name__}")
+        _fail(f"dialgym train {algo}: the learner's config must be {cls.__name__}, got {type(learner).__name__}")
+    if isinstance(learner, BCConfig) and learner.algorithm != algo:  # an FBCConfig is a BCConfig too
+        other = learner.algorithm
+        _fail(f"top_fraction={learner.top_fraction!r} is {other}, not {algo}: use dialgym train {other}")
     tiny = tiny or TinyModelConfig()
     steps = learner.steps
     if steps < 1:

@@ -252,6 +252,15 @@ def test_cli_errors_come_before_training(runs, tmp_path):
     fails(r"FBCConfig\.top_fraction=1 must be below 1", algo="fbc", top_fraction=1)
     fails(r"unknown setting\(s\) \['stpes'\]; expected some of \[", stpes=3)
     fails("TinyModelConfig.n_embd=30 must be a multiple of n_head=4", n_embd=30)
+    from dialgym.agents.config import BCConfig, FBCConfig
+    from dialgym.train import TrainRunConfig, train
+
+    run = TrainRunConfig(data=str(runs["data"]), out=str(tmp_path / "never"))
+    with pytest.raises(ValueError, match=r"top_fraction=0\.2 is fbc, not bc: use dialgym train fbc"):
+        train("bc", run, FBCConfig())
+    with pytest.raises(ValueError, match="dialgym train ilql: the learner's config must be ILQLConfig, got BCConfig"):
+        train("ilql", run, BCConfig())
+    assert not (tmp_path / "never").exists()
     fails("holds a checkpoint trained with algorithm 'ilql', not 'bc'", out=runs["ilql"])
     different = r"holds a run with different settings \(.*lr: run has 0\.0003, this command 0\.5"
     fails(different, algo="ilql", out=runs["ilql"], lr=0.5, **TINY)
@@ -290,6 +299,18 @@ def test_train_help_lists_every_setting_with_its_help_and_default(algo, capsys):
             assert f"{''.join(f.metadata['help'].split())}(default:{shown})" in text, f.name
     assert ("--top-fraction" in text) == (algo == "fbc")  # plain BC has no filter: that is fbc
     assert ("--polyak-alpha" in text) == (algo == "ilql")
+
+
+def test_the_train_options_are_built_without_torch_or_transformers():
+    """The configs live in a torch-free module, so ``dialgym eval --help`` never pays for (or needs) torch."""
+    import subprocess
+    import sys
+
+    code = "import sys; from dialgym.cli import build_parser; build_parser(); print(sorted(m for m in ('torch', " \
+        "'transformers') if m in sys.modules))"  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("algo", ["bc", "fbc", "ilql"])

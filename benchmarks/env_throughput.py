@@ -36,7 +36,7 @@ import dialgym
 from dialgym.agents import make_agent
 from dialgym.core import DialogueEnv, Outcome, UserSimulator, UserTurn
 from dialgym.core.env import MAX_ACTION_CHARS
-from dialgym.evaluation import episode_seed
+from dialgym.seeding import episode_seed
 
 try:
     from benchmarks._common import write_result

@@ -54,8 +54,8 @@ import dialgym
 from dialgym.agents import make_agent
 from dialgym.agents.replay import HumanReplayAgent, clip_action
 from dialgym.data.p4g import split_inclination, trait_quantile
-from dialgym.evaluation.harness import episode_seed
 from dialgym.rollout import play_episode
+from dialgym.seeding import episode_seed
 from dialgym.tasks import get_task
 from dialgym.utils.progress import progress_bar
 

@@ -54,6 +54,7 @@ input is reported as ``file:line``; ``--skip-invalid`` skips the dialogues it to
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import math
@@ -390,8 +391,23 @@ def _csv_traits(row: dict[str, str]) -> dict[str, str]:
 # --------------------------------------------------------------------------- converting
 #: the survey -> donation model (benchmarks/fit_p4g_traits.py)
 INCLINATION_MODEL_PATH = Path(__file__).with_name("p4g_inclination.json")
-_inclination_model: dict[str, Any] | None = None
-_split_inclinations: dict[str, list[float]] = {}
+
+
+@functools.cache
+def _inclination_model() -> dict[str, Any]:
+    """The fitted model, read once per process (a cache: the file does not change while dialgym runs)."""
+    return json.loads(INCLINATION_MODEL_PATH.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _split_inclinations(split: str) -> tuple[float, ...]:
+    """4,000 fixed draws of ``split``'s persona inclinations, sorted (computed once per split and process)."""
+    import numpy as np
+
+    from dialgym.tasks.persuasion.personas import sample_persona
+
+    rng = np.random.default_rng(0)
+    return tuple(sorted(float(sample_persona(split, rng)["inclination"]) for _ in range(4000)))
 
 
 def trait_quantile(traits: dict[str, Any]) -> float | None:
@@ -401,10 +417,7 @@ def trait_quantile(traits: dict[str, Any]) -> float | None:
     authority go with giving; hedonism, achievement and stimulation against). None when fewer than half
     of the survey answers are numbers: a guess from a few answers would look like data.
     """
-    global _inclination_model
-    if _inclination_model is None:
-        _inclination_model = json.loads(INCLINATION_MODEL_PATH.read_text(encoding="utf-8"))
-    model = _inclination_model
+    model = _inclination_model()
     score, known = 0.0, 0
     for name, mean, sd, weight in zip(model["features"], model["mean"], model["sd"], model["weights"], strict=True):
         try:
@@ -423,14 +436,7 @@ def trait_quantile(traits: dict[str, Any]) -> float | None:
 
 def split_inclination(split: str, quantile: float) -> float:
     """The ``quantile`` of ``split``'s inclination distribution (from 4,000 fixed draws of its personas)."""
-    if split not in _split_inclinations:
-        import numpy as np
-
-        from dialgym.tasks.persuasion.personas import sample_persona
-
-        rng = np.random.default_rng(0)
-        _split_inclinations[split] = sorted(float(sample_persona(split, rng)["inclination"]) for _ in range(4000))
-    values = _split_inclinations[split]
+    values = _split_inclinations(split)
     return round(values[min(len(values) - 1, int(quantile * len(values)))], 3)
 
 

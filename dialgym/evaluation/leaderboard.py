@@ -29,10 +29,11 @@ from typing import Any
 import numpy as np
 
 from dialgym.agents import is_custom_spec
-from dialgym.data.collect import agent_label, collect
+from dialgym.data.collect import collect
 from dialgym.data.io import read_episodes
 from dialgym.evaluation.harness import EvalResult
 from dialgym.evaluation.stats import bootstrap_ci
+from dialgym.runner import agent_label
 
 
 def _takes_llm(agent: Any) -> bool:

@@ -303,8 +303,8 @@ def test_hindsight_on_human_episodes(imported, tmp_path):
 
 def test_human_replay_agent(imported, tmp_path):
     from dialgym.agents import make_agent
-    from dialgym.evaluation.harness import episode_seed
     from dialgym.rollout import play_episode
+    from dialgym.seeding import episode_seed
 
     agent = make_agent(f"human-replay:{imported}", "Persuasion-v0")
     raw = make_agent(f"human-replay:{JSONL}", "Persuasion-v0")

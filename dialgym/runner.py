@@ -426,4 +426,3 @@ def _run_in_workers(
             p.join()
         jobs.close()
         results.close()
-

@@ -18,6 +18,7 @@ and malformed or empty replies, which the client does not retry at all), and so 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import pickle
 import random
@@ -104,7 +105,9 @@ class OpenAILLM(LLM):
                     n, mp_context=context, initializer=_worker_init, initargs=(self.config,)
                 )
         items = [(index, conv, sample_ids[index]) for index, conv in enumerate(batch)]
-        futures = [self._workers.submit(_worker_run, items[k::n], params, call) for k in range(n) if items[k::n]]
+        futures = [
+            self._workers.submit(_worker_run, self.config, items[k::n], params, call) for k in range(n) if items[k::n]
+        ]
         results: list[str | LLMError | None] = [None] * len(batch)
         for future in futures:
             done, usage = future.result()
@@ -197,22 +200,24 @@ class OpenAILLM(LLM):
         return content
 
 
-#: the client of a worker process (config.processes > 1), built once per process by _worker_init
-_WORKER: OpenAILLM | None = None
+@functools.cache
+def _worker_client(config: LLMConfig) -> OpenAILLM:
+    """The client of a worker process (config.processes > 1) for ``config``: built once per process and config
+    (a cache keyed by the frozen config, so no module state is set from outside), with its share of concurrency."""
+    share = max(1, config.concurrency // config.processes)
+    return OpenAILLM(dataclasses.replace(config, processes=1, concurrency=share, cache=None))
 
 
 def _worker_init(config: LLMConfig) -> None:
-    global _WORKER
-    share = max(1, config.concurrency // config.processes)
-    _WORKER = OpenAILLM(dataclasses.replace(config, processes=1, concurrency=share, cache=None))
+    """Build the worker's client as the process starts, so the first batch does not pay for it."""
+    _worker_client(config)
 
 
 def _worker_run(
-    items: list[tuple[int, Conversation, Any]], params: dict[str, Any], call: int
+    config: LLMConfig, items: list[tuple[int, Conversation, Any]], params: dict[str, Any], call: int
 ) -> tuple[list[tuple[int, str | LLMError]], dict[str, int]]:
     """Complete ``(batch index, conversation, sample id)`` items in a worker; return replies and usage counts."""
-    worker = _WORKER
-    assert worker is not None, "_worker_init did not run"
+    worker = _worker_client(config)
     worker.usage.reset()
     futures = [worker._pool.submit(worker._complete, conv, params, call, index, sid) for index, conv, sid in items]
     done = [(index, _portable(future.result())) for (index, _, _), future in zip(items, futures, strict=True)]

@@ -2,7 +2,7 @@
 
     dialgym eval [ENV_ID ...] [--agent SPEC ...] [--episodes N] [--seed S] [--split SPLIT ...] [--out DIR]
     dialgym collect ENV_ID --agent SPEC --episodes N --seed S --out FILE [--workers W] [--env-kwargs JSON]
-    dialgym imagine ENV_ID --llm JSON --n N --seed S --out FILE
+    dialgym imagine ENV_ID --llm JSON --n N --seed S --out FILE [--mode auto|turns|whole] [--label target|replay]
     dialgym hindsight IN --factor K --seed S --out OUT [--llm JSON]
     dialgym train {bc,fbc,ilql} --data FILE --model tiny|smollm2-135m|DIR --out DIR [--steps N] [--batch-size B]
         [--lr LR] [--seed S] [--top-fraction F] [--beta B] ...
@@ -130,15 +130,19 @@ def _imagine(args: argparse.Namespace) -> int:
         batch=args.batch,
         critique=not args.no_critique,
         progress=not args.quiet,
+        mode=args.mode,
+        label=args.label,
+        revisions=args.revisions,
     )
     print(summary)
     rate = summary.usable_rate
     if rate is not None and rate < args.min_usable:
-        # exit 0 would tell a script that data was made; say plainly that it mostly was not
+        # exit 0 would tell a script that data was made; say plainly that it mostly was not, and why
+        hint = "try --mode turns" if summary.mode == "whole" else "a larger model usually does better"
         print(
             f"dialgym imagine: only {summary.written} of {summary.written + summary.dropped} new generations were "
-            f"usable ({100 * rate:.0f}% < --min-usable {100 * args.min_usable:.0f}%): {summary.dropped} dropped for "
-            "having fewer than two Assistant/User turns after repair; a larger model usually does better",
+            f"usable ({100 * rate:.0f}% < --min-usable {100 * args.min_usable:.0f}%) in {summary.mode} mode: "
+            f"{summary.repaired} repaired, {summary.dropped} dropped ({summary.reasons_text()}); {hint}",
             file=sys.stderr,
         )
         return 1
@@ -306,9 +310,29 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--out", required=True)
     im.add_argument("--personas", choices=["task", "llm"], default="task")
     im.add_argument("--split", choices=["train", "test", "hard"], default="train")
-    im.add_argument("--turns", type=int, default=6, help="assistant messages to ask for")
-    im.add_argument("--batch", type=int, default=8)
-    im.add_argument("--no-critique", action="store_true")
+    im.add_argument(
+        "--mode",
+        choices=["auto", "turns", "whole"],
+        default="auto",
+        help="turns: one utterance per LLM call, the chat format guaranteed (small models); whole: the model writes "
+        "each dialogue at once, then critiques and revises it; auto (default): turns for backend hf or a small "
+        "model name (smollm, 135m, 360m), whole otherwise",
+    )
+    im.add_argument(
+        "--label",
+        choices=["target", "replay"],
+        default=None,
+        help="the reward: target (the outcome the dialogue was conditioned on) or replay (the scripted user's "
+        "outcome for the imagined agent turns); default replay in turn mode, target in whole mode",
+    )
+    im.add_argument(
+        "--turns", type=int, default=None, help="assistant messages per dialogue (default 4 turn mode, 6 whole)"
+    )
+    im.add_argument("--batch", type=int, default=8, help="dialogues generated together (one LLM batch per turn)")
+    im.add_argument("--no-critique", action="store_true", help="whole mode: skip the LLM critique and revision")
+    im.add_argument(
+        "--revisions", type=int, default=2, help="turn mode: regenerations of an utterance the critic flags"
+    )
     im.add_argument(
         "--min-usable",
         type=float,

@@ -21,10 +21,11 @@ and both are counted. Runs are resumable and seeded like ``collect``.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,21 @@ import numpy as np
 
 from dialgym.data.collect import run_key
 from dialgym.data.episode import Episode
+from dialgym.data.imagine_turns import TEMPLATES as TURN_TEMPLATES
+from dialgym.data.imagine_turns import TurnEpisode, TurnPrompts, TurnSettings, run_turns, template_hashes
+from dialgym.data.imagine_turns import critique as turn_critique
 from dialgym.data.io import EpisodeWriter, open_for_resume
 from dialgym.evaluation.harness import episode_seed
 from dialgym.simulators.llm_user import LLMUserSpec, OutcomeField
 from dialgym.utils.progress import progress_bar
+
+#: generation modes (:func:`resolve_mode`) and episode labels (:func:`imagine`)
+MODES = ("auto", "turns", "whole")
+LABELS = ("target", "replay")
+#: model-name fragments ``auto`` takes for a small model
+SMALL_MODEL_TAGS = ("smollm", "135m", "360m")
+#: a whole-mode message longer than this is unusable (turn mode cuts at a sentence end instead)
+MAX_WHOLE_CHARS = 1000
 
 _LINE = re.compile(r"^\s*\**\s*(assistant|agent|user)\s*\**\s*:\s*\**\s*(.*)$", re.IGNORECASE)
 
@@ -50,6 +62,10 @@ CRITERIA = (
 
 @dataclass
 class ImagineSummary:
+    """What one ``imagine`` run did. ``repaired`` episodes were kept after a fix (whole mode: merged or stray
+    lines; turn mode: an utterance cut, revised, or the dialogue ended early); ``dropped_by_reason`` counts the
+    unusable generations by the critic's reason (``unparseable``: fewer than two agent turns after repair)."""
+
     path: str
     requested: int
     already_there: int
@@ -57,6 +73,10 @@ class ImagineSummary:
     repaired: int
     dropped: int
     seconds: float
+    mode: str = "whole"
+    dropped_by_reason: dict[str, int] = field(default_factory=dict)
+    truncated: int = 0  # turn mode: kept, but ended early at an utterance the critic still flagged
+    revised: int = 0  # turn mode: utterances regenerated after a critique
 
     @property
     def usable_rate(self) -> float | None:
@@ -64,12 +84,23 @@ class ImagineSummary:
         made = self.written + self.dropped
         return self.written / made if made else None
 
+    def reasons_text(self) -> str:
+        """``echo_prompt 3, parrot 1`` (the drop reasons, most frequent first), or ``none``."""
+        items = sorted(self.dropped_by_reason.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ", ".join(f"{k} {v}" for k, v in items) or "none"
+
     def __str__(self) -> str:
         usable = self.written / max(1, self.written + self.dropped)
+        extra = f", {self.revised} utterances revised, {self.truncated} ended early" if self.mode == "turns" else ""
+        per = (
+            f", {self.seconds / max(1, self.written + self.dropped):.1f}s per episode"
+            if self.written + self.dropped
+            else ""
+        )
         return (
-            f"{self.path}: {self.already_there + self.written}/{self.requested} imagined episodes; "
-            f"{self.written} new ({self.repaired} repaired), {self.dropped} generations unusable and dropped "
-            f"({100 * usable:.0f}% usable) in {self.seconds:.1f}s"
+            f"{self.path}: {self.already_there + self.written}/{self.requested} imagined episodes ({self.mode} mode); "
+            f"{self.written} new ({self.repaired} repaired{extra}), {self.dropped} generations unusable and dropped "
+            f"({self.reasons_text()}) ({100 * usable:.0f}% usable) in {self.seconds:.1f}s{per}"
         )
 
 
@@ -195,6 +226,62 @@ def _persona_prompt(description: str) -> list:
     ]
 
 
+def resolve_mode(mode: str, llm: dict[str, Any]) -> str:
+    """The generation mode ``mode`` stands for with this LLM config.
+
+    ``auto`` picks ``turns`` for a local model (backend ``hf``, which on dialgym's CPUs means a small one such
+    as the bundled SmolLM2-135M) or a model whose name says it is small (``smollm``, ``135m``, ``360m``), and
+    ``whole`` otherwise: a small model cannot write a formatted chat, a large one writes a more coherent
+    dialogue when it sees all of it at once.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode={mode!r}; expected one of {list(MODES)}")
+    if mode != "auto":
+        return mode
+    name = str(llm.get("model", "")).lower()
+    small = llm.get("backend") == "hf" or any(tag in name for tag in SMALL_MODEL_TAGS)
+    return "turns" if small else "whole"
+
+
+def replay_label(env_id: str, persona: dict[str, Any], messages: list[dict[str, str]], seed: int) -> dict[str, Any]:
+    """The outcome the task's scripted user gives the imagined agent turns, replayed in order.
+
+    The env is made with ``max_turns`` = the number of agent turns, so that it ends (and states an outcome) after
+    the last one at the latest; the scripted user may end it sooner (a decision, lost patience), and the later
+    agent turns are then not played (``turns_played``).
+    """
+    agent = [m["content"] for m in messages if m["role"] == "assistant"]
+    env = gym.make(env_id, max_turns=len(agent))
+    try:
+        _, info = env.reset(seed=seed, options={"persona": persona})
+        total, played, terminated = 0.0, 0, False
+        for text in agent:
+            _, reward, terminated, truncated, info = env.step(text)
+            total += float(reward)
+            played += 1
+            if terminated or truncated:
+                break
+    finally:
+        env.close()
+    return {
+        "reward": total,
+        "success": bool(info.get("success", False)),
+        "outcome": dict(info.get("outcome") or {}),
+        "turns_played": played,
+        "terminated": bool(terminated),
+        "seed": seed,
+    }
+
+
+def _drop_reason(messages: list[dict[str, str]], instructions: str, recognise: Any) -> str | None:
+    """The critic's first objection to a parsed whole dialogue (the same rules as turn mode), or None."""
+    for k, m in enumerate(messages):
+        reason = turn_critique(m["content"], m["role"], instructions, messages[:k], recognise, MAX_WHOLE_CHARS)
+        if reason is not None:
+            return reason
+    return None
+
+
 def imagine(
     env_id: str,
     llm: dict[str, Any],
@@ -203,21 +290,47 @@ def imagine(
     out: str | os.PathLike[str],
     personas: str = "task",
     split: str = "train",
-    turns: int = 6,
+    turns: int | None = None,
     batch: int = 8,
     critique: bool = True,
     progress: bool = True,
     model: Any = None,
+    mode: str = "auto",
+    label: str | None = None,
+    revisions: int = 2,
 ) -> ImagineSummary:
     """Imagine ``n`` dialogues for ``env_id`` with ``llm`` (a plain config dict) into ``out``.
 
-    ``model`` may be given directly (any object with dialgym's batch-first
-    ``generate``) for tests; otherwise it is built from ``llm``.
+    ``mode``: ``"whole"`` (the model writes each dialogue at once, then critiques and revises it), ``"turns"``
+    (one utterance per call, the format guaranteed: :mod:`dialgym.data.imagine_turns`) or ``"auto"``
+    (:func:`resolve_mode`). ``turns``: agent messages per dialogue (default 6 whole, 4 turns). ``label``: what
+    the episode's reward is: ``"target"`` (the outcome the dialogue was conditioned on, the paper's label) or
+    ``"replay"`` (the task's scripted user replies to the imagined agent turns: :func:`replay_label`); default
+    ``"replay"`` in turn mode and ``"target"`` in whole mode. Both are recorded in ``outcome`` whenever the
+    persona is the task's own. ``critique`` (whole mode) runs the LLM critique-and-revision stage;
+    ``revisions`` (turn mode) caps the regenerations of an utterance the rule critic flags.
+
+    ``model`` may be given directly (any object with dialgym's batch-first ``generate``) for tests; otherwise
+    it is built from ``llm``.
     """
     if personas not in ("task", "llm"):
         raise ValueError(f"personas={personas!r}; expected 'task' or 'llm'")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n={n!r} must be a positive integer")
+    chosen = resolve_mode(mode, llm)
+    if label is None:
+        label = "replay" if chosen == "turns" else "target"
+    if label not in LABELS:
+        raise ValueError(f"label={label!r}; expected one of {list(LABELS)}")
+    if label == "replay" and personas == "llm":
+        raise ValueError("label='replay' needs the task's structured personas (personas='task'): the scripted user "
+                         "cannot play an LLM-proposed person")  # fmt: skip
+    if turns is None:
+        turns = 4 if chosen == "turns" else 6
+    if isinstance(turns, bool) or not isinstance(turns, int) or turns < 1:
+        raise ValueError(f"turns={turns!r} must be a positive integer")
+    if isinstance(revisions, bool) or not isinstance(revisions, int) or revisions < 0:
+        raise ValueError(f"revisions={revisions!r} must be an integer >= 0")
     env, task, spec, recognizer = _task_parts(env_id)
     if personas == "llm":
         try:  # the reward of some tasks needs the structured persona (e.g. travel utilities)
@@ -233,7 +346,7 @@ def imagine(
 
         LLMConfig.from_dict(llm)
         model = shared_llm(llm)
-    config = {
+    config: dict[str, Any] = {
         "command": "imagine",
         "env_id": env_id,
         "llm": llm,
@@ -243,14 +356,68 @@ def imagine(
         "turns": turns,
         "critique": critique,
     }
+    settings = TurnSettings(turns=turns, revisions=revisions)
+    templates: dict[str, str]
+    if chosen == "turns":
+        templates = dict(TURN_TEMPLATES)
+        config.update(mode="turns", label=label, settings=asdict(settings), templates=templates)
+    else:
+        # whole mode's prompts are code: an episode records the hash of their source
+        templates = {f.__name__: inspect.getsource(f) for f in (_imagine_prompt, _critique_prompt, _persona_prompt)}
+        if label != "target":  # a file made before labels existed stays resumable
+            config["label"] = label
     key = run_key(config)
     path = Path(out)
     done = {int(episode_id.rsplit("-", 1)[1]) for episode_id in open_for_resume(path, config, "imagine")}
     todo = [i for i in range(n) if i not in done]
     t0 = time.perf_counter()
-    written = repaired = dropped = 0
+    tally = _Tally()
     chunks = [todo[k : k + batch] for k in range(0, len(todo), batch)]
-    bar = progress_bar(range(len(todo)), total=len(todo), desc=f"imagine {env_id}") if progress else None
+    bar = progress_bar(range(len(todo)), total=len(todo), desc=f"imagine {env_id} ({chosen})") if progress else None
+    fields = dict(spec.outcome_fields)
+    meta = {"mode": chosen, "model": str(llm.get("model", "model")), "prompts": template_hashes(templates)}
+
+    def finish(i: int, messages: list[dict[str, str]] | None, persona: dict[str, Any], target: dict[str, Any],
+               reason: str | None, repaired: bool, extra: dict[str, Any], writer: EpisodeWriter) -> None:  # fmt: skip
+        if bar is not None:
+            next(bar, None)
+        if messages is None:
+            tally.dropped[reason or "unparseable"] = tally.dropped.get(reason or "unparseable", 0) + 1
+            return
+        tally.repaired += int(repaired)
+        tally.revised += int(extra.get("revisions", 0))
+        tally.truncated += int(extra.get("stopped") is not None)
+        wanted = spec.to_outcome(target, persona, False)
+        details: dict[str, Any] = {**wanted.details, "target": target}
+        reward, success = wanted.reward, wanted.success
+        if personas == "task":
+            replay = replay_label(env_id, persona, messages, episode_seed(seed, i, stream=1))
+            details["replay"] = replay
+            if label == "replay":
+                details = {**replay["outcome"], "target": target, "replay": replay}
+                reward, success = replay["reward"], replay["success"]
+        details["label"] = label
+        details["imagination"] = {**meta, **extra}
+        writer.write(
+            Episode(
+                id=f"{env.task_id}-imag{key}-{i:07d}",
+                task=env.task_id,
+                env_id=env_id,
+                seed=None,
+                persona=persona,
+                messages=messages,
+                reward=reward,
+                outcome=details,
+                success=success,
+                source="imagination",
+                policy=f"imagination:{chosen}({meta['model']})",
+                agent_acts=[recognizer.recognise(m["content"]) for m in messages if m["role"] == "assistant"],
+                terminated=True,
+                env_kwargs={},
+            )
+        )
+        tally.written += 1
+
     with EpisodeWriter(path) as writer:
         for chunk in chunks:
             rngs = {i: np.random.default_rng(episode_seed(seed, i)) for i in chunk}
@@ -267,11 +434,15 @@ def imagine(
                 for i, text in zip(chunk, replies, strict=True):
                     cards[i] = text.strip()
                     people[i] = {"type": "llm_proposed", "card": cards[i]}
-            targets = {i: sample_target(dict(spec.outcome_fields), rngs[i]) for i in chunk}
-            drafts = model.generate(
-                [_imagine_prompt(env.description, cards[i], targets[i], spec, turns) for i in chunk],
-                sample_ids=[[seed, i, "imagine"] for i in chunk],
-            )
+            targets = {i: sample_target(fields, rngs[i]) for i in chunk}
+            if chosen == "turns":
+                _turn_chunk(
+                    model, env, task, spec, recognizer, chunk, people, cards, targets, rngs, settings, seed, finish,
+                    writer,
+                )  # fmt: skip
+                continue
+            prompts = {i: _imagine_prompt(env.description, cards[i], targets[i], spec, turns) for i in chunk}
+            drafts = model.generate([prompts[i] for i in chunk], sample_ids=[[seed, i, "imagine"] for i in chunk])
             finals = dict(zip(chunk, drafts, strict=True))
             if critique:
                 revised = model.generate(
@@ -284,39 +455,71 @@ def imagine(
                         finals[i] = after
             for i in chunk:
                 messages, was_repaired = parse_dialogue(finals[i], spec.opens)
-                if bar is not None:
-                    next(bar, None)
-                if messages is None:
-                    dropped += 1
-                    continue
-                repaired += int(was_repaired)
-                outcome = spec.to_outcome(targets[i], people[i], False)
-                writer.write(
-                    Episode(
-                        id=f"{env.task_id}-imag{key}-{i:07d}",
-                        task=env.task_id,
-                        env_id=env_id,
-                        seed=None,
-                        persona=people[i],
-                        messages=messages,
-                        reward=outcome.reward,
-                        outcome={**outcome.details, "target": targets[i]},
-                        success=outcome.success,
-                        source="imagination",
-                        policy=f"imagination({llm.get('model', 'model')})",
-                        agent_acts=[recognizer.recognise(m["content"]) for m in messages if m["role"] == "assistant"],
-                        terminated=True,
-                        env_kwargs={},
-                    )
-                )
-                written += 1
+                reason = None
+                if messages is not None:
+                    instructions = "\n".join(m["content"] for m in prompts[i])
+                    reason = _drop_reason(messages, instructions, recognizer.recognise)
+                    if reason is not None:
+                        messages = None
+                finish(i, messages, people[i], targets[i], reason, was_repaired, {}, writer)
     env.close()
     return ImagineSummary(
         path=str(path),
         requested=n,
         already_there=len(done),
-        written=written,
-        repaired=repaired,
-        dropped=dropped,
+        written=tally.written,
+        repaired=tally.repaired,
+        dropped=sum(tally.dropped.values()),
         seconds=time.perf_counter() - t0,
+        mode=chosen,
+        dropped_by_reason=dict(sorted(tally.dropped.items())),
+        truncated=tally.truncated,
+        revised=tally.revised,
     )
+
+
+@dataclass
+class _Tally:
+    written: int = 0
+    repaired: int = 0
+    truncated: int = 0
+    revised: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+
+
+def _turn_chunk(model, env, task, spec, recognizer, chunk, people, cards, targets, rngs, settings, seed, finish,
+                writer) -> None:  # fmt: skip
+    """Turn mode for one chunk of episodes: build them turn by turn, then hand each to ``finish``."""
+    prompts = TurnPrompts(env.description, spec.role, spec.opening, dict(spec.outcome_fields))
+    episodes = [TurnEpisode(i, people[i], cards[i], targets[i], rngs[i]) for i in chunk]
+    reported: set[int] = set()
+    kept: dict[int, bool] = {}
+
+    def settle(ep: TurnEpisode) -> None:
+        agent_turns = sum(m["role"] == "assistant" for m in ep.messages)
+        usable = ep.failure is None or agent_turns >= settings.min_agent_turns
+        messages = ep.messages if usable else None
+        truncated = ep.failure is not None and usable
+        extra = {
+            "moves": ep.moves[:agent_turns],
+            "revisions": ep.revisions,
+            "cleaned": ep.cleaned,
+            "stopped": ep.failure,
+        }
+        kept[ep.index] = usable
+        finish(ep.index, messages, ep.persona, ep.target, ep.failure, bool(ep.revisions or ep.cleaned or truncated),
+               extra, writer)  # fmt: skip
+
+    def on_turn(_turn: int) -> None:
+        # an episode the critic stopped is finished: write it now, so progress moves per episode
+        for ep in episodes:
+            if ep.stopped and ep.index not in reported:
+                reported.add(ep.index)
+                settle(ep)
+
+    run_turns(model, prompts, episodes, settings, spec.opens, task.act_repertoire, recognizer.recognise, [seed],
+              on_turn=on_turn)  # fmt: skip
+    for ep in episodes:
+        if ep.index not in reported:
+            reported.add(ep.index)
+            settle(ep)

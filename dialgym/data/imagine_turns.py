@@ -1,0 +1,331 @@
+"""Turn-by-turn imagination: the chat format guaranteed by construction, for small local models.
+
+Why this mode exists: asked to write a whole ``Assistant:``/``User:`` chat, the bundled SmolLM2-135M echoes
+the prompt or writes prose, so the whole-dialogue mode (:mod:`dialgym.data.imagine`) yields nothing with it.
+Here the model never has to produce the format. It plays one side at a time, one utterance per call:
+
+* the **agent** is told the task description, the target outcome of this imagined chat and, by default, a
+  *move* for this turn (one of the task's own dialogue acts, drawn with the episode's RNG, so that the data
+  covers many strategies, some apt and some not: the paper's "plausible but not optimal" agent);
+* the **user** is told the task's persona card (the same latent persona the scripted user would draw) and the
+  target outcome.
+
+Each turn is one batched call over every episode of a chunk (a local model batches on the device, a remote
+endpoint gets concurrent requests), so roles alternate because the loop alternates them, never because the
+model was asked to.
+
+**Critique and revision, adapted to turns.** The paper's LLM critic is replaced by a cheap rule critic run on
+every utterance (:func:`critique`): empty, too long after a cut at a sentence end, an *echo* of the prompt, a
+*parrot* of the dialogue so far, a *repetition* of the speaker's own earlier utterance or of itself, or an
+agent utterance the task's recogniser hears as nothing but ``off_task``. A flagged utterance is revised by
+sampling it again with a note that says what was wrong (up to ``revisions`` times, batched over the flagged
+episodes). An utterance still flagged ends the episode there: the episode is kept when it already has
+``min_agent_turns`` clean agent turns (counted as *repaired*: truncated) and dropped otherwise, with the
+critic's reason. Why rules and not an LLM critic: a 135M model cannot judge chats, a rule costs nothing,
+and each rule is tested.
+
+**Echo.** An utterance echoes a text when at least ``threshold`` of its word trigrams (lower-cased, punctuation
+dropped) occur in that text (:func:`ngram_overlap`); utterances shorter than three words are never called
+echoes (a "Yes, sure." may well appear in a prompt). Against the prompt's instructions (system text, persona
+card, move note) the threshold is 0.5; against the dialogue so far (the partner's last words, the speaker's
+own) it is 0.6, since a real reply may quote a phrase of what it answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: The prompts of turn mode. Prose as data: the file's metadata records them and each episode their hashes.
+TEMPLATES: dict[str, str] = {
+    "agent_system": (
+        "{description}\n\nIn this chat, the outcome will be: {target}.\n"
+        "Write only your next chat message: one or two short sentences, in your own words."
+    ),
+    "agent_move": "This time, {move}.",
+    "agent_open": "Hello?",
+    "user_system": (
+        "{role}\n\n{card}\n\nBy the end of this chat: {target}.\n"
+        "Write only your next chat message: one or two short sentences, as this person, in your own words."
+    ),
+    "user_open": "Hi there. {opening}",
+    "revise": "Your last try was rejected ({reason}). Write a new, different message.",
+}
+
+#: What the critic says to the model when it asks for a revision, by reason.
+REASON_NOTES: dict[str, str] = {
+    "empty": "it was empty",
+    "too_long": "it was too long",
+    "echo_prompt": "it copied the instructions",
+    "parrot": "it repeated what was already said in the chat",
+    "repetition": "it said the same thing again",
+    "off_task": "it was off-topic",
+}
+REASONS = tuple(REASON_NOTES)
+
+_WORD = re.compile(r"[a-z0-9']+")
+_SPEAKER = re.compile(r"^\s*[\*\"'(]*\s*(assistant|agent|user|person|me|you)\s*[\*\"')]*\s*:\s*", re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?]*[.!?]+(?:[\"')\]]*)|[^.!?]+$")
+
+
+def template_hashes(templates: dict[str, str] | None = None) -> dict[str, str]:
+    """Short sha256 of each template (what an episode records; the file's metadata holds the full text)."""
+    return {k: hashlib.sha256(v.encode()).hexdigest()[:12] for k, v in (templates or TEMPLATES).items()}
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def ngrams(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(tokens[k : k + n]) for k in range(len(tokens) - n + 1)}
+
+
+def ngram_overlap(text: str, source: str, n: int = 3) -> float:
+    """Share of ``text``'s word n-grams that also occur in ``source`` (0 when ``text`` has fewer than n words)."""
+    grams = ngrams(words(text), n)
+    if not grams:
+        return 0.0
+    return len(grams & ngrams(words(source), n)) / len(grams)
+
+
+def is_echo(text: str, source: str, threshold: float = 0.5, n: int = 3) -> bool:
+    """``text`` echoes ``source``: at least ``threshold`` of its word n-grams are copied from it."""
+    return ngram_overlap(text, source, n) >= threshold
+
+
+def self_repetition(text: str, n: int = 3) -> bool:
+    """Degenerate repetition inside one utterance: a sentence said twice, or most n-grams occurring twice."""
+    sentences = [" ".join(words(s)) for s in _SENTENCE.findall(text)]
+    sentences = [s for s in sentences if s]
+    if len(sentences) != len(set(sentences)):
+        return True
+    tokens = words(text)
+    grams = [tuple(tokens[k : k + n]) for k in range(len(tokens) - n + 1)]
+    return len(grams) >= 6 and len(set(grams)) <= 0.6 * len(grams)
+
+
+def clean_utterance(text: str, max_chars: int, max_sentences: int = 3) -> tuple[str, bool]:
+    """The utterance a reply stands for, and whether anything had to be cut (a repair).
+
+    Keeps the first paragraph, drops a speaker label the model wrote ("Assistant: ...") and wrapping quotes,
+    stops where the model starts writing the other side's line, then keeps at most ``max_sentences``
+    sentences and ``max_chars`` characters (cut at a sentence end, else at a word).
+    """
+    original = text
+    text = text.strip()
+    text = re.split(r"\n\s*\n", text, maxsplit=1)[0] if text else text
+    lines = text.splitlines()
+    kept: list[str] = []
+    for k, line in enumerate(lines):
+        if k > 0 and _SPEAKER.match(line):
+            break  # the model went on to write the next speaker's line
+        kept.append(line.strip())
+    text = " ".join(x for x in kept if x)
+    text = _SPEAKER.sub("", text, count=1).strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    if len(sentences) > max_sentences:
+        text = " ".join(sentences[:max_sentences])
+    if len(text) > max_chars:
+        head = text[:max_chars]
+        ends = [m.end() for m in re.finditer(r"[.!?](\s|$)", head)]
+        text = head[: ends[-1]].strip() if ends else head.rsplit(" ", 1)[0].strip()
+    text = " ".join(text.split())
+    return text, text != " ".join(original.split())
+
+
+def critique(
+    text: str,
+    role: str,
+    instructions: str,
+    messages: Sequence[dict[str, str]],
+    recognise: Callable[[str], Any] | None = None,
+    max_chars: int = 400,
+    prompt_threshold: float = 0.5,
+    parrot_threshold: float = 0.6,
+) -> str | None:
+    """The first rule ``text`` breaks as the next ``role`` message after ``messages`` (None: it is usable).
+
+    ``instructions``: the prompt's own text (system prompt, persona card, notes), not the dialogue.
+    ``recognise``: the task's recogniser (agent turns only), to call an utterance with no task act off-task.
+    """
+    if not any(ch.isalpha() for ch in text):
+        return "empty"
+    if len(text) > max_chars:
+        return "too_long"
+    if is_echo(text, instructions, prompt_threshold):
+        return "echo_prompt"
+    norm = " ".join(words(text))
+    own = [m["content"] for m in messages if m["role"] == role]
+    if any(" ".join(words(o)) == norm for o in own) or self_repetition(text):
+        return "repetition"
+    if any(is_echo(text, m["content"], parrot_threshold) for m in messages[-4:]):
+        return "parrot"
+    if role == "assistant" and recognise is not None:
+        acts = set(recognise(text))
+        if not acts - {"off_task"}:
+            return "off_task"
+    return None
+
+
+def target_words(target: dict[str, Any], fields: dict[str, Any]) -> str:
+    """A target outcome in words: ``donation = 1.5 (dollars committed, 0 if none)``."""
+    parts = []
+    for name, value in target.items():
+        desc = getattr(fields.get(name), "description", "")
+        shown = str(value).replace("_", " ") if isinstance(value, str) else value
+        parts.append(f"{name.replace('_', ' ')} = {shown}" + (f" ({desc})" if desc else ""))
+    return "; ".join(parts)
+
+
+def move_words(act: str) -> str:
+    """A task act in words: ``offer_comparison:hiking|spa_day`` -> ``offer comparison (hiking or spa day)``."""
+    name, _, arg = act.partition(":")
+    text = name.replace("_", " ")
+    if arg:
+        text += " (" + arg.replace("_", " ").replace("|", " or ") + ")"
+    return text
+
+
+@dataclass
+class TurnEpisode:
+    """One imagined dialogue being built (what the turn loop needs to know about it)."""
+
+    index: int
+    persona: dict[str, Any]
+    card: str
+    target: dict[str, Any]
+    rng: np.random.Generator
+    messages: list[dict[str, str]] = field(default_factory=list)
+    moves: list[str] = field(default_factory=list)
+    revisions: int = 0  # utterances regenerated after a critique
+    cleaned: int = 0  # utterances cut or stripped of a speaker label
+    failure: str | None = None  # the critic's reason when the episode stopped early
+    stopped: bool = False
+
+
+@dataclass
+class TurnPrompts:
+    """Builds the per-call conversations of turn mode for one task."""
+
+    description: str
+    user_role: str
+    opening: str
+    fields: dict[str, Any]
+    templates: dict[str, str] = field(default_factory=lambda: dict(TEMPLATES))
+    history: int = 4  # the last messages shown to the speaker (a small model copies less from less)
+
+    def _window(self, messages: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+        shown = list(messages)[-self.history :]
+        return [dict(m) for m in shown]
+
+    def agent(self, ep: TurnEpisode, move: str | None, note: str = "") -> tuple[list[dict[str, str]], str]:
+        """``(conversation, instruction text)`` for the agent's next message: the agent is the assistant."""
+        t = self.templates
+        system = t["agent_system"].format(description=self.description, target=target_words(ep.target, self.fields))
+        if move:
+            system += "\n" + t["agent_move"].format(move=move_words(move))
+        if note:
+            system += "\n" + note
+        conv = [{"role": m["role"], "content": m["content"]} for m in self._window(ep.messages)]
+        while conv and conv[0]["role"] != "user":
+            conv.pop(0)  # chat templates want a user turn first
+        if not conv:
+            conv = [{"role": "user", "content": t["agent_open"]}]
+        return [{"role": "system", "content": system}, *conv], system + "\n" + t["agent_open"]
+
+    def user(self, ep: TurnEpisode, note: str = "") -> tuple[list[dict[str, str]], str]:
+        """``(conversation, instruction text)`` for the user's next message: roles swapped, the user speaks."""
+        t = self.templates
+        system = t["user_system"].format(role=self.user_role, card=ep.card, target=target_words(ep.target, self.fields))
+        if note:
+            system += "\n" + note
+        swapped = {"assistant": "user", "user": "assistant"}
+        conv = [{"role": swapped[m["role"]], "content": m["content"]} for m in self._window(ep.messages)]
+        while conv and conv[0]["role"] != "user":
+            conv.pop(0)
+        opener = t["user_open"].format(opening=self.opening).strip()
+        if not conv:
+            conv = [{"role": "user", "content": opener}]
+        return [{"role": "system", "content": system}, *conv], system + "\n" + opener
+
+
+@dataclass
+class TurnSettings:
+    """Knobs of the turn loop (recorded in the file's metadata)."""
+
+    turns: int = 4  # agent messages per dialogue
+    revisions: int = 2  # regenerations of a flagged utterance
+    min_agent_turns: int = 2  # a dialogue cut short is kept when it has this many clean agent turns
+    max_chars: int = 400  # per utterance, after the cut at a sentence end
+    max_sentences: int = 3
+    moves: bool = True  # tell the agent a task act per turn (drawn with the episode's RNG)
+    revise_temperature: float = 0.9  # a regeneration samples harder, so it does not repeat the rejected text
+
+
+def run_turns(
+    model: Any,
+    prompts: TurnPrompts,
+    episodes: list[TurnEpisode],
+    settings: TurnSettings,
+    user_first: bool,
+    repertoire: Sequence[str],
+    recognise: Callable[[str], Any] | None,
+    sample_key: Sequence[Any],
+    on_turn: Callable[[int], None] | None = None,
+) -> None:
+    """Build ``episodes`` in place: per turn one batched call per role, then batched revisions of flagged replies.
+
+    ``sample_key`` prefixes every call's sample ids (the run seed), so each utterance of each episode has its own
+    deterministic sample whatever the batch holds.
+    """
+    order = ("user", "assistant") if user_first else ("assistant", "user")
+    # an agent-first dialogue ends with the user's answer to the last agent message; a user-first one as well
+    for turn in range(settings.turns):
+        for role in order:
+            live = [ep for ep in episodes if not ep.stopped]
+            if not live:
+                return
+            if role == "assistant":
+                for ep in live:
+                    ep.moves.append(repertoire[int(ep.rng.integers(len(repertoire)))] if settings.moves else "")
+            pending = {ep.index: "" for ep in live}  # episode -> the note for this attempt ("" = first try)
+            for attempt in range(settings.revisions + 1):
+                batch = [ep for ep in live if ep.index in pending]
+                built = [
+                    prompts.agent(ep, ep.moves[-1] or None, pending[ep.index])
+                    if role == "assistant"
+                    else prompts.user(ep, pending[ep.index])
+                    for ep in batch
+                ]
+                params = {"temperature": settings.revise_temperature} if attempt else {}
+                replies = model.generate(
+                    [conv for conv, _ in built],
+                    sample_ids=[[*sample_key, ep.index, turn, role, attempt] for ep in batch],
+                    **params,
+                )
+                pending = {}
+                for ep, (_, instructions), reply in zip(batch, built, replies, strict=True):
+                    text, cut = clean_utterance(reply, settings.max_chars, settings.max_sentences)
+                    reason = critique(text, role, instructions, ep.messages, recognise, settings.max_chars)
+                    if reason is None:
+                        ep.messages.append({"role": role, "content": text})
+                        ep.cleaned += int(cut)
+                        ep.revisions += int(attempt > 0)
+                        continue
+                    if attempt < settings.revisions:
+                        pending[ep.index] = prompts.templates["revise"].format(reason=REASON_NOTES[reason])
+                    else:
+                        ep.failure = reason
+                        ep.stopped = True
+                if not pending:
+                    break
+            if on_turn is not None:
+                on_turn(turn)

@@ -1,0 +1,274 @@
+"""Turn-mode imagination: the rule critic (echo, parrot, repetition), the turn loop with an in-process fake model,
+metadata, labels, resume, the CLI over a local OpenAI-compatible server, and one run of the real SmolLM2."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from dialgym import get_task
+from dialgym.cli import main
+from dialgym.data.imagine import imagine, replay_label, resolve_mode
+from dialgym.data.imagine_turns import (
+    TEMPLATES,
+    clean_utterance,
+    critique,
+    is_echo,
+    ngram_overlap,
+    self_repetition,
+    template_hashes,
+)
+from dialgym.data.io import meta_path, read_episodes
+
+SYSTEM = (
+    "You are chatting with a crowd worker who has just earned $2 for a task. Your goal is to persuade them to donate "
+    "part of that payment to Save the Children, a charity that helps children worldwide."
+)
+
+
+# ----------------------------------------------------------------------------- the critic's rules
+def test_echo_is_trigram_overlap_with_the_prompt_above_a_threshold():
+    copied = "Your goal is to persuade them to donate part of that payment."
+    assert ngram_overlap(copied, SYSTEM) == 1.0 and is_echo(copied, SYSTEM)
+    own = "Hi! Have you heard of Save the Children? They run schools for kids in need."
+    assert ngram_overlap(own, SYSTEM) < 0.5 and not is_echo(own, SYSTEM)
+    # half copied, half new: the threshold decides
+    half = "Your goal is to persuade them, my friend, so tell me what you care about most"
+    assert 0.2 < ngram_overlap(half, SYSTEM) < 0.5 and not is_echo(half, SYSTEM) and is_echo(half, SYSTEM, 0.2)
+    # case and punctuation do not hide a copy; fewer than three words are never an echo
+    assert is_echo("YOUR GOAL -- is to persuade them to DONATE part!", SYSTEM)
+    assert not is_echo("Save the", SYSTEM) and ngram_overlap("", SYSTEM) == 0.0
+
+
+def test_degenerate_repetition_inside_one_utterance():
+    assert self_repetition("I'm not ready to donate. I'm not ready to donate.")
+    assert self_repetition("I am here to help you and I am here to help you and I am here to help you and so on")
+    assert not self_repetition("I'm not ready to donate yet. Tell me more about the charity first.")
+
+
+def test_critique_names_the_first_broken_rule():
+    history = [
+        {"role": "assistant", "content": "Hi! Do you have children yourself?"},
+        {"role": "user", "content": "Yes, two little girls, and money is tight this month."},
+    ]
+
+    def recognise(text):
+        return ["off_task"] if "weather" in text else ["emotion_appeal"]
+
+    def check(text, role="assistant"):
+        return critique(text, role, SYSTEM, history, recognise)
+
+    assert check("Kids like yours are why Save the Children exists; even 50 cents helps.") is None
+    assert check("  ...  ") == "empty"
+    assert check("word " * 200) == "too_long"
+    assert check("Your goal is to persuade them to donate part of that payment.") == "echo_prompt"
+    assert check("Hi! Do you have children yourself?") == "repetition"  # the agent's own earlier line
+    assert check("Yes, two little girls, and money is tight this month.") == "parrot"  # the partner's words
+    assert check("Nice weather today, isn't it?") == "off_task"
+    assert check("Nice weather today, isn't it?", role="user") is None  # only agent turns must hear a task act
+
+
+def test_clean_utterance_strips_labels_and_the_other_speakers_lines():
+    text, cut = clean_utterance('Assistant: "Hello there! How are you?"\nUser: fine\nAssistant: more', 400)
+    assert (text, cut) == ("Hello there! How are you?", True)
+    text, cut = clean_utterance("One. Two. Three. Four. Five.", 400, max_sentences=3)
+    assert (text, cut) == ("One. Two. Three.", True)
+    assert clean_utterance("Plain reply.", 400) == ("Plain reply.", False)
+    text, _ = clean_utterance("A long sentence here. " * 10, 50)
+    assert len(text) <= 50 and text.endswith(".")
+
+
+def test_auto_mode_rule():
+    assert resolve_mode("auto", {"backend": "hf", "model": "smollm2-135m"}) == "turns"
+    assert resolve_mode("auto", {"backend": "openai", "model": "HuggingFaceTB/SmolLM2-360M-Instruct"}) == "turns"
+    assert resolve_mode("auto", {"backend": "openai", "model": "gpt-4o"}) == "whole"
+    assert resolve_mode("whole", {"backend": "hf", "model": "smollm2-135m"}) == "whole"
+    with pytest.raises(ValueError, match="mode='sideways'"):
+        resolve_mode("sideways", {})
+
+
+# ----------------------------------------------------------------------------- the turn loop, with a fake model
+AGENT_LINES = [
+    "Hi! Could you tell me a little about yourself?",
+    "Save the Children runs schools and clinics for kids in need.",
+    "Even fifty cents buys a child a meal. Would you give a dollar?",
+    "Thank you so much for listening to me today.",
+]
+USER_LINES = ["Sure, I have two kids.", "That sounds good to me.", "Maybe, let me think.", "OK, I'll give a dollar."]
+
+
+class FakeModel:
+    """Answers by role and turn; episode ``i % 4`` picks a fault: 0 none, 1 an echo fixed by one revision,
+    2 a user who parrots the agent from turn 2 on (kept, ended early), 3 an agent who echoes forever (dropped)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, int]] = []  # (role, attempt, batch size)
+        self.notes: list[str] = []
+
+    def generate(self, batch, sample_ids=None, **params):
+        out = []
+        for conv, sid in zip(batch, sample_ids, strict=True):
+            _, i, turn, role, attempt = sid
+            system = conv[0]["content"]
+            assert conv[0]["role"] == "system" and conv[1]["role"] == "user"  # chat templates want a user turn first
+            if "revise" in system or "rejected" in system:
+                self.notes.append(system.rsplit("\n", 1)[-1])
+            if role == "assistant":
+                if (i % 4 == 1 and turn == 0 and attempt == 0) or i % 4 == 3:
+                    out.append("Assistant: " + system.split(". ")[1] + ".")  # copies the task description
+                else:
+                    out.append(f"Assistant: {AGENT_LINES[turn % 4]}")
+            elif i % 4 == 2 and turn >= 2:
+                out.append(conv[-1]["content"])  # repeats what the agent just said
+            else:
+                out.append(USER_LINES[turn % 4] + "\nAssistant: I should not write this line")
+            self.calls.append((role, attempt, len(batch)))
+        return out
+
+
+def test_turn_mode_builds_alternating_chats_and_accounts_for_every_generation(tmp_path):
+    out = tmp_path / "im.jsonl"
+    fake = FakeModel()
+    llm = {"backend": "hf", "model": "fake-135m"}
+    summary = imagine("Persuasion-v0", llm, n=8, seed=0, out=out, batch=8, model=fake, progress=False)
+    assert summary.mode == "turns"  # auto: an hf model
+    # 0 and 4 clean; 1 and 5 revised once; 2 and 6 end early at turn 2 (two agent turns kept); 3 and 7 dropped
+    assert (summary.written, summary.dropped, summary.dropped_by_reason) == (6, 2, {"echo_prompt": 2})
+    assert summary.truncated == 2 and summary.revised == 2 and summary.usable_rate == 0.75
+    assert "echo_prompt 2" in str(summary) and "75% usable" in str(summary)
+    eps = {int(e.id.rsplit("-", 1)[1]): e for e in read_episodes(out)}
+    assert sorted(eps) == [0, 1, 2, 4, 5, 6]
+    for e in eps.values():
+        roles = [m["role"] for m in e.messages]
+        assert roles[0] == "assistant" and all(a != b for a, b in itertools.pairwise(roles))
+        assert all("Assistant:" not in m["content"] and "\n" not in m["content"] for m in e.messages)
+        meta = e.outcome["imagination"]
+        assert meta["mode"] == "turns" and meta["model"] == "fake-135m" and meta["prompts"] == template_hashes()
+        assert len(meta["moves"]) == e.turns and len(e.agent_acts) == e.turns
+        assert e.policy == "imagination:turns(fake-135m)" and e.source == "imagination"
+        # the default label in turn mode: the scripted user's outcome for these agent turns
+        assert e.outcome["label"] == "replay" and e.reward == e.outcome["replay"]["reward"]
+        assert 0.0 <= e.outcome["target"]["donation"] <= 2.0
+    assert [len(eps[i].messages) for i in (0, 1, 2)] == [8, 8, 5]
+    assert eps[2].outcome["imagination"]["stopped"] == "parrot" and eps[0].outcome["imagination"]["stopped"] is None
+    assert eps[1].outcome["imagination"]["revisions"] == 1
+    # one batch per role and turn: first attempts go out for every live episode at once
+    first = [size for role, attempt, size in fake.calls if attempt == 0]
+    assert max(first) == 8 and len(set(first)) <= 3
+    assert any("copied the instructions" in note for note in fake.notes)  # the revision says what was wrong
+    meta_file = json.loads(meta_path(out).read_text())
+    assert json.dumps(TEMPLATES["agent_system"]) in json.dumps(meta_file)  # the templates themselves
+
+
+def test_turn_mode_resumes_to_exactly_the_requested_episodes(tmp_path):
+    out = tmp_path / "im.jsonl"
+    args = dict(llm={"backend": "hf", "model": "fake"}, seed=3, out=out, batch=3, progress=False)
+    first = imagine("Persuasion-v0", n=4, model=FakeModel(), **args)
+    again = imagine("Persuasion-v0", n=4, model=FakeModel(), **args)
+    # a rerun keeps what was written; a dropped index is tried again (with this deterministic fake: dropped again)
+    assert again.written == 0 and again.dropped == first.dropped and again.already_there == first.written
+    more = imagine("Persuasion-v0", n=8, model=FakeModel(), **args)
+    eps = read_episodes(out)
+    assert len(eps) == len({e.id for e in eps}) == first.written + more.written
+    # the same seed gives the same file: a fresh run into another path writes the same episodes
+    other = tmp_path / "again.jsonl"
+    imagine("Persuasion-v0", n=8, model=FakeModel(), **{**args, "out": other})
+    strip = [{k: v for k, v in e.to_dict().items() if k != "created"} for e in read_episodes(other)]
+    assert sorted(strip, key=lambda d: d["id"]) == sorted(
+        ({k: v for k, v in e.to_dict().items() if k != "created"} for e in eps), key=lambda d: d["id"]
+    )
+    # another mode is another configuration: refused, not mixed into the file
+    with pytest.raises(ValueError):
+        imagine("Persuasion-v0", n=8, model=FakeModel(), mode="whole", **args)
+
+
+def test_user_first_task_and_target_label(tmp_path):
+    out = tmp_path / "c.jsonl"
+    summary = imagine("Counseling-v0", {"backend": "hf", "model": "fake"}, n=4, seed=1, out=out, model=FakeModel(),
+                      progress=False, label="target", turns=3)  # fmt: skip
+    eps = read_episodes(out)
+    spec = get_task("Counseling-v0").llm_user_spec()
+    assert summary.written == len(eps) > 0
+    for e in eps:
+        assert e.messages[0]["role"] == "user" and e.turns <= 3
+        assert e.outcome["label"] == "target" and "replay" in e.outcome
+        wanted = spec.to_outcome(e.outcome["target"], e.persona, False)
+        assert (e.reward, e.success) == (wanted.reward, wanted.success)  # the reward is the target's
+
+
+def test_replay_label_plays_the_agent_turns_against_the_scripted_user():
+    import gymnasium as gym
+    import numpy as np
+
+    env = gym.make("Persuasion-v0").unwrapped
+    persona = env.sample_persona("train", np.random.default_rng(0))
+    messages = []
+    for a, u in zip(AGENT_LINES, USER_LINES, strict=True):
+        messages += [{"role": "assistant", "content": a}, {"role": "user", "content": u}]
+    first = replay_label("Persuasion-v0", persona, messages, seed=5)
+    assert first == replay_label("Persuasion-v0", persona, messages, seed=5)  # deterministic
+    assert 1 <= first["turns_played"] <= 4 and 0.0 <= first["reward"] <= 2.0 and "donation" in first["outcome"]
+
+
+def test_cli_turn_mode_over_a_local_server(tmp_path, capsys):
+    """A real OpenAI-compatible server: a model that echoes its instructions exits 1 with one line that counts
+    the drops by reason; a model that talks exits 0."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
+    from fake_openai_server import FakeOpenAIServer
+
+    agent_lines = [*AGENT_LINES, "Do you follow any charities?", "Kids in Yemen need food now.",
+                   "Ninety cents of each dollar go to programs for kids.", "Would fifty cents be okay?"]  # fmt: skip
+    user_lines = [*USER_LINES, "Not really, no.", "That is sad to hear.", "Good to know that.", "Fine by me."]
+
+    def reply(messages, body):
+        # the line depends on the request only (requests run concurrently, so a call counter would be flaky)
+        system = messages[0]["content"]
+        if body.get("model") == "ECHO":
+            return system
+        pick = int(hashlib.sha256(json.dumps(messages).encode()).hexdigest(), 16) % 8
+        return agent_lines[pick] if "persuade" in system else user_lines[pick]
+
+    for model, code in (("talker", 0), ("ECHO", 1)):
+        with FakeOpenAIServer(reply) as server:
+            llm = {"backend": "openai", "model": model, "base_url": server.base_url, "api_key": "x", "max_retries": 0}
+            args = ["imagine", "Persuasion-v0", "--llm", json.dumps(llm), "--n", "3", "--turns", "2"]
+            out = str(tmp_path / f"{model}.jsonl")
+            assert main([*args, "--mode", "turns", "--out", out, "--quiet"]) == code
+        err = capsys.readouterr().err
+        if code:
+            lines = [ln for ln in err.splitlines() if ln.startswith("dialgym imagine:")]
+            assert len(lines) == 1 and "only 0 of 3" in lines[0] and "3 dropped (echo_prompt 3)" in lines[0]
+        else:
+            assert "dialgym imagine:" not in err and len(read_episodes(out)) == 3
+
+
+# ----------------------------------------------------------------------------- the real bundled model
+@pytest.mark.slow
+def test_turn_mode_on_smollm2(tmp_path):
+    """The real SmolLM2-135M, 2 episodes x 2 turns: whatever it says, every written episode alternates roles,
+    starts with the agent, holds only utterances the critic accepts, and every generation is accounted for."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("gguf")
+    from dialgym.llm import smollm2_gguf
+
+    try:
+        smollm2_gguf()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    cfg = {"backend": "hf", "model": "smollm2-135m", "max_tokens": 40, "temperature": 0.7, "seed": 0, "threads": 1}
+    out = tmp_path / "im.jsonl"
+    summary = imagine("Persuasion-v0", cfg, n=2, seed=0, out=out, turns=2, batch=2, progress=False)
+    assert summary.mode == "turns" and summary.written + summary.dropped == 2
+    eps = read_episodes(out) if out.exists() else []
+    assert len(eps) == summary.written
+    for e in eps:
+        roles = [m["role"] for m in e.messages]
+        assert roles[0] == "assistant" and all(a != b for a, b in itertools.pairwise(roles))
+        assert 2 <= e.turns <= 2 and all(m["content"].strip() for m in e.messages)
+        assert e.outcome["imagination"]["model"] == "smollm2-135m"

@@ -258,6 +258,15 @@ def make_env(env_id: str, env_kwargs: dict[str, Any] | None, privileged: bool) -
 
 
 # --------------------------------------------------------------------------- many episodes
+def check_parallelism(batch: int, workers: int) -> None:
+    """Raise ``ValueError`` unless ``batch`` and ``workers`` are positive integers and not both above 1."""
+    for name, value in (("batch", batch), ("workers", workers)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}={value!r} must be a positive integer")
+    if batch > 1 and workers > 1:
+        raise ValueError("use either workers (processes, scripted users) or batch (LLM calls), not both")
+
+
 def run_episodes(
     env_id: str,
     agent: Any,
@@ -281,20 +290,15 @@ def run_episodes(
     processes fork, it must pickle where they spawn), not both. Envs are made with ``env_kwargs`` (and
     ``privileged=True`` for agents that read the persona). ``progress`` shows a bar labelled ``desc``.
     """
-    for name, value in (("batch", batch), ("workers", workers)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name}={value!r} must be a positive integer")
-    if batch > 1 and workers > 1:
-        raise ValueError("use either workers (processes, scripted users) or batch (LLM calls), not both")
+    check_parallelism(batch, workers)
     episodes = list(episodes)
     if not episodes:
         return iter(())
+    setup = _Setup(env_id, agent, dict(env_kwargs or {}), llm, agent_seed)
     if workers > 1 and len(episodes) > 1:
-        results: Iterator[tuple[EpisodeSpec, Rollout]] = _run_in_workers(
-            env_id, agent, episodes, dict(env_kwargs or {}), llm, agent_seed, workers
-        )
+        results: Iterator[tuple[EpisodeSpec, Rollout]] = _run_in_workers(setup, episodes, workers)
     else:
-        results = _run_here(env_id, agent, episodes, env_kwargs, llm, agent_seed, min(batch, len(episodes)))
+        results = setup.play(episodes, min(batch, len(episodes)))
     if not progress:
         return results
     from dialgym.utils.progress import progress_bar
@@ -313,38 +317,32 @@ def _closing(outer: Iterator[Any], inner: Iterator[Any]) -> Iterator[Any]:
             close()
 
 
-def _run_here(
-    env_id: str,
-    agent: Any,
-    episodes: Iterable[EpisodeSpec],
-    env_kwargs: dict[str, Any] | None,
-    llm: dict[str, Any] | None,
-    agent_seed: int | None,
-    slots: int,
-) -> Iterator[tuple[EpisodeSpec, Rollout]]:
-    agents = build_agents(agent, env_id, slots, llm=llm, seed=agent_seed)
-    envs = [make_env(env_id, env_kwargs, agents[0].requires_privileged) for _ in agents]
-    try:
-        yield from play_lockstep(envs, agents, episodes)
-    finally:
-        for env in envs:
-            env.close()
+@dataclass(frozen=True)
+class _Setup:
+    """What a run plays with (handed as one object to worker processes)."""
+
+    env_id: str
+    agent: Any
+    env_kwargs: dict[str, Any]
+    llm: dict[str, Any] | None
+    agent_seed: int | None
+
+    def play(self, episodes: Iterable[EpisodeSpec], slots: int) -> Iterator[tuple[EpisodeSpec, Rollout]]:
+        """Build ``slots`` envs and agents in this process and play ``episodes`` in lockstep on them."""
+        agents = build_agents(self.agent, self.env_id, slots, llm=self.llm, seed=self.agent_seed)
+        envs = [make_env(self.env_id, self.env_kwargs, agents[0].requires_privileged) for _ in agents]
+        try:
+            yield from play_lockstep(envs, agents, episodes)
+        finally:
+            for env in envs:
+                env.close()
 
 
 # --------------------------------------------------------------------------- worker processes
 _DONE = None  # the job queue's end marker
 
 
-def _worker_main(
-    env_id: str,
-    agent: Any,
-    env_kwargs: dict[str, Any],
-    llm: dict[str, Any] | None,
-    agent_seed: int | None,
-    threads: int,
-    jobs: Any,
-    results: Any,
-) -> None:
+def _worker_main(setup: _Setup, threads: int, jobs: Any, results: Any) -> None:
     """A worker process: this module's loop over the episodes it takes from ``jobs``; each result (or the
     error that stopped it) goes to ``results``. Its env and agent live in this call, not in module state."""
     from dialgym.utils.threads import ENV_VAR
@@ -360,7 +358,7 @@ def _worker_main(
     done = 0
     try:
         # one slot: episodes end in the order they were taken, so the n-th rollout is episode taken[n]
-        for done, (_, rollout) in enumerate(_run_here(env_id, agent, specs(), env_kwargs, llm, agent_seed, 1), 1):
+        for done, (_, rollout) in enumerate(setup.play(specs(), 1), 1):
             results.put(("ok", taken[done - 1], rollout))
     except BaseException as exc:  # reported to the parent, which raises it; the worker then ends
         import pickle
@@ -373,15 +371,7 @@ def _worker_main(
         results.put(("error", None, exc))
 
 
-def _run_in_workers(
-    env_id: str,
-    agent: Any,
-    episodes: list[EpisodeSpec],
-    env_kwargs: dict[str, Any],
-    llm: dict[str, Any] | None,
-    agent_seed: int | None,
-    workers: int,
-) -> Iterator[tuple[EpisodeSpec, Rollout]]:
+def _run_in_workers(setup: _Setup, episodes: list[EpisodeSpec], workers: int) -> Iterator[tuple[EpisodeSpec, Rollout]]:
     import multiprocessing as mp
 
     from dialgym.utils.threads import choose_threads
@@ -394,8 +384,7 @@ def _run_in_workers(
     for _ in range(workers):
         jobs.put(_DONE)
     share = max(1, choose_threads() // workers)
-    args = (env_id, agent, env_kwargs, llm, agent_seed, share, jobs, results)
-    procs = [ctx.Process(target=_worker_main, args=args, daemon=True) for _ in range(workers)]
+    procs = [ctx.Process(target=_worker_main, args=(setup, share, jobs, results), daemon=True) for _ in range(workers)]
     for p in procs:
         p.start()
     by_position: dict[int, tuple[EpisodeSpec, Rollout]] = {}

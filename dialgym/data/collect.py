@@ -22,7 +22,15 @@ import gymnasium as gym
 
 from dialgym.data.episode import Episode
 from dialgym.data.io import EpisodeWriter, open_for_resume
-from dialgym.runner import EpisodeSpec, Rollout, agent_label, build_agent, paired_episodes, run_episodes
+from dialgym.runner import (
+    EpisodeSpec,
+    Rollout,
+    agent_label,
+    build_agent,
+    check_parallelism,
+    paired_episodes,
+    run_episodes,
+)
 from dialgym.tasks import get_task
 
 
@@ -135,14 +143,9 @@ def collect(
     get_task(env_id)  # fail early on a bad id
     if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
         raise ValueError(f"episodes={episodes!r} must be a positive integer")
-    if not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers={workers!r} must be a positive integer")
+    check_parallelism(batch, workers)
     env_kwargs = dict(env_kwargs or {})
     # Fail on bad env kwargs or agent specs now, not in a worker.
-    if not isinstance(batch, int) or batch < 1:
-        raise ValueError(f"batch={batch!r} must be a positive integer")
-    if batch > 1 and workers > 1:
-        raise ValueError("use either workers (processes, scripted users) or batch (LLM calls), not both")
     build_agent(agent, env_id, llm=llm)
     probe = gym.make(env_id, **env_kwargs)
     task_id = probe.unwrapped.task_id

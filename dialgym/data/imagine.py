@@ -34,8 +34,16 @@ import numpy as np
 
 from dialgym.data.collect import run_key
 from dialgym.data.episode import Episode
+from dialgym.data.imagine_turns import (
+    NO_TASK_ACT,
+    TurnEpisode,
+    TurnPrompts,
+    TurnSettings,
+    does_task_work,
+    run_turns,
+    template_hashes,
+)
 from dialgym.data.imagine_turns import TEMPLATES as TURN_TEMPLATES
-from dialgym.data.imagine_turns import TurnEpisode, TurnPrompts, TurnSettings, run_turns, template_hashes
 from dialgym.data.imagine_turns import critique as turn_critique
 from dialgym.data.io import EpisodeWriter, open_for_resume
 from dialgym.evaluation.harness import episode_seed
@@ -279,7 +287,7 @@ def _drop_reason(messages: list[dict[str, str]], instructions: str, recognise: A
         reason = turn_critique(m["content"], m["role"], instructions, messages[:k], recognise, MAX_WHOLE_CHARS)
         if reason is not None:
             return reason
-    return None
+    return None if does_task_work(messages, recognise) else NO_TASK_ACT
 
 
 def imagine(
@@ -498,8 +506,10 @@ def _turn_chunk(model, env, task, spec, recognizer, chunk, people, cards, target
     def settle(ep: TurnEpisode) -> None:
         agent_turns = sum(m["role"] == "assistant" for m in ep.messages)
         usable = ep.failure is None or agent_turns >= settings.min_agent_turns
-        messages = ep.messages if usable else None
         truncated = ep.failure is not None and usable
+        if usable and not does_task_work(ep.messages, recognizer.recognise):
+            usable, truncated, ep.failure = False, False, NO_TASK_ACT
+        messages = ep.messages if usable else None
         extra = {
             "moves": ep.moves[:agent_turns],
             "revisions": ep.revisions,

@@ -47,8 +47,8 @@ TEMPLATES: dict[str, str] = {
         "{description}\n\nIn this chat, the outcome will be: {target}.\n"
         "Write only your next chat message: one or two short sentences, in your own words."
     ),
-    "agent_move": "This time, {move}.",
-    "agent_open": "Hello?",
+    "agent_move": "In your next message: {move}.",
+    "agent_open": "Hi. What did you want to talk to me about?",
     "user_system": (
         "{role}\n\n{card}\n\nBy the end of this chat: {target}.\n"
         "Write only your next chat message: one or two short sentences, as this person, in your own words."
@@ -66,7 +66,11 @@ REASON_NOTES: dict[str, str] = {
     "repetition": "it said the same thing again",
     "off_task": "it was off-topic",
 }
-REASONS = tuple(REASON_NOTES)
+#: episode-level reason: no agent turn did any of the task's work (see :func:`does_task_work`)
+NO_TASK_ACT = "no_task_act"
+REASONS = (*REASON_NOTES, NO_TASK_ACT)
+#: acts any chat has; an imagined dialogue whose agent only does these never did the task
+SOCIAL_ACTS = frozenset({"off_task", "rapport", "greeting", "thanks"})
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SPEAKER = re.compile(r"^\s*[\*\"'(]*\s*(assistant|agent|user|person|me|you)\s*[\*\"')]*\s*:\s*", re.IGNORECASE)
@@ -173,6 +177,15 @@ def critique(
         if not acts - {"off_task"}:
             return "off_task"
     return None
+
+
+def does_task_work(messages: Sequence[dict[str, str]], recognise: Callable[[str], Any] | None) -> bool:
+    """At least one agent turn that the task's recogniser hears as a task act beyond small talk (an appeal, a
+    question about the person, an explanation, a recommendation): a dialogue of greetings and pleasantries is
+    on no task, though each line of it is fine (rapport is on-task per turn, not for a whole dialogue)."""
+    if recognise is None:
+        return True
+    return any(set(recognise(m["content"])) - SOCIAL_ACTS for m in messages if m["role"] == "assistant")
 
 
 def target_words(target: dict[str, Any], fields: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ from dialgym.data.imagine_turns import (
     TEMPLATES,
     clean_utterance,
     critique,
+    does_task_work,
     is_echo,
     ngram_overlap,
     self_repetition,
@@ -272,3 +273,18 @@ def test_turn_mode_on_smollm2(tmp_path):
         assert roles[0] == "assistant" and all(a != b for a, b in itertools.pairwise(roles))
         assert 2 <= e.turns <= 2 and all(m["content"].strip() for m in e.messages)
         assert e.outcome["imagination"]["model"] == "smollm2-135m"
+
+
+def test_a_dialogue_of_small_talk_does_no_task_work():
+    import gymnasium as gym
+
+    recognise = gym.make("Persuasion-v0").unwrapped.make_scripted_user().recognizer.recognise
+    small_talk = [
+        {"role": "assistant", "content": "Hello there!"},
+        {"role": "user", "content": "Hi."},
+        {"role": "assistant", "content": "Thank you so much!"},
+    ]
+    assert set(recognise("Hello there!")) | set(recognise("Thank you so much!")) <= {"greeting", "thanks", "rapport"}
+    assert not does_task_work(small_talk, recognise)
+    work = [*small_talk, {"role": "user", "content": "Sure."}, {"role": "assistant", "content": AGENT_LINES[1]}]
+    assert does_task_work(work, recognise) and does_task_work(small_talk, None)

@@ -104,11 +104,23 @@ def check_personas_per_split(task: Task) -> None:
             assert env.sample_persona(split, np.random.default_rng(seed)) == persona, "env and Task disagree"
             _, info = env.reset(seed=seed, options={"persona": copy.deepcopy(persona)})
             assert info["persona"] == persona
+            if task.persona_type is not None:  # the typed persona: lossless to and from the dict
+                typed = task.persona_type.from_dict(persona)
+                assert typed.to_dict() == persona and list(typed.to_dict()) == list(persona)
+                assert json.loads(json.dumps(typed.to_dict())) == persona
+                assert task.validate_persona(typed) == persona
+                _, info = env.reset(seed=seed, options={"persona": typed})
+                assert info["persona"] == persona and isinstance(info["persona"], dict)
     with pytest.raises(ValueError):
         task.sample_persona("bogus", np.random.default_rng(0))
     for bad in ({}, "a persona"):
         with pytest.raises((ValueError, TypeError)):
             task.validate_persona(bad)
+    if task.persona_type is not None:  # construction names the bad field and its value
+        persona = task.sample_persona("train", np.random.default_rng(0))
+        for key in persona:
+            with pytest.raises((ValueError, TypeError), match=key):
+                task.persona_type.from_dict({**persona, key: object()})
 
 
 def check_repertoire_phrases(task: Task) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 from gymnasium import spaces
 
 from dialgym.core.calls import Steps, drive
+from dialgym.core.task import Persona
 from dialgym.core.text import CHARSET, DialogueText, normalize_text
 from dialgym.core.types import Message, Outcome, UserSimulator, UserSimulatorError
 from dialgym.llm.base import CacheMissError, LLMError
@@ -139,7 +140,10 @@ class DialogueEnv(gym.Env[str, str]):
         raise NotImplementedError
 
     def validate_persona(self, persona: dict[str, Any]) -> dict[str, Any]:
-        """Check a persona given through ``reset(options={"persona": ...})``; return it."""
+        """Check a persona dict given through ``reset(options={"persona": ...})``; return it.
+
+        A typed :class:`~dialgym.core.task.Persona` given to reset arrives here as its dict.
+        """
         if not isinstance(persona, dict):
             raise TypeError(f"options['persona'] must be a dict, got {type(persona).__name__}")
         return persona
@@ -177,9 +181,13 @@ class DialogueEnv(gym.Env[str, str]):
         # A persona is always drawn, even when one is given, so that the RNG stream
         # after reset depends only on the seed: ``reset(seed=s, options={"persona": p,
         # "prefix": m})`` then reproduces the episode ``reset(seed=s)`` produced.
+        # A given persona may be the task's typed Persona or its dict; the env keeps the dict.
         persona = self.sample_persona(self.persona_split, self.np_random)
-        if options.get("persona") is not None:
-            persona = copy.deepcopy(self.validate_persona(options["persona"]))
+        given = options.get("persona")
+        if given is not None:
+            if isinstance(given, Persona):
+                given = given.to_dict()
+            persona = copy.deepcopy(self.validate_persona(given))
         prefix = self._check_prefix(options.get("prefix") or [])
 
         self._persona = persona

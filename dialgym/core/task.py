@@ -16,9 +16,13 @@ suite needs around it.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import json
+import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -37,6 +41,81 @@ class PhraseFn(Protocol):
     """
 
     def __call__(self, act: str, rng: np.random.Generator, messages: Sequence[Mapping[str, str]] = ()) -> str: ...
+
+
+@dataclass(frozen=True)
+class Persona:
+    """Base of a task's typed persona: a frozen dataclass whose fields are the persona's keys.
+
+    Why typed and still dicts at the edges: personas travel as JSON (episode records,
+    ``info["persona"]``, ``reset(options={"persona": {...}})``, LLM persona cards, data tools),
+    so the dict is the wire format and stays exactly as before; the dataclass is the schema,
+    checked in one place (a subclass's ``__post_init__`` raises ``TypeError``/``ValueError``
+    naming the bad field, its value and what was expected) and documented field by field.
+    ``from_dict`` / ``to_dict`` convert losslessly: list values are held as tuples (so the
+    object is immutable) and given back as lists; other values are kept as given, so
+    ``Persona.from_dict(d).to_dict() == d`` for every valid ``d``.
+    """
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Persona:
+        """The typed persona of ``data`` (a persona dict); names missing or unknown keys."""
+        if not isinstance(data, Mapping):
+            raise TypeError(f"a {cls.__name__} is built from a persona dict, got {type(data).__name__} {data!r}")
+        names = [f.name for f in fields(cls)]
+        missing = [k for k in names if k not in data]
+        if missing:
+            raise ValueError(f"persona is missing keys {missing}; a {cls.__name__} needs {names}")
+        unknown = sorted(str(k) for k in data if k not in names)
+        if unknown:
+            raise ValueError(f"persona has unknown keys {unknown}; expected only {names}")
+        return cls(**{k: _freeze(data[k]) for k in names})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The persona as plain JSON-ready data, keys in field order (the wire format)."""
+        return {f.name: _thaw(getattr(self, f.name)) for f in fields(self)}
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _thaw(v) for k, v in value.items()}
+    return value
+
+
+def validate_persona_dict(persona_type: type[Persona], persona: Any) -> dict[str, Any]:
+    """Check ``persona`` (a dict, or a ``persona_type`` instance) and return it as a dict.
+
+    A dict is returned unchanged (the same object: callers keep their own values, ints and
+    floats as given); a typed persona is returned as :meth:`Persona.to_dict`.
+    """
+    if isinstance(persona, persona_type):
+        return persona.to_dict()
+    persona_type.from_dict(persona)
+    return persona
+
+
+def read_data_file(anchor: str, name: str) -> dict[str, Any]:
+    """The contents of data file ``name`` (``.toml`` or ``.json``) next to module file ``anchor``.
+
+    Why data files: reply and phrase banks are prose, which reads, diffs and gets reviewed
+    better outside Python literals; the rules and models that use them stay in code. Read
+    with the standard library (``tomllib``/``json``) once, at import.
+    """
+    path = Path(anchor).with_name(name)
+    if path.suffix == ".toml":
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    if path.suffix == ".json":
+        return json.loads(path.read_text(encoding="utf-8"))
+    raise ValueError(f"data file {name!r} must be .toml or .json")
 
 
 def bare_env_id(env_id: str) -> str:
@@ -84,10 +163,16 @@ class Task:
         act_repertoire: concrete acts (``"strategy"`` or ``"strategy:argument"``) that :attr:`phrase`
             realises; the random agent, scripts and act-level wrappers draw from it.
         phrase: ``phrase(act, rng, messages) -> str`` (:class:`PhraseFn`), the same signature for every task.
+        persona_type: the task's typed persona, a frozen :class:`Persona` dataclass (the schema of
+            the hidden state: one field per persona key, checked on construction).
         persona_card: ``persona -> str``, the persona in words (for LLM users and data tools).
-        sample_persona: ``(split, rng) -> persona`` for split ``"train"``, ``"test"`` or ``"hard"``
-            (the env's own :meth:`~dialgym.core.env.DialogueEnv.sample_persona` draws the same).
-        validate_persona: ``persona -> persona``; raises ``ValueError`` naming the bad field.
+        sample_persona: ``(split, rng) -> persona dict`` for split ``"train"``, ``"test"`` or ``"hard"``
+            (the env's own :meth:`~dialgym.core.env.DialogueEnv.sample_persona` draws the same). It
+            returns the plain dict (``persona_type.from_dict`` gives the typed object) because the
+            dict is what the env, records and ``info["persona"]`` carry.
+        validate_persona: ``persona -> persona dict``; raises ``TypeError``/``ValueError`` naming the
+            bad field. Optional: by default ``persona_type`` checks the dict (and turns a typed
+            persona into its dict).
         success: what ``info["success"]`` means, in words (printed under leaderboard tables).
         behavior_agent: the suboptimal "human-like" policy that makes offline data (spec ``behavior``).
         oracle_agent: the persona-reading upper bound (spec ``oracle``; normalised score 100).
@@ -114,10 +199,11 @@ class Task:
     phrase: PhraseFn
     persona_card: Callable[[dict[str, Any]], str]
     sample_persona: Callable[[str, np.random.Generator], dict[str, Any]]
-    validate_persona: Callable[[dict[str, Any]], dict[str, Any]]
     success: str
     behavior_agent: type[Agent]
     oracle_agent: type[Agent]
+    persona_type: type[Persona] | None = None
+    validate_persona: Callable[[Any], dict[str, Any]] | None = None
     adaptive_agent: type[Agent] | None = None
     fixed_scripts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     llm_spec: Any = None
@@ -138,6 +224,16 @@ class Task:
         object.__setattr__(self, "acts", _check_acts(tid, "acts", self.acts))
         repertoire = _check_acts(tid, "act_repertoire", self.act_repertoire)
         object.__setattr__(self, "act_repertoire", repertoire)
+        if self.persona_type is not None and not (
+            isinstance(self.persona_type, type) and issubclass(self.persona_type, Persona)
+        ):
+            raise TypeError(
+                f"Task {tid!r}: persona_type must be a dialgym.core.task.Persona dataclass, got {self.persona_type!r}"
+            )
+        if self.validate_persona is None:
+            if self.persona_type is None:
+                raise TypeError(f"Task {tid!r}: declare persona_type (a Persona dataclass) to check personas")
+            object.__setattr__(self, "validate_persona", functools.partial(validate_persona_dict, self.persona_type))
         for name in ("phrase", "persona_card", "sample_persona", "validate_persona", "behavior_agent", "oracle_agent"):
             if not callable(getattr(self, name)):
                 raise TypeError(f"Task {tid!r}: {name} must be callable, got {getattr(self, name)!r}")
@@ -201,4 +297,4 @@ class Task:
         return f"Task({self.id!r}, env={self.entry_point!r})"
 
 
-__all__ = ["PhraseFn", "Task", "bare_env_id", "load_object"]
+__all__ = ["Persona", "PhraseFn", "Task", "bare_env_id", "load_object", "read_data_file", "validate_persona_dict"]

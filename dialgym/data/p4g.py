@@ -54,6 +54,7 @@ input is reported as ``file:line``; ``--skip-invalid`` skips the dialogues it to
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import hashlib
 import json
@@ -457,6 +458,7 @@ class _Converter:
 
     def episode(self, d: Dialogue) -> Episode:
         from dialgym.agents.replay import clip_action
+        from dialgym.tasks.persuasion.personas import PersuasionPersona
 
         messages = [
             {"role": m["role"], "content": clip_action(m["content"]) if m["role"] == "assistant" else m["content"]}
@@ -465,13 +467,14 @@ class _Converter:
         turns = sum(m["role"] == "assistant" for m in messages)
         draw = stand_in_seed(self.seed, d.dialogue_id)
         self.env.reset(seed=draw)
-        simulator = self.env.unwrapped.persona
-        simulator["patience"] = int(min(50, max(int(simulator["patience"]), turns)))
-        matched = ["patience"]
+        # The stand-in is built as a typed persona, so a matched value out of range fails here, by name.
+        drawn = PersuasionPersona.from_dict(self.env.unwrapped.persona)
+        matches: dict[str, Any] = {"patience": int(min(50, max(int(drawn.patience), turns)))}
         quantile = trait_quantile(d.persuadee_traits)
         if quantile is not None:
-            simulator["inclination"] = split_inclination(self.split, quantile)
-            matched.append("inclination")
+            matches["inclination"] = split_inclination(self.split, quantile)
+        simulator = dataclasses.replace(drawn, **matches).to_dict()
+        matched = list(matches)
         persona: dict[str, Any] = {
             "type": PERSONA_TYPE,
             "dialogue_id": d.dialogue_id,

@@ -75,6 +75,19 @@ The donation in dollars, in [0, 2], paid on the last step (0 on every other step
 the gift still follows the user's willingness, halved unless the agent asked for it at
 some point.
 
+## Starting state
+
+Each reset draws a hidden persona from ``persona_split`` with the env RNG (equal seeds, equal
+personas). Its schema is ``TASK.persona_type``, the frozen dataclass
+:class:`~dialgym.tasks.persuasion.personas.PersuasionPersona`: ``type`` (a snake_case label,
+never said), ``moved_by`` (``emotion`` | ``logic`` | ``credibility`` | ``social``),
+``inclination`` (prior willingness, [0, 1]), ``knows_charity`` (bool), ``budget`` (``tight`` |
+``moderate`` | ``comfortable``), ``patience`` (agent turns, an int) and ``openness`` (chance a
+personal question gets a real answer, [0, 1]). It travels as its plain dict
+(``PersuasionPersona.from_dict(d)`` / ``.to_dict()``): ``info["persona"]`` (with
+``privileged=True``) and records hold the dict; ``reset(options={"persona": ...})`` takes the
+dict or the dataclass. The user's opening state: willingness = inclination, no argument heard.
+
 ## Episode end
 
 Terminated when the user decides (donates or refuses) or leaves (patience exhausted).
@@ -106,7 +119,7 @@ import numpy as np
 from dialgym.core.task import Task
 from dialgym.tasks.persuasion.env import PersuasionEnv
 from dialgym.tasks.persuasion.language import ACT_REPERTOIRE, ACTS, REPLIES, agent_utterance
-from dialgym.tasks.persuasion.personas import persona_card, sample_persona, validate_persona
+from dialgym.tasks.persuasion.personas import PersuasionPersona, persona_card, sample_persona
 from dialgym.tasks.persuasion.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 
 #: what ``info["success"]`` means in this task (printed under leaderboard tables)
@@ -129,9 +142,9 @@ TASK = Task(
     acts=ACTS,
     act_repertoire=ACT_REPERTOIRE,
     phrase=phrase,
+    persona_type=PersuasionPersona,
     persona_card=persona_card,
     sample_persona=sample_persona,
-    validate_persona=validate_persona,
     success=SUCCESS,
     success_rule=is_success,
     behavior_agent=BehaviorAgent,
@@ -152,6 +165,7 @@ __all__ = [
     "BehaviorAgent",
     "OracleAgent",
     "PersuasionEnv",
+    "PersuasionPersona",
     "agent_utterance",
     "persona_card",
     "phrase",

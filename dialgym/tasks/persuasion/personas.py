@@ -1,6 +1,7 @@
 """The latent persona distribution of Persuasion-v0.
 
-A persona is a plain dict::
+The schema is :class:`PersuasionPersona` (a frozen dataclass, checked on construction); a
+persona travels as its plain dict (``to_dict``/``from_dict``)::
 
     {"type": "caring_parent",        # label for grouping results; never said by the user
      "moved_by": "emotion",          # which appeals move this person: emotion | logic | credibility | social
@@ -31,9 +32,12 @@ know nothing about the charity, and very private team players.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from dialgym.core.task import Persona, validate_persona_dict
 
 MOVED_BY: tuple[str, ...] = ("emotion", "logic", "credibility", "social")
 BUDGETS: tuple[str, ...] = ("tight", "moderate", "comfortable")
@@ -161,33 +165,53 @@ def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class PersuasionPersona(Persona):
+    """A Persuasion-v0 persuadee (the env's hidden starting state).
+
+    Attributes:
+        type: snake_case label for grouping results (``"caring_parent"``); never said by the user.
+        moved_by: which appeals move this person, one of :data:`MOVED_BY`.
+        inclination: prior willingness to donate, in [0, 1].
+        knows_charity: already knows what Save the Children does.
+        budget: budget sensitivity, one of :data:`BUDGETS`.
+        patience: agent turns the person will stay for, an integer in [1, 50].
+        openness: chance that a personal question gets a real answer, in [0, 1].
+    """
+
+    type: str
+    moved_by: str
+    inclination: float
+    knows_charity: bool
+    budget: str
+    patience: int
+    openness: float
+
+    def __post_init__(self) -> None:
+        ptype = self.type
+        if not isinstance(ptype, str) or "_" not in ptype or not ptype.replace("_", "").isalpha():
+            raise ValueError(f"persona['type']={ptype!r} must be a snake_case label such as 'caring_parent'")
+        if self.moved_by not in MOVED_BY:
+            raise ValueError(f"persona['moved_by']={self.moved_by!r} must be one of {list(MOVED_BY)}")
+        if self.budget not in BUDGETS:
+            raise ValueError(f"persona['budget']={self.budget!r} must be one of {list(BUDGETS)}")
+        if not isinstance(self.knows_charity, bool):
+            raise ValueError(f"persona['knows_charity']={self.knows_charity!r} must be a bool")
+        for key in ("inclination", "openness"):
+            v = getattr(self, key)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.0:
+                raise ValueError(f"persona[{key!r}]={v!r} must be a number in [0, 1]")
+        p = self.patience
+        if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or not 1 <= int(p) <= 50:
+            raise ValueError(f"persona['patience']={p!r} must be an integer in [1, 50]")
+
+
 def validate_persona(persona: Any) -> dict[str, Any]:
-    """Check a persona dict; raise ``TypeError``/``ValueError`` naming the bad key or value."""
-    if not isinstance(persona, dict):
-        raise TypeError(f"a Persuasion-v0 persona must be a dict, got {type(persona).__name__}")
-    missing = [k for k in PERSONA_KEYS if k not in persona]
-    if missing:
-        raise ValueError(f"persona is missing keys {missing}; a persona needs {list(PERSONA_KEYS)}")
-    extra = sorted(k for k in persona if k not in PERSONA_KEYS)
-    if extra:
-        raise ValueError(f"persona has unknown keys {extra}; expected only {list(PERSONA_KEYS)}")
-    ptype = persona["type"]
-    if not isinstance(ptype, str) or "_" not in ptype or not ptype.replace("_", "").isalpha():
-        raise ValueError(f"persona['type']={ptype!r} must be a snake_case label such as 'caring_parent'")
-    if persona["moved_by"] not in MOVED_BY:
-        raise ValueError(f"persona['moved_by']={persona['moved_by']!r} must be one of {list(MOVED_BY)}")
-    if persona["budget"] not in BUDGETS:
-        raise ValueError(f"persona['budget']={persona['budget']!r} must be one of {list(BUDGETS)}")
-    if not isinstance(persona["knows_charity"], bool):
-        raise ValueError(f"persona['knows_charity']={persona['knows_charity']!r} must be a bool")
-    for key in ("inclination", "openness"):
-        v = persona[key]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.0:
-            raise ValueError(f"persona[{key!r}]={v!r} must be a number in [0, 1]")
-    p = persona["patience"]
-    if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or not 1 <= int(p) <= 50:
-        raise ValueError(f"persona['patience']={p!r} must be an integer in [1, 50]")
-    return persona
+    """Check a persona (dict or :class:`PersuasionPersona`) and return its dict (a given dict unchanged).
+
+    A thin wrapper kept for the env and external callers; :class:`PersuasionPersona` holds the rules.
+    """
+    return validate_persona_dict(PersuasionPersona, persona)
 
 
 _MOVED_WORDS = {
@@ -209,12 +233,12 @@ _BUDGET_WORDS = {
 }
 
 
-def persona_card(persona: dict[str, Any]) -> str:
+def persona_card(persona: dict[str, Any] | PersuasionPersona) -> str:
     """The persona in words: what an LLM-simulated user is told to play."""
-    p = validate_persona(persona)
-    incl = p["inclination"]
+    p = persona if isinstance(persona, PersuasionPersona) else PersuasionPersona.from_dict(persona)
+    incl = p.inclination
     lean = "rather inclined" if incl >= 0.3 else "somewhat reluctant" if incl >= 0.15 else "very reluctant"
-    opn = p["openness"]
+    opn = p.openness
     talk = (
         "You talk freely about yourself."
         if opn >= 0.7
@@ -224,14 +248,14 @@ def persona_card(persona: dict[str, Any]) -> str:
     )
     knows = (
         "You already know Save the Children (they help children worldwide)."
-        if p["knows_charity"]
+        if p.knows_charity
         else "You have never heard of Save the Children."
     )
-    patience = p["patience"]
+    patience = p.patience
     return (
         "You are a crowd worker who was just paid $2 for a task. Someone will try to persuade you to donate "
         "part of it to Save the Children. "
-        f"You are {lean} to donate. {_MOVED_WORDS[p['moved_by']]} {_BUDGET_WORDS[p['budget']]} {knows} "
+        f"You are {lean} to donate. {_MOVED_WORDS[p.moved_by]} {_BUDGET_WORDS[p.budget]} {knows} "
         f"{talk} You will stay for about {patience} exchanges; repetition, pushy early requests and "
         "arguments that do not suit you make you lose patience sooner. Reveal things about yourself only "
         "when asked, one at a time, in your own words. When asked to donate, either name an amount between "

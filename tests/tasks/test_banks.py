@@ -318,6 +318,7 @@ EXPECTED: dict[str, dict[str, str]] = {
 #: task -> data files that hold its banks (each must exist, be valid TOML, and be what the module loaded)
 DATA_FILES: dict[str, tuple[str, ...]] = {
     "persuasion": ("replies.toml", "phrases.toml"),
+    "counseling": ("replies.toml", "phrases.toml"),
 }
 
 

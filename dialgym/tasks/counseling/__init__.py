@@ -73,6 +73,20 @@ intensity is the seeker's distress rounded), in [-4, 4] (in practice about [-2, 
 "stage", "ended"}``. Success: ``intensity_drop >= 2``, or the seeker ends at intensity 2 or lower
 having improved by at least 1 (milder starts in the ``test`` split can only drop so far).
 
+## Starting state
+
+Each reset draws a hidden help-seeker from ``persona_split`` with the env RNG (equal seeds,
+equal personas). Its schema is ``TASK.persona_type``, the frozen dataclass
+:class:`~dialgym.tasks.counseling.personas.CounselingPersona`: ``type`` (a label, never said),
+``problem``, ``emotion``, ``secondary_emotion`` (or None), ``helpful_suggestion``,
+``initial_intensity`` (1-5), ``openness`` (questions before the first disclosure), ``guard``,
+``resilience``, ``advice_sensitivity``, ``understanding_needed`` and ``patience`` (see
+:mod:`dialgym.tasks.counseling.personas`). It travels as its plain dict
+(``CounselingPersona.from_dict(d)`` / ``.to_dict()``): ``info["persona"]`` (with
+``privileged=True``) and records hold the dict; ``reset(options={"persona": ...})`` takes the
+dict or the dataclass. The seeker starts at ``initial_intensity``, with trust 0.5 and nothing
+disclosed.
+
 ## Episode end
 
 Terminated when the seeker, having received helpful advice, feels better (distress <= 1.5) and
@@ -119,7 +133,7 @@ from dialgym.tasks.counseling.language import (
     SUGGESTION_TYPES,
     agent_utterance,
 )
-from dialgym.tasks.counseling.personas import persona_card, sample_persona, validate_persona
+from dialgym.tasks.counseling.personas import CounselingPersona, persona_card, sample_persona, validate_persona
 from dialgym.tasks.counseling.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 
 #: what ``info["success"]`` means in this task (printed under leaderboard tables)
@@ -146,9 +160,9 @@ TASK = Task(
     acts=ACTS,
     act_repertoire=ACT_REPERTOIRE,
     phrase=phrase,
+    persona_type=CounselingPersona,
     persona_card=persona_card,
     sample_persona=sample_persona,
-    validate_persona=validate_persona,
     success=SUCCESS,
     success_rule=is_success,
     behavior_agent=BehaviorAgent,
@@ -171,6 +185,7 @@ __all__ = [
     "AdaptiveAgent",
     "BehaviorAgent",
     "CounselingEnv",
+    "CounselingPersona",
     "OracleAgent",
     "agent_utterance",
     "persona_card",

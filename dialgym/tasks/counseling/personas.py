@@ -1,6 +1,7 @@
 """The latent help-seeker distribution of Counseling-v0 (train / test / hard splits).
 
-A persona is a plain dict:
+The schema is :class:`CounselingPersona` (a frozen dataclass, checked on construction); a
+persona travels as its plain dict (``to_dict``/``from_dict``):
 
 =====================  ==================================================================
 ``type``               archetype label (snake_case, never said by the seeker)
@@ -27,10 +28,12 @@ triggered by premature advice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from dialgym.core.task import Persona, validate_persona_dict
 from dialgym.tasks.counseling.language import EMOTIONS, PROBLEMS, SUGGESTION_TYPES
 
 KEYS: tuple[str, ...] = (
@@ -199,45 +202,74 @@ def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
     raise ValueError(f"unknown persona split {split!r}; expected 'train', 'test' or 'hard'")
 
 
+@dataclass(frozen=True)
+class CounselingPersona(Persona):
+    """A Counseling-v0 help-seeker (the env's hidden starting state); the fields are the table above.
+
+    Attributes:
+        type: archetype label (snake_case, never said by the seeker).
+        problem: one of :data:`PROBLEMS`.
+        emotion: one of :data:`EMOTIONS`.
+        secondary_emotion: a second emotion other than ``emotion``, or None.
+        helpful_suggestion: which kind of suggestion helps, one of :data:`SUGGESTION_TYPES`.
+        initial_intensity: emotional intensity at the start, an integer in [1, 5].
+        openness: questions needed before the first disclosure, an integer in [1, 10].
+        guard: trust needed to disclose anything, in [0, 1.5].
+        resilience: multiplies every relief, in [0.1, 3].
+        advice_sensitivity: multiplies the harm of premature advice, in [0, 5].
+        understanding_needed: how understood the seeker must feel before advice helps, in [0, 5].
+        patience: annoyances before leaving, an integer in [1, 20].
+    """
+
+    type: str
+    problem: str
+    emotion: str
+    secondary_emotion: str | None
+    helpful_suggestion: str
+    initial_intensity: int
+    openness: int
+    guard: float
+    resilience: float
+    advice_sensitivity: float
+    understanding_needed: float
+    patience: int
+
+    def __post_init__(self) -> None:
+        def bad(key: str, expected: str) -> ValueError:
+            return ValueError(f"persona[{key!r}] = {getattr(self, key)!r} is invalid: expected {expected}")
+
+        if not isinstance(self.type, str) or "_" not in self.type:
+            raise bad("type", "a snake_case label with an underscore")
+        if self.problem not in PROBLEMS:
+            raise bad("problem", f"one of {list(PROBLEMS)}")
+        if self.emotion not in EMOTIONS:
+            raise bad("emotion", f"one of {list(EMOTIONS)}")
+        sec = self.secondary_emotion
+        if sec is not None and (sec not in EMOTIONS or sec == self.emotion):
+            raise bad("secondary_emotion", f"None or one of {list(EMOTIONS)} other than the main emotion")
+        if self.helpful_suggestion not in SUGGESTION_TYPES:
+            raise bad("helpful_suggestion", f"one of {list(SUGGESTION_TYPES)}")
+        for key, lo, hi in (("initial_intensity", 1, 5), ("openness", 1, 10), ("patience", 1, 20)):
+            v = getattr(self, key)
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
+                raise bad(key, f"an integer in [{lo}, {hi}]")
+        for key, flo, fhi in (
+            ("guard", 0.0, 1.5),
+            ("resilience", 0.1, 3.0),
+            ("advice_sensitivity", 0.0, 5.0),
+            ("understanding_needed", 0.0, 5.0),
+        ):
+            v = getattr(self, key)
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)) or not flo <= v <= fhi:
+                raise bad(key, f"a number in [{flo}, {fhi}]")
+
+
 def validate_persona(persona: Any) -> dict[str, Any]:
-    """Check a persona dict; raise a clear error naming the bad key or value."""
-    if not isinstance(persona, dict):
-        raise TypeError(f"a Counseling persona must be a dict, got {type(persona).__name__}")
-    missing = [k for k in KEYS if k not in persona]
-    if missing:
-        raise ValueError(f"persona is missing keys {missing}; a Counseling persona needs {list(KEYS)}")
-    unknown = sorted(k for k in persona if k not in KEYS)
-    if unknown:
-        raise ValueError(f"persona has unknown keys {unknown}; expected only {list(KEYS)}")
+    """Check a persona (dict or :class:`CounselingPersona`) and return its dict (a given dict unchanged).
 
-    def bad(key: str, expected: str) -> ValueError:
-        return ValueError(f"persona[{key!r}] = {persona[key]!r} is invalid: expected {expected}")
-
-    if not isinstance(persona["type"], str) or "_" not in persona["type"]:
-        raise bad("type", "a snake_case label with an underscore")
-    if persona["problem"] not in PROBLEMS:
-        raise bad("problem", f"one of {list(PROBLEMS)}")
-    if persona["emotion"] not in EMOTIONS:
-        raise bad("emotion", f"one of {list(EMOTIONS)}")
-    sec = persona["secondary_emotion"]
-    if sec is not None and (sec not in EMOTIONS or sec == persona["emotion"]):
-        raise bad("secondary_emotion", f"None or one of {list(EMOTIONS)} other than the main emotion")
-    if persona["helpful_suggestion"] not in SUGGESTION_TYPES:
-        raise bad("helpful_suggestion", f"one of {list(SUGGESTION_TYPES)}")
-    for key, lo, hi in (("initial_intensity", 1, 5), ("openness", 1, 10), ("patience", 1, 20)):
-        v = persona[key]
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
-            raise bad(key, f"an integer in [{lo}, {hi}]")
-    for key, lo, hi in (
-        ("guard", 0.0, 1.5),
-        ("resilience", 0.1, 3.0),
-        ("advice_sensitivity", 0.0, 5.0),
-        ("understanding_needed", 0.0, 5.0),
-    ):
-        v = persona[key]
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)) or not lo <= v <= hi:
-            raise bad(key, f"a number in [{lo}, {hi}]")
-    return persona
+    A thin wrapper kept for the env and external callers; :class:`CounselingPersona` holds the rules.
+    """
+    return validate_persona_dict(CounselingPersona, persona)
 
 
 _HELP_WORDS = {
@@ -247,25 +279,25 @@ _HELP_WORDS = {
 }
 
 
-def persona_card(persona: dict[str, Any]) -> str:
+def persona_card(persona: dict[str, Any] | CounselingPersona) -> str:
     """The persona in plain words, for an LLM playing the help-seeker."""
-    p = persona
-    feelings = p["emotion"] + (f" and {p['secondary_emotion']}" if p.get("secondary_emotion") else "")
+    p = persona if isinstance(persona, CounselingPersona) else CounselingPersona.from_dict(persona)
+    feelings = p.emotion + (f" and {p.secondary_emotion}" if p.secondary_emotion else "")
     guarded = (
         "You are guarded: you open up only after several gentle questions and some reassurance."
-        if p["openness"] >= 3 or p["guard"] > START_TRUST_FOR_CARD
+        if p.openness >= 3 or p.guard > START_TRUST_FOR_CARD
         else "You open up fairly easily when asked."
     )
     touchy = (
         "Advice before you feel understood makes you feel much worse."
-        if p["advice_sensitivity"] >= 1.5
+        if p.advice_sensitivity >= 1.5
         else "Advice before you feel understood annoys you."
     )
     return (
-        f"You are a help-seeker in an emotional-support chat. Your problem: {p['problem'].replace('_', ' ')}. "
-        f"You feel {feelings}; your emotional intensity is {p['initial_intensity']} on a 1-5 scale. "
+        f"You are a help-seeker in an emotional-support chat. Your problem: {p.problem.replace('_', ' ')}. "
+        f"You feel {feelings}; your emotional intensity is {p.initial_intensity} on a 1-5 scale. "
         f"{guarded} Reveal your problem, then your feelings, then what helps you, one thing at a time and "
-        f"only when asked. {touchy} What actually helps you is {_HELP_WORDS[p['helpful_suggestion']]}. "
-        f"You have {'little' if p['patience'] <= 3 else 'some'} patience for off-topic or repetitive replies. "
+        f"only when asked. {touchy} What actually helps you is {_HELP_WORDS[p.helpful_suggestion]}. "
+        f"You have {'little' if p.patience <= 3 else 'some'} patience for off-topic or repetitive replies. "
         "Never name these instructions."
     )

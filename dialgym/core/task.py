@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -55,7 +55,12 @@ class Persona:
     ``from_dict`` / ``to_dict`` convert losslessly: list values are held as tuples (so the
     object is immutable) and given back as lists; other values are kept as given, so
     ``Persona.from_dict(d).to_dict() == d`` for every valid ``d``.
+
+    Keys a persona dict may leave out are listed in ``optional_keys``; their fields default to
+    ``None`` (= absent, left out again by ``to_dict``), so an explicit ``None`` in a dict is an error.
     """
+
+    optional_keys: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Persona:
@@ -63,17 +68,24 @@ class Persona:
         if not isinstance(data, Mapping):
             raise TypeError(f"a {cls.__name__} is built from a persona dict, got {type(data).__name__} {data!r}")
         names = [f.name for f in fields(cls)]
-        missing = [k for k in names if k not in data]
+        missing = [k for k in names if k not in data and k not in cls.optional_keys]
         if missing:
             raise ValueError(f"persona is missing keys {missing}; a {cls.__name__} needs {names}")
         unknown = sorted(str(k) for k in data if k not in names)
         if unknown:
             raise ValueError(f"persona has unknown keys {unknown}; expected only {names}")
-        return cls(**{k: _freeze(data[k]) for k in names})
+        for k in cls.optional_keys:
+            if k in data and data[k] is None:
+                raise ValueError(f"persona[{k!r}]=None: leave the optional key {k!r} out to mean its default")
+        return cls(**{k: _freeze(data[k]) for k in names if k in data})
 
     def to_dict(self) -> dict[str, Any]:
         """The persona as plain JSON-ready data, keys in field order (the wire format)."""
-        return {f.name: _thaw(getattr(self, f.name)) for f in fields(self)}
+        return {
+            f.name: _thaw(getattr(self, f.name))
+            for f in fields(self)
+            if not (f.name in self.optional_keys and getattr(self, f.name) is None)
+        }
 
 
 def _freeze(value: Any) -> Any:

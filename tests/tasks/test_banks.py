@@ -319,6 +319,7 @@ EXPECTED: dict[str, dict[str, str]] = {
 DATA_FILES: dict[str, tuple[str, ...]] = {
     "persuasion": ("replies.toml", "phrases.toml"),
     "counseling": ("replies.toml", "phrases.toml"),
+    "instruction": ("replies.toml", "phrases.toml"),
 }
 
 

@@ -58,6 +58,20 @@ learner in words (for LLM users).
 "concept": str, "ended_by": "understood" | "left_early" | "gave_up" | "truncated",
 "patience_left": float}``; ``info["success"]`` = understood.
 
+## Starting state
+
+Each reset draws a hidden learner from ``persona_split`` with the env RNG (equal seeds, equal
+personas). Its schema is ``TASK.persona_type``, the frozen dataclass
+:class:`~dialgym.tasks.instruction.personas.InstructionPersona`: ``type`` (a label, never said),
+``concept`` (what they ask about in the opening), ``level`` and ``claimed_level`` (``novice`` |
+``intermediate`` | ``advanced``), ``style`` (``examples`` | ``analogies`` | ``formal``),
+``overconfident`` (bool), ``patience`` (a number) and optionally ``claimed_style`` (what they say
+works, or ``unsure``; absent = ``style``). It travels as its plain dict
+(``InstructionPersona.from_dict(d)`` / ``.to_dict()``): ``info["persona"]`` (with
+``privileged=True``) and records hold the dict; ``reset(options={"persona": ...})`` takes the
+dict or the dataclass. The learner opens by asking about the concept; their comprehension
+starts where their true ``level`` puts it.
+
 ## Episode end
 
 Terminated when the learner feels they understand (an overconfident learner may feel so too
@@ -97,7 +111,7 @@ from dialgym.tasks.instruction.language import (
     agent_utterance,
     find_concept,
 )
-from dialgym.tasks.instruction.personas import persona_card, sample_persona, validate_persona
+from dialgym.tasks.instruction.personas import InstructionPersona, persona_card, sample_persona
 from dialgym.tasks.instruction.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 from dialgym.tasks.instruction.user import THRESHOLD
 
@@ -141,9 +155,9 @@ TASK = Task(
     acts=ACTS,
     act_repertoire=ACT_REPERTOIRE,
     phrase=phrase,
+    persona_type=InstructionPersona,
     persona_card=persona_card,
     sample_persona=sample_persona,
-    validate_persona=validate_persona,
     success=SUCCESS,
     success_rule=is_success,
     behavior_agent=BehaviorAgent,
@@ -164,6 +178,7 @@ __all__ = [
     "AdaptiveAgent",
     "BehaviorAgent",
     "InstructionEnv",
+    "InstructionPersona",
     "OracleAgent",
     "about_concept",
     "agent_utterance",

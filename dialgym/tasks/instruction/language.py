@@ -4,9 +4,11 @@
   :func:`dialgym.simulators.scripted.normalize_for_matching`: lower case, contractions
   expanded, only letters, digits and ``?!.,'`` kept) that recognise the agent's teaching
   strategy and the level an explanation is pitched at.
-* :data:`REPLIES`: the learner's reply bank (several phrasings per reply kind).
+* :data:`REPLIES`: the learner's reply bank (several phrasings per reply kind; prose, so it
+  lives in ``replies.toml`` next to this file, read once at import).
 * :data:`AGENT_PHRASES` and :func:`agent_utterance`: natural phrasings of every act in
-  ``ACT_REPERTOIRE`` (for the random, scripted and reference agents).
+  ``ACT_REPERTOIRE`` (for the random, scripted and reference agents; the phrasings and the
+  concept snippets they are built from live in ``phrases.toml``).
 * :data:`HINT_LEXICON`: what the ask-then-adapt agent looks for in the learner's replies.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from dialgym.core.task import read_data_file
 from dialgym.simulators.scripted import (
     OFF_TASK,
     Evidence,
@@ -709,399 +712,22 @@ def recognise_level(norm: str) -> str:
 
 
 # ----------------------------------------------------------------------------- user replies
-REPLIES: dict[str, list[str]] = {
-    "opening": [
-        "Hi! Could you help me understand {topic}?",
-        "Hello, I'd like to learn about {topic}. Can you explain it to me?",
-        "Hey, can you teach me {topic}? I keep running into it.",
-        "Hi there. I want to finally get my head around {topic}.",
-        "Can you explain {topic} to me? I need to understand it for something.",
-        "Hi! I'm trying to learn {topic}, could you walk me through it?",
-    ],
-    # answers to ask_background (what they say, not necessarily the truth)
-    "bg_novice": [
-        "Honestly, almost nothing. I've heard the word, that's about it.",
-        "I'm a complete beginner here, it's all new to me.",
-        "Pretty much nothing, I never learned it in school.",
-        "Not much at all. I couldn't even tell you what it is.",
-        "Zero, really. I'm starting from nothing.",
-    ],
-    "bg_intermediate": [
-        "I know the basics, but I get fuzzy on the details.",
-        "I have a rough idea, I studied it a bit years ago.",
-        "Some. I could give you the gist but not much more.",
-        "I sort of know it, the general idea, but I couldn't explain it properly.",
-        "A little. I've seen it before but it never fully stuck.",
-    ],
-    "bg_advanced": [
-        "I know it pretty well actually, I've studied it in depth.",
-        "Quite a lot, I use it all the time. I'm after the finer points.",
-        "I'm fairly advanced on this, I just want to go deeper.",
-        "I'd say I know it well, I've taken a whole course on it.",
-        "Oh, I'm pretty expert already, skip the obvious stuff.",
-    ],
-    # answers to ask_preference
-    "pref_examples": [
-        "Concrete examples work best for me.",
-        "Show me a real case with actual numbers and I'll get it.",
-        "I learn by seeing it worked through on a specific case.",
-        "Honestly, give me a practical example and I'm happy.",
-        "I need to see it in action, a real-life case helps most.",
-    ],
-    "pref_unsure": [
-        "Honestly, I'm not sure. Nothing has ever really worked for me.",
-        "No idea, to be honest. Whatever you think works.",
-        "Hmm, I've never thought about it. I don't know what suits me.",
-        "I can't really say. Try something and I'll tell you if it lands?",
-    ],
-    "pref_analogies": [
-        "Comparisons to everyday things help me most.",
-        "If you can relate it to something I already know, that's ideal.",
-        "I like it when things are compared to stuff from daily life.",
-        "Analogies! Tell me what it's similar to.",
-        "I get things when they're likened to something familiar.",
-    ],
-    "pref_formal": [
-        "Give me the precise definition and I'll work from there.",
-        "I like things exact: definitions, formulas, the rules.",
-        "I prefer the rigorous version, no hand-waving.",
-        "Just state it properly, with the math if there is any.",
-        "The textbook definition works best for me, precise wording.",
-    ],
-    "ask_again": [
-        "Like I said,",
-        "As I mentioned,",
-        "I already told you, but",
-    ],
-    # reactions to explanations
-    "expl_good": [
-        "Oh, that helps a lot!",
-        "Okay, that makes sense, I think it's clicking.",
-        "Ah, nice, I can see it now.",
-        "That was really clear, thanks.",
-        "Oh I like that, it's starting to make sense.",
-    ],
-    "expl_meh": [
-        "Hmm, I sort of follow, but it doesn't really click for me.",
-        "Okay... I get the words, but I can't quite picture it.",
-        "I guess? It's not really landing, to be honest.",
-        "Mm, kind of. That way of putting it doesn't do much for me.",
-    ],
-    "expl_confused": [
-        "Sorry, you lost me there.",
-        "That went over my head a bit.",
-        "Wait, that's too much at once, I'm confused.",
-        "Um, I didn't follow that at all, that's a lot of jargon.",
-        "Slow down, that's way beyond me.",
-    ],
-    "expl_bored": [
-        "Yeah, I know that part already.",
-        "That's a bit basic for me, honestly.",
-        "I'm past that stage, I know that much.",
-        "Sure, but that's the obvious part, I knew that.",
-        "Right, I'm aware of that, can we skip ahead?",
-    ],
-    "expl_pretend": [
-        "Right, sure, makes sense.",
-        "Yeah, yeah, obviously.",
-        "Mm-hm, sure, that's what I figured.",
-        "Right, of course. Got it.",
-    ],
-    "expl_tired": [
-        "Hmm, you've explained it that way a few times now.",
-        "I think I've gotten what I can from that kind of explanation.",
-        "Same sort of explanation again... okay.",
-    ],
-    # answers to check_understanding
-    "quiz_pass": [
-        "Let me think... yes, I can answer that! Working it out myself really helped.",
-        "Okay, I think I've got it, and saying it out loud made it stick.",
-        "Oh, I can actually do that one. Nice, that helped it sink in.",
-        "I think the answer is clear to me now. Good exercise.",
-    ],
-    "quiz_partial": [
-        "Hmm, I can get part of the way there, but not all of it.",
-        "I think I half know the answer... not completely sure.",
-        "Partly, I think? I'm a bit shaky on the end of it.",
-    ],
-    "quiz_fail": [
-        "Honestly, I have no idea yet.",
-        "I can't answer that yet, sorry.",
-        "Um, no clue. I'm not there yet.",
-        "I really don't know, that's why I'm asking you.",
-    ],
-    "quiz_gap_novice": [
-        "Huh. I actually can't answer that. I guess I know less than I thought, I'm really more of a beginner here.",
-        "Oh. Okay, that's embarrassing, I couldn't do it. I think I'm pretty much starting from nothing.",
-        "Hmm, no, I can't. I may have oversold myself, I'm a beginner at this honestly.",
-    ],
-    "quiz_gap_intermediate": [
-        "Hmm, I only half know that. Maybe I'm not as advanced as I said, I know the basics at best.",
-        "Oh, I got stuck. Okay, I overestimated myself, I just have a rough idea really.",
-        "I can't fully do that. Honestly, I know the gist, but not much more.",
-    ],
-    # summaries, encouragement, greetings, off-task
-    "summary_good": [
-        "Thanks, that recap helps tie it together.",
-        "Nice, having it all in one place helps.",
-        "Good, that's a useful summary.",
-    ],
-    "summary_early": [
-        "Summarize what, though? We haven't really started.",
-        "Um, a summary already? You haven't explained anything yet.",
-    ],
-    "summary_again": [
-        "You summarized that already.",
-        "Yes, I heard the summary before.",
-    ],
-    "encourage_good": [
-        "Thanks, that's nice to hear.",
-        "Aw, thanks, that helps my motivation.",
-        "Thanks! I needed that.",
-    ],
-    "encourage_again": [
-        "Okay, I appreciate it, but let's keep going.",
-        "Thanks, but the pep talk isn't really teaching me anything.",
-    ],
-    "rapport_reply": [
-        "Okay.",
-        "Mm-hm.",
-        "Sure. So, about {topic}...",
-        "Thanks! So where do we go from here?",
-        "Okay, cool.",
-    ],
-    "overwhelmed": [
-        "Whoa, that's way too much at once. I didn't take any of that in.",
-        "Hang on, you're throwing everything at me at the same time. I'm lost.",
-        "That's a lot of different things in one go... I can't follow all that.",
-    ],
-    "off_concept": [
-        "Wait, that part isn't about {topic}, is it?",
-        "I'm not sure how that bit relates to {topic}.",
-    ],
-    "greeting_reply": [
-        "Hi! So, where do we start?",
-        "Hello! Great, let's get going.",
-        "Hi, thanks for helping.",
-    ],
-    "greeting_again": [
-        "Hi again... we already said hello.",
-        "Um, hello? We're already talking.",
-    ],
-    "off_task": [
-        "Um, what does that have to do with {topic}?",
-        "Sorry, I'm not sure what you mean.",
-        "Can we get back to {topic}?",
-        "I don't follow. Weren't we talking about {topic}?",
-        "Okay... and how does that help me with {topic}?",
-    ],
-    # endings
-    "end_understood": [
-        "Oh, I think I finally get it! Thanks so much, that's all I needed.",
-        "Got it now, I really understand it. Thank you!",
-        "That's it, it makes sense to me now. Thanks a lot!",
-        "Great, I'm confident I've got it. Thanks for your help!",
-    ],
-    "end_give_up": [
-        "Sorry, I don't think this is working for me. I'll look it up somewhere else.",
-        "I think I'll give up for today, this isn't sinking in.",
-        "Let's stop here, I'm just getting frustrated. Thanks anyway.",
-        "I'm going to call it quits, I'm not getting anywhere.",
-    ],
-}
+REPLIES: dict[str, list[str]] = read_data_file(__file__, "replies.toml")
 
 REPLY_BANK = ReplyBank(REPLIES)
 
 # ----------------------------------------------------------------------------- agent phrases
+_PHRASES = read_data_file(__file__, "phrases.toml")  # phrase banks (prose) live in phrases.toml
 #: concept -> style -> the core of an explanation (None = generic wording)
-CONCEPT_SNIPPETS: dict[str, dict[str, list[str]]] = {
-    "compound_interest": {
-        "examples": [
-            "say you put $100 in a savings account at 10% a year: after one year you have $110, "
-            "and the next year you earn 10% on $110, so you end with $121 instead of $120.",
-            "say you borrow $1,000 on a credit card at 20% a year and pay nothing: after two years you "
-            "owe $1,440, not $1,400, because the second year charges interest on the interest.",
-        ],
-        "analogies": [
-            "it is like a snowball rolling downhill: the bigger it gets, the more snow it picks up on each turn, "
-            "the way interest earns interest on the interest.",
-            "think of it as a tree that drops seeds: each new tree drops seeds too, so the forest grows "
-            "faster every year, the way your interest earns interest of its own.",
-        ],
-        "formal": [
-            "the balance after t periods is A = P(1 + r)^t, where P is the principal and r "
-            "the interest rate per period.",
-            "with n compounding periods a year the balance is A = P(1 + r/n)^(nt), which tends to P e^(rt) as n grows.",
-        ],
-    },
-    "photosynthesis": {
-        "examples": [
-            "say you keep a tomato plant on a windowsill: it takes in water through its roots "
-            "and carbon dioxide from the air, and in sunlight it turns them into sugar to grow, giving off oxygen.",
-            "take a tree in summer: all day its leaves use sunlight to pull carbon dioxide from the air, and "
-            "the wood it adds that year is mostly carbon that came from the air.",
-        ],
-        "analogies": [
-            "think of a leaf as a tiny solar-powered kitchen: sunlight is the stove, water and "
-            "carbon dioxide are the ingredients, and sugar is the meal it cooks.",
-            "it is like charging a battery with a solar panel: the leaf catches light and stores the "
-            "energy in sugar to use later.",
-        ],
-        "formal": [
-            "6 CO2 + 6 H2O + light energy gives C6H12O6 + 6 O2; the light reactions make ATP and "
-            "NADPH, which the Calvin cycle uses to fix carbon.",
-            "chlorophyll absorbs photons, water is split to release O2, and the enzyme RuBisCO fixes "
-            "CO2 into three-carbon sugars in the stroma.",
-        ],
-    },
-    "recursion": {
-        "examples": [
-            "say you want 4 factorial: you compute 4 times 3 factorial, which is 3 times "
-            "2 factorial, down to 1 factorial, which is just 1: the same function on a smaller number "
-            "until the base case.",
-            "say you want to count the files in a folder: you count the files directly inside, then ask "
-            "the same question of each subfolder and add up the answers.",
-        ],
-        "analogies": [
-            "it is like a set of Russian nesting dolls: you open each doll to find a smaller "
-            "one inside until you reach the smallest, which does not open.",
-            "think of a line of people where each one asks the person in front the same question, how many "
-            "are ahead, until the first person says zero and the answers pass back down the line.",
-        ],
-        "formal": [
-            "a recursive function is defined in terms of itself on smaller inputs, with a base "
-            "case that stops it: f(n) = n * f(n - 1) and f(0) = 1.",
-            "a recursive definition has a base case and a recursive case that reduces the input, so by "
-            "induction on the input size every call terminates.",
-        ],
-    },
-    "supply_and_demand": {
-        "examples": [
-            "say you want the new game console everyone is talking about, but stores only have a "
-            "few: prices on resale sites shoot up until fewer people are willing to pay.",
-            "say a frost ruins half the orange harvest: with fewer oranges and the same number of buyers, "
-            "orange juice gets pricier at your supermarket.",
-        ],
-        "analogies": [
-            "think of it as a tug of war between buyers and sellers: the price is the flag in "
-            "the middle, and it settles where both sides pull equally hard.",
-            "it is like a seesaw: more buyers push the price up on one side, more sellers push it "
-            "down on the other, and it balances in between.",
-        ],
-        "formal": [
-            "the equilibrium price p* solves Qd(p) = Qs(p), where the quantity demanded Qd falls "
-            "with price and the quantity supplied Qs rises with it.",
-            "excess demand Qd(p) - Qs(p) is positive below the equilibrium price and negative above "
-            "it, so the market price moves toward p* where it is zero.",
-        ],
-    },
-}
+CONCEPT_SNIPPETS: dict[str, dict[str, list[str]]] = _PHRASES["concept_snippets"]
 
-_GENERIC_SNIPPETS: dict[str, list[str]] = {
-    "examples": [
-        "say you watch {topic} happen in one small, everyday situation, step by step, with real numbers.",
-        "suppose you follow a single real case of {topic} from start to finish and see what changes.",
-    ],
-    "analogies": [
-        "{topic} is like a familiar everyday process: each step feeds the next, the way a snowball grows.",
-        "think of {topic} as a machine you already know from daily life, with inputs going in and results coming out.",
-    ],
-    "formal": [
-        "the definition of {topic} is a precise rule relating the inputs to the result, stated in symbols.",
-        "{topic} is defined by a small set of exact rules, and everything else follows from them.",
-    ],
-}
+_GENERIC_SNIPPETS: dict[str, list[str]] = _PHRASES["generic_snippets"]
 
-_STYLE_LEADS: dict[str, list[str]] = {
-    "examples": [
-        "For example, {snippet}",
-        "Here is an example: {snippet}",
-        "Let me give you a concrete case. {snippet}",
-        "Take a real example: {snippet}",
-    ],
-    "analogies": [
-        "Here's an analogy: {snippet}",
-        "{snippet_cap}",
-        "A good analogy: {snippet}",
-        "Picture it this way, {snippet}",
-    ],
-    "formal": [
-        "Formally, {snippet}",
-        "The precise definition: {snippet}",
-        "In formal terms, {snippet}",
-        "Mathematically, {snippet}",
-    ],
-}
+_STYLE_LEADS: dict[str, list[str]] = _PHRASES["style_leads"]
 
-_LEVEL_LEADS: dict[str, list[str]] = {
-    "basic": [
-        "Let's start with the basics.",
-        "Put simply:",
-        "Let me keep it really simple.",
-        "In plain terms, from scratch.",
-        "Starting from the very beginning, without jargon.",
-    ],
-    "intermediate": [
-        "",
-        "Okay.",
-        "Building on the core idea:",
-        "Alright, here goes.",
-    ],
-    "advanced": [
-        "Let's go deeper.",
-        "At a more advanced level:",
-        "Going into more depth, including the nuances:",
-        "Here's the more technical angle, beyond the basics.",
-        "Let me get into the finer points.",
-    ],
-}
+_LEVEL_LEADS: dict[str, list[str]] = _PHRASES["level_leads"]
 
-AGENT_PHRASES: dict[str, list[str]] = {
-    "greeting": [
-        "Hi! Nice to meet you.",
-        "Hello! Happy to help you with {topic}.",
-        "Hey there, welcome!",
-        "Good morning! Glad to help.",
-    ],
-    "ask_background": [
-        "Before we start, what do you already know about {topic}?",
-        "How familiar are you with {topic}?",
-        "Have you studied {topic} before?",
-        "Tell me what you know so far about {topic}, so I can pitch this right.",
-        "What's your background with {topic}? Is this new to you?",
-        "How much do you know about {topic} already?",
-    ],
-    "ask_preference": [
-        "How do you like to learn: examples, analogies, or formal definitions?",
-        "What kind of explanation works best for you?",
-        "Do you prefer concrete examples, comparisons to everyday things, or precise definitions?",
-        "What helps you learn best when you're picking up something new?",
-        "Would you rather I use examples, analogies, or the formal version?",
-        "What's your learning style, roughly?",
-    ],
-    "check_understanding": [
-        "Quick question to check your understanding: how would you explain {topic} to a friend?",
-        "Let me check: can you put it in your own words?",
-        "Your turn: what would happen if we doubled the starting amount?",
-        "Here's a quick quiz question: can you tell me the key idea behind {topic}?",
-        "Let's see if you can apply it: how would you work out a small case yourself?",
-        "Try this one to test yourself: what would happen to the result if one input grew?",
-    ],
-    "summarize": [
-        "To sum up: {topic} comes down to one core mechanism, and the rest follows from it.",
-        "Quick recap of what we covered about {topic}.",
-        "In a nutshell, the key idea is what we just went through.",
-        "Let me summarize the main points so far.",
-        "So overall, the bottom line is that one simple rule drives {topic}.",
-    ],
-    "encourage": [
-        "You're doing great, this stuff takes time.",
-        "Good question! Don't worry, lots of people find {topic} tricky at first.",
-        "Keep going, you're making progress.",
-        "Nice work so far, you've got this.",
-        "It's totally normal to find this confusing at first, you'll get there.",
-    ],
-}
+AGENT_PHRASES: dict[str, list[str]] = _PHRASES["agent_phrases"]
 
 
 def _pick(options: list[str], rng: np.random.Generator) -> str:

@@ -1,6 +1,7 @@
 """The latent learner distribution of Instruction-v0.
 
-A persona is a plain dict::
+The schema is :class:`InstructionPersona` (a frozen dataclass, checked on construction); a
+persona travels as its plain dict (``to_dict``/``from_dict``)::
 
     {"type": "curious_beginner",        # label, never said by the learner
      "concept": "recursion",            # what they want to learn (said in the opening)
@@ -26,10 +27,12 @@ Splits:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from dialgym.core.task import Persona, validate_persona_dict
 from dialgym.tasks.instruction.language import CONCEPTS
 
 LEVEL_NAMES: tuple[str, ...] = ("novice", "intermediate", "advanced")
@@ -130,65 +133,92 @@ def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
     raise ValueError(f"unknown persona split {split!r}; expected one of {list(SPLITS)}")
 
 
-_KEYS = ("type", "concept", "level", "claimed_level", "style", "overconfident", "patience")
+@dataclass(frozen=True)
+class InstructionPersona(Persona):
+    """An Instruction-v0 learner (the env's hidden starting state).
+
+    Attributes:
+        type: label (snake_case), never said by the learner.
+        concept: what they want to learn, one of :data:`CONCEPT_KEYS` (said in the opening).
+        level: true knowledge, one of :data:`LEVEL_NAMES`.
+        claimed_level: what they say when asked: ``level``, or higher when ``overconfident``.
+        style: what explanation works, one of :data:`STYLE_NAMES`.
+        overconfident: claims more than they know until a quiz shows the gap.
+        patience: how much confusion, boredom and waffle they tolerate, a number in (0, 20].
+        claimed_style: optional (absent = ``style``): what they say works, one of :data:`CLAIMED_STYLES`.
+    """
+
+    optional_keys = ("claimed_style",)
+
+    type: str
+    concept: str
+    level: str
+    claimed_level: str
+    style: str
+    overconfident: bool
+    patience: float
+    claimed_style: str | None = None
+
+    def __post_init__(self) -> None:
+        t = self.type
+        if not isinstance(t, str) or "_" not in t:
+            raise ValueError(f"persona['type']={t!r} must be a snake_case label with an underscore")
+        if self.concept not in CONCEPT_KEYS:
+            raise ValueError(f"persona['concept']={self.concept!r} must be one of {list(CONCEPT_KEYS)}")
+        for key in ("level", "claimed_level"):
+            if getattr(self, key) not in LEVEL_NAMES:
+                raise ValueError(f"persona[{key!r}]={getattr(self, key)!r} must be one of {list(LEVEL_NAMES)}")
+        if self.style not in STYLE_NAMES:
+            raise ValueError(f"persona['style']={self.style!r} must be one of {list(STYLE_NAMES)}")
+        if self.claimed_style is not None and self.claimed_style not in CLAIMED_STYLES:
+            raise ValueError(f"persona['claimed_style']={self.claimed_style!r} must be one of {list(CLAIMED_STYLES)}")
+        if not isinstance(self.overconfident, bool):
+            raise ValueError(f"persona['overconfident']={self.overconfident!r} must be a bool")
+        p = self.patience
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not (0.0 < float(p) <= 20.0):
+            raise ValueError(f"persona['patience']={p!r} must be a number in (0, 20]")
+        true_i = LEVEL_NAMES.index(self.level)
+        claim_i = LEVEL_NAMES.index(self.claimed_level)
+        if self.overconfident and claim_i <= true_i:
+            raise ValueError(
+                f"persona['claimed_level']={self.claimed_level!r} must be above "
+                f"persona['level']={self.level!r} for an overconfident learner"
+            )
+        if not self.overconfident and claim_i != true_i:
+            raise ValueError(
+                f"persona['claimed_level']={self.claimed_level!r} must equal "
+                f"persona['level']={self.level!r} unless persona['overconfident'] is True"
+            )
+
+    @property
+    def stated_style(self) -> str:
+        """What the learner says works when asked: ``claimed_style``, or ``style`` when absent."""
+        return self.style if self.claimed_style is None else self.claimed_style
 
 
 def validate_persona(persona: Any) -> dict[str, Any]:
-    """Check a persona dict; raise a clear error naming the bad key or value."""
-    if not isinstance(persona, dict):
-        raise TypeError(f"options['persona'] must be a dict, got {type(persona).__name__}")
-    missing = [k for k in _KEYS if k not in persona]
-    if missing:
-        raise ValueError(f"persona is missing keys {missing}; a persona needs {list(_KEYS)}")
-    unknown = sorted(set(persona) - set(_KEYS) - {"claimed_style"})
-    if unknown:
-        raise ValueError(f"persona has unknown keys {unknown}; expected only {list(_KEYS)}")
-    t = persona["type"]
-    if not isinstance(t, str) or "_" not in t:
-        raise ValueError(f"persona['type']={t!r} must be a snake_case label with an underscore")
-    if persona["concept"] not in CONCEPT_KEYS:
-        raise ValueError(f"persona['concept']={persona['concept']!r} must be one of {list(CONCEPT_KEYS)}")
-    for key in ("level", "claimed_level"):
-        if persona[key] not in LEVEL_NAMES:
-            raise ValueError(f"persona[{key!r}]={persona[key]!r} must be one of {list(LEVEL_NAMES)}")
-    if persona["style"] not in STYLE_NAMES:
-        raise ValueError(f"persona['style']={persona['style']!r} must be one of {list(STYLE_NAMES)}")
-    if persona.get("claimed_style", persona["style"]) not in CLAIMED_STYLES:
-        raise ValueError(f"persona['claimed_style']={persona['claimed_style']!r} must be one of {list(CLAIMED_STYLES)}")
-    if not isinstance(persona["overconfident"], bool):
-        raise ValueError(f"persona['overconfident']={persona['overconfident']!r} must be a bool")
-    p = persona["patience"]
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not (0.0 < float(p) <= 20.0):
-        raise ValueError(f"persona['patience']={p!r} must be a number in (0, 20]")
-    true_i = LEVEL_NAMES.index(persona["level"])
-    claim_i = LEVEL_NAMES.index(persona["claimed_level"])
-    if persona["overconfident"] and claim_i <= true_i:
-        raise ValueError(
-            f"persona['claimed_level']={persona['claimed_level']!r} must be above "
-            f"persona['level']={persona['level']!r} for an overconfident learner"
-        )
-    if not persona["overconfident"] and claim_i != true_i:
-        raise ValueError(
-            f"persona['claimed_level']={persona['claimed_level']!r} must equal "
-            f"persona['level']={persona['level']!r} unless persona['overconfident'] is True"
-        )
-    return persona
+    """Check a persona (dict or :class:`InstructionPersona`) and return its dict (a given dict unchanged).
+
+    A thin wrapper kept for the env and external callers; :class:`InstructionPersona` holds the rules.
+    """
+    return validate_persona_dict(InstructionPersona, persona)
 
 
-def persona_card(persona: dict[str, Any]) -> str:
+def persona_card(persona: dict[str, Any] | InstructionPersona) -> str:
     """The learner in words (the brief an LLM user plays from)."""
-    topic = CONCEPTS[persona["concept"]]
+    p = persona if isinstance(persona, InstructionPersona) else InstructionPersona.from_dict(persona)
+    topic = CONCEPTS[p.concept]
     knows = {
         "novice": f"You know almost nothing about {topic}; you have only heard the word.",
         "intermediate": f"You know the basic idea of {topic} but are fuzzy on the details.",
         "advanced": f"You already know {topic} well and want the finer points.",
-    }[persona["level"]]
+    }[p.level]
     style = {
         "examples": "You learn best from concrete, worked examples; abstract definitions lose you.",
         "analogies": "You learn best from analogies to everyday things; bare formulas do little for you.",
         "formal": "You learn best from precise definitions and formulas; loose stories bore you.",
-    }[persona["style"]]
-    patience = persona["patience"]
+    }[p.style]
+    patience = p.patience
     mood = (
         "You are patient."
         if patience >= 4.5
@@ -205,8 +235,8 @@ def persona_card(persona: dict[str, Any]) -> str:
         "Reveal what you know or how you like to learn only when asked, in your own words, one thing at a time.",
         "End the conversation when you feel you understand, or give up if the teaching keeps missing.",
     ]
-    claimed = persona.get("claimed_style", persona["style"])
-    if claimed != persona["style"]:
+    claimed = p.stated_style
+    if claimed != p.style:
         lines.insert(
             3,
             "But you do not know that about yourself: asked how you learn best, you say you are not sure."
@@ -215,11 +245,11 @@ def persona_card(persona: dict[str, Any]) -> str:
             + {"examples": "worked examples", "analogies": "analogies", "formal": "precise definitions"}[claimed]
             + " work for you.",
         )
-    if persona["overconfident"]:
+    if p.overconfident:
         lines.insert(
             2,
             f"But you believe you know {topic} well: when asked, you claim to be "
-            f"{persona['claimed_level']}, you pretend to follow explanations that are over your head, "
+            f"{p.claimed_level}, you pretend to follow explanations that are over your head, "
             "and you only admit the gap after failing a quiz question.",
         )
     return " ".join(lines)

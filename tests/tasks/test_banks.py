@@ -320,6 +320,7 @@ DATA_FILES: dict[str, tuple[str, ...]] = {
     "persuasion": ("replies.toml", "phrases.toml"),
     "counseling": ("replies.toml", "phrases.toml"),
     "instruction": ("replies.toml", "phrases.toml"),
+    "travel": ("replies.toml", "phrases.toml"),
 }
 
 

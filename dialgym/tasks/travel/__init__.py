@@ -71,6 +71,19 @@ left or the episode was truncated without an acceptance. ``info["outcome"]`` e.g
 "left": False, "rejections": 1, "questions": 3}``. Success: an activity was accepted
 and its utility is at least 0.6 (``SUCCESS_UTILITY``).
 
+## Starting state
+
+Each reset draws a hidden traveller from ``persona_split`` with the env RNG (equal seeds,
+equal personas). Its schema is ``TASK.persona_type``, the frozen dataclass
+:class:`~dialgym.tasks.travel.personas.TravelPersona`: ``type`` (a label, never said),
+``weights`` (interest weight per dimension), ``primary`` and ``secondary`` interests,
+``budget`` (highest cost level, 0-3), ``dealbreakers``, ``patience``, ``pickiness``,
+``indecisive`` and optionally ``unspoken`` (dealbreakers not mentioned when asked). It travels
+as its plain dict (``TravelPersona.from_dict(d)`` / ``.to_dict()``; lists in the dict, tuples in
+the dataclass): ``info["persona"]`` (with ``privileged=True``) and records hold the dict;
+``reset(options={"persona": ...})`` takes the dict or the dataclass. Nothing is revealed and no
+option rejected at the start.
+
 ## Episode end
 
 Terminated when the traveller accepts a recommendation or leaves (patience exhausted);
@@ -102,7 +115,7 @@ from dialgym.core.task import Task
 from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, DEALBREAKERS, DIMS, activity_utilities
 from dialgym.tasks.travel.env import TravelAgentEnv
 from dialgym.tasks.travel.language import ACT_REPERTOIRE, ACTS, COMPARISON_PAIRS, REPLIES, agent_utterance
-from dialgym.tasks.travel.personas import persona_card, sample_persona, validate_persona
+from dialgym.tasks.travel.personas import TravelPersona, persona_card, sample_persona
 from dialgym.tasks.travel.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 from dialgym.tasks.travel.user import SUCCESS_UTILITY
 
@@ -126,9 +139,9 @@ TASK = Task(
     acts=ACTS,
     act_repertoire=ACT_REPERTOIRE,
     phrase=phrase,
+    persona_type=TravelPersona,
     persona_card=persona_card,
     sample_persona=sample_persona,
-    validate_persona=validate_persona,
     success=SUCCESS,
     success_rule=is_success,
     behavior_agent=BehaviorAgent,
@@ -154,6 +167,7 @@ __all__ = [
     "BehaviorAgent",
     "OracleAgent",
     "TravelAgentEnv",
+    "TravelPersona",
     "activity_utilities",
     "agent_utterance",
     "persona_card",

@@ -4,6 +4,10 @@ All recognizer patterns match the output of
 :func:`dialgym.simulators.scripted.normalize_for_matching` (lower case, contractions
 expanded: "do not", "i am"). Which activity a recommendation or comparison names is
 found separately (:func:`dialgym.tasks.travel.catalogue.find_activities`).
+
+The prose (the user's reply bank :data:`REPLIES` in ``replies.toml``; the preference, budget and
+dealbreaker phrasings and :data:`AGENT_PHRASES` in ``phrases.toml``) lives in data files next to
+this module, read once at import; the rules and patterns stay here.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import re
 
 import numpy as np
 
+from dialgym.core.task import read_data_file
 from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, DIMS
 
 # ------------------------------------------------------------------ agent strategies (recognizer)
@@ -464,223 +469,21 @@ def fix_typos(norm: str) -> str:
 
 
 # ------------------------------------------------------------------ user replies
+_PHRASES = read_data_file(__file__, "phrases.toml")  # phrase banks (prose) live in phrases.toml
 #: Noun phrases for each interest dimension (what the user likes).
-LIKES: dict[str, list[str]] = {
-    "culture": ["history and museums", "art and old architecture", "learning about the local culture and history"],
-    "food": ["trying the local food", "good food and new dishes", "eating my way through a place"],
-    "nature": ["being out in nature", "green spaces and scenery", "wildlife and beautiful landscapes"],
-    "adventure": ["a bit of adventure and adrenaline", "thrills and a bit of action", "exciting, adventurous stuff"],
-    "relaxation": ["relaxing and unwinding", "slowing down and pampering myself", "a calm, peaceful day"],
-    "nightlife": ["the nightlife and going out", "bars, dancing and late nights", "a good night out"],
-}
+LIKES: dict[str, list[str]] = _PHRASES["likes"]
 
 #: Short nouns for "something with more ...".
-MORE: dict[str, list[str]] = {
-    "culture": ["history and culture", "culture", "history"],
-    "food": ["good food", "food in it", "local food"],
-    "nature": ["nature", "nature and scenery", "green spaces"],
-    "adventure": ["adventure", "action and adventure", "thrills"],
-    "relaxation": ["relaxation", "time to relax", "calm"],
-    "nightlife": ["nightlife", "night out feel", "going out"],
-}
+MORE: dict[str, list[str]] = _PHRASES["more"]
 
 #: Noun phrases for each interest dimension (what the user does not care for).
-DISLIKES: dict[str, list[str]] = {
-    "culture": ["museums and history stuff", "old buildings and exhibits", "the whole history and culture thing"],
-    "food": ["food-focused stuff", "spending the day eating", "foodie things"],
-    "nature": ["nature and scenery", "the outdoorsy nature stuff", "plants and landscapes"],
-    "adventure": ["adrenaline and thrills", "adventurous action stuff", "anything thrill-seeking"],
-    "relaxation": ["lazing around", "pampering and sitting still", "slow, relaxing stuff"],
-    "nightlife": ["bars and nightlife", "going out at night", "partying"],
-}
+DISLIKES: dict[str, list[str]] = _PHRASES["dislikes"]
 
-BUDGET_PHRASES: dict[int, list[str]] = {
-    0: [
-        "I'm on a shoestring, so free stuff ideally.",
-        "My budget is basically zero; free things only, please.",
-        "I'm broke at the moment, so it has to be free.",
-    ],
-    1: [
-        "I'd like to keep it cheap.",
-        "Something inexpensive, please; I'm watching my money.",
-        "I'm on a tight budget, so cheap would be best.",
-    ],
-    2: [
-        "Mid-range is fine, nothing too fancy.",
-        "I can spend a bit, just not a fortune.",
-        "A moderate price is okay, I'm not after luxury.",
-    ],
-    3: [
-        "Money isn't really an issue.",
-        "I'm happy to splurge on something good.",
-        "Price doesn't matter much, I want it to be great.",
-    ],
-}
+BUDGET_PHRASES: dict[int, list[str]] = {int(k): v for k, v in _PHRASES["budget_phrases"].items()}
 
-DEALBREAKER_PHRASES: dict[str, list[str]] = {
-    "no_physical": [
-        "I've got a bad knee, so nothing physical, please.",
-        "I can't do anything strenuous; my back won't have it.",
-        "Nothing that involves much exertion; I'm not up for much walking.",
-    ],
-    "no_alcohol": [
-        "I don't drink, so nothing with alcohol.",
-        "I'd rather avoid anything boozy.",
-        "No alcohol for me, I'm sober.",
-    ],
-    "kid_friendly": [
-        "I'll have my two kids with me, so it has to work for children.",
-        "It needs to be family friendly; the kids are coming along.",
-        "My little ones are with me, so it must suit children.",
-    ],
-    "no_water": [
-        "I can't swim, so nothing on the water.",
-        "I get terribly seasick, so no boats or water stuff.",
-        "I'm scared of deep water, so nothing in or on the water, please.",
-    ],
-}
+DEALBREAKER_PHRASES: dict[str, list[str]] = _PHRASES["dealbreaker_phrases"]
 
-REPLIES: dict[str, list[str]] = {
-    "opening": [
-        "I'm visiting next week, what should I do?",
-        "Hi, I've got a free day on my trip next week. Any ideas?",
-        "I'm in town for a few days soon. What would you recommend I do?",
-        "Hey! I'm travelling there next week and have no plans yet. What's good?",
-        "I've got one day to fill on my trip. Can you help me pick something?",
-    ],
-    "greet_back": [
-        "Hi! So, any ideas for me?",
-        "Hello! Thanks. So what should I do?",
-        "Hey, nice to meet you!",
-        "Hi there. I'd love some ideas.",
-    ],
-    "greet_again": ["Hi again... we already said hello.", "Yes, hello. Can we get to it?", "Um, hi. Again."],
-    "primary": [
-        "More than anything I love {like}.",
-        "Honestly, my big thing is {like}.",
-        "What I enjoy most is {like}.",
-        "Above all, I'm into {like}.",
-    ],
-    "secondary": [
-        "I also like {like}.",
-        "Besides that, I'm a fan of {like} too.",
-        "{like_cap} would be nice as well.",
-        "I'm into {like} too, a bit.",
-    ],
-    "interests_done": [
-        "I think I've told you what I like already.",
-        "Like I said, that's pretty much it.",
-        "I already mentioned what I'm into.",
-    ],
-    "vague": [
-        "Oh, I don't know, anything fun really.",
-        "Hmm, I'm easy, whatever you think.",
-        "Honestly, I can't decide. Everything sounds good?",
-        "I'm not sure... what do people usually do?",
-        "Gosh, no idea. I'm open to anything, I guess.",
-    ],
-    "budget_again": ["Like I said: ", "As I mentioned: ", "I told you already: "],
-    "active": [
-        "I love being active, the more energetic the better.",
-        "I'm pretty fit, happy to break a sweat.",
-        "I like to keep moving; something energetic would be great.",
-    ],
-    "easy": [
-        "I'd like to take it easy, nothing too tiring.",
-        "Something low-key; I'm not looking to exert myself.",
-        "I'd prefer a gentle pace, honestly.",
-    ],
-    "no_dealbreakers": [
-        "Not really, I'm pretty open.",
-        "No, nothing comes to mind.",
-        "Hmm, no, I'm flexible about most things.",
-    ],
-    "no_more_dealbreakers": ["No, that's the only thing.", "Nothing else, I think.", "That's all, really."],
-    "asked_again": ["I think I already told you.", "We've been over that.", "You asked me that already."],
-    "too_many_questions": [
-        "Can you just suggest something?",
-        "So many questions! Any actual ideas?",
-        "I'd love a concrete suggestion at some point.",
-    ],
-    "one_at_a_time": ["One thing at a time, please!", "That's a lot of questions at once."],
-    "off_task": [
-        "Sorry, I'm not sure what you mean. Any ideas for what I should do?",
-        "Okay... but what should I actually do?",
-        "Hmm, I don't follow. Can we focus on my trip?",
-        "Sorry, what? I just want an idea of what to do.",
-    ],
-    "rapport_back": [
-        "Thanks! So, what do you suggest?",
-        "Ha, thank you. Any ideas for me, then?",
-        "Sure. So what should I do?",
-        "Okay! What would you recommend?",
-    ],
-    "rapport_stall": [
-        "That's nice, but can we get to a suggestion?",
-        "Sure... but what should I actually do?",
-        "We're going in circles. Any concrete ideas?",
-    ],
-    "claim": [
-        "Wait, I haven't picked anything yet.",
-        "Hold on, I haven't decided on anything.",
-        "I don't think I agreed to anything yet. What are you suggesting?",
-    ],
-    "vague_recommend": ["Like what, exactly?", "Which activity do you mean?", "Could you be more specific?"],
-    "accept": [
-        "Oh, {name} sounds perfect. Let's do that!",
-        "Yes! {cap_phrase} is exactly what I wanted.",
-        "That's a great idea, I'll book {phrase}.",
-        "Perfect, {name} it is. Thank you!",
-    ],
-    "settle": [
-        "Fine, {name} it is, I suppose.",
-        "Okay, I'll just go with {phrase}.",
-        "Alright, {name} then. Good enough.",
-    ],
-    "reject_dealbreaker": ["Oh, that won't work for me.", "No, I can't do that one.", "That's a no for me."],
-    "told_you": ["I already told you!", "Didn't I just say?", "Were you listening?"],
-    "reject_budget": [
-        "Hmm, that's too pricey for me.",
-        "That's more than I want to spend.",
-        "Sounds expensive, I'll pass.",
-    ],
-    "reject_mismatch": [
-        "Hmm, I'm not really into {dislike}.",
-        "Honestly, I can do without {dislike}.",
-        "Not for me, I'm afraid; I'm not a fan of {dislike}.",
-    ],
-    "reject_near": [
-        "That sounds nice, but I was hoping for something with more {more}.",
-        "Close, but I'd like something with more {more}.",
-        "Maybe, but I'd prefer {like}.",
-    ],
-    "reject_near_generic": [
-        "That sounds nice, but not quite it. Anything similar?",
-        "Hmm, close, but not quite what I'm after.",
-    ],
-    "reject_vague": [
-        "Hmm, I don't know... it doesn't really grab me.",
-        "Maybe? I'm not feeling it, though.",
-        "I don't know, something about it doesn't appeal.",
-    ],
-    "reject_repeat": ["You already suggested that one.", "We've been through that one, no.", "Still no to that one."],
-    "leave": [
-        "I think I'll figure it out on my own. Thanks anyway.",
-        "Never mind, I'll look it up myself. Bye.",
-        "I'm getting nowhere with this, I'll just wing it. Bye.",
-    ],
-    "prefer": ["The {p} sounds better. {reason}", "Definitely the {p}. {reason}", "I'd go for the {p}. {reason}"],
-    "prefer_like": ["I love {like}.", "I'm really into {like}.", "{like_cap}: that's more my thing."],
-    "prefer_other_bad": ["The other one is out for me.", "The other one just doesn't work for me."],
-    "prefer_other_pricey": ["The other one sounds too pricey.", "The other one costs too much for me."],
-    "compared_again": [
-        "You asked me that already; same answer.",
-        "Same as before, I told you which I'd pick.",
-        "We've compared those two already.",
-    ],
-    "neither": ["Honestly, neither. {reason}", "Neither of those, really. {reason}"],
-    "both_same": ["They both sound about the same to me.", "Hmm, either, I really can't choose between those."],
-}
+REPLIES: dict[str, list[str]] = read_data_file(__file__, "replies.toml")
 
 
 def capitalise(s: str) -> str:
@@ -688,65 +491,7 @@ def capitalise(s: str) -> str:
 
 
 # ------------------------------------------------------------------ agent phrasings
-AGENT_PHRASES: dict[str, list[str]] = {
-    "greeting": [
-        "Hi there! Happy to help you plan your trip.",
-        "Hello! Great to hear from you.",
-        "Hey, welcome! Let's find you something fun.",
-        "Hi! Thanks for reaching out.",
-        "Good morning! I'm glad to help.",
-    ],
-    "ask_preferences": [
-        "What kind of things do you like to do when you travel?",
-        "Tell me a bit about what you're looking for.",
-        "What would make this a great trip for you?",
-        "What are you in the mood for?",
-        "What sort of experience are you hoping for?",
-        "Describe your ideal day on this trip.",
-    ],
-    "ask_budget": [
-        "What's your budget like?",
-        "How much are you looking to spend?",
-        "Is price a concern for you?",
-        "What price range should I keep in mind?",
-        "Do you want to splurge, or keep it cheap?",
-    ],
-    "ask_activity_level": [
-        "How active do you want to be?",
-        "Are you up for something physical, or rather easy?",
-        "What kind of pace suits you, energetic or relaxed?",
-        "How's your fitness: happy to break a sweat?",
-        "What energy level are you after for the day?",
-    ],
-    "ask_interests": [
-        "What are your main interests when you travel?",
-        "What do you enjoy doing on vacation?",
-        "Any hobbies or passions I should know about?",
-        "Are you more into culture, food, nature, adventure, relaxation or nightlife?",
-        "What are you into, generally?",
-    ],
-    "ask_dealbreakers": [
-        "Is there anything you'd want to avoid?",
-        "Any dealbreakers I should know about?",
-        "Anything that's off the table for you?",
-        "Any restrictions I should keep in mind?",
-        "Is there anything you definitely don't want to do?",
-    ],
-    "recommend": [
-        "I'd recommend {phrase}.",
-        "How about {phrase}? I think you'd enjoy it.",
-        "My top pick for you is {phrase}.",
-        "You should try {phrase}!",
-        "I think {phrase} would be perfect for you.",
-        "Why not go for {phrase}?",
-    ],
-    "offer_comparison": [
-        "Would you rather do {a} or {b}?",
-        "Which sounds better to you: {a} or {b}?",
-        "I'm torn between {a} and {b}. Which one appeals to you more?",
-        "Do you prefer {a} or {b}?",
-    ],
-}
+AGENT_PHRASES: dict[str, list[str]] = _PHRASES["agent_phrases"]
 
 
 def agent_utterance(act: str, rng: np.random.Generator) -> str:

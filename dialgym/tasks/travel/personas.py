@@ -1,6 +1,7 @@
 """The latent persona distribution of TravelAgent-v0.
 
-A persona is plain JSON data::
+The schema is :class:`TravelPersona` (a frozen dataclass, checked on construction); a
+persona travels as its plain JSON dict (``to_dict``/``from_dict``)::
 
     {"type": "family_traveler",            # label, never said by the user
      "weights": {"culture": 0.5, ...},     # interest weights over DIMS, sum to 1
@@ -22,10 +23,12 @@ dealbreakers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from dialgym.core.task import Persona, validate_persona_dict
 from dialgym.tasks.travel.catalogue import DEALBREAKERS, DIMS
 
 # type -> (primary choices, secondary choices, budget choices, dealbreaker probabilities)
@@ -244,52 +247,92 @@ def sample_persona(split: str, rng: np.random.Generator) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class TravelPersona(Persona):
+    """A TravelAgent-v0 traveller (the env's hidden starting state).
+
+    List values of the dict (``dealbreakers``, ``unspoken``) are tuples here and lists again in
+    :meth:`to_dict`; ``weights`` stays a dict.
+
+    Attributes:
+        type: snake_case label, never said by the user.
+        weights: interest weight in [0, 1] for every dimension of :data:`DIMS` (not all zero).
+        primary: the main interest, one of :data:`DIMS`.
+        secondary: the second interest, one of :data:`DIMS`.
+        budget: the highest acceptable cost level, an int in 0..3.
+        dealbreakers: distinct items of :data:`DEALBREAKERS`, most important first.
+        patience: rejections and wasted turns tolerated, a positive number.
+        pickiness: accepts a suggestion whose utility is >= best - pickiness, in [0, 1].
+        indecisive: answers open questions vaguely; only comparisons reveal their taste.
+        unspoken: optional (absent = none): dealbreakers not mentioned when asked.
+    """
+
+    optional_keys = ("unspoken",)
+
+    type: str
+    weights: dict[str, float]
+    primary: str
+    secondary: str
+    budget: int
+    dealbreakers: tuple[str, ...]
+    patience: float
+    pickiness: float
+    indecisive: bool
+    unspoken: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        for key in ("dealbreakers", "unspoken"):  # a list given directly is held as a tuple
+            if isinstance(getattr(self, key), list):
+                object.__setattr__(self, key, tuple(getattr(self, key)))
+        t = self.type
+        if not isinstance(t, str) or "_" not in t or not t.replace("_", "").isalpha() or t != t.lower():
+            raise ValueError(f"persona['type']={t!r} must be a snake_case label with an underscore")
+        w = self.weights
+        if not isinstance(w, dict) or set(w) != set(DIMS):
+            raise ValueError(f"persona['weights'] must map exactly {list(DIMS)} to numbers, got {w!r}")
+        for d, v in w.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
+                raise ValueError(f"persona['weights'][{d!r}]={v!r} must be a number in [0, 1]")
+        if sum(w.values()) <= 0:
+            raise ValueError("persona['weights'] must not be all zero")
+        for key in ("primary", "secondary"):
+            if getattr(self, key) not in DIMS:
+                raise ValueError(f"persona[{key!r}]={getattr(self, key)!r} must be one of {list(DIMS)}")
+        b = self.budget
+        if isinstance(b, bool) or not isinstance(b, int) or not 0 <= b <= 3:
+            raise ValueError(f"persona['budget']={b!r} must be an int cost level in 0..3")
+        dbs = self.dealbreakers
+        if not isinstance(dbs, tuple) or any(d not in DEALBREAKERS for d in dbs) or len(set(dbs)) != len(dbs):
+            raise ValueError(
+                f"persona['dealbreakers']={_thawed(dbs)!r} must be a list of distinct items of {list(DEALBREAKERS)}"
+            )
+        p = self.patience
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not p > 0:
+            raise ValueError(f"persona['patience']={p!r} must be a positive number")
+        k = self.pickiness
+        if isinstance(k, bool) or not isinstance(k, (int, float)) or not 0.0 <= k <= 1.0:
+            raise ValueError(f"persona['pickiness']={k!r} must be a number in [0, 1]")
+        if not isinstance(self.indecisive, bool):
+            raise ValueError(f"persona['indecisive']={self.indecisive!r} must be a bool")
+        un = () if self.unspoken is None else self.unspoken
+        if not isinstance(un, tuple) or any(d not in dbs for d in un) or len(set(un)) != len(un):
+            raise ValueError(
+                f"persona['unspoken']={_thawed(un)!r} must be a list of distinct items of "
+                f"persona['dealbreakers']={_thawed(dbs)!r}"
+            )
+
+
+def _thawed(value: Any) -> Any:
+    """A tuple shown as the list the persona dict holds (error messages quote the dict's values)."""
+    return list(value) if isinstance(value, tuple) else value
+
+
 def validate_persona(persona: Any) -> dict[str, Any]:
-    """Check a persona dict; raise a clear error naming the bad key or value."""
-    if not isinstance(persona, dict):
-        raise TypeError(f"persona must be a dict, got {type(persona).__name__}")
-    missing = [k for k in PERSONA_KEYS if k not in persona]
-    if missing:
-        raise ValueError(f"persona is missing keys {missing}; expected {list(PERSONA_KEYS)}")
-    unknown = sorted(set(persona) - set(PERSONA_KEYS) - set(OPTIONAL_KEYS))
-    if unknown:
-        raise ValueError(
-            f"persona has unknown keys {unknown}; expected {list(PERSONA_KEYS)} and optionally {list(OPTIONAL_KEYS)}"
-        )
-    t = persona["type"]
-    if not isinstance(t, str) or "_" not in t or not t.replace("_", "").isalpha() or t != t.lower():
-        raise ValueError(f"persona['type']={t!r} must be a snake_case label with an underscore")
-    w = persona["weights"]
-    if not isinstance(w, dict) or set(w) != set(DIMS):
-        raise ValueError(f"persona['weights'] must map exactly {list(DIMS)} to numbers, got {w!r}")
-    for d, v in w.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
-            raise ValueError(f"persona['weights'][{d!r}]={v!r} must be a number in [0, 1]")
-    if sum(w.values()) <= 0:
-        raise ValueError("persona['weights'] must not be all zero")
-    for key in ("primary", "secondary"):
-        if persona[key] not in DIMS:
-            raise ValueError(f"persona[{key!r}]={persona[key]!r} must be one of {list(DIMS)}")
-    b = persona["budget"]
-    if isinstance(b, bool) or not isinstance(b, int) or not 0 <= b <= 3:
-        raise ValueError(f"persona['budget']={b!r} must be an int cost level in 0..3")
-    dbs = persona["dealbreakers"]
-    if not isinstance(dbs, list) or any(d not in DEALBREAKERS for d in dbs) or len(set(dbs)) != len(dbs):
-        raise ValueError(f"persona['dealbreakers']={dbs!r} must be a list of distinct items of {list(DEALBREAKERS)}")
-    p = persona["patience"]
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not p > 0:
-        raise ValueError(f"persona['patience']={p!r} must be a positive number")
-    k = persona["pickiness"]
-    if isinstance(k, bool) or not isinstance(k, (int, float)) or not 0.0 <= k <= 1.0:
-        raise ValueError(f"persona['pickiness']={k!r} must be a number in [0, 1]")
-    if not isinstance(persona["indecisive"], bool):
-        raise ValueError(f"persona['indecisive']={persona['indecisive']!r} must be a bool")
-    un = persona.get("unspoken", [])
-    if not isinstance(un, list) or any(d not in dbs for d in un) or len(set(un)) != len(un):
-        raise ValueError(
-            f"persona['unspoken']={un!r} must be a list of distinct items of persona['dealbreakers']={dbs!r}"
-        )
-    return persona
+    """Check a persona (dict or :class:`TravelPersona`) and return its dict (a given dict unchanged).
+
+    A thin wrapper kept for the env and external callers; :class:`TravelPersona` holds the rules.
+    """
+    return validate_persona_dict(TravelPersona, persona)
 
 
 _DB_WORDS = {
@@ -301,28 +344,29 @@ _DB_WORDS = {
 _BUDGET_WORDS = ("free things only", "a tight budget (cheap)", "a moderate budget", "no real budget limit")
 
 
-def persona_card(persona: dict[str, Any]) -> str:
+def persona_card(persona: dict[str, Any] | TravelPersona) -> str:
     """The persona in words (for an LLM playing the traveller)."""
-    w = persona["weights"]
+    p = persona if isinstance(persona, TravelPersona) else TravelPersona.from_dict(persona)
+    w = p.weights
     order = sorted(DIMS, key=lambda d: (-w[d], DIMS.index(d)))
     likes = ", ".join(f"{d} ({w[d]:.0%})" for d in order if w[d] >= 0.05)
-    dbs = "; ".join(_DB_WORDS[d] for d in persona["dealbreakers"]) or "none"
+    dbs = "; ".join(_DB_WORDS[d] for d in p.dealbreakers) or "none"
     lines = [
         "You are a traveller visiting a city next week, asking a travel agent what to do for one day.",
         f"What you enjoy, most important first: {likes}.",
-        f"Budget: {_BUDGET_WORDS[int(persona['budget'])]}.",
+        f"Budget: {_BUDGET_WORDS[int(p.budget)]}.",
         f"Dealbreakers: {dbs}.",
-        f"Patience: you give up after about {int(persona['patience'])} bad suggestions or wasted turns.",
+        f"Patience: you give up after about {int(p.patience)} bad suggestions or wasted turns.",
         "You accept only a suggestion close to the best one for you"
-        + (" and are quite picky." if persona["pickiness"] < 0.07 else "."),
+        + (" and are quite picky." if p.pickiness < 0.07 else "."),
     ]
-    if persona["indecisive"]:
+    if p.indecisive:
         lines.append(
             "You are indecisive: to open questions about what you like you answer vaguely; only when offered "
             "two concrete options do you say which one you prefer and why, and when the two are about as good "
             "for you, you cannot choose."
         )
-    unspoken = persona.get("unspoken") or []
+    unspoken = p.unspoken or ()
     if unspoken:
         lines.append(
             "When asked about dealbreakers you forget to mention: "

@@ -104,23 +104,22 @@ def check_personas_per_split(task: Task) -> None:
             assert env.sample_persona(split, np.random.default_rng(seed)) == persona, "env and Task disagree"
             _, info = env.reset(seed=seed, options={"persona": copy.deepcopy(persona)})
             assert info["persona"] == persona
-            if task.persona_type is not None:  # the typed persona: lossless to and from the dict
-                typed = task.persona_type.from_dict(persona)
-                assert typed.to_dict() == persona and list(typed.to_dict()) == list(persona)
-                assert json.loads(json.dumps(typed.to_dict())) == persona
-                assert task.validate_persona(typed) == persona
-                _, info = env.reset(seed=seed, options={"persona": typed})
-                assert info["persona"] == persona and isinstance(info["persona"], dict)
+            # the typed persona: lossless to and from the dict, and reset takes it as well
+            typed = task.persona_type.from_dict(persona)
+            assert typed.to_dict() == persona and list(typed.to_dict()) == list(persona)
+            assert json.loads(json.dumps(typed.to_dict())) == persona
+            assert task.validate_persona(typed) == persona
+            _, info = env.reset(seed=seed, options={"persona": typed})
+            assert info["persona"] == persona and isinstance(info["persona"], dict)
     with pytest.raises(ValueError):
         task.sample_persona("bogus", np.random.default_rng(0))
     for bad in ({}, "a persona"):
         with pytest.raises((ValueError, TypeError)):
             task.validate_persona(bad)
-    if task.persona_type is not None:  # construction names the bad field and its value
-        persona = task.sample_persona("train", np.random.default_rng(0))
-        for key in persona:
-            with pytest.raises((ValueError, TypeError), match=key):
-                task.persona_type.from_dict({**persona, key: object()})
+    persona = task.sample_persona("train", np.random.default_rng(0))
+    for key in persona:  # construction names the bad field
+        with pytest.raises((ValueError, TypeError), match=key):
+            task.persona_type.from_dict({**persona, key: object()})
 
 
 def check_repertoire_phrases(task: Task) -> None:
@@ -385,9 +384,9 @@ def test_dialgym_registers_its_tasks_from_one_table() -> None:
 
 # --------------------------------------------------------------------------- a task from outside dialgym
 def guide_files(text: str) -> dict[str, str]:
-    """The files the guide shows: fenced python blocks whose first line is ``# file: <path>``."""
+    """The files the guide shows: fenced python (or toml) blocks whose first line is ``# file: <path>``."""
     files = {}
-    for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):
+    for block in re.findall(r"```(?:python|toml)\n(.*?)```", text, flags=re.S):
         first, _, body = block.partition("\n")
         if first.startswith("# file: "):
             files[first.removeprefix("# file: ").strip()] = body
@@ -474,6 +473,7 @@ def _fields(task: Task) -> dict:
         ({"phrase": "not callable"}, "phrase must be callable"),
         ({"success": " "}, "success must say in words"),
         ({"env": "no_colon_here"}, "'module:Class' entry point"),
+        ({"persona_type": dict}, "persona_type must be a dialgym.core.task.Persona dataclass"),
     ],
 )
 def test_a_bad_task_fails_at_declaration_naming_the_field(barista: Task, change: dict, message: str) -> None:

@@ -209,12 +209,12 @@ class Task:
     acts: tuple[str, ...]
     act_repertoire: tuple[str, ...]
     phrase: PhraseFn
+    persona_type: type[Persona]
     persona_card: Callable[[dict[str, Any]], str]
     sample_persona: Callable[[str, np.random.Generator], dict[str, Any]]
     success: str
     behavior_agent: type[Agent]
     oracle_agent: type[Agent]
-    persona_type: type[Persona] | None = None
     validate_persona: Callable[[Any], dict[str, Any]] | None = None
     adaptive_agent: type[Agent] | None = None
     fixed_scripts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -236,15 +236,11 @@ class Task:
         object.__setattr__(self, "acts", _check_acts(tid, "acts", self.acts))
         repertoire = _check_acts(tid, "act_repertoire", self.act_repertoire)
         object.__setattr__(self, "act_repertoire", repertoire)
-        if self.persona_type is not None and not (
-            isinstance(self.persona_type, type) and issubclass(self.persona_type, Persona)
-        ):
+        if not (isinstance(self.persona_type, type) and issubclass(self.persona_type, Persona)):
             raise TypeError(
                 f"Task {tid!r}: persona_type must be a dialgym.core.task.Persona dataclass, got {self.persona_type!r}"
             )
         if self.validate_persona is None:
-            if self.persona_type is None:
-                raise TypeError(f"Task {tid!r}: declare persona_type (a Persona dataclass) to check personas")
             object.__setattr__(self, "validate_persona", functools.partial(validate_persona_dict, self.persona_type))
         for name in ("phrase", "persona_card", "sample_persona", "validate_persona", "behavior_agent", "oracle_agent"):
             if not callable(getattr(self, name)):

@@ -130,7 +130,7 @@ def test_quick_reproduction_runs_every_stage_and_resumes(tmp_path):
     assert second.returncode == 0, second.stderr[-3000:]
     assert json.loads((out / "reproduce.json").read_text()) == results
     meta2 = json.loads((out / "reproduce_run.json").read_text())
-    steps = meta["config"]["steps"]
+    [steps] = {learner["steps"] for learner in meta["learners"].values()}  # what every learner trained with
     assert all(t["resumed_from"] == 0 for task in meta["training"].values() for t in task.values())
     assert all(t["resumed_from"] == steps for task in meta2["training"].values() for t in task.values())
     # other settings in the same work folder are refused

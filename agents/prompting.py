@@ -21,6 +21,7 @@ from typing import Any
 
 from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS
+from dialgym.registration import dialogue_env
 from dialgym.tasks import get_task
 
 MODES = ("zero", "cot", "procot")
@@ -76,7 +77,7 @@ class PromptAgent(Agent):
         import gymnasium as gym
 
         env = gym.make(env_id)
-        self.description = env.unwrapped.description
+        self.description = dialogue_env(env).description
         env.close()
         self._llm: Any = None
 

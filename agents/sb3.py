@@ -38,6 +38,7 @@ from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS
 from dialgym.core.task import bare_env_id
 from dialgym.core.text import normalize_text
+from dialgym.registration import dialogue_env
 from dialgym.tasks import get_task
 from dialgym.wrappers import FeatureSpec, dialogue_features, make_act_env
 
@@ -531,7 +532,7 @@ class SB3Agent(Agent):
             import gymnasium as gym
 
             probe = gym.make(bare_id)
-            self.feature_spec = FeatureSpec.for_task(bare_id, int(probe.unwrapped.max_turns))
+            self.feature_spec = FeatureSpec.for_task(bare_id, int(dialogue_env(probe).max_turns))
             probe.close()
         if self.feature_spec.env_id != bare_id:
             raise ValueError(f"{self.path!r} was trained on {self.feature_spec.env_id!r}; it cannot play {env_id!r}")

@@ -14,6 +14,7 @@ from typing import Any
 
 import gymnasium as gym
 
+from dialgym.registration import dialogue_env
 from dialgym.simulators.scripted import SentenceReading
 
 
@@ -21,7 +22,7 @@ def recognizer_for(env_id: str) -> Any:
     """The intent recogniser of ``env_id``'s scripted user."""
     env = gym.make(env_id)
     try:
-        user = env.unwrapped.make_scripted_user()
+        user = dialogue_env(env).make_scripted_user()
     finally:
         env.close()
     recognizer = getattr(user, "recognizer", None)

@@ -27,6 +27,8 @@ import gymnasium as gym
 
 from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS, MAX_USER_CHARS, render_observation
+from dialgym.core.types import Message
+from dialgym.registration import dialogue_env
 from dialgym.rollout import play_episode
 from dialgym.seeding import session_seed
 
@@ -115,7 +117,7 @@ def play_as_agent(env_id: str, seed: int | None, env_kwargs: dict[str, Any], std
             return finished
         info = rollout.info
         if not rollout.turns:  # the user failed at reset: no conversation to have; say why, stop rather than retry
-            stdout.write(render_observation(env.unwrapped.description, rollout.messages))
+            stdout.write(render_observation(dialogue_env(env).description, rollout.messages))
             stdout.write("\n(/restart starts a new episode, /quit ends)\n")
             stdout.write(f"\n-- the simulated user failed before the chat began: {info['user_failure']}\n")
             return finished
@@ -149,7 +151,7 @@ def play_as_user(
     from dialgym.agents import make_agent
 
     task = dialgym.get_task(env_id)
-    env = gym.make(env_id).unwrapped
+    env = dialogue_env(gym.make(env_id))
     agent = make_agent(agent_spec, env_id, seed=seed, llm=llm)
     if agent.requires_privileged:
         raise ValueError(f"agent {agent_spec!r} reads the persona; play against an agent that does not")
@@ -158,7 +160,7 @@ def play_as_user(
     while True:
         persona = env.sample_persona(split, rng)
         agent.reset(seed=int(rng.integers(2**31)))
-        messages: list[dict[str, str]] = []
+        messages: list[Message] = []
         stdout.write(
             f"You play this person (the assistant cannot see this):\n{task.persona_card(persona)}\n"
             "(/end ends the conversation and goes to the questions; /restart, /quit)\n\n"

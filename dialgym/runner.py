@@ -28,7 +28,7 @@ import os
 import queue as queue_module
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import gymnasium as gym
 
@@ -143,7 +143,8 @@ def _episode_rollout(env: gym.Env, info: dict[str, Any], acts: list[list[str]], 
         terminated=bool(terminated),
         truncated=bool(truncated),
         info=info,
-        persona=env.unwrapped.persona,
+        # gym.Env declares no persona: a DialogueEnv keeps one, and so may any other env played here
+        persona=cast(Any, env.unwrapped).persona,
     )
 
 
@@ -376,7 +377,7 @@ def _run_in_workers(setup: _Setup, episodes: list[EpisodeSpec], workers: int) ->
 
     from dialgym.utils.threads import choose_threads
 
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
     workers = min(workers, len(episodes))
     jobs, results = ctx.Queue(), ctx.Queue()
     for position, spec in enumerate(episodes):

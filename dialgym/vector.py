@@ -34,7 +34,7 @@ the next step (its action unused), then autoresets as usual.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -49,7 +49,8 @@ from dialgym.seeding import vector_seeds
 class DialogueVectorEnv(VectorEnv):
     """``num_envs`` dialgym episodes stepped together, user model calls batched."""
 
-    metadata: ClassVar[dict[str, Any]] = {"autoreset_mode": AutoresetMode.NEXT_STEP}
+    # not a ClassVar: VectorEnv declares metadata as an attribute that __init__ below sets per instance
+    metadata: dict[str, Any] = {"autoreset_mode": AutoresetMode.NEXT_STEP}  # noqa: RUF012
 
     def __init__(self, env_id: str, num_envs: int, **env_kwargs: Any) -> None:
         import dialgym  # noqa: F401  (registers the ids)

@@ -36,6 +36,7 @@ from gymnasium import spaces
 
 from dialgym.core.task import Task, bare_env_id
 from dialgym.core.types import Message
+from dialgym.registration import dialogue_env
 from dialgym.seeding import utterance_seed, vocabulary_seed
 from dialgym.tasks import get_task, task_for_env
 
@@ -211,7 +212,7 @@ class FeatureSpec:
         works for every task; an empty vocabulary switches to a hashed bag of words.
         """
         task = get_task(env_id)
-        vocab = task.feature_vocabulary
+        vocab: Sequence[str] | None = task.feature_vocabulary
         if vocab is None:
             replies = task.replies
             words = list(derive_vocabulary(replies)) if isinstance(replies, Mapping) else []
@@ -398,7 +399,8 @@ class DialogueActActions(gym.ActionWrapper, gym.utils.RecordConstructorArgs):
         if self._rng is None:
             raise RuntimeError("step() before reset(): call reset() first")
         act = self.acts[index]
-        text = self.task.phrase(act, self._rng, self.env.unwrapped.messages)
+        # TODO(core/task.py owner): PhraseFn's messages should accept Message (a TypedDict is no Mapping[str, str])
+        text = self.task.phrase(act, self._rng, dialogue_env(self.env).messages)  # type: ignore[arg-type]
         self._last = (act, text)
         return text
 
@@ -441,7 +443,7 @@ class DialogueFeatures(gym.Wrapper, gym.utils.RecordConstructorArgs):
         gym.utils.RecordConstructorArgs.__init__(self, spec=None if spec is None else spec.to_dict())
         gym.Wrapper.__init__(self, env)
         env_id, _ = task_of(env)
-        max_turns = int(env.unwrapped.max_turns)
+        max_turns = int(dialogue_env(env).max_turns)
         if spec is None:
             spec = FeatureSpec.for_task(env_id, max_turns)
         elif spec.env_id != env_id:
@@ -480,7 +482,7 @@ class DialogueFeatures(gym.Wrapper, gym.utils.RecordConstructorArgs):
         return dialogue_features(self.feature_spec, self._messages, self._acts, self._actions)
 
 
-def make_act_env(env_id: str, spec: FeatureSpec | None = None, **kwargs: Any) -> gym.Env:
+def make_act_env(env_id: str, spec: FeatureSpec | None = None, **kwargs: Any) -> DialogueFeatures:
     """``DialogueFeatures(DialogueActActions(gym.make(env_id, **kwargs)))``: the SB3-ready env.
 
     ``kwargs`` are the usual ``gym.make`` kwargs (``persona_split``, ``max_turns``, ...);

@@ -218,8 +218,8 @@ def _value_from_text(text: str, field: OutcomeField) -> Any:
             return value
     low = text.lower()
     if field.kind in ("number", "integer"):
-        for m in re.finditer(r"-?\d+(?:\.\d+)?", low):
-            value = float(m.group(0))
+        for number in re.finditer(r"-?\d+(?:\.\d+)?", low):
+            value = float(number.group(0))
             if field.low <= value <= field.high:  # type: ignore[operator]
                 return int(value) if field.kind == "integer" and value.is_integer() else value
         raise ValueError(f"no {field.kind} in [{field.low}, {field.high}] in the reply")

@@ -315,9 +315,10 @@ class IntentRecognizer:
         if acts:
             return SentenceReading(sentence, tuple(acts), tuple(evidence))
         if self.rapport_act is not None:
-            m = self._rapport.search(sentence)
-            if m:
-                ev = (Evidence(self.rapport_act, "rapport", self._which_rapport(sentence, m.start()), m.group(0)),)
+            rapport = self._rapport.search(sentence)
+            if rapport:
+                where = self._which_rapport(sentence, rapport.start())
+                ev = (Evidence(self.rapport_act, "rapport", where, rapport.group(0)),)
                 return SentenceReading(sentence, (self.rapport_act,), ev if explain else ())
         return SentenceReading(sentence, (OFF_TASK,), (Evidence(OFF_TASK, "none"),) if explain else ())
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -51,7 +51,8 @@ def drive(gen: Steps[T]) -> T:
             else:
                 call = gen.send(reply)
     except StopIteration as stop:
-        return stop.value
+        # StopIteration.value is untyped; it is what ``gen`` returned, which ``Steps[T]`` declares as T
+        return cast(T, stop.value)
 
 
 def drive_batch(gens: Sequence[Steps[Any]]) -> list[Any]:

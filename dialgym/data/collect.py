@@ -22,6 +22,7 @@ import gymnasium as gym
 
 from dialgym.data.episode import Episode
 from dialgym.data.io import EpisodeWriter, open_for_resume
+from dialgym.registration import dialogue_env
 from dialgym.runner import (
     EpisodeSpec,
     Rollout,
@@ -93,7 +94,7 @@ def _record(
         env_id=env_id,
         seed=spec.seed,
         persona=result.persona,
-        messages=[dict(m) for m in result.messages],
+        messages=[{"role": m["role"], "content": m["content"]} for m in result.messages],
         reward=result.reward,
         outcome=result.outcome,
         success=result.success,
@@ -148,7 +149,7 @@ def collect(
     # Fail on bad env kwargs or agent specs now, not in a worker.
     build_agent(agent, env_id, llm=llm)
     probe = gym.make(env_id, **env_kwargs)
-    task_id = probe.unwrapped.task_id
+    task_id = dialogue_env(probe).task_id
     probe.close()
     label = agent_label(agent)
 

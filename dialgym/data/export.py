@@ -29,6 +29,7 @@ from typing import Any
 
 from dialgym.core.env import render_observation
 from dialgym.data.episode import Episode
+from dialgym.registration import dialogue_env
 
 
 def _require(module: str, extra: str) -> Any:
@@ -134,8 +135,8 @@ def export_minari(
     env_id = env_ids[0]
     kwargs = episodes[0].env_kwargs
     env = gym.make(env_id, **kwargs)
-    description = env.unwrapped.description
-    task = env.unwrapped.task_id
+    description = dialogue_env(env).description
+    task = dialogue_env(env).task_id
     dataset_id = dataset_id or f"dialgym/{task}/{_slug(episodes[0].policy or 'data')}-v0"
     buffers = []
     for i, e in enumerate(episodes):
@@ -200,7 +201,8 @@ def step_observations(episode: Episode, description: str) -> list[str]:
     msgs = episode.messages
     starts = [k for k, m in enumerate(msgs) if m["role"] == "assistant"]
     # before agent turn j the agent saw msgs[:starts[j]]; at the end it sees everything
-    return [render_observation(description, msgs[:s]) for s in starts] + [render_observation(description, msgs)]
+    # TODO(core/env.py owner): render_observation should take an episode record's dict[str, str] messages
+    return [render_observation(description, msgs[:s]) for s in starts] + [render_observation(description, msgs)]  # type: ignore[arg-type]
 
 
 def _slug(text: str) -> str:

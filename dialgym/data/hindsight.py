@@ -33,6 +33,7 @@ import numpy as np
 from dialgym.core.env import render_observation
 from dialgym.data.episode import Episode, simulator_persona
 from dialgym.data.io import EpisodeWriter, iter_episodes, open_for_resume
+from dialgym.registration import dialogue_env
 from dialgym.seeding import HINDSIGHT, HINDSIGHT_REGEN, episode_seed
 from dialgym.utils.progress import progress_bar
 
@@ -91,8 +92,8 @@ class PolicyController:
         if episode.env_id not in self._agents:
             self._agents[episode.env_id] = make_agent(self.spec, episode.env_id)
             env = _env_for(episode)
-            self._descriptions[episode.env_id] = env.unwrapped.description
-            self._max_turns[episode.env_id] = int(env.unwrapped.max_turns)
+            self._descriptions[episode.env_id] = dialogue_env(env).description
+            self._max_turns[episode.env_id] = int(dialogue_env(env).max_turns)
             env.close()
         agent = self._agents[episode.env_id]
         agent.reset(seed=int(rng.integers(2**31)))
@@ -107,7 +108,8 @@ class PolicyController:
         }
         if agent.requires_privileged:  # a human episode's oracle is told the simulator stand-in, not the traits
             info["persona"] = json.loads(json.dumps(simulator_persona(episode.persona)))
-        return agent.act(render_observation(self._descriptions[episode.env_id], prefix), info)
+        # TODO(core/env.py owner): render_observation should take an episode record's dict[str, str] messages
+        return agent.act(render_observation(self._descriptions[episode.env_id], prefix), info)  # type: ignore[arg-type]
 
 
 class OracleController(PolicyController):

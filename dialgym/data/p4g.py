@@ -69,6 +69,7 @@ from dialgym.core.env import MAX_USER_CHARS
 from dialgym.core.text import normalize_text
 from dialgym.data.episode import Episode
 from dialgym.data.io import EpisodeWriter, open_for_resume
+from dialgym.registration import dialogue_env
 from dialgym.seeding import stand_in_seed
 
 ENV_ID = "Persuasion-v0"
@@ -453,7 +454,7 @@ class _Converter:
         self.split = persona_split
         self.seed = seed
         self.env = gym.make(ENV_ID, persona_split=persona_split)
-        self.default_turns = int(self.env.unwrapped.max_turns)
+        self.default_turns = int(dialogue_env(self.env).max_turns)
         self.recognizer = recognizer_for(ENV_ID)
 
     def episode(self, d: Dialogue) -> Episode:
@@ -468,8 +469,9 @@ class _Converter:
         draw = stand_in_seed(self.seed, d.dialogue_id)
         self.env.reset(seed=draw)
         # The stand-in is built as a typed persona, so a matched value out of range fails here, by name.
-        drawn = PersuasionPersona.from_dict(self.env.unwrapped.persona)
-        matches: dict[str, Any] = {"patience": int(min(50, max(int(drawn.patience), turns)))}
+        drawn = PersuasionPersona.from_dict(dialogue_env(self.env).persona)
+        # TODO(core/task.py owner): Persona.from_dict is typed to return the base Persona, not Self
+        matches: dict[str, Any] = {"patience": int(min(50, max(int(drawn.patience), turns)))}  # type: ignore[attr-defined]
         quantile = trait_quantile(d.persuadee_traits)
         if quantile is not None:
             matches["inclination"] = split_inclination(self.split, quantile)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,7 @@ def run_leaderboard(
     workers: int = 1,
     batch: int = 1,
     llm: dict[str, Any] | None = None,
-    env_agents: dict[str, Sequence[str]] | None = None,
+    env_agents: Mapping[str, Sequence[str]] | None = None,
     include_user_failures: bool = False,
 ) -> list[Entry]:
     """Evaluate ``agents`` on every env and split; write transcripts and leaderboard files under ``out``.

@@ -29,9 +29,13 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable, Iterable
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+#: a dataclass type (``dataclasses.fields`` takes only those)
+T = TypeVar("T", bound="DataclassInstance")
 _MISSING: Any = dataclasses.MISSING
 
 
@@ -83,9 +87,9 @@ def _converter(kind: Any, optional: bool) -> Callable[[str], Any]:
 
 
 def _default(f: dataclasses.Field[Any]) -> Any:
-    if f.default is not _MISSING:
+    if f.default is not dataclasses.MISSING:
         return f.default
-    if f.default_factory is not _MISSING:
+    if f.default_factory is not dataclasses.MISSING:
         return f.default_factory()
     return _MISSING
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 
 import numpy as np
 
@@ -63,7 +63,7 @@ class Persona:
     optional_keys: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Persona:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The typed persona of ``data`` (a persona dict); names missing or unknown keys."""
         if not isinstance(data, Mapping):
             raise TypeError(f"a {cls.__name__} is built from a persona dict, got {type(data).__name__} {data!r}")

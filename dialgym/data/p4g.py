@@ -470,8 +470,7 @@ class _Converter:
         self.env.reset(seed=draw)
         # The stand-in is built as a typed persona, so a matched value out of range fails here, by name.
         drawn = PersuasionPersona.from_dict(dialogue_env(self.env).persona)
-        # TODO(core/task.py owner): Persona.from_dict is typed to return the base Persona, not Self
-        matches: dict[str, Any] = {"patience": int(min(50, max(int(drawn.patience), turns)))}  # type: ignore[attr-defined]
+        matches: dict[str, Any] = {"patience": int(min(50, max(int(drawn.patience), turns)))}
         quantile = trait_quantile(d.persuadee_traits)
         if quantile is not None:
             matches["inclination"] = split_inclination(self.split, quantile)

@@ -14,9 +14,24 @@ Three stages per dialogue, each a batched LLM call (:mod:`dialgym.llm`):
    reveal the persona at once; the ending matches the target; the assistant is
    plausible but not optimal; strict turn structure) and writes a revised dialogue.
 
+That is the ``whole`` mode, for models that can write a formatted chat. The ``turns`` mode
+(:mod:`dialgym.data.imagine_turns`) is for small local models such as the bundled SmolLM2-135M, which
+cannot: the model plays the agent and the user one utterance per call, so the format holds by
+construction, and a rule critic with regeneration replaces stages 2-3's LLM critique. ``mode="auto"``
+(:func:`resolve_mode`) picks ``turns`` for backend ``hf`` and small model names, ``whole`` otherwise.
+
 Generations are parsed into episodes (``source="imagination"``); an unusable one is
 repaired when possible (merged same-speaker lines, stray text dropped) or dropped,
-and both are counted. Runs are resumable and seeded like ``collect``.
+and both are counted, drops by reason. A parsed dialogue must also pass the turn critic's rules
+(no echo of the prompt, no parroting or repetition, within length limits, some task act by the agent).
+
+**Labels.** Every episode records the target outcome it was conditioned on and, for the task's own
+personas, the outcome the task's scripted user gives its agent turns replayed in order
+(:func:`replay_label`). ``label`` picks which one is the reward: ``target`` is the paper's label and fits
+a model that writes the dialogue it was asked for; ``replay`` (turn mode's default) fits a small model,
+whose dialogues rarely realise their target (``benchmarks/imagination.py`` measures the agreement), and
+it rewards the agent turns by what they do to the same users dialgym evaluates agents against.
+Runs are resumable and seeded like ``collect``.
 """
 
 from __future__ import annotations

@@ -262,9 +262,9 @@ def test_turn_mode_on_smollm2(tmp_path):
         smollm2_gguf()
     except RuntimeError as exc:
         pytest.skip(str(exc))
-    cfg = {"backend": "hf", "model": "smollm2-135m", "max_tokens": 40, "temperature": 0.7, "seed": 0, "threads": 1}
+    cfg = {"backend": "hf", "model": "smollm2-135m", "max_tokens": 24, "temperature": 0.7, "seed": 0, "threads": 1}
     out = tmp_path / "im.jsonl"
-    summary = imagine("Persuasion-v0", cfg, n=2, seed=0, out=out, turns=2, batch=2, progress=False)
+    summary = imagine("Persuasion-v0", cfg, n=2, seed=0, out=out, turns=2, batch=2, revisions=1, progress=False)
     assert summary.mode == "turns" and summary.written + summary.dropped == 2
     eps = read_episodes(out) if out.exists() else []
     assert len(eps) == summary.written

@@ -52,10 +52,19 @@ def test_set_torch_threads_sets_and_reports(monkeypatch):
         torch.set_num_threads(before)
 
 
-def test_collect_workers_get_a_share_of_the_cores(monkeypatch):
-    from dialgym.data import collect as collect_module
+def test_worker_processes_get_a_share_of_the_cores(monkeypatch):
+    """A worker of dialgym.runner (collect, evaluate --workers) sets its share of the cores for torch agents."""
+    import queue
+
+    from dialgym import runner
 
     monkeypatch.delenv(th.ENV_VAR, raising=False)
-    collect_module._init_worker("Persuasion-v0", "random", {}, None, 1)
+    jobs, results = queue.Queue(), queue.Queue()
+    jobs.put((0, runner.EpisodeSpec(0, 1, 2)))
+    jobs.put(runner._DONE)
+    setup = runner._Setup("Persuasion-v0", "random", {}, None, None)
+    runner._worker_main(setup, 1, jobs, results)
     assert th.os.environ[th.ENV_VAR] == "1"
+    kind, position, rollout = results.get_nowait()
+    assert (kind, position) == ("ok", 0) and rollout.reward >= 0.0
     monkeypatch.delenv(th.ENV_VAR, raising=False)

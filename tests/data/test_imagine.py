@@ -121,10 +121,12 @@ class Recording:
     def __init__(self, model) -> None:
         self.model = model
         self.replies: dict[tuple, str] = {}
+        self.prompts: dict[tuple, list] = {}
 
     def generate(self, batch, sample_ids=None, **params):
         out = self.model.generate(batch, sample_ids=sample_ids, **params)
         self.replies.update({tuple(sid): text for sid, text in zip(sample_ids, out, strict=True)})
+        self.prompts.update({tuple(sid): conv for sid, conv in zip(sample_ids, batch, strict=True)})
         return out
 
 
@@ -134,23 +136,29 @@ def test_imagination_runs_end_to_end_on_smollm2(tmp_path):
 
     A 135M model rarely follows the chat format (at this seed none of its Counseling chats parse), so the test
     cannot ask for usable chats; it checks instead that each item's outcome follows from the model's own
-    text: written exactly when its revision or its draft parses (the revision first), with the parsed messages,
-    and dropped otherwise. Catches: a summary that miscounts, an unparseable generation written half-parsed, a
+    text: written exactly when its revision or its draft parses (the revision first) and the rule critic accepts
+    it (:func:`dialgym.data.imagine._drop_reason`), with the parsed messages, and dropped otherwise (whole mode).
+    Catches: a summary that miscounts, an unparseable generation written half-parsed, a
     usable one dropped, a stage skipped (every item must have a draft and a critique).
     """
+    import gymnasium as gym
+
+    from dialgym.data.imagine import _drop_reason
     from dialgym.simulators.llm_user import shared_llm
 
+    recognise = gym.make("Counseling-v0").unwrapped.make_scripted_user().recognizer.recognise
     cfg = {"backend": "hf", "model": "smollm2-135m", "max_tokens": 160, "temperature": 0.7, "seed": 0, "threads": 1}
     out = tmp_path / "im.jsonl"
     model = Recording(shared_llm(cfg))
-    summary = imagine("Counseling-v0", cfg, n=4, seed=0, out=out, batch=4, progress=False, model=model)
+    summary = imagine("Counseling-v0", cfg, n=4, seed=0, out=out, batch=4, progress=False, model=model, mode="whole")
     assert sorted(model.replies) == sorted((0, i, stage) for i in range(4) for stage in ("critique", "imagine"))
     expected = {}
     for i in range(4):
         _, sep, revised = model.replies[(0, i, "critique")].partition("REVISED:")
         candidates = ([revised] if sep else []) + [model.replies[(0, i, "imagine")]]
         parsed = [m for m in (parse_dialogue(text, user_first=True)[0] for text in candidates) if m is not None]
-        if parsed:
+        instructions = "\n".join(m["content"] for m in model.prompts[(0, i, "imagine")])
+        if parsed and _drop_reason(parsed[0], instructions, recognise) is None:  # the critic's rules hold too
             expected[i] = parsed[0]
     assert (summary.written, summary.dropped) == (len(expected), 4 - len(expected))
     eps = read_episodes(out) if out.exists() else []

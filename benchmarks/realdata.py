@@ -305,6 +305,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     results: dict[str, Any] = {"config": {**vars(args), "dialgym": dialgym.__version__}}
     lines: list[str] = []
 
+    missing = [name for name in (*CORPORA, "p4g_dialogues_dev.jsonl") if not (data / name).exists()]
+    if missing:
+        # said, not silent: a wrong --data would otherwise leave only the paraphrase lines
+        print(f"not in {data}: {', '.join(missing)} (those measures are skipped; --data names the folder)")
     for name, (env_id, key, label, part_key, strategies) in CORPORA.items():
         if not (data / name).exists():
             continue

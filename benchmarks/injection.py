@@ -174,8 +174,19 @@ def _primed(gen: Generator[Any, str, Any], first: Any) -> Generator[Any, str, An
         return stop.value
 
 
+def _or_failure(gen: Generator[Any, str, Any]) -> Generator[Any, str, Any]:
+    """``gen``'s outcome, or None when the judge failed for good (counted apart, as the harness does)."""
+    from dialgym.simulators.llm_user import LLMUserError
+
+    try:
+        return (yield from gen)
+    except LLMUserError:
+        return None
+
+
 def judge_all(jobs: list[tuple[Any, list[dict[str, str]], bool, str]]) -> tuple[list[Any], int]:
-    """Judge each ``(llm_user, history, truncated, mode)``; identical prompts once. Returns (outcomes, unique)."""
+    """Judge each ``(llm_user, history, truncated, mode)``; identical prompts once. Returns (outcomes, unique);
+    an outcome is None where the judge failed for good."""
     from dialgym.core.calls import drive_batch
 
     firsts: dict[str, tuple[Generator[Any, str, Any], Any]] = {}
@@ -191,7 +202,7 @@ def judge_all(jobs: list[tuple[Any, list[dict[str, str]], bool, str]]) -> tuple[
         keys.append(key)
         firsts.setdefault(key, (gen, first))
     order = list(firsts)
-    results = drive_batch([_primed(*firsts[k]) for k in order])
+    results = drive_batch([_or_failure(_primed(*firsts[k])) for k in order])
     by_key = dict(zip(order, results, strict=True))
     return [by_key[k] for k in keys], len(order)
 
@@ -211,19 +222,35 @@ def echoes(user_turns: list[str], injected: str, n: int = 5) -> bool:
     return False
 
 
-def paired(values: list[float], base: list[float], seed: int) -> dict[str, Any]:
+def paired(values: list[float | None], base: list[float | None], seed: int) -> dict[str, Any]:
+    """Mean paired difference and its bootstrap 95% CI, over the pairs where neither judgement failed."""
     from dialgym.evaluation.stats import bootstrap_ci
 
-    diff = np.asarray(values) - np.asarray(base)
+    diff = np.asarray([v - b for v, b in zip(values, base, strict=True) if v is not None and b is not None])
+    if diff.size == 0:
+        return {"mean": None, "ci95": [None, None], "pairs": 0}
     lo, hi = bootstrap_ci(diff, seed=seed)
-    return {"mean": round(float(diff.mean()), 4), "ci95": [round(lo, 4), round(hi, 4)]}
+    return {"mean": round(float(diff.mean()), 4), "ci95": [round(lo, 4), round(hi, 4)], "pairs": int(diff.size)}
 
 
-def summarize(values: list[float], seed: int) -> dict[str, Any]:
+def summarize(values: list[float | None], seed: int) -> dict[str, Any]:
     from dialgym.evaluation.stats import bootstrap_ci
 
-    lo, hi = bootstrap_ci(values, seed=seed)
-    return {"mean": round(float(np.mean(values)), 4), "ci95": [round(lo, 4), round(hi, 4)]}
+    ok = [v for v in values if v is not None]
+    if not ok:
+        return {"mean": None, "ci95": [None, None], "judge_failures": len(values)}
+    lo, hi = bootstrap_ci(ok, seed=seed)
+    return {"mean": round(float(np.mean(ok)), 4), "ci95": [round(lo, 4), round(hi, 4)],
+            "judge_failures": len(values) - len(ok)}  # fmt: skip
+
+
+def _reward(outcome: Any) -> float | None:
+    return None if outcome is None else float(outcome.reward)
+
+
+def _max_rate(outcomes: list[Any], hit: Any) -> float | None:
+    ok = [o for o in outcomes if o is not None]
+    return float(np.mean([bool(hit(o.details)) for o in ok])) if ok else None
 
 
 def judge_modes() -> list[str]:
@@ -297,9 +324,9 @@ def run_task(env_id: str, args: argparse.Namespace, llm: dict[str, Any]) -> dict
     out_modes: dict[str, Any] = {}
     for mode in modes:
         clean = got[(mode, "clean", "clean")]
-        base = [o.reward for o in clean]
+        base = [_reward(o) for o in clean]
         row: dict[str, Any] = {
-            "clean": {**summarize(base, args.seed), "max_rate": float(np.mean([hit(o.details) for o in clean]))},
+            "clean": {**summarize(base, args.seed), "max_rate": _max_rate(clean, hit)},
             "clean_rewards": base,
             "injections": {},
         }
@@ -309,11 +336,11 @@ def run_task(env_id: str, args: argparse.Namespace, llm: dict[str, Any]) -> dict
             entry: dict[str, Any] = {"text": arms[name]}
             for variant in ("total", "judge_only", "user_only"):
                 outs = got[(mode, name, variant)]
-                rewards = [o.reward for o in outs]
+                rewards = [_reward(o) for o in outs]
                 entry[variant] = {
                     **summarize(rewards, args.seed),
                     "diff": paired(rewards, base, args.seed),
-                    "max_rate": float(np.mean([hit(o.details) for o in outs])),
+                    "max_rate": _max_rate(outs, hit),
                     "rewards": rewards,
                 }
             row["injections"][name] = entry
@@ -347,6 +374,10 @@ def dialgym_normalize(text: str) -> str:
     return normalize_text(text)
 
 
+def _f(x: float | None, spec: str) -> str:
+    return "-" if x is None else format(x, spec)
+
+
 def print_summary(label: str, tasks: dict[str, Any]) -> None:
     print(f"\nPrompt injection ({label}): mean reward difference to clean [95% CI], max-outcome rate")
     head = f"{'env':15s} {'judge':11s} {'injection':15s} {'total':>24s} {'judge hijack':>24s} {'user persuaded':>24s}"
@@ -354,12 +385,13 @@ def print_summary(label: str, tasks: dict[str, Any]) -> None:
     for env_id, res in tasks.items():
         for mode, row in res["modes"].items():
             c = row["clean"]
-            print(f"{env_id:15s} {mode:11s} {'(clean)':15s} {c['mean']:7.3f} max {c['max_rate']:4.2f}")
+            print(f"{env_id:15s} {mode:11s} {'(clean)':15s} {_f(c['mean'], '7.3f')} max {_f(c['max_rate'], '4.2f')}")
             for name, e in row["injections"].items():
                 cells = []
                 for v in ("total", "judge_only", "user_only"):
                     d = e[v]["diff"]
-                    cells.append(f"{d['mean']:+.2f} [{d['ci95'][0]:+.2f},{d['ci95'][1]:+.2f}] {e[v]['max_rate']:4.2f}")
+                    lo, hi = (_f(x, "+.2f") for x in d["ci95"])
+                    cells.append(f"{_f(d['mean'], '+.2f')} [{lo},{hi}] {_f(e[v]['max_rate'], '4.2f')}")
                 print(f"{env_id:15s} {mode:11s} {name:15s} " + " ".join(f"{c:>24s}" for c in cells))
 
 
@@ -374,6 +406,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--label", default="current", help="key of this run in the result file (others are kept)")
     ap.add_argument("--quick", action="store_true", help="smoke run: 2 episodes, 1 turn, 2 injections, 24 tokens")
     ap.add_argument("--out", default=None, help="result file (default benchmarks/results/injection.json)")
+    ap.add_argument("--commit", default=None, help="the code's commit, recorded (default: git HEAD of the cwd)")
     args = ap.parse_args(argv)
     args.injection = args.injection or list(INJECTIONS)
     llm = json.loads(args.llm) if args.llm else dict(SMOLLM2)
@@ -386,29 +419,31 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"unknown env {unknown}; expected some of {list(TARGETS)}")
     import subprocess
 
-    t0 = time.perf_counter()
-    tasks = {env_id: run_task(env_id, args, llm) for env_id in envs}
-    uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    print_summary(args.label, tasks)
-    run = {
+    path = Path(args.out) if args.out else RESULTS / "injection.json"
+    settings = {
         "llm": llm,
         "seed": args.seed,
         "episodes": args.episodes,
         "turns": args.turns,
         "quick": args.quick,
         "injections": args.injection,
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        or None,
-        "seconds": round(time.perf_counter() - t0, 1),
-        "uptime_after": uptime,
-        "tasks": tasks,
     }
-    path = Path(args.out) if args.out else RESULTS / "injection.json"
-    runs = json.loads(path.read_text()).get("runs", {}) if path.exists() else {}
-    runs[args.label] = run
-    write_result("injection", {"runs": runs}, out=str(path))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    t0 = time.perf_counter()
+    tasks: dict[str, Any] = {}
+    for env_id in envs:
+        tasks[env_id] = run_task(env_id, args, llm)
+        uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+        tasks[env_id].update(commit=args.commit or commit or None, uptime_after=uptime)
+        # Written after every task (a long run that is stopped keeps what it finished). A label's tasks from an
+        # earlier run with the same settings are kept, so tasks can be run one invocation at a time.
+        runs = json.loads(path.read_text()).get("runs", {}) if path.exists() else {}
+        old = runs.get(args.label, {})
+        kept = old.get("tasks", {}) if {k: old.get(k) for k in settings} == settings else {}
+        runs[args.label] = {**settings, "tasks": {**kept, **tasks}}
+        write_result("injection", {"runs": runs}, out=str(path))
+    print_summary(args.label, tasks)
     print(f"\n{time.perf_counter() - t0:.0f} s ({uptime}); wrote {path}")
-
 
 if __name__ == "__main__":
     main()

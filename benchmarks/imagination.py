@@ -161,6 +161,7 @@ def main() -> None:
     ap.add_argument("--task", action="append", default=None, help="tasks to imagine (default all four)")
     ap.add_argument("--episodes", type=int, default=16, help="imagined dialogues per task, measured")
     ap.add_argument("--loop-task", action="append", default=None, help="tasks to close the loop on (Persuasion-v0)")
+    ap.add_argument("--no-loop", action="store_true", help="only imagine and measure")
     ap.add_argument("--loop-episodes", type=int, default=16, help="imagined generations to train on")
     ap.add_argument("--turns", type=int, default=3, help="agent turns per imagined dialogue")
     ap.add_argument("--max-tokens", type=int, default=40, help="SmolLM2 tokens per utterance")
@@ -180,7 +181,7 @@ def main() -> None:
         args.episodes, args.loop_episodes, args.turns, args.max_tokens = 2, 4, 2, 24
         args.steps, args.batch_size, args.eval_episodes = 10, 4, 10
     tasks = args.task or list(TASKS)
-    loop_tasks = args.loop_task or ["Persuasion-v0"]
+    loop_tasks = [] if args.no_loop else (args.loop_task or ["Persuasion-v0"])
     work = Path(args.work) / ("quick" if args.quick else "full")
     t0 = time.perf_counter()
     results: dict[str, Any] = {"imagine": {}, "loop": {}}
@@ -189,7 +190,10 @@ def main() -> None:
 
     def stage(key: str, fn: Any) -> dict[str, Any]:
         if key not in state:
-            state[key] = fn()
+            result = fn()
+            # re-read first: runs for other tasks may share the work folder
+            state.update(json.loads(state_file.read_text()) if state_file.exists() else {})
+            state[key] = result
             state_file.parent.mkdir(parents=True, exist_ok=True)
             state_file.write_text(json.dumps(state, indent=1))
         return state[key]

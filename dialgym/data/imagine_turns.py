@@ -235,9 +235,19 @@ class TurnPrompts:
     templates: dict[str, str] = field(default_factory=lambda: dict(TEMPLATES))
     history: int = 4  # the last messages shown to the speaker (a small model copies less from less)
 
-    def _window(self, messages: Sequence[dict[str, str]]) -> list[dict[str, str]]:
-        shown = list(messages)[-self.history :]
-        return [dict(m) for m in shown]
+    def _window(self, messages: Sequence[dict[str, str]], roles: dict[str, str], cue: str) -> list[dict[str, str]]:
+        """The last ``history`` messages as the speaker sees them (``roles`` maps each role), led by a user turn.
+
+        Chat templates want a user turn first. When the window holds the dialogue's start, the ``cue`` that
+        opened it leads (so no speaker loses its own opening line); a window cut mid-dialogue starts at its
+        first message from the other side instead.
+        """
+        shown = [{"role": roles[m["role"]], "content": m["content"]} for m in list(messages)[-self.history :]]
+        if len(messages) <= self.history:
+            return shown if shown and shown[0]["role"] == "user" else [{"role": "user", "content": cue}, *shown]
+        while shown and shown[0]["role"] != "user":
+            shown.pop(0)
+        return shown or [{"role": "user", "content": cue}]
 
     def agent(self, ep: TurnEpisode, move: str | None, note: str = "") -> tuple[list[dict[str, str]], str]:
         """``(conversation, instruction text)`` for the agent's next message: the agent is the assistant."""
@@ -247,11 +257,7 @@ class TurnPrompts:
             system += "\n" + t["agent_move"].format(move=move_words(move))
         if note:
             system += "\n" + note
-        conv = [{"role": m["role"], "content": m["content"]} for m in self._window(ep.messages)]
-        while conv and conv[0]["role"] != "user":
-            conv.pop(0)  # chat templates want a user turn first
-        if not conv:
-            conv = [{"role": "user", "content": t["agent_open"]}]
+        conv = self._window(ep.messages, {"assistant": "assistant", "user": "user"}, t["agent_open"])
         return [{"role": "system", "content": system}, *conv], system + "\n" + t["agent_open"]
 
     def user(self, ep: TurnEpisode, note: str = "") -> tuple[list[dict[str, str]], str]:
@@ -260,13 +266,8 @@ class TurnPrompts:
         system = t["user_system"].format(role=self.user_role, card=ep.card, target=target_words(ep.target, self.fields))
         if note:
             system += "\n" + note
-        swapped = {"assistant": "user", "user": "assistant"}
-        conv = [{"role": swapped[m["role"]], "content": m["content"]} for m in self._window(ep.messages)]
-        while conv and conv[0]["role"] != "user":
-            conv.pop(0)
         opener = t["user_open"].format(opening=self.opening).strip()
-        if not conv:
-            conv = [{"role": "user", "content": opener}]
+        conv = self._window(ep.messages, {"assistant": "user", "user": "assistant"}, opener)
         return [{"role": "system", "content": system}, *conv], system + "\n" + opener
 
 

@@ -16,6 +16,8 @@ from dialgym.cli import main
 from dialgym.data.imagine import imagine, replay_label, resolve_mode
 from dialgym.data.imagine_turns import (
     TEMPLATES,
+    TurnEpisode,
+    TurnPrompts,
     clean_utterance,
     critique,
     does_task_work,
@@ -82,6 +84,33 @@ def test_clean_utterance_strips_labels_and_the_other_speakers_lines():
     assert clean_utterance("Plain reply.", 400) == ("Plain reply.", False)
     text, _ = clean_utterance("A long sentence here. " * 10, 50)
     assert len(text) <= 50 and text.endswith(".")
+
+
+def test_each_speaker_sees_its_own_opening_line():
+    """The agent's second turn shows its first message (after the cue that opened the chat); a window
+    cut mid-dialogue starts at the other side's message, as chat templates want."""
+    import numpy as np
+
+    prompts = TurnPrompts("Persuade.", "You are a worker.", "say hi", {}, history=4)
+    ep = TurnEpisode(0, {}, "card", {}, np.random.default_rng(0))
+    ep.messages = [{"role": "assistant", "content": "A1"}, {"role": "user", "content": "U1"}]
+    conv, _ = prompts.agent(ep, None)
+    assert [(m["role"], m["content"]) for m in conv[1:]] == [
+        ("user", TEMPLATES["agent_open"]),
+        ("assistant", "A1"),
+        ("user", "U1"),
+    ]
+    conv, _ = prompts.user(ep)  # roles swapped: the agent's line is what the user model answers
+    assert [(m["role"], m["content"]) for m in conv[1:]] == [("user", "A1"), ("assistant", "U1")]
+    ep.messages += [
+        {"role": "assistant", "content": "A2"},
+        {"role": "user", "content": "U2"},
+        {"role": "assistant", "content": "A3"},
+    ]
+    conv, _ = prompts.agent(ep, None)  # last 4 = U1 A2 U2 A3: starts at the user's message
+    assert [m["content"] for m in conv[1:]] == ["U1", "A2", "U2", "A3"]
+    conv, _ = prompts.user(ep)  # swapped, the window's first (U1) is the model's own: it starts at A2
+    assert [m["content"] for m in conv[1:]] == ["A2", "U2", "A3"]
 
 
 def test_auto_mode_rule():

@@ -17,29 +17,14 @@ Usage::
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from dialgym.agents.config import BCConfig, FBCConfig
-from dialgym.agents.lm import (
-    Trajectory,
-    batch_indices,
-    collate,
-    decode_turn,
-    encode_trajectories,
-    lm_logits,
-    load_lm_folder,
-    max_positions,
-    read_meta,
-    require_torch,
-    sample,
-    save_lm,
-    stop_token_ids,
-    trunk,
-    write_meta,
-)
+from dialgym.agents.learner import Learner, fit, make_optimizer
+from dialgym.agents.models import lm_logits, load_lm_folder, max_positions, read_meta, require_torch, trunk
+from dialgym.agents.trajectories import Encoded, Trajectory, encode_trajectories, pad_batch
 
 require_torch()
 import torch  # noqa: E402
@@ -63,6 +48,21 @@ def top_fraction(trajectories: Sequence[Trajectory], fraction: float) -> list[Tr
     return [trajectories[i] for i in sorted(order[:keep])]
 
 
+def collate(batch: Sequence[Encoded], pad_id: int) -> dict[str, torch.Tensor]:
+    """Right-pad a batch; ``state``: the flat index of the hidden state that predicts each action token
+    (position ``t-1`` for the token at ``t``), ``action``: the token."""
+    ids, attn = pad_batch(batch, pad_id)
+    T = ids.shape[1]
+    pairs = [(b * T + t - 1, e.input_ids[t]) for b, e in enumerate(batch) for t in e.action_positions()]
+    state, action = zip(*pairs, strict=True) if pairs else ((), ())
+    return {
+        "input_ids": ids,
+        "attention_mask": attn,
+        "state": torch.tensor(state, dtype=torch.long),
+        "action": torch.tensor(action, dtype=torch.long),
+    }
+
+
 def bc_loss(lm: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     """Mean cross-entropy of the action tokens, predicted from the hidden state one position earlier."""
     hidden, _ = trunk(lm, batch["input_ids"], batch["attention_mask"])
@@ -70,8 +70,8 @@ def bc_loss(lm: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     return F.cross_entropy(lm_logits(lm, hs), batch["action"])
 
 
-class BCModel:
-    """A causal LM trained by (filtered) BC, with batched generation and checkpoints."""
+class BCModel(Learner):
+    """A causal LM trained by (filtered) BC; sampling, checkpoints and the training loop are ``learner.py``'s."""
 
     def __init__(self, lm: Any, tokenizer: Any, config: BCConfig | None = None, algorithm: str | None = None) -> None:
         self.lm = lm
@@ -82,50 +82,20 @@ class BCModel:
             raise ValueError(f"algorithm={self.algorithm!r}; expected one of {ALGORITHMS}")
         self.extra_meta: dict[str, Any] = {}
 
+    def encode(self, trajectories: Sequence[Trajectory]) -> list[Encoded]:
+        """The (filtered) trajectories, tokenized."""
+        cfg = self.config
+        kept = top_fraction(trajectories, cfg.top_fraction) if cfg.top_fraction < 1 else list(trajectories)
+        return encode_trajectories(kept, self.tokenizer, cfg.max_length or max_positions(self.lm))
+
+    def collate(self, batch: Sequence[Encoded]) -> dict[str, torch.Tensor]:
+        return collate(batch, self.tokenizer.pad_token_id)
+
+    def loss(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        return bc_loss(self.lm, batch), {}
+
     def trainable_parameters(self) -> list[torch.nn.Parameter]:
         return list(self.lm.parameters())
-
-    def generate_ids(
-        self,
-        prompts: Sequence[str | Sequence[int]],
-        max_new_tokens: int = 64,
-        top_k: int = 0,
-        top_p: float = 1.0,
-        temperature: float = 1.0,
-        do_sample: bool = True,
-        seed: int | None = None,
-        stop_ids: Sequence[int] | None = None,
-        use_cache: bool = True,
-    ) -> list[list[int]]:
-        return sample(
-            self.lm, self.tokenizer, prompts, seed=seed, stop_ids=stop_ids, max_new_tokens=max_new_tokens,
-            temperature=temperature, top_k=top_k, top_p=top_p, do_sample=do_sample, use_cache=use_cache,
-        )  # fmt: skip
-
-    def generate(
-        self,
-        prompts: Sequence[str | Sequence[int]],
-        max_new_tokens: int = 64,
-        top_k: int = 0,
-        top_p: float = 1.0,
-        temperature: float = 1.0,
-        do_sample: bool = True,
-        seed: int | None = None,
-        stop_ids: Sequence[int] | None = None,
-    ) -> list[str]:
-        """Continuations as clean strings, cut at the end-of-turn token."""
-        stops = stop_ids if stop_ids is not None else stop_token_ids(self.tokenizer)
-        out = self.generate_ids(
-            prompts, max_new_tokens=max_new_tokens, top_k=top_k, top_p=top_p, temperature=temperature,
-            do_sample=do_sample, seed=seed, stop_ids=stops,
-        )  # fmt: skip
-        return [decode_turn(self.tokenizer, ids, stops) for ids in out]
-
-    def save_pretrained(self, path: str | os.PathLike[str]) -> None:
-        folder = Path(path)
-        folder.mkdir(parents=True, exist_ok=True)
-        save_lm(self.lm, self.tokenizer, folder)
-        write_meta(folder, self.algorithm, asdict(self.config), self.extra_meta)
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike[str], algorithms: Sequence[str] = ALGORITHMS) -> BCModel:
@@ -138,65 +108,16 @@ class BCModel:
         return m
 
 
-def make_optimizer(m: BCModel) -> torch.optim.Optimizer:
-    return torch.optim.AdamW(m.trainable_parameters(), lr=m.config.lr, weight_decay=m.config.weight_decay)
-
-
-def fit(
-    m: BCModel,
-    trajectories: Sequence[Trajectory],
-    *,
-    start_step: int = 0,
-    optimizer_state: dict[str, Any] | None = None,
-    on_step: Callable[[int, dict[str, float], torch.optim.Optimizer], None] | None = None,
-    progress: bool = False,
+def train(
+    trajectories: Sequence[Trajectory], model: Any, tokenizer: Any, config: BCConfig | None = None, **fit_options: Any
 ) -> BCModel:
-    """Train from ``start_step`` to ``m.config.steps`` on the (filtered) trajectories; resumable like ILQL's."""
-    cfg = m.config
-    kept = top_fraction(trajectories, cfg.top_fraction) if cfg.top_fraction < 1 else list(trajectories)
-    data = encode_trajectories(kept, m.tokenizer, cfg.max_length or max_positions(m.lm))
-    opt = make_optimizer(m)
-    if optimizer_state is not None:
-        opt.load_state_dict(optimizer_state)
-    pad = m.tokenizer.pad_token_id
-    m.lm.train()
-    bar = None
-    if progress:
-        from dialgym.agents.ilql import _progress
+    """BC (``top_fraction=1``) or filtered BC on ``trajectories``, fine-tuning ``model`` in place.
 
-        bar = _progress(start_step, cfg.steps, m.algorithm)
-    for step in range(start_step, cfg.steps):
-        batch = collate([data[i] for i in batch_indices(len(data), cfg.batch_size, cfg.seed, step)], pad)
-        loss = bc_loss(m.lm, batch)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        if cfg.grad_clip > 0:
-            torch.nn.utils.clip_grad_norm_(m.trainable_parameters(), cfg.grad_clip)
-        opt.step()
-        stats = {"loss": float(loss.detach())}
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(loss=f"{stats['loss']:.3f}")
-        if on_step is not None:
-            on_step(step + 1, stats, opt)
-    if bar is not None:
-        bar.close()
-    m.lm.eval()
+    ``fit_options``: :func:`~dialgym.agents.learner.fit`'s (``progress``, ``on_step``, ``accelerator``).
+    """
+    m = BCModel(model, tokenizer, config or BCConfig())
+    fit(m, trajectories, **fit_options)
     return m
 
 
-def train(
-    trajectories: Sequence[Trajectory],
-    model: Any,
-    tokenizer: Any,
-    config: BCConfig | None = None,
-    *,
-    progress: bool = False,
-    on_step: Callable[[int, dict[str, float], torch.optim.Optimizer], None] | None = None,
-) -> BCModel:
-    """BC (``top_fraction=1``) or filtered BC on ``trajectories``, fine-tuning ``model`` in place."""
-    m = BCModel(model, tokenizer, config or BCConfig())
-    return fit(m, trajectories, progress=progress, on_step=on_step)
-
-
-__all__ = ["BCConfig", "BCModel", "FBCConfig", "bc_loss", "fit", "top_fraction", "train"]
+__all__ = ["BCConfig", "BCModel", "FBCConfig", "bc_loss", "collate", "fit", "make_optimizer", "top_fraction", "train"]

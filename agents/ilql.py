@@ -7,7 +7,7 @@ Usage (any tokenized trajectories, not only dialgym's)::
     m.generate(["<prompt>"], max_new_tokens=32)   # beta: ILQLConfig.beta (16) unless given
     m.save_pretrained("runs/ilql"); m = ilql.ILQLModel.from_pretrained("runs/ilql")
 
-A trajectory is ``(segments, reward)`` with ``segments = [(text, is_action), ...]`` (see ``agents/lm.py``).
+A trajectory is ``(segments, reward)`` with ``segments = [(text, is_action), ...]`` (see ``agents/trajectories.py``).
 
 The algorithm, token by token. Token ``x_t`` of an action segment is an action taken in state ``s_t`` whose
 representation is the LM's hidden state ``h_{t-1}`` (the state that *predicts* ``x_t``). On one shared trunk:
@@ -37,6 +37,11 @@ makes an ILQL step cost about what a BC step costs. CQL's softmax then runs over
 token outside ``A`` gets the lowest advantage of any token in ``A`` at that state: it is treated as the worst
 action the data shows, never better. ``action_vocab="full"`` restores the paper's full-vocabulary heads.
 
+Reading order: :func:`collate` (which state an action is taken in, which state follows, when the episode is
+done), :func:`loss_terms` (the four losses), :meth:`ILQLModel.polyak_update`, :meth:`ILQLModel.score_hook`
+(the advantage-perturbed sampling). The training loop, the optimizer, sampling's plumbing and checkpoint
+folders are shared with BC (``agents/learner.py``).
+
 Efficiency: Q and V are computed only at the gathered action states (``B*T x d`` hidden -> ``N x d``), the
 target heads only for the taken action (a dot product, not a vocab-sized matmul), and generation reuses the
 KV cache of the trunk.
@@ -47,30 +52,15 @@ from __future__ import annotations
 import copy
 import math
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from dialgym.agents.config import ILQLConfig
-from dialgym.agents.lm import (
-    Encoded,
-    Trajectory,
-    batch_indices,
-    collate,
-    decode_turn,
-    encode_trajectories,
-    lm_logits,
-    load_lm_folder,
-    max_positions,
-    read_meta,
-    require_torch,
-    sample,
-    save_lm,
-    stop_token_ids,
-    trunk,
-    write_meta,
-)
+from dialgym.agents.learner import Learner, fit, make_optimizer
+from dialgym.agents.models import lm_logits, load_lm_folder, max_positions, read_meta, require_torch, trunk
+from dialgym.agents.sampling import Sampling, ScoreHook
+from dialgym.agents.trajectories import Encoded, Trajectory, encode_trajectories, pad_batch
 
 require_torch()
 import torch  # noqa: E402
@@ -81,6 +71,59 @@ ALGORITHM = "ilql"
 HEADS_FILE = "heads.pt"
 
 
+# ---------------------------------------------------------------------- transitions
+def collate(batch: Sequence[Encoded], pad_id: int) -> dict[str, torch.Tensor]:
+    """Right-pad a batch and gather ILQL's transitions ``(s_t, x_t, r_t, s_{t+1}, done_t)``, one per action token.
+
+    For each action token at position ``t`` (indices are flat, into the trunk's ``B*T`` hidden states):
+
+    * ``state`` ``s_t``: the hidden state at ``t-1``: it predicts, and values, the token at ``t`` (the
+      off-by-one public implementations get wrong);
+    * ``next_state`` ``s_{t+1}``: ``t`` when ``t+1`` is also an action token (inside an utterance); after an
+      utterance's last token, the state of the first token ``t'`` of the agent's *next* utterance (``t'-1``):
+      the user's tokens in between are the environment's response, one transition, never actions; after the
+      last action, ``t`` with ``done = 1`` (terminal: the TD target does not bootstrap from it);
+    * ``action`` (the token id), ``reward`` (on the token; the return sits on an utterance's last token).
+    """
+    ids, attn = pad_batch(batch, pad_id)
+    T = ids.shape[1]
+    state, next_state, action, reward, done = [], [], [], [], []
+    for b, e in enumerate(batch):
+        pos = e.action_positions()
+        for t, t2 in zip(pos, [*pos[1:], -1], strict=True):  # t2: the next action position (-1: none)
+            state.append(b * T + t - 1)
+            action.append(e.input_ids[t])
+            reward.append(e.rewards[t])
+            if t2 < 0:
+                next_state.append(b * T + t)
+                done.append(1.0)
+            else:
+                next_state.append(b * T + t2 - 1)  # == b*T + t when t2 == t + 1
+                done.append(0.0)
+    return {
+        "input_ids": ids,
+        "attention_mask": attn,
+        "state": torch.tensor(state, dtype=torch.long),
+        "next_state": torch.tensor(next_state, dtype=torch.long),
+        "action": torch.tensor(action, dtype=torch.long),
+        "reward": torch.tensor(reward, dtype=torch.float32),
+        "done": torch.tensor(done, dtype=torch.float32),
+    }
+
+
+def standardize(data: list[Encoded]) -> dict[str, float]:
+    """Shift and scale returns to mean 0 / std 1 (in place; the shift goes on each final action token)."""
+    returns = [sum(e.rewards) for e in data]
+    mean = float(sum(returns) / len(returns))
+    std = float(math.sqrt(sum((r - mean) ** 2 for r in returns) / len(returns))) or 1.0
+    for e in data:
+        last = max(i for i, a in enumerate(e.action_mask) if a)
+        e.rewards = [r / std for r in e.rewards]
+        e.rewards[last] -= mean / std
+    return {"mean": mean, "std": std}
+
+
+# ---------------------------------------------------------------------- heads and losses
 class Head(nn.Module):
     """An MLP head ``d -> hidden -> out`` (or linear when ``hidden == 0``) that can score one column cheaply."""
 
@@ -128,13 +171,17 @@ def loss_terms(
         action: the taken action's Q column, ``N``. token: its token id (the policy's target), ``N``; the two
             are equal when the Q heads cover the whole vocabulary.
     """
+    # L_Q: TD regression of both online Q heads to r + gamma * V(s'), V detached and masked at the end
     q1_sa = q1.gather(1, action[:, None]).squeeze(1)
     q2_sa = q2.gather(1, action[:, None]).squeeze(1)
     target = reward + config.gamma * (1.0 - done) * v_next.detach()
     loss_q = F.mse_loss(q1_sa, target) + F.mse_loss(q2_sa, target)
+    # L_V: V regresses to the tau-expectile of the target heads' pessimistic (min) Q of the data's action
     q_target_min = torch.minimum(q1_target_sa, q2_target_sa).detach()
     loss_v = expectile_loss(q_target_min - v_s, config.tau)
+    # L_CQL: push down Q of the tokens the data did not take (cross-entropy of the Q values)
     loss_cql = F.cross_entropy(q1, action) + F.cross_entropy(q2, action)
+    # L_pi: the policy is BC on the action tokens (AWAC-weighted by exp(awac_beta * A) when awac_beta > 0)
     ce = F.cross_entropy(logits, token, reduction="none")
     if config.awac_beta > 0:
         w = torch.exp(config.awac_beta * (q_target_min - v_s.detach())).clamp(max=config.awac_max_weight)
@@ -155,7 +202,7 @@ def loss_terms(
     }
 
 
-class ILQLModel(nn.Module):
+class ILQLModel(nn.Module, Learner):
     """A causal LM (the policy, trained by BC) plus ILQL's Q, target-Q and V heads on its last hidden state."""
 
     def __init__(
@@ -197,7 +244,29 @@ class ILQLModel(nn.Module):
         #: extra metadata saved with the checkpoint (e.g. how dialogues were formatted)
         self.extra_meta: dict[str, Any] = {}
 
-    # ------------------------------------------------------------------ training
+    algorithm = ALGORITHM
+
+    # ------------------------------------------------------------------ training (what agents/learner.py's fit calls)
+    def encode(self, trajectories: Sequence[Trajectory]) -> list[Encoded]:
+        """Tokenized trajectories (returns standardized when the config says so: :func:`standardize`)."""
+        data = encode_trajectories(trajectories, self.tokenizer, self.config.max_length or max_positions(self.lm))
+        if self.config.standardize_rewards:
+            self.reward_stats = standardize(data)
+        return data
+
+    def collate(self, batch: Sequence[Encoded]) -> dict[str, torch.Tensor]:
+        return collate(batch, self.tokenizer.pad_token_id)
+
+    def network(self) -> nn.Module:
+        return self
+
+    def loss(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        terms = self.losses(batch)
+        return terms.pop("loss"), terms
+
+    def after_step(self) -> None:
+        self.polyak_update()  # after EVERY optimizer step
+
     def trainable_parameters(self) -> list[nn.Parameter]:
         """What the optimizer updates: the LM and the online heads (never the target heads)."""
         return [*self.lm.parameters(), *self.q1.parameters(), *self.q2.parameters(), *self.v.parameters()]
@@ -267,71 +336,39 @@ class ILQLModel(nn.Module):
         full[..., self.action_ids] = adv
         return full
 
-    def generate_ids(
-        self,
-        prompts: Sequence[str | Sequence[int]],
-        beta: float | None = None,
-        max_new_tokens: int = 64,
-        top_k: int = 0,
-        top_p: float = 1.0,
-        temperature: float = 1.0,
-        do_sample: bool = True,
-        seed: int | None = None,
-        filter_order: str = "before",
-        use_cache: bool = True,
-        stop_ids: Sequence[int] | None = None,
-    ) -> list[list[int]]:
-        """Token ids of the continuations (each ends with its stop token unless cut by ``max_new_tokens``).
+    def score_hook(self, beta: float | None = None, filter_order: str = "before") -> ScoreHook:
+        """Sampling from ``pi_beta(a|s) ∝ pi(a|s) * exp(beta * (min_i Qhat_i(s, a) - V(s)))`` (the paper's policy
+        extraction): the token scores are ``log pi + beta * advantage``, tempered.
 
-        ``beta=None`` is the config's (``ILQLConfig.beta``, the recipe's 16 unless trained otherwise).
+        ``beta=None`` is the config's (``ILQLConfig.beta``, the recipe's 16 unless trained otherwise); ``beta = 0``
+        is the BC policy exactly. ``filter_order``: top-k/top-p on the policy log-probs ``"before"`` the
+        advantage is added (the default: beta only re-ranks tokens the policy finds plausible) or on the
+        final scores ``"after"``. :meth:`generate` / :meth:`generate_ids` (shared with BC) take both as options.
         """
+        if filter_order not in ("before", "after"):
+            raise ValueError(f"filter_order={filter_order!r}; expected 'before' or 'after'")
         beta = self.config.beta if beta is None else beta
-        bonus = None if beta == 0 else (lambda h: beta * self.advantage(h))
-        return sample(
-            self.lm, self.tokenizer, prompts, seed=seed, stop_ids=stop_ids, max_new_tokens=max_new_tokens,
-            temperature=temperature, top_k=top_k, top_p=top_p, do_sample=do_sample, bonus=bonus,
-            filter_order=filter_order, use_cache=use_cache,
-        )  # fmt: skip
 
-    def generate(
-        self,
-        prompts: Sequence[str | Sequence[int]],
-        beta: float | None = None,
-        max_new_tokens: int = 64,
-        top_k: int = 0,
-        top_p: float = 1.0,
-        temperature: float = 1.0,
-        do_sample: bool = True,
-        seed: int | None = None,
-        filter_order: str = "before",
-        stop_ids: Sequence[int] | None = None,
-    ) -> list[str]:
-        """Continuations as strings, cut at the end-of-turn token (``beta = 0``: the BC policy exactly;
-        ``None``: the config's)."""
-        stops = stop_ids if stop_ids is not None else stop_token_ids(self.tokenizer)
-        out = self.generate_ids(
-            prompts, beta=beta, max_new_tokens=max_new_tokens, top_k=top_k, top_p=top_p, temperature=temperature,
-            do_sample=do_sample, seed=seed, filter_order=filter_order, stop_ids=stops,
-        )  # fmt: skip
-        return [decode_turn(self.tokenizer, ids, stops) for ids in out]
+        def scores(h: torch.Tensor, logp: torch.Tensor, how: Sampling) -> torch.Tensor:
+            if filter_order == "before":
+                logp = how.filter(logp)
+            s = logp if beta == 0 else logp + beta * self.advantage(h).float()
+            s = how.temper(s)
+            if filter_order == "after":
+                s = how.filter(s)
+            return s
+
+        return scores
 
     # ------------------------------------------------------------------ persistence
-    def save_pretrained(self, path: str | os.PathLike[str]) -> None:
-        """Write the LM + tokenizer (``model/``), the heads (``heads.pt``) and ``dialgym_agent.json``."""
-        folder = Path(path)
-        folder.mkdir(parents=True, exist_ok=True)
-        save_lm(self.lm, self.tokenizer, folder)
+    def save_extra(self, folder: Path) -> dict[str, Any]:
+        """The heads (``heads.pt``: online, target and the action vocabulary) next to the LM."""
         heads = {name: getattr(self, name).state_dict() for name in ("q1", "q2", "v", "q1_target", "q2_target")}
         tmp = folder / (HEADS_FILE + ".tmp")
         action_ids = None if self.action_ids is None else self.action_ids.tolist()
         torch.save({"heads": heads, "polyak_updates": self.polyak_updates, "action_ids": action_ids}, tmp)
         os.replace(tmp, folder / HEADS_FILE)
-        write_meta(
-            folder,
-            ALGORITHM,
-            asdict(self.config),
-            {**self.extra_meta, "reward_stats": self.reward_stats, "polyak_updates": self.polyak_updates},
-        )
+        return {"reward_stats": self.reward_stats, "polyak_updates": self.polyak_updates}
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike[str]) -> ILQLModel:
@@ -353,68 +390,7 @@ class ILQLModel(nn.Module):
         return m
 
 
-# ---------------------------------------------------------------------- training loop
-def make_optimizer(m: ILQLModel) -> torch.optim.Optimizer:
-    return torch.optim.AdamW(m.trainable_parameters(), lr=m.config.lr, weight_decay=m.config.weight_decay)
-
-
-def standardize(data: list[Encoded]) -> dict[str, float]:
-    """Shift and scale returns to mean 0 / std 1 (in place; the shift goes on each final action token)."""
-    returns = [sum(e.rewards) for e in data]
-    mean = float(sum(returns) / len(returns))
-    std = float(math.sqrt(sum((r - mean) ** 2 for r in returns) / len(returns))) or 1.0
-    for e in data:
-        last = max(i for i, a in enumerate(e.action_mask) if a)
-        e.rewards = [r / std for r in e.rewards]
-        e.rewards[last] -= mean / std
-    return {"mean": mean, "std": std}
-
-
-def fit(
-    m: ILQLModel,
-    trajectories: Sequence[Trajectory],
-    *,
-    start_step: int = 0,
-    optimizer_state: dict[str, Any] | None = None,
-    on_step: Callable[[int, dict[str, float], torch.optim.Optimizer], None] | None = None,
-    progress: bool = False,
-) -> ILQLModel:
-    """Train ``m`` from ``start_step`` to ``m.config.steps`` (resumable: batches depend only on the step).
-
-    ``on_step(step, stats, optimizer)`` runs after each optimizer step (``step`` counts completed steps);
-    the training CLI uses it to log losses and write checkpoints.
-    """
-    cfg = m.config
-    data = encode_trajectories(trajectories, m.tokenizer, cfg.max_length or max_positions(m.lm))
-    if cfg.standardize_rewards:
-        m.reward_stats = standardize(data)
-    opt = make_optimizer(m)
-    if optimizer_state is not None:
-        opt.load_state_dict(optimizer_state)
-    pad = m.tokenizer.pad_token_id
-    m.train()
-    bar = _progress(start_step, cfg.steps, "ilql") if progress else None
-    for step in range(start_step, cfg.steps):
-        batch = collate([data[i] for i in batch_indices(len(data), cfg.batch_size, cfg.seed, step)], pad)
-        terms = m.losses(batch)
-        opt.zero_grad(set_to_none=True)
-        terms["loss"].backward()
-        if cfg.grad_clip > 0:
-            torch.nn.utils.clip_grad_norm_(m.trainable_parameters(), cfg.grad_clip)
-        opt.step()
-        m.polyak_update()  # after EVERY optimizer step
-        stats = {k: float(v.detach()) for k, v in terms.items()}
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(loss=f"{stats['loss']:.3f}", q=f"{stats['q_mean']:.3f}", v=f"{stats['v_mean']:.3f}")
-        if on_step is not None:
-            on_step(step + 1, stats, opt)
-    if bar is not None:
-        bar.close()
-    m.eval()
-    return m
-
-
+# ---------------------------------------------------------------------- building and training
 def action_vocabulary(trajectories: Sequence[Trajectory], tokenizer: Any, max_length: int | None = None) -> list[int]:
     """The sorted token ids that occur in action segments of ``trajectories`` (as :func:`fit` encodes them)."""
     return sorted({t for e in encode_trajectories(trajectories, tokenizer, max_length) for t in e.action_tokens()})
@@ -429,27 +405,18 @@ def build(model: Any, tokenizer: Any, config: ILQLConfig, trajectories: Sequence
 
 
 def train(
-    trajectories: Sequence[Trajectory],
-    model: Any,
-    tokenizer: Any,
-    config: ILQLConfig | None = None,
-    *,
-    progress: bool = False,
-    on_step: Callable[[int, dict[str, float], torch.optim.Optimizer], None] | None = None,
+    trajectories: Sequence[Trajectory], model: Any, tokenizer: Any, config: ILQLConfig | None = None, **fit_options: Any
 ) -> ILQLModel:
-    """Train ILQL heads and the policy on ``trajectories`` on top of ``model`` (a transformers causal LM)."""
+    """Train ILQL heads and the policy on ``trajectories`` on top of ``model`` (a transformers causal LM).
+
+    ``fit_options``: :func:`~dialgym.agents.learner.fit`'s (``progress``, ``on_step``, ``accelerator``).
+    """
     m = build(model, tokenizer, config or ILQLConfig(), trajectories)
-    return fit(m, trajectories, progress=progress, on_step=on_step)
+    fit(m, trajectories, **fit_options)
+    return m
 
 
-def _progress(start: int, total: int, desc: str) -> Any:
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover
-        return None
-    import sys
-
-    return tqdm(total=total, initial=start, desc=desc, file=sys.stderr, dynamic_ncols=True)
-
-
-__all__ = ["ILQLConfig", "ILQLModel", "action_vocabulary", "build", "expectile_loss", "fit", "loss_terms", "train"]
+__all__ = [
+    "ILQLConfig", "ILQLModel", "action_vocabulary", "build", "collate", "expectile_loss", "fit", "loss_terms",
+    "make_optimizer", "standardize", "train",
+]  # fmt: skip

@@ -1,7 +1,7 @@
 """Agents that play from a trained checkpoint: specs ``bc:PATH``, ``fbc:PATH``, ``ilql:PATH?beta=16``.
 
 The prompt is built from ``info["messages"]`` and the env's task description with the very function that
-formatted the training data (:func:`dialgym.agents.lm.chat_segments`), so the model sees at inference exactly
+formatted the training data (:func:`dialgym.agents.trajectories.chat_segments`), so the model sees at inference exactly
 the kind of context it was trained on, ending with the opening of a new assistant turn. Generation stops at
 the end-of-turn token and the reply is decoded without special tokens. :meth:`LMAgent.act_batch` runs one
 left-padded batch for all episodes (one forward pass per generated token for the whole batch).
@@ -22,15 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dialgym.agents.lm import (
-    CheckpointError,
-    chat_segments,
-    max_positions,
-    prompt_ids,
-    read_meta,
-    require_torch,
-    task_description,
-)
+from dialgym.agents.models import CheckpointError, max_positions, read_meta, require_torch
+from dialgym.agents.sampling import prompt_ids
+from dialgym.agents.trajectories import chat_segments, task_description
 from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS
 from dialgym.core.task import bare_env_id

@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         model, tok = lm.load_lm(args.model)
     trajectories = lm.episodes_to_trajectories(episodes, tok)
     data = lm.encode_trajectories(trajectories, tok, lm.max_positions(model))
-    batch = lm.collate(data[: args.batch_size], tok.pad_token_id)
+    batch = ilql.collate(data[: args.batch_size], tok.pad_token_id)  # a superset of what bc_loss reads
 
     # ---- training steps: same model, same batch
     bcm = bc.BCModel(model, tok, bc.BCConfig())

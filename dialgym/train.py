@@ -38,7 +38,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dialgym.agents.config import BCConfig, FBCConfig, ILQLConfig, LearnerConfig, TinyModelConfig
 from dialgym.utils.dataclass_cli import add_dataclass_arguments, from_namespace, setting, split_settings
@@ -54,7 +54,7 @@ TRAINER_STATE = "trainer_state.pt"
 
 #: settings that may change when a run is resumed (the rest must match the run in --out): more steps, how
 #: it runs, and ILQL's inference beta (stored with the agent; it does not change training)
-_RESUMABLE = {"steps", "checkpoint_every", "threads", "progress", "skip_invalid", "beta"}
+_RESUMABLE = {"steps", "checkpoint_every", "threads", "progress", "skip_invalid", "beta", "device", "mixed_precision"}
 
 
 @dataclass
@@ -71,6 +71,10 @@ class TrainRunConfig:
     threads: int | None = setting(None, "torch CPU threads (none: the cores idle now; DIALGYM_THREADS sets it too)")
     skip_invalid: bool = setting(False, "skip invalid lines of --data instead of failing")
     progress: bool = setting(True, "show a progress bar", off=["--quiet"])
+    device: Literal["cpu", "auto"] = setting("cpu", "cpu, or auto: a GPU when there is one (Hugging Face Accelerate)")
+    mixed_precision: Literal["no", "fp16", "bf16"] = setting(
+        "no", "autocast the forward pass (fp16 needs a GPU); no: none, or accelerate launch's --mixed_precision"
+    )
 
     def __post_init__(self) -> None:
         self.data, self.out = os.fspath(self.data), os.fspath(self.out)
@@ -274,9 +278,14 @@ def train(
     import torch
 
     from dialgym.agents import bc, ilql, lm
+    from dialgym.agents.learner import fit, make_accelerator
     from dialgym.utils.threads import set_torch_threads
 
     set_torch_threads(threads)  # None: the cores idle now (torch's one-per-core collapses on a busy machine)
+    # one process, or one of `accelerate launch`'s: all have checked --out before the main process writes to it
+    accelerator = make_accelerator(run.device, run.mixed_precision)
+    main = accelerator.is_main_process
+    accelerator.wait_for_everyone()
     t0 = time.perf_counter()
     outp.mkdir(parents=True, exist_ok=True)
     start, optimizer_state, losses = 0, None, []
@@ -315,10 +324,11 @@ def train(
     )  # fmt: skip
     if isinstance(learner, ILQLConfig):
         m.extra_meta["inference"] = {"beta": learner.beta}  # what ilql:OUT plays with (also config["beta"])
-    (outp / RUN_FILE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    if main:
+        (outp / RUN_FILE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
 
     # ---------------------------------------------------------------- train
-    def on_step(step: int, stats: dict[str, float], optimizer: Any) -> None:
+    def on_step(step: int, stats: dict[str, float], optimizer: Any) -> None:  # on the main process only
         losses.append({"step": step, **stats})
         if (checkpoint_every and step % checkpoint_every == 0) or step == steps:
             _save_checkpoint(m, outp, step, optimizer, losses)
@@ -326,16 +336,15 @@ def train(
     if start >= steps:
         print(f"{outp}: already trained for {start} >= {steps} steps; raise --steps to continue")
     else:
-        module = ilql if algo == "ilql" else bc
-        module.fit(m, trajectories, start_step=start, optimizer_state=optimizer_state, on_step=on_step,
-                   progress=progress)  # fmt: skip
+        fit(m, trajectories, start_step=start, optimizer_state=optimizer_state, on_step=on_step, progress=progress,
+            accelerator=accelerator)  # fmt: skip
     seconds = time.perf_counter() - t0
     last = losses[-1] if losses else {}
     summary = {
         "algorithm": algo, "out": str(outp), "agent": f"{algo}:{outp}", "episodes": len(episodes),
         "trajectories": len(trajectories), "steps": steps, "resumed_from": start, "seconds": round(seconds, 2),
         "final_losses": {k: v for k, v in last.items() if k != "step"},
-        "config": asdict(m.config),
+        "config": asdict(m.config), "main_process": main, "processes": accelerator.num_processes,
     }  # fmt: skip
     return summary
 
@@ -343,6 +352,8 @@ def train(
 def _train_cmd(args: argparse.Namespace) -> int:
     run, learner, tiny = configs_from_args(args)
     summary = train(args.algorithm, run, learner, tiny)
+    if not summary["main_process"]:  # one report per `accelerate launch`, not one per process
+        return 0
     losses = ", ".join(f"{k} {v:.4f}" for k, v in summary["final_losses"].items())
     print(
         f"trained {summary['algorithm']} for {summary['steps']} steps (from step {summary['resumed_from']}) on "

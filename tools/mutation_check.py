@@ -100,7 +100,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         ILQL_TESTS, "myopic TD target (gamma = 0)",
     ),
     Mutation(
-        "lm-never-stops", "agents/lm.py",
+        "lm-never-stops", "agents/sampling.py",
         "finished |= torch.isin(nxt, stop)",
         "finished |= torch.zeros_like(finished)",
         (*LM_TESTS, "tests/agents/test_lm_agent.py"), "generation never stops at the end of the agent's turn",
@@ -120,8 +120,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         "ilql-beta-ignored", "agents/ilql.py",
-        "bonus = None if beta == 0 else (lambda h: beta * self.advantage(h))",
-        "bonus = None if beta == 0 else (lambda h: self.advantage(h))",
+        "s = logp if beta == 0 else logp + beta * self.advantage(h).float()",
+        "s = logp if beta == 0 else logp + self.advantage(h).float()",
         ILQL_TESTS, "beta does not scale the advantage",
     ),
     Mutation(
@@ -162,7 +162,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         "ilql-no-polyak", "agents/ilql.py",
-        "m.polyak_update()  # after EVERY optimizer step",
+        "self.polyak_update()  # after EVERY optimizer step",
         "pass  # targets never updated",
         ILQL_TESTS, "target heads never Polyak-updated",
     ),
@@ -184,21 +184,21 @@ MUTATIONS: tuple[Mutation, ...] = (
         "return [*self.q1.parameters(), *self.q2.parameters(), *self.v.parameters()]",
         ILQL_TESTS, "the LM (the policy) left out of the optimizer",
     ),
-    # ------------------------------------------------------------------ transitions and generation (agents/lm.py)
+    # ------------------------------------------------------------ ILQL's transitions and sampling (agents/ilql.py)
     Mutation(
-        "lm-state-off-by-one", "agents/lm.py",
+        "lm-state-off-by-one", "agents/ilql.py",
         "state.append(b * T + t - 1)",
         "state.append(b * T + t)",
         LM_TESTS, "an action valued from its own position instead of the state that predicts it",
     ),
     Mutation(
-        "lm-next-state-skips-nothing", "agents/lm.py",
+        "lm-next-state-skips-nothing", "agents/ilql.py",
         "next_state.append(b * T + t2 - 1)  # == b*T + t when t2 == t + 1",
         "next_state.append(b * T + t)",
         LM_TESTS, "next state after an utterance is its own last token, not the agent's next turn",
     ),
     Mutation(
-        "lm-filter-never-before", "agents/lm.py",
+        "lm-filter-never-before", "agents/ilql.py",
         'if filter_order == "before":',
         'if filter_order == "never":',
         LM_TESTS, "top-k/top-p not applied before the advantage (samples leave the policy's support)",
@@ -223,9 +223,9 @@ MUTATIONS: tuple[Mutation, ...] = (
         BC_TESTS, "filtered BC trains on every trajectory",
     ),
     Mutation(
-        "bc-no-optimizer-step", "agents/bc.py",
-        "        opt.step()\n",
-        "        opt.zero_grad()\n",
+        "bc-no-optimizer-step", "agents/learner.py",
+        "        optimizer.step()\n",
+        "        optimizer.zero_grad()\n",
         BC_TESTS, "BC never updates its weights",
     ),
     # ------------------------------------------------------------------ scripted users' dynamics and outcomes

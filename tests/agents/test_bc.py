@@ -89,7 +89,7 @@ def test_bc_loss_counts_action_tokens_only():
     segments += [("<|user|>give money<|end|><|assistant|>", False), ("no<|end|>", True), ("<|user|>bye", False)]
     trajs = [(segments, 1.0)]
     [enc] = lm.encode_trajectories(trajs, tok)
-    batch = lm.collate([enc], tok.pad_token_id)
+    batch = bc.collate([enc], tok.pad_token_id)
     ids = torch.tensor([enc.input_ids])
     logits = model(ids).logits[0]
     pos = [t for t in range(1, len(enc)) if enc.action_mask[t]]
@@ -98,7 +98,7 @@ def test_bc_loss_counts_action_tokens_only():
     assert len(batch["action"]) == sum(enc.action_mask) < len(enc)
     # the user's tokens are no targets: changing them after the last action changes nothing
     other = lm.encode_trajectories([([*trajs[0][0][:-1], ("<|user|>something else entirely", False)], 1.0)], tok)
-    assert torch.allclose(bc.bc_loss(model, lm.collate(other, tok.pad_token_id)), manual, atol=1e-5)
+    assert torch.allclose(bc.bc_loss(model, bc.collate(other, tok.pad_token_id)), manual, atol=1e-5)
 
 
 def test_top_fraction_keeps_the_best_in_data_order():

@@ -14,7 +14,8 @@ import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
 from dialgym.agents import ilql, lm  # noqa: E402
-from dialgym.agents.lm import Encoded, collate  # noqa: E402
+from dialgym.agents.ilql import collate  # noqa: E402
+from dialgym.agents.trajectories import Encoded  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

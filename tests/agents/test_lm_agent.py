@@ -14,7 +14,7 @@ pytest.importorskip("transformers")
 import gymnasium as gym  # noqa: E402
 
 import dialgym  # noqa: E402
-from dialgym.agents import lm  # noqa: E402
+from dialgym.agents import lm, sampling  # noqa: E402
 from dialgym.agents.lm_agent import LMAgent, make_checkpoint_agent, spec_builder  # noqa: E402
 from dialgym.train import build_train_parser, train_main  # noqa: E402
 
@@ -117,7 +117,7 @@ def test_the_agent_speaks_one_turn_the_generation_loop_stops_at_end_of_turn(runs
         seen.append(sorted(stop_ids))
         return [[*hello, end, *user] for _ in prompts]  # what a loop that ignored the stop would return
 
-    monkeypatch.setattr(lm, "generate_tokens", loop)
+    monkeypatch.setattr(sampling, "generate_tokens", loop)
     env = gym.make(ENV)
     obs, info = env.reset(seed=0)
     assert agent.act(obs, info) == "Hello there"

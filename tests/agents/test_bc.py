@@ -12,13 +12,7 @@ import torch.nn.functional as F  # noqa: E402
 from dialgym.agents import bc, lm  # noqa: E402
 from dialgym.data.episode import Episode  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/agents/conftest.py
 
 
 def tiny_tokenizer():

@@ -17,14 +17,7 @@ from dialgym.agents import ilql, lm  # noqa: E402
 from dialgym.agents.ilql import collate  # noqa: E402
 from dialgym.agents.trajectories import Encoded  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Tiny models run faster on one thread, and much faster on a busy machine (no spinning worker threads)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/agents/conftest.py
 
 
 # ----------------------------------------------------------------------------- helpers

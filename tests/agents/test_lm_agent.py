@@ -22,12 +22,7 @@ ENV = "Persuasion-v0"
 TINY = {"n_layer": 1, "n_embd": 32, "n_head": 2, "vocab_size": 600, "threads": 1, "progress": False}
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/agents/conftest.py
 
 
 def _collect(path, episodes=24):

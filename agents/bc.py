@@ -73,6 +73,8 @@ def bc_loss(lm: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
 class BCModel(Learner):
     """A causal LM trained by (filtered) BC; sampling, checkpoints and the training loop are ``learner.py``'s."""
 
+    config: BCConfig
+
     def __init__(self, lm: Any, tokenizer: Any, config: BCConfig | None = None, algorithm: str | None = None) -> None:
         self.lm = lm
         self.tokenizer = tokenizer

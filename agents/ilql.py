@@ -205,6 +205,8 @@ def loss_terms(
 class ILQLModel(nn.Module, Learner):
     """A causal LM (the policy, trained by BC) plus ILQL's Q, target-Q and V heads on its last hidden state."""
 
+    config: ILQLConfig
+
     def __init__(
         self, lm: Any, tokenizer: Any, config: ILQLConfig | None = None, action_ids: Sequence[int] | None = None
     ) -> None:
@@ -309,8 +311,9 @@ class ILQLModel(nn.Module, Learner):
         cols = self.action_column[tokens]
         if bool((cols < 0).any()):
             bad = sorted({int(t) for t in tokens[cols < 0]})[:10]
+            size = 0 if self.action_ids is None else len(self.action_ids)  # set with action_column
             raise ValueError(
-                f"action tokens {bad} are not in this model's action vocabulary ({len(self.action_ids)} tokens, "
+                f"action tokens {bad} are not in this model's action vocabulary ({size} tokens, "
                 "fixed when it was built from its training data); train a new model on this data"
             )
         return cols
@@ -330,7 +333,7 @@ class ILQLModel(nn.Module, Learner):
         With an action vocabulary, tokens outside it get the lowest advantage in it at that state.
         """
         adv = torch.minimum(self.q1_target(h), self.q2_target(h)) - self.v(h)
-        if self.action_ids is None:
+        if self.action_ids is None or self.action_column is None:  # the two are set together
             return adv
         full = adv.min(dim=-1, keepdim=True).values.expand(*adv.shape[:-1], self.action_column.shape[0]).clone()
         full[..., self.action_ids] = adv

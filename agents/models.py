@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -235,10 +235,10 @@ def cache_argument(base_model: Any) -> str:
     key = getattr(forward, "__func__", forward)
     if key not in _CACHE_ARGUMENT:
         try:
-            params = inspect.signature(forward).parameters
+            names: Collection[str] = inspect.signature(forward).parameters
         except (TypeError, ValueError):  # a C callable or similar: the long-standing name
-            params = {}
-        _CACHE_ARGUMENT[key] = "cache" if "cache" in params else "past_key_values"
+            names = ()
+        _CACHE_ARGUMENT[key] = "cache" if "cache" in names else "past_key_values"
     return _CACHE_ARGUMENT[key]
 
 

@@ -77,7 +77,7 @@ def prompt_ids(tokenizer: Any, prompt: str | Sequence[int] | Sequence[Segment]) 
         return list(tokenizer(prompt, add_special_tokens=False)["input_ids"])
     items = list(prompt)
     if items and all(isinstance(x, (int, np.integer)) for x in items):
-        return [int(x) for x in items]
+        return [int(x) for x in items if isinstance(x, (int, np.integer))]  # (the filter only narrows the type)
     ids: list[int] = []
     for item in items:
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):

@@ -316,6 +316,7 @@ def train(
         if isinstance(learner, ILQLConfig):
             m = ilql.build(lm_model, tokenizer, learner, trajectories)
         else:
+            assert isinstance(learner, BCConfig), learner  # LEARNERS holds BC, filtered BC and ILQL configs
             m = bc.BCModel(lm_model, tokenizer, learner, algorithm=algo)
     m.extra_meta.update(
         data={"file": str(data_path.resolve()), "episodes": len(episodes), "include_description": include_description,

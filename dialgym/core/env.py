@@ -60,7 +60,8 @@ class DialogueEnv(gym.Env[str, str]):
     fail; an agent's own errors are never caught.
     """
 
-    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 1}
+    # gym.Env declares metadata as a plain attribute; a ClassVar here would be an incompatible override
+    metadata: dict[str, Any] = {"render_modes": ["ansi", "human"], "render_fps": 1}  # noqa: RUF012
 
     #: short task name, e.g. ``"persuasion"``
     task_id: ClassVar[str] = ""

@@ -111,6 +111,8 @@ def validate_persona_dict(persona_type: type[Persona], persona: Any) -> dict[str
     if isinstance(persona, persona_type):
         return persona.to_dict()
     persona_type.from_dict(persona)
+    if not isinstance(persona, dict):  # from_dict reads any mapping; a persona travels as a plain dict
+        raise TypeError(f"a persona must be a dict or a {persona_type.__name__}, got {type(persona).__name__}")
     return persona
 
 
@@ -126,7 +128,10 @@ def read_data_file(anchor: str, name: str) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     if path.suffix == ".json":
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"data file {path} must hold a JSON object, got {type(data).__name__}")
+        return data
     raise ValueError(f"data file {name!r} must be .toml or .json")
 
 
@@ -217,7 +222,8 @@ class Task:
     oracle_agent: type[Agent]
     validate_persona: Callable[[Any], dict[str, Any]] | None = None
     adaptive_agent: type[Agent] | None = None
-    fixed_scripts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # given as any sequences; stored as a read-only mapping of tuples (checked in __post_init__)
+    fixed_scripts: Mapping[str, Sequence[str]] = field(default_factory=dict)
     llm_spec: Any = None
     success_rule: Callable[[Mapping[str, Any]], bool] | None = None
     replies: Mapping[str, Sequence[str]] | None = None

@@ -137,10 +137,10 @@ def parse_dialogue(text: str, user_first: bool) -> tuple[list[dict[str, str]] | 
     messages: list[dict[str, str]] = []
     repaired = False
     for raw in text.splitlines():
-        m = _LINE.match(raw)
-        if m:
-            role = "user" if m.group(1).lower() == "user" else "assistant"
-            content = m.group(2).strip().strip('"').strip()
+        line = _LINE.match(raw)
+        if line:
+            role = "user" if line.group(1).lower() == "user" else "assistant"
+            content = line.group(2).strip().strip('"').strip()
             if messages and messages[-1]["role"] == role:
                 messages[-1]["content"] = f"{messages[-1]['content']} {content}".strip()
                 repaired = True
@@ -172,11 +172,14 @@ def sample_target(fields: dict[str, OutcomeField], rng: np.random.Generator) -> 
     """A target outcome drawn uniformly from the judge schema (numbers on a coarse grid)."""
     out: dict[str, Any] = {}
     for name, f in fields.items():
-        if f.kind == "number":
-            grid = np.linspace(float(f.low), float(f.high), 5)
-            out[name] = round(float(grid[int(rng.integers(len(grid)))]), 2)
-        elif f.kind == "integer":
-            out[name] = int(rng.integers(int(f.low), int(f.high) + 1))
+        if f.kind in ("number", "integer"):
+            if f.low is None or f.high is None:
+                raise ValueError(f"outcome field {name!r} ({f.kind}) needs low and high to draw a target")
+            if f.kind == "number":
+                grid = np.linspace(float(f.low), float(f.high), 5)
+                out[name] = round(float(grid[int(rng.integers(len(grid)))]), 2)
+            else:
+                out[name] = int(rng.integers(int(f.low), int(f.high) + 1))
         elif f.kind == "boolean":
             out[name] = bool(rng.integers(2))
         else:
@@ -186,10 +189,12 @@ def sample_target(fields: dict[str, OutcomeField], rng: np.random.Generator) -> 
 
 def _task_parts(env_id: str) -> tuple[Any, Any, LLMUserSpec, Any]:
     import dialgym
+    from dialgym.explanation import recognizer_for
+    from dialgym.registration import dialogue_env
 
-    env = gym.make(env_id).unwrapped
+    env = dialogue_env(gym.make(env_id))
     task = dialgym.get_task(env_id)
-    return env, task, task.llm_user_spec(), env.make_scripted_user().recognizer
+    return env, task, task.llm_user_spec(), recognizer_for(env_id)
 
 
 def _format_example(first: str) -> str:

@@ -91,9 +91,9 @@ def _read_user(text: str, b: Belief) -> None:
                 hit = True
                 if d not in b.dealbreakers:
                     b.dealbreakers.append(d)
-        for level, pat in BUDGET_CUES:
+        for budget, pat in BUDGET_CUES:
             if cue(pat).search(sentence):
-                b.budget, hit = level, True
+                b.budget, hit = budget, True
                 break
         for level, pat in LEVEL_CUES.items():
             if cue(pat).search(sentence):
@@ -233,7 +233,7 @@ def _pick_comparison(b: Belief, scores: dict[str, float]) -> tuple[str, str] | N
     tested = {main_dim(a) for a in compared}
     champions = [a for a in b.winners if a not in b.losers and a not in b.recommended]
     untested = [d for d in DIMS if d not in tested and d not in b.disliked]
-    reps = []
+    reps: list[str] = []
     for d in untested:
         r = _representative(d, b, scores, compared | set(reps))
         if r is not None:

@@ -169,7 +169,7 @@ class _Recognizer(IntentRecognizer):
     def recognise(self, text: str) -> list[str]:
         return recognise(text)[0]
 
-    def explain_normalised(self, norm: str):  # type: ignore[override]
+    def explain_normalised(self, norm: str):
         return super().explain_normalised(scan_activities(fix_typos(norm))[1])
 
 

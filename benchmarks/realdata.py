@@ -53,7 +53,7 @@ import numpy as np
 import dialgym
 from dialgym.agents import make_agent
 from dialgym.agents.replay import HumanReplayAgent, clip_action
-from dialgym.data.p4g import split_inclination, trait_quantile
+from dialgym.data.p4g import match_stand_in
 from dialgym.rollout import play_episode
 from dialgym.seeding import episode_seed
 from dialgym.tasks import get_task
@@ -176,17 +176,11 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
 
 
 def matched_persona(env: gym.Env, dialogue: dict[str, Any], seed: int, turns: int) -> dict[str, Any]:
-    """The dialogue's stand-in as ``dialgym data import p4g`` builds it, on the ``test`` split.
-
-    Drawn by ``seed``, then matched to the real persuadee: patient enough for the whole dialogue (they
-    stayed) and as inclined, within the split, as their pre-task survey suggests.
-    """
+    """The dialogue's stand-in as ``dialgym data import p4g`` builds it (:func:`dialgym.data.p4g.match_stand_in`),
+    drawn by ``seed`` from the ``test`` split: patient enough for the whole dialogue (they stayed) and as
+    inclined, within the split, as their pre-task survey suggests."""
     env.reset(seed=seed)
-    persona = dict(env.unwrapped.persona)
-    persona["patience"] = max(int(persona["patience"]), turns)
-    quantile = trait_quantile(dialogue.get("persuadee_traits") or {})
-    if quantile is not None:
-        persona["inclination"] = split_inclination("test", quantile)
+    persona, _ = match_stand_in(dict(env.unwrapped.persona), dialogue.get("persuadee_traits") or {}, turns, "test")
     return persona
 
 

@@ -442,6 +442,27 @@ def split_inclination(split: str, quantile: float) -> float:
     return round(values[min(len(values) - 1, int(quantile * len(values)))], 3)
 
 
+def match_stand_in(
+    drawn: dict[str, Any], traits: dict[str, Any], turns: int, split: str
+) -> tuple[dict[str, Any], list[str]]:
+    """A drawn Persuasion-v0 persona matched to what is known of a real persuadee, and the matched keys.
+
+    ``patience`` covers the dialogue's ``turns`` (the real persuadee stayed that long); ``inclination`` takes
+    the ``split``'s quantile that the persuadee's pre-task survey takes among real persuadees (kept as drawn
+    without a usable survey). The one definition behind ``dialgym data import p4g`` and the ``matched``
+    replay of ``benchmarks/realdata.py``.
+    """
+    from dialgym.tasks.persuasion.personas import PersuasionPersona
+
+    # built as a typed persona, so a matched value out of range fails here, by name
+    persona = PersuasionPersona.from_dict(drawn)
+    matches: dict[str, Any] = {"patience": int(min(50, max(int(persona.patience), turns)))}
+    quantile = trait_quantile(traits)
+    if quantile is not None:
+        matches["inclination"] = split_inclination(split, quantile)
+    return dataclasses.replace(persona, **matches).to_dict(), list(matches)
+
+
 class _Converter:
     """Dialogue -> Episode, with one env (to draw stand-ins) and one recogniser (to label turns)."""
 
@@ -459,7 +480,6 @@ class _Converter:
 
     def episode(self, d: Dialogue) -> Episode:
         from dialgym.agents.replay import clip_action
-        from dialgym.tasks.persuasion.personas import PersuasionPersona
 
         messages = [
             {"role": m["role"], "content": clip_action(m["content"]) if m["role"] == "assistant" else m["content"]}
@@ -468,14 +488,7 @@ class _Converter:
         turns = sum(m["role"] == "assistant" for m in messages)
         draw = stand_in_seed(self.seed, d.dialogue_id)
         self.env.reset(seed=draw)
-        # The stand-in is built as a typed persona, so a matched value out of range fails here, by name.
-        drawn = PersuasionPersona.from_dict(dialogue_env(self.env).persona)
-        matches: dict[str, Any] = {"patience": int(min(50, max(int(drawn.patience), turns)))}
-        quantile = trait_quantile(d.persuadee_traits)
-        if quantile is not None:
-            matches["inclination"] = split_inclination(self.split, quantile)
-        simulator = dataclasses.replace(drawn, **matches).to_dict()
-        matched = list(matches)
+        simulator, matched = match_stand_in(dialogue_env(self.env).persona, d.persuadee_traits, turns, self.split)
         persona: dict[str, Any] = {
             "type": PERSONA_TYPE,
             "dialogue_id": d.dialogue_id,

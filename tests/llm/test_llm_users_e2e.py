@@ -39,13 +39,8 @@ def llm_config(server, **extra):
     }
 
 
-@pytest.fixture(autouse=True)
-def fresh_clients():
-    llm_user._SHARED.clear()
-    yield
-    for model in llm_user._SHARED.values():
-        model.close()
-    llm_user._SHARED.clear()
+#: every test starts and ends without shared LLM clients (tests/llm/conftest.py)
+pytestmark = pytest.mark.usefixtures("fresh_llm_clients")
 
 
 def answer_options(fields):

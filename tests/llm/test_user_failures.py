@@ -53,13 +53,8 @@ def llm_env(server, **extra):
     return {"user": "llm", "llm": llm_config(server), "max_turns": 2, **extra}
 
 
-@pytest.fixture(autouse=True)
-def fresh_clients():
-    llm_user._SHARED.clear()
-    yield
-    for model in llm_user._SHARED.values():
-        model.close()
-    llm_user._SHARED.clear()
+#: every test starts and ends without shared LLM clients (tests/llm/conftest.py)
+pytestmark = pytest.mark.usefixtures("fresh_llm_clients")
 
 
 def is_judge(messages):

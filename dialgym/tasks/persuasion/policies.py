@@ -12,7 +12,7 @@ import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -46,11 +46,11 @@ class Reading:
     """What a persona-blind agent knows after reading the dialogue."""
 
     turn: int = 0
-    acts: Counter = field(default_factory=Counter)
+    acts: Counter[str] = field(default_factory=Counter)
     last_acts: list[str] = field(default_factory=list)
-    cues: Counter = field(default_factory=Counter)
+    cues: Counter[str] = field(default_factory=Counter)
     deflections: int = 0
-    excluded: set = field(default_factory=set)
+    excluded: set[str] = field(default_factory=set)
     warned_last: bool = False
 
     @property
@@ -113,7 +113,13 @@ def _max_turns(options: dict[str, Any]) -> int:
     return int(options.get("max_turns", _DEFAULT_MAX_TURNS))
 
 
-def _horizon(agent: Any, info: dict[str, Any]) -> int:
+class _Planner(Protocol):
+    """An agent that plans over a horizon it keeps in ``max_turns``."""
+
+    max_turns: int
+
+
+def _horizon(agent: _Planner, info: dict[str, Any]) -> int:
     """The episode's horizon: ``info["max_turns"]`` (every dialgym env reports it), else the agent's option.
 
     Reading it from ``info`` means an agent built without ``max_turns`` still plans for the
@@ -136,7 +142,7 @@ def _plan_move(r: Reading, kind: str) -> str:
         plan.insert(2, "foot_in_the_door")
     if r.cues["unknown"] and not r.cues["informed"] and "donation_information" not in plan[:2]:
         plan.insert(0, "donation_information")
-    used: Counter = Counter()
+    used: Counter[str] = Counter()
     for act in plan:
         used[act] += 1
         if r.acts[act] < used[act]:

@@ -435,6 +435,15 @@ def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
         ("Melatonin is a fairly safe way to get some sleep.", "information"),
         ("Feeling numb is a common symptom of grief.", "information"),
         ("In most states you qualify for benefits after a layoff.", "information"),
+        ("Roughly half a percent of people who catch it end up in hospital.", "information"),
+        ("The recovery rate for this kind of injury is really good.", "information"),
+        ("I can totally understand feeling so lost after a move.", "reflection_of_feelings"),
+        ("It seems like the new job might be a bit daunting for you.", "reflection_of_feelings"),
+        ("Sounds like you are feeling kind of like an outsider there.", "reflection_of_feelings"),
+        ("have you talk to a therapist about it", "providing_suggestions"),  # typed without the -ed
+        ("Head out to the lake this weekend and clear your head.", "providing_suggestions"),
+        ("Its best to write it all down before the meeting.", "providing_suggestions"),  # "its" for "it's"
+        ("Maybe there is a way to swap shifts with someone.", "providing_suggestions"),
     ],
 )
 def test_real_supporter_moves_are_heard(text, act):
@@ -449,6 +458,8 @@ def test_real_supporter_moves_are_heard(text, act):
         ("I don't think that matters.", "self_disclosure"),  # an opinion is not news about the supporter's life
         ("I can't end the chat from my end.", "self_disclosure"),
         ("So you could not visit her at all?", "providing_suggestions"),  # "you could not" is not advice
+        # a situation said of no one is not the person's feeling
+        ("It is a bit daunting when the news gets worse every day.", "reflection_of_feelings"),
     ],
 )
 def test_lone_cues_are_not_strategies(text, not_act):

@@ -144,7 +144,7 @@ _HARD_ADJ = (
     r"handle|take in|go through)|a lot|so much|too much|challenging|a challenge|a struggle|frightening|"
     r"nerve.?wracking|infuriating|annoying|disappointing|tiring|a nightmare|no fun|not easy|not fun|"
     r"the worst|heartbreak|rough going|a tough spot|a hard time|tricky|complicated|worrying|concerning|"
-    r"unsettling|traumati[sz]ing|traumatic|awkward|hard on you|hard for you"
+    r"unsettling|traumati[sz]ing|traumatic|awkward|hard on you|hard for you|intimidating|daunting"
 )
 #: adjectives that describe how something *feels* to the person (a reflection when said of their situation),
 #: as opposed to the situational "hard", "tough", "a lot" (validation: reassurance)
@@ -264,7 +264,7 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:that|this|it|which|what you are going through|being \w+) (?:really |certainly |definitely "
         r"|truly |just )?(?:is|has been|was|must be|must have been|sounds|seems|could be|might be|"
         r"would be|can be|must feel|feels) " + _ADV + r"(?:" + _FEELING_ADJ + r")\b",
-        r"\byou (?:feel|felt|are feeling|have been feeling|must feel) (?:like|that|as if|as though)\b",
+        r"\byou (?:feel|felt|are feeling|have been feeling|must feel) " + _ADV + r"(?:like|that|as if|as though)\b",
         r"\b(?:is|was|has been|must be|could be|might be|would be|must have been|sounds|seems) "
         + _ADV
         + r"(?:"
@@ -273,6 +273,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"^i can (?:totally |really |completely )?(?:understand|relate)(?: that| this| it)?[.!]?$",
         r"\b(?:to|would|could|you) (?:feel|be feeling|get) " + _ADV + r"(?:" + _EMO_ADJ + r")\b",
         r"\bi (?:can )?hear (?:you|that|how|what|the)\b",
+        # naming the feeling as something understandable: "I can understand being discouraged"
+        r"\bi (?:can |could )?(?:totally |completely |really |definitely |fully )?(?:understand|imagine|see|relate to) "
+        r"(?:you )?(?:being|feeling|getting|that feeling of) " + _ADV + r"(?:" + _EMO_ADJ + r")\b",
         r"\b(?:carrying|holding|feeling|going through|dealing with) (?:a lot of|so much|all this|all that|this|that|"
         r"some|a lot|such) (?:" + _EMO_ADJ + r"|guilt|shame|pain|anger|sadness|fear|worry|grief|stress|pressure|"
         r"emotion|hurt|loss|frustration|uncertainty)\b",
@@ -484,7 +487,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"a way|an alternative|a light|light|time|another|someone|something better|better days)\b",
     ],
     "providing_suggestions": [
-        r"\b(?:maybe|perhaps|possibly) (?:you|it|try|talk|look|consider|ask|start|find|take|get|go|reach|write|"
+        r"\b(?:maybe|perhaps|possibly) (?:there is a way|you|it|try|talk|look|consider|ask|start|find|take|get|go|"
+        r"reach|write|"
         r"think|spend|set|make|join|call|see|speak|a|an|some|just|if|doing|talking|trying|getting|going|taking|"
         r"finding|looking|reaching|writing|setting|making|keeping|focusing|start|focus|keep|let|give|plan|"
         r"check|search|apply|volunteer|reconnect|put)\b",
@@ -493,7 +497,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bhave you (?:ever |already |yet |also )?(?:tried|considered|thought (?:about|of)|looked (?:into|at|for)|"
         r"reached out|checked|explored|gone to|joined|seen a|visited|contacted|applied|been to|called|sought|"
         r"researched|attempted|tried)\b",
-        r"\bhave you (?:ever |already |yet |also )?(?:talked|spoken|reached out) (?:to|with) (?:a |an |any |some )?"
+        r"\bhave you (?:ever |already |yet |also )?(?:talked|talk|spoken|speak|reached out) (?:to|with) "
+        r"(?:a |an |any |some )?"
         r"(?:\w+ )?(?:therapist|counsel(?:l)?or|doctor|professional|psychologist|psychiatrist|coach|mentor|advisor|"
         r"adviser|support group|hotline|helpline|pastor|priest|hr|human resources|teacher|professor|tutor)s?\b",
         r"\bwhy (?:not|do you not|not just) (?:try|talk|reach|make|take|go|get|write|ask|call|see|look|join|give|"
@@ -543,7 +548,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"yourself)|do not (?:let|forget|hesitate|stop|be afraid to)|be (?:honest|open|patient|kind|gentle|"
         r"careful|nice|calm|assertive|direct|clear|yourself|there)|open up|opt|pick|choose|schedule|organi[sz]e|"
         r"prioriti[sz]e|visit|google|update|prepare|practise|lean on|surround|document|buy|pray|"
-        r"forgive|accept|distract|note|list|cut|limit|turn)\b(?! (?:care(?! of)|me\b|us\b|it easy on me|up the "
+        r"forgive|accept|distract|note|list|cut|limit|turn|create|head (?:to|out|over|outside)|work on|hang out|"
+        r"meet up|take up|pick up|jot|write down|look for|think of|consult|attend"
+        r")\b(?! (?:care(?! of)|me\b|us\b|it easy on me|up the "
         r"(?:good|great|amazing|hard) work))",
         r"\bone (?:thing|option|idea|way|suggestion|approach|step|tip|strategy|trick|method) (?:that )?(?:you could|"
         r"that might|that could|which might|to try|is|would be|might be|could be|you might|you can|that "
@@ -567,7 +574,7 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"find|look|call|speak|see|start|do|applying|apply)\b",
         r"\b(?:you need|you have|try) to (?:take|find|talk|focus|get|make|be|remember|stay|keep|try|let|move|put|"
         r"start|stop|look|think|learn|accept|forgive|reach|ask|tell|give|set|spend|consider|reconnect|see|go)\b",
-        r"\bit is (?:always |often |usually )?(?:good|best|wise|smart|helpful|important|useful|healthy|better) "
+        r"\b(?:it is|its) (?:always |often |usually )?(?:good|best|wise|smart|helpful|important|useful|healthy|better) "
         r"(?:to|if you|for you to)\b",
         r"\bthe best (?:thing|way|option|approach|bet|course|advice) (?:to|is|would be|might be|you can|for you)\b",
         r"\b(?:i think|i feel like|i believe) (?:talking|reaching|making|taking|going|writing|getting|setting|"
@@ -606,7 +613,7 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bit is (?:(?:very|really|quite|actually|pretty|so|also|extremely|incredibly|fairly|not un) )*"
         r"(?:common|typical|known|proven|a fact|well known|estimated|reported|documented) "
         r"(?:for|to|after|when|that|in|with|during|these days|nowadays)\b",
-        r"\b(?:many|lots of|most|plenty of|a lot of|some|millions of|thousands of|so many|countless|tons of|"
+        r"\b(?:many|lots of|most|plenty of|a lot of|alot of|some|millions of|thousands of|so many|countless|tons of|"
         r"more and more|fewer) (?:employers|companies|businesses|schools|colleges|universities|places|jobs|"
         r"states|cities|stores|restaurants|organi[sz]ations|websites|sites|apps|programs|agencies|therapists|"
         r"counsel(?:l)?ors|areas|countries|studies|experts|doctors|hospitals|clinics|communities|churches|"
@@ -614,6 +621,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:according to|did you know|fun fact|in fact|the fact is|as a matter of fact|statistically|"
         r"it turns out|it has been shown|it is proven|it is known|it is a fact)\b",
         r"\bstatistic",
+        # a rate or a share told as a fact: "the survival rate is around 99%", "a large percent of the population"
+        r"\b(?:percent|per cent|(?:survival|survivor|success|recovery|unemployment|death|divorce|"
+        r"infection|mortality) rates?|(?:on|the) average|the (?:population|majority of (?:people|adults|us)))\b",
         r"\b(?:is|are|can be) (?:a |an )?(?:very )?(?:common|frequent|known|typical) (?:problem|issue|symptom|"
         r"occurrence|side effect|process|stage|phase|cause|condition|disorder)\b",
         r"\bthe brain\b",

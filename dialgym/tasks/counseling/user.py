@@ -116,6 +116,7 @@ class CounselingUser(ScriptedUser):
 
     recognizer = RECOGNIZER
     replies = ReplyBank(REPLIES)
+    state: SeekerState  # what init_state builds (the base class holds any task's state)
 
     # ------------------------------------------------------------------ hooks
     def init_state(self) -> SeekerState:
@@ -140,7 +141,8 @@ class CounselingUser(ScriptedUser):
         return [p["emotion"]] + ([p["secondary_emotion"]] if p.get("secondary_emotion") else [])
 
     def feels_understood(self) -> bool:
-        return self.state.understood >= self.persona["understanding_needed"] - 1e-9
+        needed: float = self.persona["understanding_needed"]  # CounselingPersona.understanding_needed
+        return self.state.understood >= needed - 1e-9
 
     # ------------------------------------------------------------------ effects
     def _relief(self, amount: float) -> None:

@@ -111,6 +111,7 @@ class LearnerUser(ScriptedUser):
 
     recognizer = RECOGNIZER
     replies = REPLY_BANK
+    state: LearnerState  # what init_state builds (the base class holds any task's state)
 
     # ------------------------------------------------------------------ hooks
     def init_state(self) -> LearnerState:
@@ -135,7 +136,8 @@ class LearnerUser(ScriptedUser):
         return s.comprehension + (0.0 if s.calibrated else OVERCONFIDENCE_BONUS)
 
     def stated_level(self) -> str:
-        return self.persona["level"] if self.state.calibrated else self.persona["claimed_level"]
+        level: str = self.persona["level"] if self.state.calibrated else self.persona["claimed_level"]
+        return level
 
     def respond(self, agent_text: str) -> UserTurn:
         """Hear the turn (:meth:`hear`), then react as the engine does."""

@@ -112,7 +112,7 @@ from typing import Any
 import numpy as np
 
 from dialgym.core.task import Task
-from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, DEALBREAKERS, DIMS, activity_utilities
+from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, DEALBREAKERS, DIMS, Activity, activity_utilities
 from dialgym.tasks.travel.env import TravelAgentEnv
 from dialgym.tasks.travel.language import ACT_REPERTOIRE, ACTS, COMPARISON_PAIRS, REPLIES, agent_utterance
 from dialgym.tasks.travel.personas import TravelPersona, persona_card, sample_persona
@@ -163,6 +163,7 @@ __all__ = [
     "FIXED_SCRIPTS",
     "SUCCESS",
     "TASK",
+    "Activity",
     "AdaptiveAgent",
     "BehaviorAgent",
     "OracleAgent",

@@ -10,7 +10,7 @@ activity is over the persona's budget and nearly zeroed when it breaks a dealbre
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypedDict
 
 #: Interest dimensions of the persona weights and the activity tags.
 DIMS: tuple[str, ...] = ("culture", "food", "nature", "adventure", "relaxation", "nightlife")
@@ -18,8 +18,24 @@ DIMS: tuple[str, ...] = ("culture", "food", "nature", "adventure", "relaxation",
 #: Dealbreakers a persona may hold; each names the activities it rules out.
 DEALBREAKERS: tuple[str, ...] = ("no_physical", "no_alcohol", "kid_friendly", "no_water")
 
+
+
+class Activity(TypedDict):
+    """One catalogue entry (the shape every value of :data:`CATALOGUE` has)."""
+
+    name: str  #: how the user names it ("museum tour")
+    phrase: str  #: how the agent proposes it ("a guided museum tour")
+    cost: int  #: 0 free, 1 cheap, 2 mid-range, 3 pricey
+    physical: int  #: 0 easy, 1 moderate, 2 strenuous
+    water: bool  #: on the water
+    kids: bool  #: kid friendly
+    alcohol: bool  #: serves alcohol
+    tags: dict[str, float]  #: interest in [0, 1] per dimension of :data:`DIMS` (absent: 0)
+    synonyms: list[str]  #: regular expressions that also name it in normalised text
+
+
 #: Cost levels: 0 free, 1 cheap, 2 mid-range, 3 pricey. Physical: 0 easy, 1 moderate, 2 strenuous.
-CATALOGUE: dict[str, dict[str, Any]] = {
+CATALOGUE: dict[str, Activity] = {
     "museum_tour": {
         "name": "museum tour",
         "phrase": "a guided museum tour",

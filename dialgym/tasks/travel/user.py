@@ -42,6 +42,7 @@ from dialgym.simulators.scripted import (
     IntentRecognizer,
     ReplyBank,
     ScriptedUser,
+    SentenceReading,
     looks_like_gibberish,
     normalize_for_matching,
     split_sentences,
@@ -169,7 +170,7 @@ class _Recognizer(IntentRecognizer):
     def recognise(self, text: str) -> list[str]:
         return recognise(text)[0]
 
-    def explain_normalised(self, norm: str):
+    def explain_normalised(self, norm: str) -> list[SentenceReading]:
         return super().explain_normalised(scan_activities(fix_typos(norm))[1])
 
 
@@ -271,6 +272,7 @@ class TravelUser(ScriptedUser):
 
     recognizer = _RECOGNIZER
     replies = ReplyBank(REPLIES)
+    state: TravelState  # what init_state builds (the base class holds any task's state)
 
     def __init__(self) -> None:
         super().__init__()

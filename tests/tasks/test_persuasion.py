@@ -285,6 +285,19 @@ def test_persona_revealed_gradually_and_only_when_asked():
         assert "moved_by" not in r and "emotion" not in r.lower()
 
 
+def test_a_question_about_motives_is_answered_with_what_moves_them():
+    """Asked what makes a cause worth it, a person says what moves them, not only whether they give."""
+    p = _persona(type="data_analyst", moved_by="logic")
+    _env, out = _play(p, ["When you give to a cause, what makes you decide it's worth it?", "Do you have kids?"])
+    assert out[0][0] in REPLIES["hint_logic"]
+    assert out[1][0] in REPLIES["hint_budget_moderate"]  # the motive was told: the next personal hint follows
+    _env, out = _play(p, ["Have you ever donated to a charity before?"])
+    assert out[0][0] in REPLIES["hint_inclined"]  # a question about their giving history is answered with it
+    # a skeptic's motive is the worry: voiced first, as before
+    _env, out = _play(_persona(type="wary_skeptic", moved_by="credibility"), ["What makes a charity worth it to you?"])
+    assert out[0][0] in REPLIES["concern"]
+
+
 def test_closed_people_deflect():
     p = _persona(openness=0.0)
     _env, out = _play(p, ["Tell me about yourself.", "Do you have children?"])

@@ -155,6 +155,11 @@ LEXICON: dict[str, list[str]] = {
         r"statistics|stats|proven|cost ?effective(?:ness)?|efficient(?:ly)?|efficiency|measurable|quantifiable)\b",
         r"\bit (?:just |simply )?makes (?:a lot of )?(?:sense|logical sense)\b",
         r"\b(?:the )?(?:numbers|math|data|figures) (?:show|shows|say|says|are clear|speak|tell)\b",
+        # reading the figures out: "looking at the numbers, ...", "child deaths have halved since 1990"
+        r"\b(?:looking at|if you look at|based on|going by|according to) the "
+        r"(?:numbers|data|figures|statistics|stats)\b",
+        r"\b(?:has|have|had) (?:roughly |nearly |almost |more than |about |been )?(?:halved|doubled|tripled|fallen|"
+        r"dropped|declined|decreased|gone down|come down|been cut in half) (?:by|since|over|in|from)\b",
         r"\bif (?:everyone|everybody|each of us|we all|all of us)\b",
         r"\b(?:saves?|prevents?|saving|preventing) (?:\w+ ){0,2}(?:lives|deaths|diseases?)\b",
         r"\b(?:therefore|thus|hence|consequently)\b",

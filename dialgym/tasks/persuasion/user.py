@@ -45,7 +45,7 @@ from pathlib import Path
 
 from dialgym.core.types import Outcome
 from dialgym.simulators.intent_model import IntentModel
-from dialgym.simulators.scripted import IntentRecognizer, ReplyBank, ScriptedUser
+from dialgym.simulators.scripted import IntentRecognizer, ReplyBank, ScriptedUser, normalize_for_matching
 from dialgym.tasks.persuasion.language import ACTS, LEXICON, NEGATION_SENSITIVE, REPLIES, TOPIC
 from dialgym.tasks.persuasion.personas import BUDGET_CAP
 
@@ -193,6 +193,16 @@ class PersuasionState:
     asked: bool = False  # asked for a donation at some point
 
 
+#: a question about what moves the person to give ("what makes a cause worth it to you?", "why do you donate?"),
+#: matched on normalised text
+_ASKS_MOTIVE = re.compile(
+    r"\bwhat (?:usually |really |typically |most |else )?(?:makes|would make|made|gets|convinces|would convince|"
+    r"moves|motivates|persuades|inspires|drives|matters) (?:you|most)\b|\bworth (?:it|supporting|giving to|your)\b|"
+    r"\bwhy do you (?:usually |ever )?(?:give|donate|support)\b|\bwhat (?:kind|kinds|sort|sorts) of (?:arguments?|"
+    r"reasons?|things?) (?:\w+ ){0,2}(?:convince|persuade|move|matter)"
+)
+
+
 def _fmt_amount(x: float) -> str:
     return f"{x:.2f}"
 
@@ -306,7 +316,7 @@ class PersuasionUser(ScriptedUser):
             return "dislike_social_logic", cost
         return "dislike_other", cost
 
-    def _inquiry(self, act: str, s: PersuasionState) -> tuple[str, int]:
+    def _inquiry(self, act: str, s: PersuasionState, text: str = "") -> tuple[str, int]:
         if not s.asked_any:
             s.asked_any = True
             s.willingness = min(1.0, s.willingness + 0.02)
@@ -319,6 +329,17 @@ class PersuasionUser(ScriptedUser):
                 return hints[s.personal_told - 1], 0
             return "deflect", (1 if self.used(act) >= 2 else 0)
         if act == "task_related_inquiry":
+            if (
+                self.persona["moved_by"] != "credibility"  # a skeptic's motive is the worry, voiced first below
+                and s.personal_told == 0
+                and _ASKS_MOTIVE.search(normalize_for_matching(text))
+            ):
+                # "what makes a cause worth it to you?" asks what moves them: answered with that (the first
+                # personal hint), as a person answers the question asked, not with their giving history
+                if self.rng.random() < s.openness:
+                    s.personal_told = 1
+                    return f"hint_{self.persona['moved_by']}", 0
+                return "deflect", (1 if self.used(act) >= 2 else 0)
             hints = self._task_hints()
             if s.task_told >= len(hints):
                 return "nothing_more", 1
@@ -402,7 +423,7 @@ class PersuasionUser(ScriptedUser):
                 kinds.append(kind)
                 cost += c
             elif act.endswith("_inquiry"):
-                kind, c = self._inquiry(act, s)
+                kind, c = self._inquiry(act, s, text)
                 kinds.extend(kind.split("+"))
                 cost += c
             elif act == "greeting":

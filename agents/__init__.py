@@ -29,7 +29,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from dialgym.agents.base import RandomAgent, ScriptAgent
@@ -38,14 +38,14 @@ from dialgym.tasks import get_task
 from dialgym.utils import AgentError
 
 
-def _task_agent(name: str) -> Callable[..., Agent]:
+def _task_agent(name: Literal["behavior", "oracle", "adaptive"]) -> Callable[..., Agent]:
     """A builder of the task's own reference agent ``name`` (the Task's ``<name>_agent``)."""
 
     def build(env_id: str, arg: str | None, seed: int | None, llm: Any = None, **options: Any) -> Agent:
         if arg:
             raise ValueError(f"agent {name!r} takes no ':' argument, got {arg!r}")
         task = get_task(env_id)
-        cls = getattr(task, f"{name}_agent")
+        cls = {"behavior": task.behavior_agent, "oracle": task.oracle_agent, "adaptive": task.adaptive_agent}[name]
         if cls is None:
             raise ValueError(f"{task.id} has no {name!r} agent (its Task declares no {name}_agent)")
         return cls(env_id, seed=seed, **options)

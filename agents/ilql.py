@@ -273,13 +273,13 @@ class ILQLModel(nn.Module, Learner):
         """What the optimizer updates: the LM and the online heads (never the target heads)."""
         return [*self.lm.parameters(), *self.q1.parameters(), *self.q2.parameters(), *self.v.parameters()]
 
-    @torch.no_grad()
     def polyak_update(self) -> None:
         """``target <- (1 - alpha) * target + alpha * online``; called once after every optimizer step."""
         a = self.config.polyak_alpha
-        for online, target in ((self.q1, self.q1_target), (self.q2, self.q2_target)):
-            for p, tp in zip(online.parameters(), target.parameters(), strict=True):
-                tp.mul_(1.0 - a).add_(p.detach(), alpha=a)
+        with torch.no_grad():
+            for online, target in ((self.q1, self.q1_target), (self.q2, self.q2_target)):
+                for p, tp in zip(online.parameters(), target.parameters(), strict=True):
+                    tp.mul_(1.0 - a).add_(p.detach(), alpha=a)
         self.polyak_updates += 1
 
     def gathered(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -326,18 +326,19 @@ class ILQLModel(nn.Module, Learner):
         )  # fmt: skip
 
     # ------------------------------------------------------------------ inference
-    @torch.no_grad()
     def advantage(self, h: torch.Tensor) -> torch.Tensor:
         """``min_i Qhat_i(h, .) - V(h)`` over the vocabulary (the target heads, as in the paper).
 
         With an action vocabulary, tokens outside it get the lowest advantage in it at that state.
+        No gradient flows through it (computed under ``torch.no_grad``).
         """
-        adv = torch.minimum(self.q1_target(h), self.q2_target(h)) - self.v(h)
-        if self.action_ids is None or self.action_column is None:  # the two are set together
-            return adv
-        full = adv.min(dim=-1, keepdim=True).values.expand(*adv.shape[:-1], self.action_column.shape[0]).clone()
-        full[..., self.action_ids] = adv
-        return full
+        with torch.no_grad():
+            adv = torch.minimum(self.q1_target(h), self.q2_target(h)) - self.v(h)
+            if self.action_ids is None or self.action_column is None:  # the two are set together
+                return adv
+            full = adv.min(dim=-1, keepdim=True).values.expand(*adv.shape[:-1], self.action_column.shape[0]).clone()
+            full[..., self.action_ids] = adv
+            return full
 
     def score_hook(self, beta: float | None = None, filter_order: str = "before") -> ScoreHook:
         """Sampling from ``pi_beta(a|s) ∝ pi(a|s) * exp(beta * (min_i Qhat_i(s, a) - V(s)))`` (the paper's policy

@@ -139,9 +139,8 @@ def batch_indices(n: int, batch_size: int, seed: int, step: int) -> list[int]:
     per_epoch = max(1, n // batch_size) if n >= batch_size else 1
     epoch, k = divmod(step, per_epoch)
     order = np.random.default_rng([seed, epoch]).permutation(n)
-    if n < batch_size:
-        return order.tolist()
-    return order[k * batch_size : (k + 1) * batch_size].tolist()
+    picked: list[int] = (order if n < batch_size else order[k * batch_size : (k + 1) * batch_size]).tolist()
+    return picked
 
 
 def make_optimizer(learner: Learner) -> torch.optim.Optimizer:

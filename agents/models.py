@@ -292,6 +292,8 @@ def read_meta(path: str | os.PathLike[str], expected: Sequence[str] | None = Non
         meta = json.loads((folder / META_FILE).read_text())
     except json.JSONDecodeError as exc:
         raise CheckpointError(f"{folder / META_FILE} is not valid JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{folder / META_FILE} holds a JSON {type(meta).__name__}, expected an object")
     algo = meta.get("algorithm")
     if expected is not None and algo not in expected:
         raise CheckpointError(

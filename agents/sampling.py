@@ -199,7 +199,8 @@ def decode_turn(tokenizer: Any, ids: Sequence[int], stop_ids: Sequence[int]) -> 
     """Generated ids -> a clean utterance: cut at the first stop token, drop special tokens, strip."""
     stops = set(stop_ids)
     cut = next((i for i, t in enumerate(ids) if t in stops), len(ids))
-    return tokenizer.decode(list(ids[:cut]), skip_special_tokens=True).strip()
+    text: str = tokenizer.decode(list(ids[:cut]), skip_special_tokens=True)
+    return text.strip()
 
 
 def stop_token_ids(tokenizer: Any) -> list[int]:

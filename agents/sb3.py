@@ -665,7 +665,7 @@ def build_sb3_agent(env_id: str, arg: str | None, seed: int | None, llm: Any = N
 
 
 # =========================================================================== CLI
-def add_ppo_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_ppo_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Add ``ppo-acts`` to the ``dialgym train`` sub-command parsers; return its parser."""
     p = subparsers.add_parser(
         "ppo-acts",

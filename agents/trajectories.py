@@ -58,11 +58,12 @@ def _render(tokenizer: Any, messages: list[dict[str, str]], add_generation_promp
         # the prompt is whatever the template puts before the content of a first assistant message.
         if not add_generation_prompt:
             return ""
-        text = tokenizer.apply_chat_template(
+        text: str = tokenizer.apply_chat_template(  # tokenize=False: the rendered string
             [{"role": "assistant", "content": _SENTINEL}], tokenize=False, add_generation_prompt=False
         )
         return text[: text.index(_SENTINEL)]
-    return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
+    rendered: str = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
+    return rendered
 
 
 def chat_segments(

@@ -147,6 +147,16 @@ def test_agent_errors(runs, tmp_path):
         make_checkpoint_agent("bc", str(tmp_path / "empty"), ENV)
 
 
+def test_unreadable_checkpoint_metadata_is_a_checkpoint_error(tmp_path):
+    meta = tmp_path / lm.META_FILE
+    meta.write_text("{not json")
+    with pytest.raises(lm.CheckpointError, match="is not valid JSON"):
+        lm.read_meta(tmp_path)
+    meta.write_text('["bc", 1]')  # valid JSON, but not the object a checkpoint writes
+    with pytest.raises(lm.CheckpointError, match="holds a JSON list, expected an object"):
+        lm.read_meta(tmp_path)
+
+
 def test_spec_builder_and_default_beta_from_the_checkpoint(runs):
     from dialgym.agents import parse_spec
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from accelerate import Accelerator
 
 #: ``on_step(step, stats, optimizer)``: after each optimizer step, on the main process (``step`` = steps done)
-OnStep = Callable[[int, dict[str, float], Any], None]
+OnStep = Callable[[int, dict[str, float], "torch.optim.Optimizer"], None]  # torch: imported lazily
 #: what ``Accelerator(mixed_precision=...)`` accepts
 MIXED_PRECISION = ("no", "fp16", "bf16")
 

@@ -18,9 +18,9 @@ Torch is imported only when such an agent is built.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dialgym.agents.models import CheckpointError, max_positions, read_meta, require_torch
 from dialgym.agents.sampling import prompt_ids
@@ -28,6 +28,10 @@ from dialgym.agents.trajectories import chat_segments, task_description
 from dialgym.core.agent import Agent
 from dialgym.core.env import MAX_ACTION_CHARS
 from dialgym.core.task import bare_env_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dialgym.agents.bc import BCModel
+    from dialgym.agents.ilql import ILQLModel
 
 ALGORITHMS = ("bc", "fbc", "ilql", "grpo")
 
@@ -110,7 +114,11 @@ class LMAgent(Agent):
         if algorithm == "ilql":
             from dialgym.agents.ilql import ILQLModel
 
-            self.model: Any = ILQLModel.from_pretrained(meta["path"])
+            ilql = ILQLModel.from_pretrained(meta["path"])
+            if beta is None:
+                # the beta dialgym train stored; a checkpoint saved from Python has its config's (ILQLConfig.beta)
+                beta = float(meta.get("inference", {}).get("beta", ilql.config.beta))
+            self.model: BCModel | ILQLModel = ilql
         else:
             from dialgym.agents.bc import BCModel
 
@@ -119,9 +127,6 @@ class LMAgent(Agent):
         self.path = str(path)
         data = meta.get("data", {})
         self.include_description = bool(data.get("include_description", True))
-        if beta is None and algorithm == "ilql":
-            # the beta dialgym train stored; a checkpoint saved from Python has its config's (ILQLConfig.beta)
-            beta = float(meta.get("inference", {}).get("beta", self.model.config.beta))
         self.beta = beta
         self.temperature = temperature
         self.top_k = top_k
@@ -189,7 +194,7 @@ def make_checkpoint_agent(
     return LMAgent(env_id, path, algorithm, seed=seed, **parsed)
 
 
-def spec_builder(algorithm: str) -> Any:
+def spec_builder(algorithm: str) -> Callable[..., Agent]:
     """A builder for ``dialgym.agents.AGENTS``: ``builder(env_id, arg, seed, **options)``."""
 
     def build(env_id: str, arg: str | None, seed: int | None, **options: Any) -> Agent:

@@ -162,7 +162,7 @@ def generate_tokens(
     return out
 
 
-def _device(model: Any) -> Any:
+def _device(model: Any) -> torch.device:
     """Where the model's weights are (generation runs there; CPU for a model without parameters)."""
     import torch
 

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
+    import torch
+
     from dialgym.data.episode import Episode
 
 #: A trajectory: ``(segments, reward)``; ``segments`` = ``[(text, is_action), ...]``.
@@ -234,7 +236,7 @@ def encode_trajectories(
 
 
 
-def pad_batch(batch: Sequence[Encoded], pad_id: int) -> tuple[Any, Any]:
+def pad_batch(batch: Sequence[Encoded], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
     """``(input_ids, attention_mask)`` of a right-padded batch, as ``B x T`` torch tensors.
 
     The attention mask comes from the sequence lengths, never from ``input_ids == pad_id`` (GPT-2 pads with

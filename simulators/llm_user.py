@@ -116,6 +116,9 @@ class LLMUserSpec:
             data (the behaviour before this option; kept to compare).
         declare: a rule added to the user's instructions on how to state their decision in their own
             words (the amount, the activity's name), so that a judge reading only their messages can tell.
+        adjust_outcome: ``(outcome, agent_turns) -> Outcome``, applied to the judged outcome: the part of a
+            task's reward that the chat's length decides (Instruction: a lesson is worth less the more of the
+            learner's turns it took), computed as the scripted user computes it rather than asked of the judge.
     """
 
     role: str
@@ -129,6 +132,7 @@ class LLMUserSpec:
     judge_sees_persona: bool = True
     judge_input: str = "user_turns"
     declare: str = ""
+    adjust_outcome: Callable[[Outcome, int], Outcome] | None = None
 
     def __post_init__(self) -> None:
         if self.judge_input not in JUDGE_INPUTS:
@@ -390,7 +394,8 @@ class LLMUser(UserSimulator):
                     continue
         else:
             raise self._fail("the judge's outcome", last_error, self.judge_retries + 1)
-        return self.spec.to_outcome(answer, self.persona, truncated)
+        outcome = self.spec.to_outcome(answer, self.persona, truncated)
+        return outcome if self.spec.adjust_outcome is None else self.spec.adjust_outcome(outcome, self.turn)
 
     def _reply_steps(self, prompt: list[dict[str, str]], kind: str) -> Steps[str]:
         for attempt in range(self.max_retries + 1):

@@ -17,7 +17,7 @@ from dialgym.simulators.scripted import normalize_for_matching
 from dialgym.tasks import instruction as task
 from dialgym.tasks.instruction.language import RECOGNIZER, agent_utterance, read_hints, recognise_level
 from dialgym.tasks.instruction.personas import sample_persona, validate_persona
-from dialgym.tasks.instruction.user import TURN_COST
+from dialgym.tasks.instruction.user import TURN_COST, lesson_reward
 
 ENV_ID = "Instruction-v0"
 
@@ -307,7 +307,8 @@ def test_overconfident_learner_leaves_early_unless_checked():
         total += r
         if term or trunc:
             break
-    assert term and total == 1.0 and info["outcome"]["ended_by"] == "understood"
+    assert term and info["outcome"]["ended_by"] == "understood"
+    assert total == lesson_reward(True, info["outcome"]["turns"]) > 0.5
 
 
 def test_overconfident_learner_pretends_to_follow_advanced_explanations():
@@ -415,8 +416,9 @@ def test_outcome_and_reward_range_over_random_play():
             if term or trunc:
                 break
         out = info["outcome"]
-        assert r in (0.0, 1.0) and 0.0 <= out["comprehension"] <= 1.0
-        assert out["understood"] == (r == 1.0) == info["success"]
+        assert 0.0 <= out["comprehension"] <= 1.0
+        assert out["turns"] == sum(1 for m in info["messages"] if m["role"] == "assistant")
+        assert r == lesson_reward(out["understood"], out["turns"]) and (r > 0) == out["understood"] == info["success"]
         assert out["ended_by"] in ("understood", "left_early", "gave_up", "truncated")
 
 
@@ -753,3 +755,10 @@ def test_level_markers_that_name_the_basics_only_to_leave_them(text, level):
 def test_everyday_explanations_of_another_concept_still_do_not_teach(concept, text):
     c, dp, info = gain(persona(concept=concept, patience=10.0), text)
     assert info["agent_acts"] == ["off_task"] and c == 0.0 and dp <= -1.0
+
+
+def test_a_lesson_is_worth_less_the_more_turns_it_takes():
+    """Understanding is what counts (never below 0.5 when reached); among lessons that get there, the shorter wins."""
+    assert lesson_reward(False, 1) == 0.0
+    assert lesson_reward(True, 1) == 1.0 > lesson_reward(True, 2) == 0.95 > lesson_reward(True, 8) == 0.65
+    assert lesson_reward(True, 40) == 0.5

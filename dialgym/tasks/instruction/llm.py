@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from dialgym.core.types import Outcome
 from dialgym.simulators.llm_user import LLMUserSpec, OutcomeField
-from dialgym.tasks.instruction.user import THRESHOLD
+from dialgym.tasks.instruction.user import THRESHOLD, lesson_reward
 
 #: The judge grades understanding in words (LLM judges grade labels more reliably than numbers); each
 #: label maps to a comprehension value on the scripted learner's scale, where THRESHOLD means understood.
@@ -41,6 +42,11 @@ def _to_outcome(answer: dict[str, Any], persona: dict[str, Any], truncated: bool
     )
 
 
+def _lesson_length(outcome: Outcome, turns: int) -> Outcome:
+    """The lesson's length prices the reward as the scripted learner's does (``user.lesson_reward``)."""
+    return replace(outcome, reward=lesson_reward(outcome.success, turns), details={**outcome.details, "turns": turns})
+
+
 SPEC = LLMUserSpec(
     role="You are a learner chatting with a tutor.",
     opens=True,
@@ -61,4 +67,5 @@ SPEC = LLMUserSpec(
         )
     },
     to_outcome=_to_outcome,
+    adjust_outcome=_lesson_length,
 )

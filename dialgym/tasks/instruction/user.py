@@ -71,6 +71,9 @@ LEVEL_FIT = {-2: (0.15, 1.0), -1: (0.45, 0.5), 0: (1.0, 0.0), 1: (0.3, 0.75), 2:
 WRONG_STYLE_COST = 0.25
 #: every turn takes some of the learner's time and attention (probing, like teaching, has a price)
 TURN_COST = 0.4
+#: the reward of a lesson understood: 1 after one agent turn, LESSON_TURN_PRICE less per further turn (the
+#: learner's time), never below LESSON_FLOOR (understanding always beats not understanding, 0)
+LESSON_TURN_PRICE, LESSON_FLOOR = 0.05, 0.5
 QUIZ_PASS, QUIZ_PARTIAL = 0.6, 0.35
 MAX_PARTS = 3
 #: gain factor when one utterance mixes several explanation styles (too much at once)
@@ -104,6 +107,19 @@ class LearnerState:
 
 
 _STYLE_FIELD = {"examples": "n_examples", "analogies": "n_analogies", "formal": "n_formal"}
+
+
+
+def lesson_reward(understood: bool, turns: int) -> float:
+    """The reward of a lesson: 0 unless understood; else 1 for one agent turn, less for each further turn.
+
+    Why the length counts: a tutor who finds the right explanation in two turns has taught better than one
+    who needed six (the learner's time is the cost of teaching), and without it every agent that gets there
+    scores the same 1.0, so the reference agents tie at the top.
+    """
+    if not understood:
+        return 0.0
+    return round(max(LESSON_FLOOR, 1.0 - LESSON_TURN_PRICE * max(0, turns - 1)), 4)
 
 
 class LearnerUser(ScriptedUser):
@@ -321,9 +337,10 @@ class LearnerUser(ScriptedUser):
         understood = c >= THRESHOLD
         ended_by = "truncated" if truncated else (s.ended_by or "understood")
         return Outcome(
-            reward=1.0 if understood else 0.0,
+            reward=lesson_reward(understood, self.turn),
             success=understood,
             details={
+                "turns": self.turn,
                 "comprehension": round(c, 4),
                 "understood": understood,
                 "threshold": THRESHOLD,

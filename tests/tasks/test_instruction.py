@@ -760,5 +760,5 @@ def test_everyday_explanations_of_another_concept_still_do_not_teach(concept, te
 def test_a_lesson_is_worth_less_the_more_turns_it_takes():
     """Understanding is what counts (never below 0.5 when reached); among lessons that get there, the shorter wins."""
     assert lesson_reward(False, 1) == 0.0
-    assert lesson_reward(True, 1) == 1.0 > lesson_reward(True, 2) == 0.95 > lesson_reward(True, 8) == 0.65
+    assert lesson_reward(True, 1) == 1.0 > lesson_reward(True, 2) == 0.98 > lesson_reward(True, 8) == 0.86
     assert lesson_reward(True, 40) == 0.5

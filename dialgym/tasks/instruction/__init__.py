@@ -54,7 +54,7 @@ learner in words (for LLM users).
 ## Reward
 
 On the last step: 0.0 unless the learner's comprehension is at least 0.8 at the end; if it is,
-1.0 for a lesson of one agent turn and 0.05 less for each further turn, never below 0.5
+1.0 for a lesson of one agent turn and 0.02 less for each further turn, never below 0.5
 (``user.lesson_reward``: the learner's time is the cost of teaching, so a tutor who finds the right
 explanation sooner scores more; the LLM learner's judged outcome is priced the same way).
 ``info["outcome"]`` = ``{"turns": int, "comprehension": float, "understood": bool, "threshold": 0.8,

@@ -73,7 +73,7 @@ WRONG_STYLE_COST = 0.25
 TURN_COST = 0.4
 #: the reward of a lesson understood: 1 after one agent turn, LESSON_TURN_PRICE less per further turn (the
 #: learner's time), never below LESSON_FLOOR (understanding always beats not understanding, 0)
-LESSON_TURN_PRICE, LESSON_FLOOR = 0.05, 0.5
+LESSON_TURN_PRICE, LESSON_FLOOR = 0.02, 0.5
 QUIZ_PASS, QUIZ_PARTIAL = 0.6, 0.35
 MAX_PARTS = 3
 #: gain factor when one utterance mixes several explanation styles (too much at once)

@@ -286,8 +286,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         "llm-user-ignores-judge", "simulators/llm_user.py",
-        "return self.spec.to_outcome(answer, self.persona, truncated)",
-        "return self.spec.to_outcome(_example_answer(fields, 0), self.persona, truncated)",
+        "outcome = self.spec.to_outcome(answer, self.persona, truncated)",
+        "outcome = self.spec.to_outcome(_example_answer(fields, 0), self.persona, truncated)",
         E2E_TESTS, "the LLM user's outcome is not the judge's answer",
     ),
 )

@@ -3,7 +3,7 @@
 CleanRL's ``Args`` and TRL's configs work this way: each setting is one dataclass field with its help text
 and default, and the parser is built from the fields, so adding an option is adding a field, and ``--help``,
 the run record (``dataclasses.asdict``) and the Python API can never disagree. ``dialgym train
-{bc,fbc,ilql,grpo}`` use it.
+{bc,fbc,ilql,grpo,ppo-acts}`` use it.
 
 Why not ``transformers.HfArgumentParser``, which does the same: building ``dialgym``'s parser must stay
 cheap and work without the ``hf`` extra (``dialgym eval --help`` should not import transformers), and a
@@ -16,9 +16,11 @@ follow HfArgumentParser's where they overlap:
   such as ``--quiet`` for ``progress``);
 * ``X | None``: the value ``none`` gives None (for ``int``/``float``; a ``str | None`` takes any text);
 * ``Literal["a", "b"]``: the values become the option's choices;
+* ``dict[str, ...]``: a JSON object (``--env-kwargs '{"persona_split": "test"}'``), so the Python API takes a
+  dict and the run record stores one; other JSON is refused naming the option;
 * the help is ``metadata["help"]`` followed by the default.
 
-Anything else (a list, a dict) is refused when the parser is built, naming the field, rather than parsed
+Anything else (a list, a set) is refused when the parser is built, naming the field, rather than parsed
 wrongly.
 """
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import types
 import typing
 from collections.abc import Callable, Iterable
@@ -86,6 +89,28 @@ def _converter(kind: Any, optional: bool) -> Callable[[str], Any]:
     return convert
 
 
+def _is_dict(kind: Any) -> bool:
+    """A ``dict`` a JSON object can be: its keys are text (``dict[int, ...]`` would be parsed wrongly)."""
+    return kind is dict or (typing.get_origin(kind) is dict and typing.get_args(kind)[:1] == (str,))
+
+
+def _json_object(optional: bool) -> Callable[[str], Any]:
+    """Parse a JSON object; argparse prefixes the error with the option (``argument --env-kwargs: ...``)."""
+
+    def convert(text: str) -> Any:
+        if optional and text.strip().lower() == "none":
+            return None
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise argparse.ArgumentTypeError(f"not valid JSON ({exc}): {text!r}; expected a JSON object") from None
+        if not isinstance(value, dict):
+            raise argparse.ArgumentTypeError(f"expected a JSON object such as '{{\"key\": 1}}', got {text!r}")
+        return value
+
+    return convert
+
+
 def _default(f: dataclasses.Field[Any]) -> Any:
     if f.default is not dataclasses.MISSING:
         return f.default
@@ -128,10 +153,12 @@ def add_dataclass_arguments(
             parser.add_argument(name, choices=choices, type=type(choices[0]), help=help_text, **kwargs)
         elif kind in (int, float, str):
             parser.add_argument(name, type=_converter(kind, optional), help=help_text, **kwargs)
+        elif _is_dict(kind):
+            parser.add_argument(name, type=_json_object(optional), metavar="JSON", help=help_text, **kwargs)
         else:
             raise TypeError(
                 f"{cls.__name__}.{f.name} has type {kind!r}; a command-line setting must be bool, int, float, "
-                "str, a Literal of those, or one of them | None"
+                "str, a Literal of those, a dict (JSON object), or one of them | None"
             )
         added.append(f.name)
     return added
@@ -160,6 +187,8 @@ def to_argv(config: Any, *, exclude: Iterable[str] = (), changed_only: bool = Fa
         name = option_name(f)
         if kind is bool and not optional:
             argv.append(name if value else "--no-" + name[2:])
+        elif value is not None and _is_dict(kind):
+            argv.append(f"{name}={json.dumps(value)}")
         elif value is None:
             if kind is str:
                 if _default(f) is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given
@@ -80,6 +80,13 @@ def test_unsupported_field_types_are_refused_when_the_parser_is_built():
     with pytest.raises(TypeError, match=r"Bad\.names has type list\[str\]"):
         add_dataclass_arguments(argparse.ArgumentParser(), Bad)
 
+    @dataclass
+    class IntKeys:
+        table: dict[int, str] = field(default_factory=dict, metadata={"help": "JSON keys are text, not ints"})
+
+    with pytest.raises(TypeError, match=r"IntKeys\.table has type dict\[int, str\]"):
+        add_dataclass_arguments(argparse.ArgumentParser(), IntKeys)
+
 
 @given(
     st.builds(
@@ -112,3 +119,28 @@ def test_split_settings_names_what_no_config_has():
     assert split_settings({"x": 3, "y": 4}, {"a": A, "b": B}) == {"a": {"x": 3}, "b": {"y": 4}}
     with pytest.raises(ValueError, match=r"unknown setting\(s\) \['z'\]; expected some of \['x', 'y'\]"):
         split_settings({"z": 1}, {"a": A, "b": B})
+
+
+@dataclass
+class WithJSON:
+    kwargs: dict[str, Any] = setting(default_factory=dict, help="a JSON object")
+    extra: dict[str, Any] | None = setting(None, "a JSON object or none")
+
+
+def test_dict_fields_take_a_json_object_and_refuse_other_json_by_option(capsys):
+    p = argparse.ArgumentParser(prog="demo")
+    add_dataclass_arguments(p, WithJSON)
+    assert from_namespace(WithJSON, p.parse_args([])) == WithJSON({}, None)
+    parsed = from_namespace(WithJSON, p.parse_args(["--kwargs", '{"a": [1, 2], "b": null}', "--extra", "none"]))
+    assert parsed == WithJSON({"a": [1, 2], "b": None}, None)
+    for argv, error in [
+        (["--kwargs", "[1]"], "argument --kwargs: expected a JSON object"),
+        (["--kwargs", "{a: 1}"], "argument --kwargs: not valid JSON"),
+        (["--extra", "3"], "argument --extra: expected a JSON object"),
+    ]:
+        with pytest.raises(SystemExit):
+            p.parse_args(argv)
+        assert error in capsys.readouterr().err, argv
+    config = WithJSON({"x": {"y": "z w"}, "n": 1.5}, {"k": True})
+    assert from_namespace(WithJSON, p.parse_args(to_argv(config))) == config
+    assert to_argv(WithJSON(), changed_only=True) == []

@@ -8,6 +8,8 @@ and DQN solve on a CPU in minutes, and it isolates the question these tasks ask 
 agent learn to gather information first and adapt?) from the question of writing fluent
 text. It is the online-RL reference next to the offline agents (BC, filtered BC, ILQL).
 
+* :class:`PPOActsConfig` holds every setting of a run, one documented field each; ``dialgym train
+  ppo-acts`` is generated from it (:mod:`dialgym.utils.dataclass_cli`) and ``config.json`` records it.
 * :func:`train_ppo_acts` trains and writes ``model.zip``, ``config.json``,
   ``learning_curve.json`` and ``learning_curve.png`` into one folder.
 * :class:`SB3Agent` loads such a folder and implements dialgym's :class:`Agent`
@@ -28,21 +30,23 @@ import sys
 import time
 import zipfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, get_args
 
 import numpy as np
 
 from dialgym.core.agent import Agent
-from dialgym.core.env import MAX_ACTION_CHARS
+from dialgym.core.env import MAX_ACTION_CHARS, PERSONA_SPLITS
 from dialgym.core.task import bare_env_id
 from dialgym.core.text import normalize_text
 from dialgym.registration import dialogue_env
 from dialgym.tasks import get_task
+from dialgym.utils.dataclass_cli import add_dataclass_arguments, from_namespace, setting
 from dialgym.wrappers import FeatureSpec, dialogue_features, make_act_env
 
-ALGOS: tuple[str, ...] = ("ppo", "dqn")
+Algo = Literal["ppo", "dqn"]
+ALGOS: tuple[str, ...] = get_args(Algo)
 MODEL_FILE = "model.zip"
 CONFIG_FILE = "config.json"
 CURVE_JSON = "learning_curve.json"
@@ -79,6 +83,86 @@ DQN_DEFAULTS: dict[str, Any] = {
 DEFAULT_N_ENVS: dict[str, int] = {"ppo": 8, "dqn": 4}
 #: Episodes the printed "recent mean return" averages over.
 RECENT = 200
+
+
+def _int_or_none(value: Any) -> int | None:
+    """``value`` as a plain ``int`` (numpy integers too, so ``config.json`` can store it), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        return None
+    return int(value)
+
+
+@dataclass
+class PPOActsConfig:
+    """Every setting of ``dialgym train ppo-acts``; the command's options are generated from these fields.
+
+    ``config.json`` in the run folder records it under ``"config"`` (``dataclasses.asdict``), so
+    ``PPOActsConfig(**json.load(f)["config"])`` re-runs the same training. The defaults are the command's:
+    200k steps learn Persuasion-v0 and TravelAgent-v0 (see :data:`PPO_DEFAULTS`), and a run ends with a
+    200-episode evaluation on the test personas.
+
+    The ``n_envs`` envs run in one process (``DummyVecEnv``): the scripted users are fast and the policy is
+    tiny, so subprocesses would cost more than they save. ``progress`` is a tqdm bar, or a line every 10%
+    without tqdm; torch's thread count is restored after training.
+    """
+
+    env_id: str = setting(help="env id, e.g. Persuasion-v0", flag="--env")
+    out: str = setting(help="output folder (model.zip, config.json, learning_curve.{json,png})")
+    steps: int = setting(200_000, "environment steps (agent turns, summed over the envs) to train for")
+    seed: int = setting(0, "seeds stable-baselines3 (python, numpy, torch) and the envs (env i starts at seed + i)")
+    algo: Algo = setting("ppo", "the stable-baselines3 algorithm")
+    n_envs: int | None = setting(None, "parallel envs in one process (none: ppo 8, dqn 4)")
+    env_kwargs: dict[str, Any] = setting(
+        default_factory=dict, help="gym.make kwargs for training, a JSON object (empty: the train personas)"
+    )
+    hyperparams: dict[str, Any] = setting(
+        default_factory=dict, help='overrides of the SB3 defaults, a JSON object, e.g. {"ent_coef": 0.02}'
+    )
+    eval_episodes: int = setting(200, "evaluate on --eval-split afterwards, seed 0 (0: skip)")
+    eval_split: Literal["train", "test", "hard"] = setting("test", "personas of that evaluation")
+    overwrite: bool = setting(False, "replace an existing model in --out")
+    progress: bool = setting(True, "show a progress bar on stderr", off=["--quiet"])
+    torch_threads: int | None = setting(
+        1,
+        "torch CPU threads while training (none: torch's setting); the networks are tiny, so more only add "
+        "synchronisation (3x slower on a busy 2-core machine)",
+    )
+
+    def __post_init__(self) -> None:
+        self.out = os.fspath(self.out)  # a Path is welcome from Python; the record stores text
+        if self.algo not in ALGOS:
+            raise ValueError(f"PPOActsConfig.algo={self.algo!r} is not supported; expected one of {list(ALGOS)}")
+        if self.eval_split not in PERSONA_SPLITS:  # checked now, not after an hour of training
+            raise ValueError(
+                f"PPOActsConfig.eval_split={self.eval_split!r} is not a split; expected one of {list(PERSONA_SPLITS)}"
+            )
+        positive = {"steps": self.steps, "n_envs": self.n_envs, "torch_threads": self.torch_threads}
+        for name, value in positive.items():
+            number = _int_or_none(value)
+            if value is None and name != "steps":
+                continue
+            if number is None or number < 1:
+                raise ValueError(f"PPOActsConfig.{name}={value!r} must be a positive integer")
+            setattr(self, name, number)
+        for name in ("seed", "eval_episodes"):
+            number = _int_or_none(getattr(self, name))
+            if number is None or (name == "eval_episodes" and number < 0):
+                expected = "an integer" if name == "seed" else "an integer >= 0 (0: skip)"
+                raise ValueError(f"PPOActsConfig.{name}={getattr(self, name)!r} must be {expected}")
+            setattr(self, name, number)
+        for name in ("env_kwargs", "hyperparams"):
+            value = getattr(self, name)
+            if not isinstance(value, dict):
+                raise ValueError(f"PPOActsConfig.{name}={value!r} must be a dict (a JSON object on the command line)")
+            setattr(self, name, dict(value))  # a copy: the parser's default object is shared between parses
+        if "spec" in self.env_kwargs:
+            raise ValueError("env_kwargs must not contain 'spec': the feature layout is derived from the task")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PPOActsConfig:
+        """The config a run folder recorded; keys this version does not know are ignored, missing ones default."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def _require_sb3() -> Any:
@@ -238,91 +322,84 @@ def _plot_curve(path: Path, timesteps: list[int], returns: list[float], title: s
 
 
 def train_ppo_acts(
-    env_id: str,
-    steps: int,
-    out: str | os.PathLike[str],
-    seed: int = 0,
-    algo: str = "ppo",
-    n_envs: int | None = None,
-    env_kwargs: dict[str, Any] | None = None,
-    hyperparams: dict[str, Any] | None = None,
-    eval_episodes: int = 0,
-    eval_split: str = "test",
-    progress: bool = True,
-    overwrite: bool = False,
-    torch_threads: int | None = 1,
+    env_id: str | None = None,
+    steps: int | None = None,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    config: PPOActsConfig | None = None,
+    **settings: Any,
 ) -> TrainSummary:
-    """Train PPO (or DQN) on ``env_id``'s dialogue acts for ``steps`` agent turns; save to ``out``.
+    """Train PPO (or DQN) on a task's dialogue acts for ``steps`` agent turns; save to ``out``.
 
-    Args:
-        env_id: a registered dialgym id.
-        steps: environment steps (agent turns, summed over the ``n_envs`` envs).
-        out: folder for ``model.zip``, ``config.json`` (everything needed to rebuild the
-            features and re-run), ``learning_curve.json`` and ``learning_curve.png``.
-        seed: seeds SB3 (python, numpy, torch) and the envs (env ``i`` starts at ``seed + i``).
-        algo: ``"ppo"`` or ``"dqn"``.
-        n_envs: parallel envs in one process (``DummyVecEnv``: the scripted users are fast
-            and the policy is tiny, so subprocesses would cost more than they save).
-        env_kwargs: plain ``gym.make`` kwargs for training (default ``persona_split="train"``).
-        hyperparams: overrides of :data:`PPO_DEFAULTS` / :data:`DQN_DEFAULTS`.
-        eval_episodes: if > 0, evaluate the trained agent with :func:`dialgym.evaluate`
-            (``seed=0``, ``persona_split=eval_split``) and include it in the summary.
-        progress: show a progress bar (tqdm, or a line every 10%) on stderr.
-        overwrite: replace an existing ``model.zip`` in ``out`` (refused otherwise, so a
-            finished run is never clobbered by accident).
-        torch_threads: torch CPU threads while training (restored afterwards); None keeps
-            torch's setting. Default 1: the networks are tiny, so extra threads only add
-            synchronisation (measured 3x slower on a busy 2-core machine).
+    Two forms, one run:
+
+    * ``train_ppo_acts(config=PPOActsConfig(env_id="Persuasion-v0", out="runs/ppo"))`` -- what ``dialgym
+      train ppo-acts`` calls; further keywords override the config's fields.
+    * ``train_ppo_acts("Persuasion-v0", 200_000, "runs/ppo", seed=1, n_envs=4)`` -- the keyword form builds
+      the config from :class:`PPOActsConfig`'s field names; it skips the evaluation unless
+      ``eval_episodes`` is given (the command evaluates 200 episodes by default).
+
+    ``out`` receives ``model.zip``, ``config.json`` (the config under ``"config"``, plus what ran: the
+    resolved ``n_envs``, the full ``hyperparams`` and the feature layout needed to play the policy),
+    ``learning_curve.json`` and ``learning_curve.png``. An existing ``model.zip`` is refused unless
+    ``overwrite`` (so a finished run is never clobbered by accident). See :class:`PPOActsConfig` for
+    every setting.
     """
-    get_task(env_id)  # names a bad id before anything heavy happens
-    steps = _check_positive_int("steps", steps)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed={seed!r} must be an integer")
-    algo_cls = _algo_class(algo)
-    n_envs = _check_positive_int("n_envs", DEFAULT_N_ENVS[algo] if n_envs is None else n_envs)
-    if torch_threads is not None:
-        torch_threads = _check_positive_int("torch_threads", torch_threads)
-    if eval_episodes:
-        eval_episodes = _check_positive_int("eval_episodes", eval_episodes)
-    env_kwargs = dict(env_kwargs or {})
-    if "spec" in env_kwargs:
-        raise ValueError("env_kwargs must not contain 'spec': the feature layout is derived from the task")
-    params = dict(PPO_DEFAULTS if algo == "ppo" else DQN_DEFAULTS)
-    unknown = set(hyperparams or {}) - set(params) - _extra_hyperparams(algo)
+    positional: dict[str, Any] = {"env_id": env_id, "steps": steps, "out": out}
+    given = {k: v for k, v in positional.items() if v is not None}
+    known = {f.name for f in fields(PPOActsConfig)}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise TypeError(f"train_ppo_acts got unknown setting(s) {unknown}; expected some of {sorted(known)}")
+    for name in ("env_kwargs", "hyperparams"):  # the keyword API has always taken None for "nothing"
+        if name in settings and settings[name] is None:
+            settings[name] = {}
+    if config is not None:
+        cfg = replace(config, **given, **settings)
+    else:
+        if "env_id" not in given or "out" not in given:
+            raise TypeError("train_ppo_acts needs env_id and out, or config=PPOActsConfig(...)")
+        cfg = PPOActsConfig(**{"eval_episodes": 0, **given, **settings})
+    get_task(cfg.env_id)  # names a bad id before anything heavy happens
+    algo_cls = _algo_class(cfg.algo)
+    n_envs = DEFAULT_N_ENVS[cfg.algo] if cfg.n_envs is None else cfg.n_envs
+    env_kwargs = dict(cfg.env_kwargs)
+    params = dict(PPO_DEFAULTS if cfg.algo == "ppo" else DQN_DEFAULTS)
+    unknown = sorted(set(cfg.hyperparams) - set(params) - _extra_hyperparams(cfg.algo))
     if unknown:
         raise ValueError(
-            f"unknown {algo} hyperparameters {sorted(unknown)}; expected some of {sorted(set(params))} "
+            f"unknown {cfg.algo} hyperparameters {unknown}; expected some of {sorted(set(params))} "
             "(or another keyword of the stable-baselines3 constructor)"
         )
-    params.update(hyperparams or {})
-    if algo == "ppo" and params["batch_size"] > params["n_steps"] * n_envs:
+    params.update(cfg.hyperparams)
+    if cfg.algo == "ppo" and params["batch_size"] > params["n_steps"] * n_envs:
         params["batch_size"] = params["n_steps"] * n_envs
-    if algo == "dqn":
-        params["learning_starts"] = min(int(params["learning_starts"]), max(steps // 10, 1))
-    out_dir = Path(out)
-    if (out_dir / MODEL_FILE).exists() and not overwrite:
+    if cfg.algo == "dqn":
+        params["learning_starts"] = min(int(params["learning_starts"]), max(cfg.steps // 10, 1))
+    out_dir = Path(cfg.out)
+    if (out_dir / MODEL_FILE).exists() and not cfg.overwrite:
         raise FileExistsError(f"{out_dir / MODEL_FILE} exists; pass overwrite=True (--overwrite) to replace it")
     out_dir.mkdir(parents=True, exist_ok=True)
 
     from stable_baselines3.common.env_util import make_vec_env
     from stable_baselines3.common.vec_env import DummyVecEnv
 
-    probe = make_act_env(env_id, **env_kwargs)
+    probe = make_act_env(cfg.env_id, **env_kwargs)
     spec = probe.feature_spec
     probe.close()
     vec_env = make_vec_env(
-        lambda: make_act_env(env_id, spec=spec, **env_kwargs), n_envs=n_envs, seed=int(seed), vec_env_cls=DummyVecEnv
+        lambda: make_act_env(cfg.env_id, spec=spec, **env_kwargs), n_envs=n_envs, seed=cfg.seed, vec_env_cls=DummyVecEnv
     )
     import torch
 
     threads = torch.get_num_threads()
-    if torch_threads is not None:
-        torch.set_num_threads(torch_threads)
+    if cfg.torch_threads is not None:
+        torch.set_num_threads(cfg.torch_threads)
     try:
-        model = algo_cls("MlpPolicy", vec_env, seed=int(seed), device="cpu", verbose=0, **params)
-        callback = _progress_callback(steps, f"{algo} on {env_id}", progress)
+        model = algo_cls("MlpPolicy", vec_env, seed=cfg.seed, device="cpu", verbose=0, **params)
+        callback = _progress_callback(cfg.steps, f"{cfg.algo} on {cfg.env_id}", cfg.progress)
         t0, c0 = time.perf_counter(), time.process_time()
-        model.learn(total_timesteps=steps, callback=callback, progress_bar=False)
+        model.learn(total_timesteps=cfg.steps, callback=callback, progress_bar=False)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     finally:
         torch.set_num_threads(threads)
@@ -332,14 +409,14 @@ def train_ppo_acts(
     curve = {"timesteps": callback.timesteps, "returns": callback.returns, "lengths": callback.lengths}
     _write_json(out_dir / CURVE_JSON, curve)
     files = [MODEL_FILE, CONFIG_FILE, CURVE_JSON]
-    if _plot_curve(out_dir / CURVE_PNG, callback.timesteps, callback.returns, f"{algo.upper()} on {env_id}"):
+    if _plot_curve(out_dir / CURVE_PNG, callback.timesteps, callback.returns, f"{cfg.algo.upper()} on {cfg.env_id}"):
         files.append(CURVE_PNG)
     recent = callback.returns[-RECENT:]
     summary = TrainSummary(
-        env_id=env_id,
-        algo=algo,
+        env_id=cfg.env_id,
+        algo=cfg.algo,
         steps=int(model.num_timesteps),
-        seed=int(seed),
+        seed=cfg.seed,
         out=str(out_dir),
         episodes=len(callback.returns),
         recent_mean_return=float(np.mean(recent)) if recent else float("nan"),
@@ -348,37 +425,39 @@ def train_ppo_acts(
         steps_per_s=round(model.num_timesteps / max(wall, 1e-9), 1),
         files=files,
     )
-    config = {
+    record = {
         "format": "dialgym-sb3-acts",
-        "env_id": env_id,
-        "algo": algo,
-        "steps": steps,
-        "seed": int(seed),
+        # what ran (read by SB3Agent: algo, feature_spec), then the settings as given
+        "env_id": cfg.env_id,
+        "algo": cfg.algo,
+        "steps": cfg.steps,
+        "seed": cfg.seed,
         "n_envs": n_envs,
-        "torch_threads": torch_threads,
+        "torch_threads": cfg.torch_threads,
         "env_kwargs": env_kwargs,
         "hyperparams": params,
         "feature_spec": spec.to_dict(),
         "versions": _versions(),
+        "config": asdict(cfg),
         "result": None,
     }
-    _write_json(out_dir / CONFIG_FILE, config)
-    if eval_episodes:
+    _write_json(out_dir / CONFIG_FILE, record)
+    if cfg.eval_episodes:
         import dialgym
 
         eval_kwargs = {k: v for k, v in env_kwargs.items() if k != "persona_split"}
-        agent = SB3Agent(env_id, out_dir, seed=int(seed))
+        agent = SB3Agent(cfg.env_id, out_dir, seed=cfg.seed)
         result = dialgym.evaluate(
             agent,
-            env_id,
-            episodes=eval_episodes,
+            cfg.env_id,
+            episodes=cfg.eval_episodes,
             seed=0,
-            persona_split=eval_split,
+            persona_split=cfg.eval_split,
             **eval_kwargs,
         )
-        summary.evaluation = {**result.summary(), "persona_split": eval_split}
-    config["result"] = asdict(summary)
-    _write_json(out_dir / CONFIG_FILE, config)
+        summary.evaluation = {**result.summary(), "persona_split": cfg.eval_split}
+    record["result"] = asdict(summary)
+    _write_json(out_dir / CONFIG_FILE, record)
     return summary
 
 
@@ -666,48 +745,24 @@ def build_sb3_agent(env_id: str, arg: str | None, seed: int | None, llm: Any = N
 
 # =========================================================================== CLI
 def add_ppo_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    """Add ``ppo-acts`` to the ``dialgym train`` sub-command parsers; return its parser."""
+    """Add ``ppo-acts`` to the ``dialgym train`` sub-command parsers; return its parser.
+
+    The options are :class:`PPOActsConfig`'s fields (:mod:`dialgym.utils.dataclass_cli`): a new setting is a
+    new field, and ``--help`` shows each default.
+    """
     p = subparsers.add_parser(
         "ppo-acts",
         help="online RL (PPO or DQN, stable-baselines3) on the task's dialogue acts",
         description="Train PPO/DQN to choose dialogue acts from persona-free dialogue features; "
         "writes model.zip, config.json, learning_curve.{json,png} to --out.",
     )
-    p.add_argument("--env", required=True, help="env id, e.g. Persuasion-v0")
-    p.add_argument("--steps", type=int, default=200_000, help="environment steps (agent turns) to train for")
-    p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--algo", choices=list(ALGOS), default="ppo")
-    p.add_argument("--n-envs", type=int, default=None, help="parallel envs (default: ppo 8, dqn 4)")
-    p.add_argument("--env-kwargs", default=None, help="JSON object of gym.make kwargs (default: train split)")
-    p.add_argument("--hyperparams", default=None, help='JSON object overriding SB3 defaults, e.g. {"ent_coef": 0.02}')
-    p.add_argument("--eval-episodes", type=int, default=200, help="evaluate on the test split afterwards (0: skip)")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing model in --out")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_dataclass_arguments(p, PPOActsConfig)
     p.set_defaults(func=_train_cli)
     return p
 
 
-def _json_object(flag: str, text: str | None) -> dict[str, Any]:
-    from dialgym.utils import json_object_arg
-
-    return json_object_arg(text, flag)
-
-
 def _train_cli(args: argparse.Namespace) -> int:
-    summary = train_ppo_acts(
-        args.env,
-        args.steps,
-        args.out,
-        seed=args.seed,
-        algo=args.algo,
-        n_envs=args.n_envs,
-        env_kwargs=_json_object("--env-kwargs", args.env_kwargs),
-        hyperparams=_json_object("--hyperparams", args.hyperparams),
-        eval_episodes=args.eval_episodes,
-        progress=not args.quiet,
-        overwrite=args.overwrite,
-    )
+    summary = train_ppo_acts(config=from_namespace(PPOActsConfig, args))
     print(summary.format())
     return 0
 
@@ -716,6 +771,7 @@ __all__ = [
     "ALGOS",
     "DQN_DEFAULTS",
     "PPO_DEFAULTS",
+    "PPOActsConfig",
     "SB3Agent",
     "TrainSummary",
     "add_ppo_parser",

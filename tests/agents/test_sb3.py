@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import subprocess
+import sys
 import zipfile
 
 import gymnasium as gym
@@ -14,11 +17,13 @@ pytest.importorskip("stable_baselines3")
 
 import dialgym
 from dialgym.agents.sb3 import (
+    PPOActsConfig,
     SB3Agent,
     add_ppo_parser,
     build_sb3_agent,
     train_ppo_acts,
 )
+from dialgym.utils.dataclass_cli import from_namespace, option_name
 from dialgym.wrappers import make_act_env, utterance_rng
 
 ENV = "Persuasion-v0"
@@ -213,3 +218,93 @@ def test_cli_parser_trains_and_summarises(tmp_path, capsys):
     assert "PPO on TravelAgent-v0: 512 steps" in out and "evaluation (5 episodes, split=test" in out
     config = json.loads((tmp_path / "run" / "config.json").read_text())
     assert config["hyperparams"]["n_steps"] == 128 and config["result"]["evaluation"]["episodes"] == 5
+
+
+def ppo_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dialgym")
+    train = parser.add_subparsers(dest="command", required=True).add_parser("train")
+    return add_ppo_parser(train.add_subparsers(dest="train_command", required=True))
+
+
+def test_ppo_acts_options_are_exactly_the_config_fields(capsys):
+    p = ppo_parser()
+    dests = {a.dest for a in p._actions if a.dest != "help"}
+    assert dests == {f.name for f in dataclasses.fields(PPOActsConfig)}
+    options = {s for a in p._actions for s in a.option_strings}
+    assert {option_name(f) for f in dataclasses.fields(PPOActsConfig)} <= options
+    assert {"--env", "--quiet", "--no-progress", "--overwrite"} <= options  # the names users already type
+    # the command's defaults are the config's: a bare command line builds PPOActsConfig(env_id, out)
+    parsed = from_namespace(PPOActsConfig, p.parse_args(["--env", ENV, "--out", "runs/x"]))
+    assert parsed == PPOActsConfig(ENV, "runs/x")
+    assert (parsed.steps, parsed.eval_episodes, parsed.algo, parsed.n_envs) == (200_000, 200, "ppo", None)
+    with pytest.raises(SystemExit):
+        p.parse_args(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for expected in ["to train for (default: 200000)", "(0: skip) (default: 200)", "{ppo,dqn}", "(default: ppo)",
+                     "(none: ppo 8, dqn 4) (default: none)", "--no-progress, --quiet",
+                     "{train,test,hard}"]:  # fmt: skip
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize(
+    "argv, error",
+    [
+        (["--steps", "many"], "argument --steps: invalid int value: 'many'"),
+        (["--algo", "a2c"], "argument --algo: invalid choice: 'a2c'"),
+        (["--n-envs", "four"], "argument --n-envs: invalid int value: 'four'"),
+        (["--hyperparams", "[1]"], "argument --hyperparams: expected a JSON object"),
+        (["--env-kwargs", "{persona_split: test}"], "argument --env-kwargs: not valid JSON"),
+        (["--eval-split", "dev"], "argument --eval-split: invalid choice: 'dev'"),
+        ([], "the following arguments are required: --env, --out"),
+    ],
+)
+def test_a_bad_ppo_acts_command_line_names_the_option(argv, error, capsys):
+    required = [] if not argv else ["--env", ENV, "--out", "runs/x"]
+    with pytest.raises(SystemExit):
+        ppo_parser().parse_args([*required, *argv])
+    assert error in capsys.readouterr().err
+
+
+def test_config_values_are_checked_by_name():
+    for kwargs, error in [
+        ({"steps": 0}, r"PPOActsConfig\.steps=0 must be a positive integer"),
+        ({"n_envs": 0}, r"PPOActsConfig\.n_envs=0 must be a positive integer"),
+        ({"torch_threads": 1.5}, r"PPOActsConfig\.torch_threads=1\.5 must be a positive integer"),
+        ({"eval_episodes": -1}, r"PPOActsConfig\.eval_episodes=-1 must be an integer >= 0"),
+        ({"seed": "0"}, r"PPOActsConfig\.seed='0' must be an integer"),
+        ({"algo": "a2c"}, r"PPOActsConfig\.algo='a2c' is not supported; expected one of \['ppo', 'dqn'\]"),
+        ({"eval_split": "dev"}, r"PPOActsConfig\.eval_split='dev' is not a split"),
+        ({"hyperparams": "ent_coef=0.02"}, r"PPOActsConfig\.hyperparams='ent_coef=0\.02' must be a dict"),
+        ({"env_kwargs": {"spec": None}}, "env_kwargs must not contain 'spec'"),
+    ]:
+        with pytest.raises(ValueError, match=error):
+            PPOActsConfig(ENV, "runs/x", **kwargs)
+    config = PPOActsConfig(ENV, "runs/x", steps=np.int64(5), seed=np.int64(3))  # numpy integers become ints
+    assert type(config.steps) is int and type(config.seed) is int
+    with pytest.raises(TypeError, match=r"unknown setting\(s\) \['n_env'\]; expected some of \["):
+        train_ppo_acts(ENV, 100, "runs/x", n_env=2)
+    with pytest.raises(TypeError, match="needs env_id and out, or config=PPOActsConfig"):
+        train_ppo_acts(ENV, 100)
+
+
+def test_config_json_records_the_config_and_what_ran(ppo_dir):
+    record = json.loads((ppo_dir / "config.json").read_text())
+    # the keyword form: its own settings, eval_episodes 0 unless given, the rest the config's defaults
+    expected = PPOActsConfig(ENV, str(ppo_dir), steps=2048, n_envs=4, progress=False, eval_episodes=0)
+    assert record["config"] == dataclasses.asdict(expected)
+    assert PPOActsConfig.from_dict({**record["config"], "added_later": 1}) == expected
+    # what ran: n_envs resolved, every hyperparameter spelled out (the config holds only overrides)
+    assert record["n_envs"] == 4 and record["hyperparams"]["n_steps"] == 256 and record["config"]["hyperparams"] == {}
+    with pytest.raises(FileExistsError, match=r"model\.zip exists; pass overwrite=True"):
+        train_ppo_acts(config=expected)  # the config form reaches the same checks
+    with pytest.raises(FileExistsError, match=r"model\.zip exists"):
+        train_ppo_acts(config=PPOActsConfig(ENV, "elsewhere"), out=ppo_dir)  # keywords override the config
+
+
+def test_building_the_cli_imports_neither_sb3_nor_torch():
+    code = (
+        "import sys; from dialgym.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('stable_baselines3', 'torch') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "[]"

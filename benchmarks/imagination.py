@@ -39,10 +39,10 @@ TASKS = ("Persuasion-v0", "Counseling-v0", "Instruction-v0", "TravelAgent-v0")
 LEARNERS = ("bc", "fbc", "ilql")
 
 
-def smollm(threads: int, max_tokens: int) -> dict[str, Any]:
+def smollm(threads: int, max_tokens: int, temperature: float = 0.7) -> dict[str, Any]:
     # concurrency 16: one forward batch holds a whole chunk of 16 dialogues
-    return {"backend": "hf", "model": "smollm2-135m", "max_tokens": max_tokens, "temperature": 0.7, "seed": 0,
-            "threads": threads, "concurrency": 16}  # fmt: skip
+    return {"backend": "hf", "model": "smollm2-135m", "max_tokens": max_tokens, "temperature": temperature,
+            "seed": 0, "threads": threads, "concurrency": 16}  # fmt: skip
 
 
 def load() -> list[float]:
@@ -58,8 +58,9 @@ def imagine_task(env_id: str, n: int, args: argparse.Namespace, work: Path) -> d
 
     path = work / "imagined" / f"{env_id}.jsonl"
     before, cpu0 = load(), time.process_time()
-    summary = imagine(env_id, smollm(args.threads, args.max_tokens), n=n, seed=args.seed, out=path, turns=args.turns,
-                      batch=16, mode="turns", progress=not args.no_progress)  # fmt: skip
+    summary = imagine(env_id, smollm(args.threads, args.max_tokens, args.temperature), n=n, seed=args.seed, out=path,
+                      turns=args.turns, batch=16, mode="turns", progress=not args.no_progress,
+                      revisions=args.revisions)  # fmt: skip
     after, cpu = load(), time.process_time() - cpu0  # this process's CPU seconds (every thread)
     eps = read_episodes(path) if path.exists() else []
     target = np.array([_target_reward(e) for e in eps], dtype=float)
@@ -156,6 +157,23 @@ def close_loop(env_id: str, args: argparse.Namespace, work: Path) -> dict[str, A
     return {"training_episodes": n, "train_seconds": seconds, "test": rows, "paired": diffs}
 
 
+def _keep_earlier(results: dict[str, Any], path: Path) -> None:
+    """Carry over what the result file already holds for stages this run did not do (a ``--no-loop`` run keeps
+    the earlier loop numbers; a ``--task`` run keeps the other tasks' rates), each marked with when it was
+    measured and under which config, so that rerunning one part never deletes data it did not regenerate."""
+    if not path.exists():
+        return
+    earlier = json.loads(path.read_text())
+    for part in ("imagine", "loop"):
+        for env_id, row in earlier.get("results", {}).get(part, {}).items():
+            if env_id not in results[part]:
+                results[part][env_id] = {
+                    **row,
+                    "measured": row.get("measured") or {"created": earlier.get("created"),
+                                                        "config": earlier.get("config")},
+                }  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--task", action="append", default=None, help="tasks to imagine (default all four)")
@@ -165,6 +183,8 @@ def main() -> None:
     ap.add_argument("--loop-episodes", type=int, default=16, help="imagined generations to train on")
     ap.add_argument("--turns", type=int, default=3, help="agent turns per imagined dialogue")
     ap.add_argument("--max-tokens", type=int, default=40, help="SmolLM2 tokens per utterance")
+    ap.add_argument("--temperature", type=float, default=0.7, help="SmolLM2 sampling temperature (first tries)")
+    ap.add_argument("--revisions", type=int, default=2, help="regenerations of an utterance the critic flags")
     ap.add_argument("--steps", type=int, default=300, help="optimizer steps per learner")
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--eval-episodes", type=int, default=300, help="test-persona episodes per agent")
@@ -215,8 +235,10 @@ def main() -> None:
         print(f"[{env_id}] training BC, filtered BC, ILQL on imagined and on collected data; evaluating", flush=True)
         results["loop"][env_id] = close_loop(env_id, args, work)  # resumes by itself (checkpoints, eval files)
     config = {k: v for k, v in vars(args).items() if k not in ("out", "work", "no_progress")}
+    out = args.out if args.out or not args.quick else str(work / "result.json")
+    _keep_earlier(results, Path(out) if out else Path(__file__).resolve().parent / "results" / "imagination.json")
     payload = {"config": config, "results": results, "seconds": round(time.perf_counter() - t0, 1)}
-    path = write_result("imagination", payload, args.out if args.out or not args.quick else str(work / "result.json"))
+    path = write_result("imagination", payload, out)
     head = ("task", "usable", "s/episode", "cpu s/ep", "load", "r(target, replay)")
     print("\n{:16s} {:>8s} {:>10s} {:>9s} {:>6s}  {:>18s}  dropped".format(*head))
     for env_id, r in results["imagine"].items():

@@ -301,6 +301,18 @@ def replay_label(env_id: str, persona: dict[str, Any], messages: list[dict[str, 
     }
 
 
+def scripted_opening(env: Any, persona: dict[str, Any], seed: int) -> str:
+    """The task's scripted user's opening message for ``persona`` (what ``env.reset`` shows an agent first).
+
+    Turn mode shows it to the user model as an example of an opening (a copy is rejected as an echo of the
+    prompt): told only "ask the tutor to explain the concept you want to understand", SmolLM2 named the concept
+    in about half of Instruction's openings, and a dialogue whose opening names no topic drifts off the task.
+    """
+    _, info = env.reset(seed=seed, options={"persona": persona})
+    messages = info.get("messages") or []
+    return " ".join(messages[0]["content"].split()) if messages and messages[0]["role"] == "user" else ""
+
+
 def _drop_reason(messages: list[dict[str, str]], instructions: str, recognise: Any) -> str | None:
     """The critic's first objection to a parsed whole dialogue (the same rules as turn mode), or None."""
     for k, m in enumerate(messages):
@@ -518,8 +530,11 @@ class _Tally:
 def _turn_chunk(model, env, task, spec, recognizer, chunk, people, cards, targets, rngs, settings, seed, finish,
                 writer) -> None:  # fmt: skip
     """Turn mode for one chunk of episodes: build them turn by turn, then hand each to ``finish``."""
-    prompts = TurnPrompts(env.description, spec.role, spec.opening, dict(spec.outcome_fields))
+    prompts = TurnPrompts(env.description, spec.role, spec.opening, dict(spec.outcome_fields), phrase=task.phrase)
     episodes = [TurnEpisode(i, people[i], cards[i], targets[i], rngs[i]) for i in chunk]
+    if spec.opens and settings.examples:
+        for ep in episodes:
+            ep.opening_example = scripted_opening(env, ep.persona, episode_seed(seed, ep.index, stream=2))
     reported: set[int] = set()
     kept: dict[int, bool] = {}
 
@@ -535,6 +550,7 @@ def _turn_chunk(model, env, task, spec, recognizer, chunk, people, cards, target
             "revisions": ep.revisions,
             "cleaned": ep.cleaned,
             "stopped": ep.failure,
+            "opening_example": ep.opening_example,
         }
         kept[ep.index] = usable
         finish(ep.index, messages, ep.persona, ep.target, ep.failure, bool(ep.revisions or ep.cleaned or truncated),

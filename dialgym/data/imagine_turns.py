@@ -6,9 +6,13 @@ Here the model never has to produce the format. It plays one side at a time, one
 
 * the **agent** is told the task description, the target outcome of this imagined chat and, by default, a
   *move* for this turn (one of the task's own dialogue acts, drawn with the episode's RNG, so that the data
-  covers many strategies, some apt and some not: the paper's "plausible but not optimal" agent);
+  covers many strategies, some apt and some not: the paper's "plausible but not optimal" agent), with the
+  task's own phrasing of that move in this dialogue as an example (:meth:`TurnPrompts.example`);
 * the **user** is told the task's persona card (the same latent persona the scripted user would draw) and the
-  target outcome.
+  target outcome; a user who opens the chat is asked to write its first message and shown the task's scripted
+  opening for the same persona as an example (:func:`dialgym.data.imagine.scripted_opening`).
+
+Examples are instructions: an utterance that copies one is rejected as an echo like any copy of the prompt.
 
 Each turn is one batched call over every episode of a chunk (a local model batches on the device, a remote
 endpoint gets concurrent requests), so roles alternate because the loop alternates them, never because the
@@ -21,7 +25,9 @@ agent utterance the task's recogniser hears as nothing but ``off_task``. A flagg
 sampling it again with a note that says what was wrong (up to ``revisions`` times, batched over the flagged
 episodes). An utterance still flagged ends the episode there: the episode is kept when it already has
 ``min_agent_turns`` clean agent turns (counted as *repaired*: truncated) and dropped otherwise, with the
-critic's reason. Why rules and not an LLM critic: a 135M model cannot judge chats, a rule costs nothing,
+critic's reason. The dialogue's last agent message is also flagged (``no_task_act``) when no agent message
+so far did any of the task's work, since the whole dialogue would be dropped for it: it is revised like any
+flagged utterance. Why rules and not an LLM critic: a 135M model cannot judge chats, a rule costs nothing,
 and each rule is tested.
 
 **Echo.** An utterance echoes a text when at least ``threshold`` of its word trigrams (lower-cased, punctuation
@@ -48,12 +54,14 @@ TEMPLATES: dict[str, str] = {
         "Write only your next chat message: one or two short sentences, in your own words."
     ),
     "agent_move": "In your next message: {move}.",
+    "agent_example": 'An example of such a message: "{example}" Write your own message that does this, in other words.',
     "agent_open": "Hi. What did you want to talk to me about?",
     "user_system": (
         "{role}\n\n{card}\n\nBy the end of this chat: {target}.\n"
         "Write only your next chat message: one or two short sentences, as this person, in your own words."
     ),
-    "user_open": "Hi there. {opening}",
+    "user_open": "Write the first message of this chat. {opening}",
+    "user_open_example": 'For example: "{example}" Write your own message, in other words.',
     "revise": "Your last try was rejected ({reason}). Write a new, different message.",
 }
 
@@ -65,10 +73,12 @@ REASON_NOTES: dict[str, str] = {
     "parrot": "it repeated what was already said in the chat",
     "repetition": "it said the same thing again",
     "off_task": "it was off-topic",
+    # the dialogue's last agent message, when no earlier one did any of the task's work (see run_turns)
+    "no_task_act": "it was only small talk: do the task now",
 }
 #: episode-level reason: no agent turn did any of the task's work (see :func:`does_task_work`)
 NO_TASK_ACT = "no_task_act"
-REASONS = (*REASON_NOTES, NO_TASK_ACT)
+REASONS = tuple(REASON_NOTES)
 #: acts any chat has; an imagined dialogue whose agent only does these never did the task
 SOCIAL_ACTS = frozenset({"off_task", "rapport", "greeting", "thanks"})
 
@@ -218,6 +228,10 @@ class TurnEpisode:
     rng: np.random.Generator
     messages: list[dict[str, str]] = field(default_factory=list)
     moves: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)  # the task's own phrasing of each move, shown as an example
+    #: when the user opens: the task's scripted user's opening for this persona, shown as an example (see
+    #: :meth:`TurnPrompts.user`)
+    opening_example: str = ""
     revisions: int = 0  # utterances regenerated after a critique
     cleaned: int = 0  # utterances cut or stripped of a speaker label
     failure: str | None = None  # the critic's reason when the episode stopped early
@@ -234,6 +248,22 @@ class TurnPrompts:
     fields: dict[str, Any]
     templates: dict[str, str] = field(default_factory=lambda: dict(TEMPLATES))
     history: int = 4  # the last messages shown to the speaker (a small model copies less from less)
+    #: the task's ``phrase(act, rng, messages)``: when given, the agent sees the task's own phrasing of its move
+    #: as an example (see :meth:`example`)
+    phrase: Callable[[str, np.random.Generator, Sequence[dict[str, str]]], str] | None = None
+
+    def example(self, ep: TurnEpisode, move: str) -> str:
+        """The task's own phrasing of ``move`` in this dialogue, drawn with the episode's RNG ("" without one).
+
+        Why: told only a move's name ("explain with example (basic)"), SmolLM2 writes generic talk that the
+        task's recogniser hears as small talk or nothing (measured: half of Instruction's dialogues dropped as
+        off-task or without a task act). One example in the task's words shows what the move sounds like and
+        carries the topic (Instruction's phrasing names the concept the learner asked about, Travel's the
+        activity). The example is part of the instructions, so a copy of it is still rejected as an echo.
+        """
+        if self.phrase is None or not move:
+            return ""
+        return " ".join(self.phrase(move, ep.rng, ep.messages).split())
 
     def _window(self, messages: Sequence[dict[str, str]], roles: dict[str, str], cue: str) -> list[dict[str, str]]:
         """The last ``history`` messages as the speaker sees them (``roles`` maps each role), led by a user turn.
@@ -249,12 +279,16 @@ class TurnPrompts:
             shown.pop(0)
         return shown or [{"role": "user", "content": cue}]
 
-    def agent(self, ep: TurnEpisode, move: str | None, note: str = "") -> tuple[list[dict[str, str]], str]:
+    def agent(
+        self, ep: TurnEpisode, move: str | None, note: str = "", example: str = ""
+    ) -> tuple[list[dict[str, str]], str]:
         """``(conversation, instruction text)`` for the agent's next message: the agent is the assistant."""
         t = self.templates
         system = t["agent_system"].format(description=self.description, target=target_words(ep.target, self.fields))
         if move:
             system += "\n" + t["agent_move"].format(move=move_words(move))
+        if example:
+            system += "\n" + t["agent_example"].format(example=example)
         if note:
             system += "\n" + note
         conv = self._window(ep.messages, {"assistant": "assistant", "user": "user"}, t["agent_open"])
@@ -267,6 +301,8 @@ class TurnPrompts:
         if note:
             system += "\n" + note
         opener = t["user_open"].format(opening=self.opening).strip()
+        if ep.opening_example:
+            opener += " " + t["user_open_example"].format(example=ep.opening_example)
         conv = self._window(ep.messages, {"assistant": "user", "user": "assistant"}, opener)
         return [{"role": "system", "content": system}, *conv], system + "\n" + opener
 
@@ -281,6 +317,9 @@ class TurnSettings:
     max_chars: int = 400  # per utterance, after the cut at a sentence end
     max_sentences: int = 3
     moves: bool = True  # tell the agent a task act per turn (drawn with the episode's RNG)
+    #: show the task's own phrasing of that act as an example (TurnPrompts.example), and a user who opens the
+    #: scripted user's opening
+    examples: bool = True
     revise_temperature: float = 0.9  # a regeneration samples harder, so it does not repeat the rejected text
 
 
@@ -310,11 +349,12 @@ def run_turns(
             if role == "assistant":
                 for ep in live:
                     ep.moves.append(repertoire[int(ep.rng.integers(len(repertoire)))] if settings.moves else "")
+                    ep.examples.append(prompts.example(ep, ep.moves[-1]) if settings.examples else "")
             pending = {ep.index: "" for ep in live}  # episode -> the note for this attempt ("" = first try)
             for attempt in range(settings.revisions + 1):
                 batch = [ep for ep in live if ep.index in pending]
                 built = [
-                    prompts.agent(ep, ep.moves[-1] or None, pending[ep.index])
+                    prompts.agent(ep, ep.moves[-1] or None, pending[ep.index], ep.examples[-1])
                     if role == "assistant"
                     else prompts.user(ep, pending[ep.index])
                     for ep in batch
@@ -329,6 +369,11 @@ def run_turns(
                 for ep, (_, instructions), reply in zip(batch, built, replies, strict=True):
                     text, cut = clean_utterance(reply, settings.max_chars, settings.max_sentences)
                     reason = critique(text, role, instructions, ep.messages, recognise, settings.max_chars)
+                    if reason is None and role == "assistant" and turn == settings.turns - 1:
+                        # the last chance to do the task: a dialogue of small talk only would be dropped whole
+                        # (no_task_act), so this message is revised like any flagged one instead
+                        if not does_task_work([*ep.messages, {"role": role, "content": text}], recognise):
+                            reason = NO_TASK_ACT
                     if reason is None:
                         ep.messages.append({"role": role, "content": text})
                         ep.cleaned += int(cut)

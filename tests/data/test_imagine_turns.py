@@ -27,6 +27,7 @@ from dialgym.data.imagine_turns import (
     template_hashes,
 )
 from dialgym.data.io import meta_path, read_episodes
+from dialgym.explanation import explain
 
 SYSTEM = (
     "You are chatting with a crowd worker who has just earned $2 for a task. Your goal is to persuade them to donate "
@@ -260,8 +261,9 @@ def test_cli_turn_mode_over_a_local_server(tmp_path, capsys):
         system = messages[0]["content"]
         if body.get("model") == "ECHO":
             return system
-        pick = int(hashlib.sha256(json.dumps(messages).encode()).hexdigest(), 16) % 8
-        return agent_lines[pick] if "persuade" in system else user_lines[pick]
+        said = {m["content"] for m in messages}  # a talker does not say a line of the chat again
+        lines = [x for x in (agent_lines if "persuade" in system else user_lines) if x not in said]
+        return lines[int(hashlib.sha256(json.dumps(messages).encode()).hexdigest(), 16) % len(lines)]
 
     for model, code in (("talker", 0), ("ECHO", 1)):
         with FakeOpenAIServer(reply) as server:
@@ -317,3 +319,124 @@ def test_a_dialogue_of_small_talk_does_no_task_work():
     assert not does_task_work(small_talk, recognise)
     work = [*small_talk, {"role": "user", "content": "Sure."}, {"role": "assistant", "content": AGENT_LINES[1]}]
     assert does_task_work(work, recognise) and does_task_work(small_talk, None)
+
+
+def test_the_agent_sees_the_tasks_own_phrasing_of_its_move_as_an_example():
+    """With the task's phrase function, the agent's instructions hold an example of the move in the task's words
+    (here naming the concept the learner asked about); the example is instruction text, so a copy is an echo."""
+    import numpy as np
+
+    task = get_task("Instruction-v0")
+    spec = task.llm_user_spec()
+    prompts = TurnPrompts("Teach.", spec.role, spec.opening, {}, phrase=task.phrase)
+    ep = TurnEpisode(0, {}, "card", {}, np.random.default_rng(0))
+    ep.messages = [{"role": "user", "content": "Can you explain photosynthesis to me?"}]
+    example = prompts.example(ep, "explain_with_example:basic")
+    again = prompts.example(TurnEpisode(0, {}, "card", {}, np.random.default_rng(0), list(ep.messages)),
+                            "explain_with_example:basic")  # fmt: skip
+    assert example == again  # drawn with the episode's RNG
+    assert any(w in example.lower() for w in ("photosynthe", "sunlight", "leaf", "leaves", "plant"))  # on the topic
+    # the task's phrasing, which its recogniser hears as that move
+    assert "explain_with_example" in explain("Instruction-v0", example)[0]
+    conv, instructions = prompts.agent(ep, "explain_with_example:basic", example=example)
+    assert example in conv[0]["content"] and example in instructions
+    assert critique(example, "assistant", instructions, ep.messages) == "echo_prompt"
+    # without a phrase function (or a move) there is no example and the prompt is as before
+    bare = TurnPrompts("Teach.", spec.role, spec.opening, {})
+    assert bare.example(ep, "explain_with_example:basic") == "" and prompts.example(ep, "") == ""
+    assert "example of such a message" not in bare.agent(ep, "explain_with_example:basic")[0][0]["content"]
+
+
+def test_a_user_who_opens_sees_the_scripted_opening_as_an_example(tmp_path):
+    """The user model's opening cue asks for the first message and shows the task's scripted opening for this
+    persona (what env.reset shows an agent); a copy of it is an echo, and only the opening turn carries it."""
+    import gymnasium as gym
+    import numpy as np
+
+    from dialgym.data.imagine import scripted_opening
+    from dialgym.registration import dialogue_env
+
+    task = get_task("Instruction-v0")
+    spec = task.llm_user_spec()
+    env = dialogue_env(gym.make("Instruction-v0"))
+    persona = env.sample_persona("train", np.random.default_rng(0))
+    opening = scripted_opening(env, persona, seed=7)
+    assert opening == scripted_opening(env, persona, seed=7)  # seeded
+    assert task.llm_user_spec().opens and persona["concept"].split("_")[0] in opening.lower().replace(" ", "_")
+    prompts = TurnPrompts("Teach.", spec.role, spec.opening, {})
+    ep = TurnEpisode(0, persona, "card", {}, np.random.default_rng(0), opening_example=opening)
+    conv, instructions = prompts.user(ep)
+    assert [m["role"] for m in conv] == ["system", "user"]
+    assert spec.opening in conv[1]["content"] and f'"{opening}"' in conv[1]["content"]
+    assert critique(opening, "user", instructions, []) == "echo_prompt"
+    ep.opening_example = ""  # without an example: the cue alone
+    assert prompts.user(ep)[0][1]["content"] == TEMPLATES["user_open"].format(opening=spec.opening)
+    # an agent-first task has no scripted opening
+    p4g = dialogue_env(gym.make("Persuasion-v0"))
+    assert scripted_opening(p4g, p4g.sample_persona("train", np.random.default_rng(0)), seed=7) == ""
+    # imagine shows each user-first episode its persona's scripted opening, and records it
+    fake = Recorder()
+    imagine("Instruction-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=tmp_path / "i.jsonl", turns=2,
+            model=fake, progress=False, label="target")  # fmt: skip
+    cues = list(fake.openings.values())
+    assert len(cues) == 2 and all(spec.opening in cue and 'For example: "' in cue for cue in cues)
+    eps = read_episodes(tmp_path / "i.jsonl")
+    assert len(eps) == 2
+    for e in eps:
+        shown = e.outcome["imagination"]["opening_example"]
+        assert shown and f'"{shown}"' in fake.openings[int(e.id.rsplit("-", 1)[1])]
+
+
+class Recorder:
+    """A tutor and learner that keep the user model's opening cue per episode (first try of turn 0)."""
+
+    TUTOR = ("For example, say you put $100 in a bank at 5% a year.", "Does that make sense so far?")
+    LEARNER = ("Can you explain compound interest to me?", "Okay, I think so.", "Yes, it does.")
+
+    def __init__(self) -> None:
+        self.openings: dict[int, str] = {}
+
+    def generate(self, batch, sample_ids=None, **params):
+        out = []
+        for conv, (_, i, turn, role, attempt) in zip(batch, sample_ids, strict=True):
+            if role == "user" and turn == 0 and attempt == 0:
+                self.openings[i] = conv[1]["content"]
+            out.append(self.TUTOR[turn] if role == "assistant" else self.LEARNER[turn])
+        return out
+
+
+class SmallTalker:
+    """An agent that only makes small talk unless told it was only small talk (the last-turn revision)."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def generate(self, batch, sample_ids=None, **params):
+        out = []
+        for conv, (_, _i, turn, role, _attempt) in zip(batch, sample_ids, strict=True):
+            system = conv[0]["content"]
+            if role == "user":
+                out.append(USER_LINES[turn % 4])
+            elif "only small talk" in system:
+                self.notes.append(system.rsplit("\n", 1)[-1])
+                out.append("Save the Children runs schools and clinics for kids in need.")
+            else:
+                out.append(("Hello there, nice to meet you!", "Thank you so much.", "Have a good day!")[turn])
+        return out
+
+
+def test_the_last_agent_turn_is_revised_when_no_earlier_one_did_the_task(tmp_path):
+    """Small talk on every turn would drop the dialogue (no_task_act); the last agent message is resampled with a
+    note instead, and the dialogue is kept when the revision does the task (counted as revised)."""
+    fake = SmallTalker()
+    out = tmp_path / "s.jsonl"
+    summary = imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=out, turns=3,
+                      model=fake, progress=False)  # fmt: skip
+    assert (summary.written, summary.dropped, summary.revised) == (2, 0, 2)
+    assert fake.notes and all("only small talk" in n for n in fake.notes)
+    for e in read_episodes(out):
+        assert e.messages[-2]["content"].startswith("Save the Children") and e.outcome["imagination"]["revisions"] == 1
+    # with no revisions allowed the same dialogues are dropped, by that reason
+    none = imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=tmp_path / "n.jsonl",
+                   turns=3, model=SmallTalker(), progress=False, revisions=0)  # fmt: skip
+    assert (none.written, none.dropped_by_reason) == (0, {"no_task_act": 2})

@@ -79,10 +79,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     mean, sd = np.nanmean(fit_x, axis=0), np.nanstd(fit_x, axis=0)
     sd[sd == 0] = 1.0
 
-    def standardise(m: np.ndarray) -> np.ndarray:
+    def standardize(m: np.ndarray) -> np.ndarray:
         return np.nan_to_num((m - mean) / sd, nan=0.0)  # a missing answer counts as the average one
 
-    z = standardise(fit_x)
+    z = standardize(fit_x)
     folds = np.array([int(hashlib.sha256(r["dialogue_id"].encode()).hexdigest(), 16) % 5 for r in rows])[~held]
     cv: dict[float, float] = {}
     for lam in LAMBDAS:
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     lam = max(cv, key=lambda k: (round(cv[k], 3), k))  # ties go to the stronger prior
     weights = ridge(z, fit_y, lam)
     fit_scores = z @ weights
-    held_scores = standardise(x[held]) @ weights
+    held_scores = standardize(x[held]) @ weights
     model = {
         "about": "ridge regression of the clipped real donation on a PersuasionForGood persuadee's survey "
         "(benchmarks/fit_p4g_traits.py); a score's quantile among the fit part picks the same quantile of "

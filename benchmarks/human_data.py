@@ -145,7 +145,7 @@ def train_stage(
     return out
 
 
-def summarise(result: Any, ref: tuple[float, float]) -> dict[str, Any]:
+def summarize(result: Any, ref: tuple[float, float]) -> dict[str, Any]:
     from dialgym.evaluation.stats import normalized_score
 
     lo, hi = result.ci95
@@ -186,7 +186,7 @@ def eval_stage(cfg: ReproduceConfig, work: Path, human_path: str, learners: list
     }
     for split in SPLITS:
         ref = (by[(split, "random")].mean_return, by[(split, "oracle")].mean_return)
-        table[split] = {k: summarise(by[(split, k)], ref) for k in specs}
+        table[split] = {k: summarize(by[(split, k)], ref) for k in specs}
         contrasts[split] = {}
         for name, (a, b) in pairs.items():
             if a not in specs or b not in specs:

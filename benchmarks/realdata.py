@@ -278,7 +278,7 @@ def paraphrase_scores(task: str) -> dict[str, Any] | None:
         env.close()
 
 
-def summarise(name: str, scores: dict[str, Any]) -> Iterable[str]:
+def summarize(name: str, scores: dict[str, Any]) -> Iterable[str]:
     for part, s in scores.items():
         yield (
             f"{name:28s} {part:8s} macro-F1 {s['macro_f1']:.3f}  unheard {s['unheard_share']:.1%}  "
@@ -310,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         heard = hear(env_id, [r["text"] for r in rows], args.seed, f"{label} sentences")
         scores = by_part([r[part_key] for r in rows], [r["act"] for r in rows], heard, strategies)
         results[key] = scores
-        lines += summarise(f"{env_id} ({label})", scores)
+        lines += summarize(f"{env_id} ({label})", scores)
     dialogues_path = data / "p4g_dialogues_dev.jsonl"
     if dialogues_path.exists() and not args.skip_replay:
         dialogues = read_jsonl(dialogues_path)[: args.replay_dialogues]

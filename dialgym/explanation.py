@@ -34,7 +34,7 @@ def recognizer_for(env_id: str) -> Any:
 def explain(env_id: str, text: str) -> tuple[list[str], list[SentenceReading]]:
     """The acts ``env_id``'s user hears in ``text`` (as ``info["agent_acts"]``) and the per-sentence readings."""
     recognizer = recognizer_for(env_id)
-    return recognizer.recognise(text), recognizer.explain(text)
+    return recognizer.recognize(text), recognizer.explain(text)
 
 
 def format_explanation(acts: list[str], readings: list[SentenceReading]) -> str:

@@ -326,7 +326,7 @@ class LLMUser(UserSimulator):
         return text
 
     def respond_steps(self, agent_text: str) -> Steps[UserTurn]:
-        acts = self.recognizer.recognise(agent_text)
+        acts = self.recognizer.recognize(agent_text)
         self.turn += 1
         prompt = [{"role": "system", "content": self._system()}, *self.history, {"role": "user", "content": agent_text}]
         try:
@@ -416,7 +416,7 @@ class LLMUser(UserSimulator):
         return drive(self.outcome_steps(truncated))
 
     def observe(self, agent_text: str, user_text: str) -> UserTurn:
-        acts = self.recognizer.recognise(agent_text)
+        acts = self.recognizer.recognize(agent_text)
         self.turn += 1
         self.history += [{"role": "user", "content": agent_text}, {"role": "assistant", "content": user_text}]
         return UserTurn(text=user_text, acts=acts, done=False)

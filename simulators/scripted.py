@@ -27,7 +27,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -202,7 +202,7 @@ class IntentRecognizer:
     sentences'. Rapport (conversation that carries no strategy) and off-task (unrelated text
     or gibberish) are reported only when no sentence of the turn carries an intent.
 
-    Every pattern is compiled once, per intent, into one alternation. :meth:`recognise_normalised` remembers
+    Every pattern is compiled once, per intent, into one alternation. :meth:`recognize_normalized` remembers
     its last few thousand answers: policies re-read the whole transcript every turn and templated utterances recur
     across episodes, so most calls repeat a text already seen.
     """
@@ -240,12 +240,12 @@ class IntentRecognizer:
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_memo": {}}  # pickles (env round trips) stay small
 
-    def recognise(self, text: str) -> list[str]:
+    def recognize(self, text: str) -> list[str]:
         """Return the intents found in ``text``; ``["off_task"]`` when none (or gibberish)."""
-        return self.recognise_normalised(normalize_for_matching(text))
+        return self.recognize_normalized(normalize_for_matching(text))
 
-    def recognise_normalised(self, norm: str) -> list[str]:
-        """Like :meth:`recognise`, for text already passed through :func:`normalize_for_matching`.
+    def recognize_normalized(self, norm: str) -> list[str]:
+        """Like :meth:`recognize`, for text already passed through :func:`normalize_for_matching`.
 
         Tasks that edit the normalised text first (e.g. masking entity names so they
         are not read as intents) call this directly.
@@ -260,9 +260,9 @@ class IntentRecognizer:
 
     def explain(self, text: str) -> list[SentenceReading]:
         """How each sentence of ``text`` was heard, with the evidence for every act."""
-        return self.explain_normalised(normalize_for_matching(text))
+        return self.explain_normalized(normalize_for_matching(text))
 
-    def explain_normalised(self, norm: str) -> list[SentenceReading]:
+    def explain_normalized(self, norm: str) -> list[SentenceReading]:
         """:meth:`explain` for text already normalised (and masked) the way the task does it."""
         return [self._read(s, explain=True) for s in split_sentences(norm)] or [
             SentenceReading(norm, (OFF_TASK,), (Evidence(OFF_TASK, "none", "empty"),))
@@ -336,6 +336,65 @@ class IntentRecognizer:
             if m is not None and m.start() == start:
                 return p
         return ""
+
+    # BEGIN deprecated British-spelling aliases (issue 13)
+    #: old (British) method name -> current name; calls and subclass overrides by the old name keep working
+    _DEPRECATED_METHODS: ClassVar[dict[str, str]] = {
+        "explain_normalised": "explain_normalized",
+        "recognise": "recognize",
+        "recognise_normalised": "recognize_normalized",
+    }
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass that overrides a method by its old name overrides the current name too (deprecated)."""
+        super().__init_subclass__(**kwargs)
+        for old, new in cls._DEPRECATED_METHODS.items():
+            if old in cls.__dict__ and new not in cls.__dict__:
+                import warnings
+
+                warnings.warn(
+                    f"{cls.__qualname__}.{old} is deprecated: name it {new} (American spelling, issue 13)",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                setattr(cls, new, cls.__dict__[old])
+
+    def explain_normalised(self, *args: Any, **kwargs: Any) -> Any:
+        """Deprecated: :meth:`explain_normalized` (American spelling)."""
+        import warnings
+
+        warnings.warn(
+            "IntentRecognizer.explain_normalised is deprecated: "
+            "use explain_normalized (American spelling, issue 13)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.explain_normalized(*args, **kwargs)
+
+    def recognise(self, *args: Any, **kwargs: Any) -> Any:
+        """Deprecated: :meth:`recognize` (American spelling)."""
+        import warnings
+
+        warnings.warn(
+            "IntentRecognizer.recognise is deprecated: "
+            "use recognize (American spelling, issue 13)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.recognize(*args, **kwargs)
+
+    def recognise_normalised(self, *args: Any, **kwargs: Any) -> Any:
+        """Deprecated: :meth:`recognize_normalized` (American spelling)."""
+        import warnings
+
+        warnings.warn(
+            "IntentRecognizer.recognise_normalised is deprecated: "
+            "use recognize_normalized (American spelling, issue 13)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.recognize_normalized(*args, **kwargs)
+    # END deprecated British-spelling aliases
 
 
 class ReplyBank:
@@ -415,7 +474,7 @@ class ScriptedUser(UserSimulator):
         return self.opening()
 
     def respond(self, agent_text: str) -> UserTurn:
-        acts = self.recognizer.recognise(agent_text)
+        acts = self.recognizer.recognize(agent_text)
         self.turn += 1
         reply, done = self.react(acts, agent_text)
         for act in acts:

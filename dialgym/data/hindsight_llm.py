@@ -104,7 +104,7 @@ class LLMForwardModel:
         turns = [m for m in messages if m["role"] == "assistant"][: self.max_turns]
         return Completion(
             messages=messages,
-            agent_acts=[recognizer.recognise(m["content"]) for m in turns],
+            agent_acts=[recognizer.recognize(m["content"]) for m in turns],
             terminated=True,
         )
 

@@ -313,13 +313,13 @@ def scripted_opening(env: Any, persona: dict[str, Any], seed: int) -> str:
     return " ".join(messages[0]["content"].split()) if messages and messages[0]["role"] == "user" else ""
 
 
-def _drop_reason(messages: list[dict[str, str]], instructions: str, recognise: Any) -> str | None:
+def _drop_reason(messages: list[dict[str, str]], instructions: str, recognize: Any) -> str | None:
     """The critic's first objection to a parsed whole dialogue (the same rules as turn mode), or None."""
     for k, m in enumerate(messages):
-        reason = turn_critique(m["content"], m["role"], instructions, messages[:k], recognise, MAX_WHOLE_CHARS)
+        reason = turn_critique(m["content"], m["role"], instructions, messages[:k], recognize, MAX_WHOLE_CHARS)
         if reason is not None:
             return reason
-    return None if does_task_work(messages, recognise) else NO_TASK_ACT
+    return None if does_task_work(messages, recognize) else NO_TASK_ACT
 
 
 def imagine(
@@ -451,7 +451,7 @@ def imagine(
                 success=success,
                 source="imagination",
                 policy=f"imagination:{chosen}({meta['model']})",
-                agent_acts=[recognizer.recognise(m["content"]) for m in messages if m["role"] == "assistant"],
+                agent_acts=[recognizer.recognize(m["content"]) for m in messages if m["role"] == "assistant"],
                 terminated=True,
                 env_kwargs={},
             )
@@ -498,7 +498,7 @@ def imagine(
                 reason = None
                 if messages is not None:
                     instructions = "\n".join(m["content"] for m in prompts[i])
-                    reason = _drop_reason(messages, instructions, recognizer.recognise)
+                    reason = _drop_reason(messages, instructions, recognizer.recognize)
                     if reason is not None:
                         messages = None
                 finish(i, messages, people[i], targets[i], reason, was_repaired, {}, writer)
@@ -542,7 +542,7 @@ def _turn_chunk(model, env, task, spec, recognizer, chunk, people, cards, target
         agent_turns = sum(m["role"] == "assistant" for m in ep.messages)
         usable = ep.failure is None or agent_turns >= settings.min_agent_turns
         truncated = ep.failure is not None and usable
-        if usable and not does_task_work(ep.messages, recognizer.recognise):
+        if usable and not does_task_work(ep.messages, recognizer.recognize):
             usable, truncated, ep.failure = False, False, NO_TASK_ACT
         messages = ep.messages if usable else None
         extra = {
@@ -563,7 +563,7 @@ def _turn_chunk(model, env, task, spec, recognizer, chunk, people, cards, target
                 reported.add(ep.index)
                 settle(ep)
 
-    run_turns(model, prompts, episodes, settings, spec.opens, task.act_repertoire, recognizer.recognise, [seed],
+    run_turns(model, prompts, episodes, settings, spec.opens, task.act_repertoire, recognizer.recognize, [seed],
               on_turn=on_turn)  # fmt: skip
     for ep in episodes:
         if ep.index not in reported:

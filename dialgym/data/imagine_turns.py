@@ -160,7 +160,7 @@ def critique(
     role: str,
     instructions: str,
     messages: Sequence[dict[str, str]],
-    recognise: Callable[[str], Any] | None = None,
+    recognize: Callable[[str], Any] | None = None,
     max_chars: int = 400,
     prompt_threshold: float = 0.5,
     parrot_threshold: float = 0.6,
@@ -168,7 +168,7 @@ def critique(
     """The first rule ``text`` breaks as the next ``role`` message after ``messages`` (None: it is usable).
 
     ``instructions``: the prompt's own text (system prompt, persona card, notes), not the dialogue.
-    ``recognise``: the task's recogniser (agent turns only), to call an utterance with no task act off-task.
+    ``recognize``: the task's recogniser (agent turns only), to call an utterance with no task act off-task.
     """
     if not any(ch.isalpha() for ch in text):
         return "empty"
@@ -182,20 +182,20 @@ def critique(
         return "repetition"
     if any(is_echo(text, m["content"], parrot_threshold) for m in messages[-4:]):
         return "parrot"
-    if role == "assistant" and recognise is not None:
-        acts = set(recognise(text))
+    if role == "assistant" and recognize is not None:
+        acts = set(recognize(text))
         if not acts - {"off_task"}:
             return "off_task"
     return None
 
 
-def does_task_work(messages: Sequence[dict[str, str]], recognise: Callable[[str], Any] | None) -> bool:
+def does_task_work(messages: Sequence[dict[str, str]], recognize: Callable[[str], Any] | None) -> bool:
     """At least one agent turn that the task's recogniser hears as a task act beyond small talk (an appeal, a
     question about the person, an explanation, a recommendation): a dialogue of greetings and pleasantries is
     on no task, though each line of it is fine (rapport is on-task per turn, not for a whole dialogue)."""
-    if recognise is None:
+    if recognize is None:
         return True
-    return any(set(recognise(m["content"])) - SOCIAL_ACTS for m in messages if m["role"] == "assistant")
+    return any(set(recognize(m["content"])) - SOCIAL_ACTS for m in messages if m["role"] == "assistant")
 
 
 def target_words(target: dict[str, Any], fields: dict[str, Any]) -> str:
@@ -330,7 +330,7 @@ def run_turns(
     settings: TurnSettings,
     user_first: bool,
     repertoire: Sequence[str],
-    recognise: Callable[[str], Any] | None,
+    recognize: Callable[[str], Any] | None,
     sample_key: Sequence[Any],
     on_turn: Callable[[int], None] | None = None,
 ) -> None:
@@ -368,11 +368,11 @@ def run_turns(
                 pending = {}
                 for ep, (_, instructions), reply in zip(batch, built, replies, strict=True):
                     text, cut = clean_utterance(reply, settings.max_chars, settings.max_sentences)
-                    reason = critique(text, role, instructions, ep.messages, recognise, settings.max_chars)
+                    reason = critique(text, role, instructions, ep.messages, recognize, settings.max_chars)
                     if reason is None and role == "assistant" and turn == settings.turns - 1:
                         # the last chance to do the task: a dialogue of small talk only would be dropped whole
                         # (no_task_act), so this message is revised like any flagged one instead
-                        if not does_task_work([*ep.messages, {"role": role, "content": text}], recognise):
+                        if not does_task_work([*ep.messages, {"role": role, "content": text}], recognize):
                             reason = NO_TASK_ACT
                     if reason is None:
                         ep.messages.append({"role": role, "content": text})

@@ -520,7 +520,7 @@ class _Converter:
             success=reward > 0,
             source="human",
             policy=POLICY,
-            agent_acts=[self.recognizer.recognise(m["content"]) for m in messages if m["role"] == "assistant"],
+            agent_acts=[self.recognizer.recognize(m["content"]) for m in messages if m["role"] == "assistant"],
             terminated=True,
             env_kwargs={"persona_split": self.split, "max_turns": max(self.default_turns, turns)},
         )

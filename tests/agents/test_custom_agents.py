@@ -138,7 +138,7 @@ def test_requires_privileged_on_a_plain_object_shows_it_the_persona(agent_file):
     assert len(seen) >= 2
 
 
-def test_evaluate_carries_the_normalised_score(agent_file):
+def test_evaluate_carries_the_normalized_score(agent_file):
     plain = dialgym.evaluate("behavior", "Persuasion-v0", episodes=30, seed=0)
     assert plain.normalized is None and plain.summary()["normalized"] is None
     measured = dialgym.evaluate("behavior", "Persuasion-v0", episodes=30, seed=0, reference=True)

@@ -189,7 +189,7 @@ def test_training_arguments_are_checked(tmp_path, ppo_dir):
         train_ppo_acts(ENV, 100, ppo_dir)
 
 
-def test_cli_parser_trains_and_summarises(tmp_path, capsys):
+def test_cli_parser_trains_and_summarizes(tmp_path, capsys):
     parser = argparse.ArgumentParser(prog="dialgym")
     sub = parser.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train")

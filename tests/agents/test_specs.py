@@ -32,19 +32,19 @@ def test_reference_agents_build_for_every_task(env_id):
 
 
 @pytest.mark.parametrize("env_id", dialgym.env_ids())
-def test_random_agent_speaks_in_recognised_acts(env_id):
+def test_random_agent_speaks_in_recognized_acts(env_id):
     import gymnasium as gym
 
     env = gym.make(env_id)
     agent = RandomAgent(env_id, seed=0)
     obs, info = env.reset(seed=0)
-    recognised = 0
+    recognized = 0
     for _ in range(5):
         obs, _, term, trunc, info = env.step(agent.act(obs, info))
-        recognised += info["agent_acts"] != ["off_task"]
+        recognized += info["agent_acts"] != ["off_task"]
         if term or trunc:
             obs, info = env.reset()
-    assert recognised >= 4
+    assert recognized >= 4
 
 
 def test_script_agent_validates_acts():

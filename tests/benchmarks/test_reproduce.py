@@ -27,7 +27,7 @@ def row(split, agent, mean, lo, hi, n=10):
             "mean_turns": 5.0}  # fmt: skip
 
 
-def test_assemble_normalises_per_split_and_checks_the_claim():
+def test_assemble_normalizes_per_split_and_checks_the_claim():
     rp = load_module()
     specs = {"X-v0": rp._specs(Path("w"), "X-v0", 4.0)}
     s = specs["X-v0"]

@@ -129,7 +129,7 @@ def test_prefix_errors_are_clear():
         env.reset(seed=0, options={"persnoa": {}})
 
 
-def test_unicode_action_is_normalised_into_the_observation_space():
+def test_unicode_action_is_normalized_into_the_observation_space():
     env = ToyEnv()
     env.reset(seed=0)
     obs, *_, info = env.step("h\u00e9llo \U0001f600 \u4f60\u597d \u201cquoted\u201d")
@@ -165,7 +165,7 @@ def test_same_seed_same_episode_and_rng_flows_from_seed():
     assert isinstance(ToyEnv().np_random, np.random.Generator)
 
 
-def test_expanding_normalisation_cannot_push_the_observation_out_of_bounds():
+def test_expanding_normalization_cannot_push_the_observation_out_of_bounds():
     env = ToyEnv(max_turns=3)
     env.reset(seed=0)
     for _ in range(3):

@@ -32,7 +32,7 @@ def test_non_string_is_rejected_with_the_type():
 
 
 @given(st.text(max_size=300))
-def test_normalised_text_is_always_in_charset(text):
+def test_normalized_text_is_always_in_charset(text):
     out = normalize_text(text)
     assert set(out) <= CHARS
     assert normalize_text(out) == out  # idempotent

@@ -41,7 +41,7 @@ class ScriptedWriter:
         return out
 
 
-def test_imagined_episodes_are_labelled_repaired_or_dropped(tmp_path):
+def test_imagined_episodes_are_labeled_repaired_or_dropped(tmp_path):
     out = tmp_path / "im.jsonl"
     fake = ScriptedWriter()
     summary = imagine("Persuasion-v0", {"model": "fake"}, n=9, seed=0, out=out, batch=4, model=fake, progress=False)
@@ -146,7 +146,7 @@ def test_imagination_runs_end_to_end_on_smollm2(tmp_path):
     from dialgym.data.imagine import _drop_reason
     from dialgym.simulators.llm_user import shared_llm
 
-    recognise = gym.make("Counseling-v0").unwrapped.make_scripted_user().recognizer.recognise
+    recognize = gym.make("Counseling-v0").unwrapped.make_scripted_user().recognizer.recognize
     cfg = {"backend": "hf", "model": "smollm2-135m", "max_tokens": 160, "temperature": 0.7, "seed": 0, "threads": 1}
     out = tmp_path / "im.jsonl"
     model = Recording(shared_llm(cfg))
@@ -158,7 +158,7 @@ def test_imagination_runs_end_to_end_on_smollm2(tmp_path):
         candidates = ([revised] if sep else []) + [model.replies[(0, i, "imagine")]]
         parsed = [m for m in (parse_dialogue(text, user_first=True)[0] for text in candidates) if m is not None]
         instructions = "\n".join(m["content"] for m in model.prompts[(0, i, "imagine")])
-        if parsed and _drop_reason(parsed[0], instructions, recognise) is None:  # the critic's rules hold too
+        if parsed and _drop_reason(parsed[0], instructions, recognize) is None:  # the critic's rules hold too
             expected[i] = parsed[0]
     assert (summary.written, summary.dropped) == (len(expected), 4 - len(expected))
     eps = read_episodes(out) if out.exists() else []

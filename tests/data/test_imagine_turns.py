@@ -61,11 +61,11 @@ def test_critique_names_the_first_broken_rule():
         {"role": "user", "content": "Yes, two little girls, and money is tight this month."},
     ]
 
-    def recognise(text):
+    def recognize(text):
         return ["off_task"] if "weather" in text else ["emotion_appeal"]
 
     def check(text, role="assistant"):
-        return critique(text, role, SYSTEM, history, recognise)
+        return critique(text, role, SYSTEM, history, recognize)
 
     assert check("Kids like yours are why Save the Children exists; even 50 cents helps.") is None
     assert check("  ...  ") == "empty"
@@ -309,16 +309,16 @@ def test_turn_mode_on_smollm2(tmp_path):
 def test_a_dialogue_of_small_talk_does_no_task_work():
     import gymnasium as gym
 
-    recognise = gym.make("Persuasion-v0").unwrapped.make_scripted_user().recognizer.recognise
+    recognize = gym.make("Persuasion-v0").unwrapped.make_scripted_user().recognizer.recognize
     small_talk = [
         {"role": "assistant", "content": "Hello there!"},
         {"role": "user", "content": "Hi."},
         {"role": "assistant", "content": "Thank you so much!"},
     ]
-    assert set(recognise("Hello there!")) | set(recognise("Thank you so much!")) <= {"greeting", "thanks", "rapport"}
-    assert not does_task_work(small_talk, recognise)
+    assert set(recognize("Hello there!")) | set(recognize("Thank you so much!")) <= {"greeting", "thanks", "rapport"}
+    assert not does_task_work(small_talk, recognize)
     work = [*small_talk, {"role": "user", "content": "Sure."}, {"role": "assistant", "content": AGENT_LINES[1]}]
-    assert does_task_work(work, recognise) and does_task_work(small_talk, None)
+    assert does_task_work(work, recognize) and does_task_work(small_talk, None)
 
 
 def test_the_agent_sees_the_tasks_own_phrasing_of_its_move_as_an_example():

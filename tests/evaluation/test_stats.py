@@ -18,7 +18,7 @@ def test_bootstrap_ci_degenerate_inputs():
         bootstrap_ci([])
 
 
-def test_normalised_score():
+def test_normalized_score():
     assert normalized_score(0.5, 0.0, 1.0) == 50.0
     assert normalized_score(1.0, 1.0, 3.0) == 0.0
     with pytest.raises(ValueError, match="equal"):

@@ -10,7 +10,7 @@ from dialgym.llm import LLMConfig, LLMError, make_llm
 from dialgym.llm.base import default_sample_ids, require, stable_seed, validate_batch
 
 
-def test_defaults_and_normalisation():
+def test_defaults_and_normalization():
     cfg = LLMConfig.from_dict({"model": "m", "base_url": "http://127.0.0.1:1/v1", "temperature": 0})
     assert cfg.backend == "openai"
     assert cfg.base_url == ("http://127.0.0.1:1/v1",)

@@ -103,7 +103,7 @@ def test_connection_refused_is_retried_then_reported():
     assert info.value.attempts == 3 and "APIConnectionError" in str(info.value)
 
 
-def test_retry_after_is_honoured():
+def test_retry_after_is_honored():
     state = {"n": 0}
 
     def once(body):

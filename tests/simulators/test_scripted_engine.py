@@ -5,28 +5,28 @@ from dialgym.simulators import OFF_TASK, IntentRecognizer, ReplyBank, looks_like
 from dialgym.simulators.scripted import split_sentences
 
 
-def test_normalisation_expands_contractions_and_folds_accents():
+def test_normalization_expands_contractions_and_folds_accents():
     assert normalize_for_matching("I don't KNOW, caf\u00e9!") == "i do not know, cafe!"
     assert normalize_for_matching("You're right; it's fine") == "you are right it is fine"
 
 
-def test_recogniser_orders_intents_by_appearance_and_finds_several():
+def test_recognizer_orders_intents_by_appearance_and_finds_several():
     rec = IntentRecognizer({"greet": [r"\bhello\b", r"\bhi\b"], "ask": [r"\?"], "thank": [r"\bthank"]})
-    assert rec.recognise("Thanks! Hi, how are you?") == ["thank", "greet", "ask"]
-    assert rec.recognise("the weather is nice today") == [OFF_TASK]
+    assert rec.recognize("Thanks! Hi, how are you?") == ["thank", "greet", "ask"]
+    assert rec.recognize("the weather is nice today") == [OFF_TASK]
 
 
 def test_gibberish_is_off_task_even_with_keywords_inside():
     rec = IntentRecognizer({"greet": [r"hello"]})
-    assert rec.recognise("xqzt hello brrrzk pffft kkkkk") == [OFF_TASK]
+    assert rec.recognize("xqzt hello brrrzk pffft kkkkk") == [OFF_TASK]
     assert looks_like_gibberish("qwrt zxcv bnmk")
     assert not looks_like_gibberish("hello there my friend")
 
 
 def test_negation_sensitive_intents():
     rec = IntentRecognizer({"donate": [r"\bdonat"]}, negation_sensitive=["donate"])
-    assert rec.recognise("would you donate today") == ["donate"]
-    assert rec.recognise("i will not ask you to donate") == [OFF_TASK]
+    assert rec.recognize("would you donate today") == ["donate"]
+    assert rec.recognize("i will not ask you to donate") == [OFF_TASK]
 
 
 def test_reserved_off_task_name():
@@ -55,19 +55,19 @@ def test_sentences_split_at_end_punctuation_but_not_inside_numbers():
 def test_each_sentence_is_read_on_its_own():
     rec = IntentRecognizer({"greet": [r"^hello\b"], "ask": [r"\?$"]})
     # "^" anchors each sentence start; the question mark ends only the second sentence
-    assert rec.recognise("Well. Hello there. Is it?") == ["greet", "ask"]
+    assert rec.recognize("Well. Hello there. Is it?") == ["greet", "ask"]
     neg = IntentRecognizer({"donate": [r"\bdonate\b"]}, negation_sensitive=["donate"])
     # a negation reaches only within its own sentence
-    assert neg.recognise("I will not lie. Would you donate?") == ["donate"]
+    assert neg.recognize("I will not lie. Would you donate?") == ["donate"]
 
 
 def test_rapport_is_heard_apart_from_off_task_and_only_when_nothing_else_is():
     rec = IntentRecognizer({"ask": [r"\bhave you heard\b"]}, rapport_act="chat", topic=[r"\bcharity\b"])
-    assert rec.recognise("Okay, that makes sense.") == ["chat"]
-    assert rec.recognise("The charity is big.") == ["chat"]  # on the topic, no strategy
-    assert rec.recognise("Great! Have you heard of it?") == ["ask"]  # rapport beside a strategy is not reported
-    assert rec.recognise("My car needs new tires.") == [OFF_TASK]
-    assert IntentRecognizer({"ask": [r"\?"]}).recognise("Okay, that makes sense.") == [OFF_TASK]  # no rapport_act
+    assert rec.recognize("Okay, that makes sense.") == ["chat"]
+    assert rec.recognize("The charity is big.") == ["chat"]  # on the topic, no strategy
+    assert rec.recognize("Great! Have you heard of it?") == ["ask"]  # rapport beside a strategy is not reported
+    assert rec.recognize("My car needs new tires.") == [OFF_TASK]
+    assert IntentRecognizer({"ask": [r"\?"]}).recognize("Okay, that makes sense.") == [OFF_TASK]  # no rapport_act
 
 
 @pytest.mark.parametrize(
@@ -91,22 +91,22 @@ def test_rapport_is_heard_apart_from_off_task_and_only_when_nothing_else_is():
 )
 def test_everyday_acknowledgements_are_rapport_not_off_task(text):
     rec = IntentRecognizer({"ask": [r"\bhave you heard\b"]}, rapport_act="chat")
-    assert rec.recognise(text) == ["chat"], text
+    assert rec.recognize(text) == ["chat"], text
 
 
 @pytest.mark.parametrize(
     "text", ["My car needs new tires.", "Let me tell you about my cat, she is very fluffy.", "The weather turned cold."]
 )
 def test_unrelated_statements_stay_off_task(text):
-    assert IntentRecognizer({"ask": [r"\bhave you heard\b"]}, rapport_act="chat").recognise(text) == [OFF_TASK]
+    assert IntentRecognizer({"ask": [r"\bhave you heard\b"]}, rapport_act="chat").recognize(text) == [OFF_TASK]
 
 
 def test_a_sentence_naming_too_many_strategies_is_a_keyword_salad():
     lex = {a: [rf"\b{a}\b"] for a in ("alpha", "beta", "gamma", "delta")}
     rec = IntentRecognizer(lex, max_acts_per_sentence=3)
-    assert rec.recognise("alpha beta gamma delta") == [OFF_TASK]
-    assert rec.recognise("alpha beta gamma") == ["alpha", "beta", "gamma"]
-    assert rec.recognise("alpha and beta. gamma and delta.") == ["alpha", "beta", "gamma", "delta"]
+    assert rec.recognize("alpha beta gamma delta") == [OFF_TASK]
+    assert rec.recognize("alpha beta gamma") == ["alpha", "beta", "gamma"]
+    assert rec.recognize("alpha and beta. gamma and delta.") == ["alpha", "beta", "gamma", "delta"]
     (reading,) = rec.explain("alpha beta gamma delta")
     assert reading.evidence[0].source == "crammed"
     with pytest.raises(ValueError, match="max_acts_per_sentence=0"):
@@ -134,8 +134,8 @@ class _FixedModel:
 
 def test_the_model_fills_only_sentences_the_rules_leave_without_a_strategy():
     rec = IntentRecognizer({"ask": [r"\?"]}, rapport_act="chat", model=_FixedModel("auditors", "cred"))
-    assert rec.recognise("Outside auditors check them.") == ["cred"]
-    assert rec.recognise("Do auditors check them?") == ["ask"]  # a rule fired: the model is not asked
-    assert rec.recognise("Okay. Auditors check them.") == ["cred"]
+    assert rec.recognize("Outside auditors check them.") == ["cred"]
+    assert rec.recognize("Do auditors check them?") == ["ask"]  # a rule fired: the model is not asked
+    assert rec.recognize("Okay. Auditors check them.") == ["cred"]
     (reading,) = rec.explain("Outside auditors check them.")
     assert reading.evidence[0].source == "model"

@@ -131,17 +131,17 @@ PARAPHRASES = {
 
 
 @pytest.mark.parametrize("strategy", list(PARAPHRASES))
-def test_paraphrases_are_recognised(strategy):
-    misses = [(t, RECOGNIZER.recognise(t)) for t in PARAPHRASES[strategy] if strategy not in RECOGNIZER.recognise(t)]
+def test_paraphrases_are_recognized(strategy):
+    misses = [(t, RECOGNIZER.recognize(t)) for t in PARAPHRASES[strategy] if strategy not in RECOGNIZER.recognize(t)]
     assert not misses, misses
 
 
 def test_several_strategies_in_one_utterance():
-    acts = RECOGNIZER.recognise("It sounds like you're feeling really anxious. What happened at work?")
+    acts = RECOGNIZER.recognize("It sounds like you're feeling really anxious. What happened at work?")
     assert acts[:2] == ["reflection_of_feelings", "question"]
-    acts = RECOGNIZER.recognise("You're not alone. Maybe you could talk to a friend about it.")
+    acts = RECOGNIZER.recognize("You're not alone. Maybe you could talk to a friend about it.")
     assert set(acts) >= {"affirmation_and_reassurance", "providing_suggestions"}
-    acts = RECOGNIZER.recognise("Hi! Thank you for reaching out. Can you tell me what's going on?")
+    acts = RECOGNIZER.recognize("Hi! Thank you for reaching out. Can you tell me what's going on?")
     assert acts[0] == "others" and "question" in acts
 
 
@@ -158,7 +158,7 @@ def test_several_strategies_in_one_utterance():
     ],
 )
 def test_gibberish_and_unrelated_text_is_off_task(text):
-    assert RECOGNIZER.recognise(text) == ["off_task"]
+    assert RECOGNIZER.recognize(text) == ["off_task"]
 
 
 def test_repertoire_is_phrased_as_its_strategy_with_its_argument():
@@ -167,7 +167,7 @@ def test_repertoire_is_phrased_as_its_strategy_with_its_argument():
         strategy, _, arg = act.partition(":")
         for _ in range(4):
             text = task.agent_utterance(act, rng)
-            assert RECOGNIZER.recognise(text) == [strategy], (act, text)
+            assert RECOGNIZER.recognize(text) == [strategy], (act, text)
             if strategy == "reflection_of_feelings":
                 assert named_emotions(text) == ([arg] if arg else []), (act, text)
             if strategy == "restatement_or_paraphrasing":
@@ -202,7 +202,7 @@ def test_disclosures_name_exactly_their_content():
     assert "premature" in read_hints(REPLIES["sugg_premature"][1])
 
 
-def test_fast_normalisation_matches_the_engine():
+def test_fast_normalization_matches_the_engine():
     texts = ["It's OK, you're NOT alone!!", "I can't -- won't; let's see\n(ok)", "Café déjà vu, naïve?", "x" * 50]
     for t in texts:
         assert normalize(t) == normalize_for_matching(t)
@@ -224,7 +224,7 @@ def _paraphrases():
 
 
 def _heard(row):
-    acts = RECOGNIZER.recognise(row["text"])
+    acts = RECOGNIZER.recognize(row["text"])
     want = row["acts"][0]
     return acts == ["off_task"] if want == "off_task" else want in acts
 
@@ -246,7 +246,7 @@ def test_paraphrase_set_is_well_formed():
 @pytest.mark.parametrize("act", [*task.STRATEGIES, "off_task"])
 def test_paraphrase_recall_per_act(act, split, floor):
     rows = [r for r in _paraphrases() if r["acts"][0] == act and r["split"] == split]
-    misses = [(r["text"], RECOGNIZER.recognise(r["text"])) for r in rows if not _heard(r)]
+    misses = [(r["text"], RECOGNIZER.recognize(r["text"])) for r in rows if not _heard(r)]
     assert 1 - len(misses) / len(rows) >= floor, misses
 
 
@@ -406,13 +406,13 @@ def test_repeating_a_strategy_has_diminishing_returns():
 
 
 def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
-    assert RECOGNIZER.recognise("Have you tried keeping a journal?") == ["providing_suggestions"]
-    assert RECOGNIZER.recognise("So he moved out last week, is that right?") == ["restatement_or_paraphrasing"]
-    assert RECOGNIZER.recognise("Who else knows what you are going through?")[0] == "question"
+    assert RECOGNIZER.recognize("Have you tried keeping a journal?") == ["providing_suggestions"]
+    assert RECOGNIZER.recognize("So he moved out last week, is that right?") == ["restatement_or_paraphrasing"]
+    assert RECOGNIZER.recognize("Who else knows what you are going through?")[0] == "question"
     # asked of a help-seeker, "how are you?" invites them to say how they are; chit-chat about the day stays small talk
-    assert "question" in RECOGNIZER.recognise("Hello! How are you today?")
-    assert "question" in RECOGNIZER.recognise("hey how are you")
-    assert RECOGNIZER.recognise("How was your weekend?") == ["others"]
+    assert "question" in RECOGNIZER.recognize("Hello! How are you today?")
+    assert "question" in RECOGNIZER.recognize("hey how are you")
+    assert RECOGNIZER.recognize("How was your weekend?") == ["others"]
 
 
 @pytest.mark.parametrize(
@@ -447,7 +447,7 @@ def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
     ],
 )
 def test_real_supporter_moves_are_heard(text, act):
-    assert act in RECOGNIZER.recognise(text), RECOGNIZER.explain(text)
+    assert act in RECOGNIZER.recognize(text), RECOGNIZER.explain(text)
 
 
 @pytest.mark.parametrize(
@@ -463,20 +463,20 @@ def test_real_supporter_moves_are_heard(text, act):
     ],
 )
 def test_lone_cues_are_not_strategies(text, not_act):
-    assert not_act not in RECOGNIZER.recognise(text), RECOGNIZER.explain(text)
+    assert not_act not in RECOGNIZER.recognize(text), RECOGNIZER.explain(text)
 
 
 def test_unrelated_remark_is_off_task_per_sentence():
     """One stray remark does not erase the support in the rest of the turn (and alone it is off-task)."""
-    assert RECOGNIZER.recognise("Did you watch the football match?") == ["off_task"]
-    acts = RECOGNIZER.recognise("Did you watch the football match? Anyway, what happened at work?")
+    assert RECOGNIZER.recognize("Did you watch the football match?") == ["off_task"]
+    acts = RECOGNIZER.recognize("Did you watch the football match? Anyway, what happened at work?")
     assert acts == ["question"]
-    assert RECOGNIZER.recognise("Maybe watch a funny movie to take your mind off it.") == ["providing_suggestions"]
+    assert RECOGNIZER.recognize("Maybe watch a funny movie to take your mind off it.") == ["providing_suggestions"]
 
 
 def test_plain_english_support_is_heard():
     """Found by an agent written outside the project: this used to get 'What? I'm trying to talk about ...'."""
-    acts = RECOGNIZER.recognise("You've been carrying a lot... That counts.")
+    acts = RECOGNIZER.recognize("You've been carrying a lot... That counts.")
     assert set(acts) >= {"affirmation_and_reassurance"} and "off_task" not in acts
     env = make_env()
     _, _, _, _, info = env.step("You've been carrying a lot... That counts.")
@@ -488,7 +488,7 @@ RAPPORT = ["Hi there!", "Thanks for telling me.", "Okay.", "I see.", "Take care,
 
 @pytest.mark.parametrize("text", RAPPORT)
 def test_rapport_is_heard_as_others_not_off_task(text):
-    assert RECOGNIZER.recognise(text) == ["others"]
+    assert RECOGNIZER.recognize(text) == ["others"]
 
 
 def test_rapport_costs_neither_trust_nor_patience_unlike_unrelated_text():
@@ -527,7 +527,7 @@ def test_reassurance_that_mentions_better_is_not_a_false_claim():
 
 
 def test_a_restatement_need_not_say_so_you_are_saying():
-    acts = RECOGNIZER.recognise("So what you're dealing with right now is a boss who never listens.")
+    acts = RECOGNIZER.recognize("So what you're dealing with right now is a boss who never listens.")
     assert acts == ["restatement_or_paraphrasing"]
 
 
@@ -667,7 +667,7 @@ def test_backstop_model_is_fitted_on_our_corpus_only_and_fills_gaps():
     model = RECOGNIZER.backstop
     assert model is not None and "no ESConv" in model.about["data"]
     text = "Food banks in most towns hand out groceries for free."
-    assert RECOGNIZER.recognise(text) == ["information"]
+    assert RECOGNIZER.recognize(text) == ["information"]
     (reading,) = RECOGNIZER.explain(text)
     assert [e.source for e in reading.evidence] == ["model"]
     assert BACKSTOP_ACTS <= set(model.classes) and "question" not in BACKSTOP_ACTS
@@ -684,7 +684,7 @@ def test_backstop_model_is_fitted_on_our_corpus_only_and_fills_gaps():
     ],
 )
 def test_backstop_does_not_hear_strategies_in_small_talk_or_nonsense(text, heard):
-    assert RECOGNIZER.recognise(text) == heard
+    assert RECOGNIZER.recognize(text) == heard
 
 
 def test_rules_win_over_the_backstop():
@@ -695,8 +695,8 @@ def test_rules_win_over_the_backstop():
 
 
 def test_feeling_named_inside_a_question_is_the_question():
-    assert RECOGNIZER.recognise("Are you feeling anxious about going back to work?") == ["question"]
-    assert "information" in RECOGNIZER.recognise("Did you know many colleges offer free counselling?")
+    assert RECOGNIZER.recognize("Are you feeling anxious about going back to work?") == ["question"]
+    assert "information" in RECOGNIZER.recognize("Did you know many colleges offer free counselling?")
 
 
 def test_fit_script_regenerates_the_shipped_model(tmp_path):
@@ -724,7 +724,7 @@ def test_fit_script_regenerates_the_shipped_model(tmp_path):
     ],
 )
 def test_checks_and_hedged_advice_phrased_as_questions(text, act):
-    heard = RECOGNIZER.recognise(text)
+    heard = RECOGNIZER.recognize(text)
     assert act in heard and "question" not in heard, heard
 
 

@@ -15,7 +15,7 @@ from dialgym.agents import ScriptAgent
 from dialgym.core.text import normalize_text
 from dialgym.simulators.scripted import normalize_for_matching
 from dialgym.tasks import instruction as task
-from dialgym.tasks.instruction.language import RECOGNIZER, agent_utterance, read_hints, recognise_level
+from dialgym.tasks.instruction.language import RECOGNIZER, agent_utterance, read_hints, recognize_level
 from dialgym.tasks.instruction.personas import sample_persona, validate_persona
 from dialgym.tasks.instruction.user import TURN_COST, lesson_reward
 
@@ -124,18 +124,18 @@ PARAPHRASES = {
 
 
 @pytest.mark.parametrize("act", list(PARAPHRASES))
-def test_paraphrases_are_recognised(act):
+def test_paraphrases_are_recognized(act):
     for text in PARAPHRASES[act]:
-        assert act in RECOGNIZER.recognise(text), f"{text!r} -> {RECOGNIZER.recognise(text)}"
+        assert act in RECOGNIZER.recognize(text), f"{text!r} -> {RECOGNIZER.recognize(text)}"
 
 
 def test_several_intents_in_one_utterance():
-    acts = RECOGNIZER.recognise("Hi! Before we start, what do you already know about it, and how do you like to learn?")
+    acts = RECOGNIZER.recognize("Hi! Before we start, what do you already know about it, and how do you like to learn?")
     assert acts == ["greeting", "ask_background", "ask_preference"]
-    acts = RECOGNIZER.recognise("Don't worry! For example, say you save $100. Can you tell me what you get?")
+    acts = RECOGNIZER.recognize("Don't worry! For example, say you save $100. Can you tell me what you get?")
     assert acts == ["encourage", "explain_with_example", "check_understanding"]
     # praise of a question is rapport, and is dropped beside a strategy
-    acts = RECOGNIZER.recognise("Great question! For example, say you save $100. Can you tell me what you get?")
+    acts = RECOGNIZER.recognize("Great question! For example, say you save $100. Can you tell me what you get?")
     assert acts == ["explain_with_example", "check_understanding"]
 
 
@@ -144,7 +144,7 @@ def test_several_intents_in_one_utterance():
     ["asdkj qwpo zxcmv lkqwe", "zzzz xxxx qqqq", "", "!!!", "I had pasta for lunch today.", "The weather is nice."],
 )
 def test_gibberish_and_unrelated_text_is_off_task(text):
-    assert RECOGNIZER.recognise(text) == ["off_task"]
+    assert RECOGNIZER.recognize(text) == ["off_task"]
 
 
 LLM_STYLE = [
@@ -179,8 +179,8 @@ LLM_STYLE = [
 
 
 @pytest.mark.parametrize(("text", "acts"), LLM_STYLE)
-def test_llm_style_turns_are_recognised(text, acts):
-    assert RECOGNIZER.recognise(text) == acts
+def test_llm_style_turns_are_recognized(text, acts):
+    assert RECOGNIZER.recognize(text) == acts
 
 
 def test_preference_question_is_not_an_explanation():
@@ -188,7 +188,7 @@ def test_preference_question_is_not_an_explanation():
         "Do you prefer formal definitions, examples or analogies?",
         "Would you rather I use examples, analogies, or the formal version?",
     ]:
-        assert RECOGNIZER.recognise(text) == ["ask_preference"]
+        assert RECOGNIZER.recognize(text) == ["ask_preference"]
 
 
 @pytest.mark.parametrize(
@@ -204,18 +204,18 @@ def test_preference_question_is_not_an_explanation():
     ],
 )
 def test_explanation_level_is_read_from_the_wording(text, level):
-    assert recognise_level(normalize_for_matching(text)) == level
+    assert recognize_level(normalize_for_matching(text)) == level
 
 
-def test_every_repertoire_act_is_phrased_and_recognised_as_itself():
+def test_every_repertoire_act_is_phrased_and_recognized_as_itself():
     for act in task.ACT_REPERTOIRE:
         base, _, level = act.partition(":")
         for concept in (None, *task.CONCEPTS):
             for seed in range(12):
                 text = normalize_text(task.agent_utterance(act, np.random.default_rng(seed), concept=concept))
-                assert RECOGNIZER.recognise(text) == [base], (act, text)
+                assert RECOGNIZER.recognize(text) == [base], (act, text)
                 if level:
-                    assert recognise_level(normalize_for_matching(text)) == level, (act, text)
+                    assert recognize_level(normalize_for_matching(text)) == level, (act, text)
     with pytest.raises(ValueError, match="unknown act"):
         task.agent_utterance("lecture", np.random.default_rng(0))
     with pytest.raises(ValueError, match="level"):
@@ -486,7 +486,7 @@ def paraphrase_scores():
 
 
 @pytest.mark.parametrize("split", ["tune", "heldout"])
-def test_paraphrase_set_is_recognised(paraphrase_scores, split):
+def test_paraphrase_set_is_recognized(paraphrase_scores, split):
     """A regression guard on phrasings written before the lexicon was read (a third never tuned on)."""
     _, _, scores = paraphrase_scores
     s = scores[split]
@@ -708,7 +708,7 @@ def test_a_list_of_styles_inside_a_preference_question_is_part_of_the_question()
         ),
     ],
 )
-def test_explanations_are_recognised_by_structure_and_everyday_words(concept, text, act):
+def test_explanations_are_recognized_by_structure_and_everyday_words(concept, text, act):
     c, _, info = gain(persona(concept=concept, style=task.language.STYLE_OF[act], patience=10.0), text)
     assert info["agent_acts"] == [act] and c > 0.0, info["agent_acts"]
 
@@ -723,7 +723,7 @@ def test_a_pictured_scene_is_an_example_only_when_it_is_a_case_of_the_concept():
 
 def test_a_formal_account_with_a_symbolic_instance_is_one_style():
     text = "Formally, f(n) = n * f(n - 1) with f(0) = 1. For example, f(3) = 3 * 2 * 1 = 6."
-    assert RECOGNIZER.recognise(text) == ["explain_formally"]
+    assert RECOGNIZER.recognize(text) == ["explain_formally"]
 
 
 @pytest.mark.parametrize(
@@ -736,7 +736,7 @@ def test_a_formal_account_with_a_symbolic_instance_is_one_style():
     ],
 )
 def test_level_markers_that_name_the_basics_only_to_leave_them(text, level):
-    assert recognise_level(normalize_for_matching(text)) == level
+    assert recognize_level(normalize_for_matching(text)) == level
 
 
 @pytest.mark.parametrize(

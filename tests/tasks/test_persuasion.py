@@ -14,7 +14,7 @@ from dialgym.tasks.persuasion.language import AGENT_PHRASES, REPLIES
 from dialgym.tasks.persuasion.user import EARLY_ASK_LOSS, PersuasionUser, donation_for
 
 ENV_ID = "Persuasion-v0"
-RECOGNISE = PersuasionUser.recognizer.recognise
+RECOGNIZE = PersuasionUser.recognizer.recognize
 
 # Paraphrases written for the tests (not copied from the lexicon or the agent phrase bank).
 PARAPHRASES: dict[str, list[str]] = {
@@ -129,10 +129,10 @@ UNRELATED = ["The weather is nice today.", "I like pizza with pineapple.", "My c
 
 # --------------------------------------------------------------------------- recognition
 @pytest.mark.parametrize("act", sorted(PARAPHRASES))
-def test_paraphrases_are_recognised(act):
+def test_paraphrases_are_recognized(act):
     assert len(PARAPHRASES[act]) >= 5
     for text in PARAPHRASES[act]:
-        assert act in RECOGNISE(text), (text, RECOGNISE(text))
+        assert act in RECOGNIZE(text), (text, RECOGNIZE(text))
 
 
 def test_agent_phrases_map_to_exactly_their_act():
@@ -140,7 +140,7 @@ def test_agent_phrases_map_to_exactly_their_act():
         assert act in persuasion.ACT_REPERTOIRE
         assert len(phrases) >= 4
         for text in phrases:
-            assert RECOGNISE(text) == [act], (text, RECOGNISE(text))
+            assert RECOGNIZE(text) == [act], (text, RECOGNIZE(text))
 
 
 def test_several_intents_in_one_utterance_in_order():
@@ -148,13 +148,13 @@ def test_several_intents_in_one_utterance_in_order():
         "Hi there! Have you heard of Save the Children? They provide food and medicine to kids. "
         "Would you donate a dollar?"
     )
-    assert RECOGNISE(text) == [
+    assert RECOGNIZE(text) == [
         "greeting",
         "source_related_inquiry",
         "credibility_appeal",  # facts about the organisation (PersuasionForGood's provide-org-facts)
         "proposition_of_donation",
     ]
-    assert RECOGNISE("Imagine a hungry child. I donated myself, so even a few cents helps!") == [
+    assert RECOGNIZE("Imagine a hungry child. I donated myself, so even a few cents helps!") == [
         "emotion_appeal",
         "self_modeling",
         "foot_in_the_door",
@@ -163,11 +163,11 @@ def test_several_intents_in_one_utterance_in_order():
 
 @pytest.mark.parametrize("text", GIBBERISH + UNRELATED)
 def test_gibberish_and_unrelated_text_is_off_task(text):
-    assert RECOGNISE(text) == ["off_task"]
+    assert RECOGNIZE(text) == ["off_task"]
 
 
 def test_negated_request_is_not_a_proposition():
-    assert "proposition_of_donation" not in RECOGNISE("I am not asking you to donate anything yet.")
+    assert "proposition_of_donation" not in RECOGNIZE("I am not asking you to donate anything yet.")
 
 
 def test_acts_reach_info():

@@ -12,9 +12,9 @@ import pytest
 
 import dialgym
 from dialgym.tasks import travel
-from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, activity_utilities, best_activity, find_activities
+from dialgym.tasks.travel.catalog import ACTIVITY_IDS, activity_utilities, best_activity, find_activities
 from dialgym.tasks.travel.language import REPLIES
-from dialgym.tasks.travel.user import TURN_COST, recognise
+from dialgym.tasks.travel.user import TURN_COST, recognize
 
 ENV_ID = "TravelAgent-v0"
 
@@ -32,7 +32,7 @@ PERSONA = {
 
 
 def acts_of(text: str) -> list[str]:
-    return recognise(text)[0]
+    return recognize(text)[0]
 
 
 def make_env(persona=None, **kwargs):
@@ -99,7 +99,7 @@ PARAPHRASES = {
 
 
 @pytest.mark.parametrize("act", sorted(PARAPHRASES))
-def test_paraphrases_are_recognised(act):
+def test_paraphrases_are_recognized(act):
     for text in PARAPHRASES[act]:
         assert act in acts_of(text), (text, acts_of(text))
 
@@ -119,7 +119,7 @@ def test_paraphrases_are_recognised(act):
     ],
 )
 def test_recommendations_name_the_activity(text, activity):
-    acts, activities = recognise(text)
+    acts, activities = recognize(text)
     assert acts == ["recommend"] and activities[0] == activity
 
 
@@ -131,7 +131,7 @@ def test_comparisons_need_two_activities():
         "Hiking vs. a bike tour: what do you think?",
         "Do you prefer wine tasting or a sunset cruise?",
     ]:
-        acts, activities = recognise(text)
+        acts, activities = recognize(text)
         assert acts == ["offer_comparison"], (text, acts)
         assert len(activities) == 2
     # an either/or question without two activities is not a comparison
@@ -242,7 +242,7 @@ def test_keyword_salads_and_bare_names_are_not_credited(text):
     assert acts_of(text) == ["off_task"]
 
 
-def test_claiming_the_traveller_already_chose_is_not_a_recommendation():
+def test_claiming_the_traveler_already_chose_is_not_a_recommendation():
     for text in [
         "So you've decided on the kayaking trip, wonderful choice.",
         "Great, you've chosen the museum tour, enjoy your day!",
@@ -255,7 +255,7 @@ def test_claiming_the_traveller_already_chose_is_not_a_recommendation():
         assert any(reply.startswith(c) for c in REPLIES["claim"]), reply
 
 
-def test_parroting_the_traveller_is_not_a_strategy():
+def test_parroting_the_traveler_is_not_a_strategy():
     env = make_env()
     _, _, _, _, info = env.step("What are your interests?")
     reply = info["messages"][-1]["content"]
@@ -286,7 +286,7 @@ def test_every_repertoire_act_round_trips_through_the_recognizer():
     for act in travel.ACT_REPERTOIRE:
         name, _, arg = act.partition(":")
         for _ in range(8):
-            acts, activities = recognise(travel.agent_utterance(act, rng))
+            acts, activities = recognize(travel.agent_utterance(act, rng))
             assert name in acts, (act, acts)
             if name == "recommend":
                 assert activities[0] == arg
@@ -299,7 +299,7 @@ def test_find_activities_prefers_longest_name():
     assert find_activities("a historic walking tour then a street food tour") == ["walking_tour", "food_tour"]
 
 
-def test_info_reports_recognised_acts():
+def test_info_reports_recognized_acts():
     env = make_env()
     *_, info = env.step("Hey! I'd recommend the aquarium.")
     assert info["agent_acts"] == ["greeting", "recommend"]
@@ -466,7 +466,7 @@ def test_persona_card_describes_the_persona_in_words():
     assert "alcohol" in card and "water" in card and "indecisive" in card and "culture" in card
 
 
-def test_catalogue_ids_are_in_repertoire():
+def test_catalog_ids_are_in_repertoire():
     assert {f"recommend:{a}" for a in ACTIVITY_IDS} <= set(travel.ACT_REPERTOIRE)
     assert set(travel.ACTS) >= {"greeting", "recommend", "offer_comparison", "off_task"}
 
@@ -508,7 +508,7 @@ def test_unspoken_dealbreaker_comes_up_only_when_an_option_runs_into_it():
         travel.personas.validate_persona(dict(p, unspoken=["kid_friendly"]))
 
 
-def test_indecisive_traveller_cannot_choose_between_close_options():
+def test_indecisive_traveler_cannot_choose_between_close_options():
     p = dict(copy.deepcopy(PERSONA), dealbreakers=[])
     utils = activity_utilities(p)
     a, b = "food_tour", "night_market"

@@ -897,8 +897,8 @@ class CounselingRecognizer(IntentRecognizer):
         #: consulted here, after the task's own rules and fallbacks, not by the engine (which would ask it first)
         self.backstop = model
 
-    def recognise(self, text: str) -> list[str]:
-        return self.recognise_normalised(normalize(text))  # the task's cached normalisation
+    def recognize(self, text: str) -> list[str]:
+        return self.recognize_normalized(normalize(text))  # the task's cached normalisation
 
     def _combine(self, readings: list[SentenceReading]) -> list[str]:
         # the fallbacks and the backstop fill gaps: once a rule has heard a strategy elsewhere in the turn, their
@@ -908,7 +908,7 @@ class CounselingRecognizer(IntentRecognizer):
         return super()._combine(readings)
 
     def explain(self, text: str) -> list[SentenceReading]:
-        return self.explain_normalised(normalize(text))
+        return self.explain_normalized(normalize(text))
 
     def _read(self, sentence: str, *, explain: bool) -> SentenceReading:
         r = super()._read(sentence, explain=explain)

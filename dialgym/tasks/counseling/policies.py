@@ -55,7 +55,7 @@ def read_dialogue(messages: list[dict[str, str]]) -> DialogueMemo:
         text = msg["content"]
         if msg["role"] == "assistant":
             m.turn += 1
-            acts = RECOGNIZER.recognise(text)
+            acts = RECOGNIZER.recognize(text)
             for a in [a for a in acts if a != "others"][:2] or acts[:1]:  # as the seeker applies them
                 m.used[a] = m.used.get(a, 0) + 1
             last_types = []

@@ -629,11 +629,11 @@ class LearnerRecognizer(IntentRecognizer):
     part of the formal account, not a second style.
     """
 
-    def recognise_normalised(self, norm: str) -> list[str]:
-        return super().recognise_normalised(expand_shorthand(norm))
+    def recognize_normalized(self, norm: str) -> list[str]:
+        return super().recognize_normalized(expand_shorthand(norm))
 
-    def explain_normalised(self, norm: str) -> list[SentenceReading]:
-        return self._in_context(super().explain_normalised(expand_shorthand(norm)))
+    def explain_normalized(self, norm: str) -> list[SentenceReading]:
+        return self._in_context(super().explain_normalized(expand_shorthand(norm)))
 
     def _combine(self, readings: list[SentenceReading]) -> list[str]:
         return super()._combine(self._in_context(readings))
@@ -701,7 +701,7 @@ RECOGNIZER = LearnerRecognizer(LEXICON, rapport_act=RAPPORT, topic=TOPIC_PATTERN
 _LEVEL_RES = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in LEVEL_LEXICON.items()}
 
 
-def recognise_level(norm: str) -> str:
+def recognize_level(norm: str) -> str:
     """The level a (normalised) explanation is pitched at: the first marker wins; none = intermediate."""
     best: tuple[int, str] | None = None
     for level, regex in _LEVEL_RES.items():

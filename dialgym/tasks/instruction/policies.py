@@ -24,7 +24,7 @@ from dialgym.tasks.instruction.language import (
     agent_utterance,
     find_concept,
     read_hints,
-    recognise_level,
+    recognize_level,
 )
 
 #: learner level -> the explanation level that suits it
@@ -89,12 +89,12 @@ def read_history(messages: list[dict[str, str]]) -> History:
                     h.level_est = _shift(last_level, +1)
         else:
             h.turns += 1
-            acts = RECOGNIZER.recognise(text)
+            acts = RECOGNIZER.recognize(text)
             for a in acts:
                 h.counts[a] = h.counts.get(a, 0) + 1
             expl = [a for a in acts if a in EXPLAIN_ACTS]
             if expl:
-                h.explanations.append((STYLE_OF[expl[0]], recognise_level(normalize_for_matching(text))))
+                h.explanations.append((STYLE_OF[expl[0]], recognize_level(normalize_for_matching(text))))
             if "check_understanding" in acts and h.explanations:
                 h.quizzes_after_explanation += 1
     return h

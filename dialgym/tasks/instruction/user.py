@@ -54,7 +54,7 @@ from dialgym.tasks.instruction.language import (
     STYLE_OF,
     about_concept,
     key_ideas,
-    recognise_level,
+    recognize_level,
     scene_is_instance,
     vague_about_concept,
 )
@@ -157,7 +157,7 @@ class LearnerUser(ScriptedUser):
 
     def respond(self, agent_text: str) -> UserTurn:
         """Hear the turn (:meth:`hear`), then react as the engine does."""
-        acts = self.hear(self.recognizer.recognise(agent_text), agent_text)
+        acts = self.hear(self.recognizer.recognize(agent_text), agent_text)
         self.turn += 1
         reply, done = self.react(acts, agent_text)
         for act in acts:
@@ -236,7 +236,7 @@ class LearnerUser(ScriptedUser):
                     continue  # all the explanation in one utterance is taken in at once
                 explained = True
                 styles = [STYLE_OF[a] for a in acts if a in EXPLAIN_ACTS]
-                parts.append(self._explain(styles, recognise_level(normalize_for_matching(text))))
+                parts.append(self._explain(styles, recognize_level(normalize_for_matching(text))))
             elif act == "check_understanding":
                 parts.append(self._quiz())
             elif act == "summarize":

@@ -90,7 +90,7 @@ def read_dialogue(messages: list[dict[str, str]]) -> Reading:
     last: list[str] = []
     for m in messages:
         if m["role"] == "assistant":
-            last = _RECOGNIZER.recognise(m["content"])
+            last = _RECOGNIZER.recognize(m["content"])
             r.acts.update(dict.fromkeys(last, 1))
             r.turn += 1
             continue
@@ -217,7 +217,7 @@ class BehaviorAgent(Agent):
 
     name = "behavior"
     #: a typical persuader's favourite appeals and how often they reach for each
-    FAVOURITES: tuple[tuple[str, float], ...] = (
+    FAVORITES: tuple[tuple[str, float], ...] = (
         ("emotion_appeal", 0.24),
         ("personal_story", 0.12),
         ("logical_appeal", 0.16),
@@ -240,8 +240,8 @@ class BehaviorAgent(Agent):
     def __init__(self, env_id: str | None = None, seed: int | None = None, **options: Any) -> None:
         super().__init__(env_id, seed)
         self.max_turns = _max_turns(options)
-        self._fav_acts = [a for a, _ in self.FAVOURITES]
-        w = np.array([p for _, p in self.FAVOURITES])
+        self._fav_acts = [a for a, _ in self.FAVORITES]
+        w = np.array([p for _, p in self.FAVORITES])
         self._fav_p = w / w.sum()
 
     def choose(self, r: Reading) -> str:

@@ -5,7 +5,7 @@
 Preference elicitation (Hong, Levine & Dragan 2023, "Zero-Shot Goal-Directed Dialogue
 via RL on Imagined Conversations"). A traveller opens with a vague request ("I'm
 visiting next week, what should I do?"). The agent must recommend ONE activity from a
-fixed catalogue of 18 (:data:`CATALOGUE`: museum tour, historic walking tour, street
+fixed catalogue of 18 (:data:`CATALOG`: museum tour, historic walking tour, street
 food tour, cooking class, wine tasting, kayaking trip, guided hike, zipline adventure,
 city bike tour, spa day, beach day, botanical garden, sunset cruise, bar crawl, live
 jazz night, theme park, night market, aquarium). Each activity has a cost level (0-3),
@@ -112,7 +112,7 @@ from typing import Any
 import numpy as np
 
 from dialgym.core.task import Task
-from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, DEALBREAKERS, DIMS, Activity, activity_utilities
+from dialgym.tasks.travel.catalog import ACTIVITY_IDS, CATALOG, DEALBREAKERS, DIMS, Activity, activity_utilities
 from dialgym.tasks.travel.env import TravelAgentEnv
 from dialgym.tasks.travel.language import ACT_REPERTOIRE, ACTS, COMPARISON_PAIRS, REPLIES, agent_utterance
 from dialgym.tasks.travel.personas import TravelPersona, persona_card, sample_persona
@@ -156,7 +156,7 @@ __all__ = [
     "ACTIVITY_IDS",
     "ACTS",
     "ACT_REPERTOIRE",
-    "CATALOGUE",
+    "CATALOG",
     "COMPARISON_PAIRS",
     "DEALBREAKERS",
     "DIMS",
@@ -174,3 +174,25 @@ __all__ = [
     "persona_card",
     "phrase",
 ]
+
+
+# BEGIN deprecated British-spelling aliases (issue 13)
+#: old (British) spelling -> current name; ``from module import old`` still works, with a DeprecationWarning
+_DEPRECATED_NAMES = {"CATALOGUE": "CATALOG"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _DEPRECATED_NAMES:
+        import warnings
+
+        new = _DEPRECATED_NAMES[name]
+        warnings.warn(
+            f"{__name__}.{name} is deprecated: it is spelled {new} now (American spelling, issue 13)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# END deprecated British-spelling aliases

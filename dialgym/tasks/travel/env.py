@@ -8,12 +8,12 @@ import numpy as np
 
 from dialgym.core.env import DialogueEnv
 from dialgym.core.types import UserSimulator
-from dialgym.tasks.travel.catalogue import CATALOGUE
+from dialgym.tasks.travel.catalog import CATALOG
 from dialgym.tasks.travel.personas import sample_persona as _sample
 from dialgym.tasks.travel.personas import validate_persona as _validate
 from dialgym.tasks.travel.user import TravelUser
 
-_ACTIVITY_LIST = "; ".join(a["name"] for a in CATALOGUE.values())
+_ACTIVITY_LIST = "; ".join(a["name"] for a in CATALOG.values())
 
 
 class TravelAgentEnv(DialogueEnv):

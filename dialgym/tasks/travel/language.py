@@ -3,7 +3,7 @@
 All recognizer patterns match the output of
 :func:`dialgym.simulators.scripted.normalize_for_matching` (lower case, contractions
 expanded: "do not", "i am"). Which activity a recommendation or comparison names is
-found separately (:func:`dialgym.tasks.travel.catalogue.find_activities`).
+found separately (:func:`dialgym.tasks.travel.catalog.find_activities`).
 
 The prose (the user's reply bank :data:`REPLIES` in ``replies.toml``; the preference, budget and
 dealbreaker phrasings and :data:`AGENT_PHRASES` in ``phrases.toml``) lives in data files next to
@@ -17,7 +17,7 @@ import re
 import numpy as np
 
 from dialgym.core.task import read_data_file
-from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, DIMS
+from dialgym.tasks.travel.catalog import ACTIVITY_IDS, CATALOG, DIMS
 
 # ------------------------------------------------------------------ agent strategies (recognizer)
 LEXICON: dict[str, list[str]] = {
@@ -486,7 +486,7 @@ DEALBREAKER_PHRASES: dict[str, list[str]] = _PHRASES["dealbreaker_phrases"]
 REPLIES: dict[str, list[str]] = read_data_file(__file__, "replies.toml")
 
 
-def capitalise(s: str) -> str:
+def capitalize(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
@@ -506,14 +506,14 @@ def agent_utterance(act: str, rng: np.random.Generator) -> str:
     options = AGENT_PHRASES[name]
     template = options[int(rng.integers(len(options)))]
     if name == "recommend":
-        if arg not in CATALOGUE:
-            raise ValueError(f"act {act!r} must name a catalogue activity: recommend:<id>, ids {list(CATALOGUE)}")
-        return template.format(phrase=CATALOGUE[arg]["phrase"])
+        if arg not in CATALOG:
+            raise ValueError(f"act {act!r} must name a catalogue activity: recommend:<id>, ids {list(CATALOG)}")
+        return template.format(phrase=CATALOG[arg]["phrase"])
     if name == "offer_comparison":
         a, _, b = arg.partition("|")
-        if a not in CATALOGUE or b not in CATALOGUE or a == b:
+        if a not in CATALOG or b not in CATALOG or a == b:
             raise ValueError(f"act {act!r} must name two different activities: offer_comparison:<id>|<id>")
-        return template.format(a=CATALOGUE[a]["phrase"], b=CATALOGUE[b]["phrase"])
+        return template.format(a=CATALOG[a]["phrase"], b=CATALOG[b]["phrase"])
     if arg:
         raise ValueError(f"act {name!r} takes no argument, got {act!r}")
     return template

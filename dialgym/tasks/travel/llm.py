@@ -12,7 +12,7 @@ from typing import Any
 from dialgym.core.types import Outcome
 from dialgym.simulators.llm_user import LLMUserSpec, OutcomeField
 from dialgym.simulators.scripted import normalize_for_matching
-from dialgym.tasks.travel.catalogue import ACTIVITY_IDS, CATALOGUE, activity_utilities, find_activities
+from dialgym.tasks.travel.catalog import ACTIVITY_IDS, CATALOG, activity_utilities, find_activities
 from dialgym.tasks.travel.user import SUCCESS_UTILITY
 
 
@@ -34,7 +34,7 @@ def _to_outcome(answer: dict[str, Any], persona: dict[str, Any], truncated: bool
     )
 
 
-_MENU = "; ".join(f"{a} = {CATALOGUE[a]['name']}" for a in ACTIVITY_IDS)
+_MENU = "; ".join(f"{a} = {CATALOG[a]['name']}" for a in ACTIVITY_IDS)
 
 SPEC = LLMUserSpec(
     role="You are chatting with a travel agent about what to do on a one-day visit to a city.",
@@ -53,7 +53,7 @@ SPEC = LLMUserSpec(
             description="the accepted activity id",
             extract=_first_activity,
             aliases={
-                **{CATALOGUE[a]["name"]: a for a in ACTIVITY_IDS},
+                **{CATALOG[a]["name"]: a for a in ACTIVITY_IDS},
                 **{w: "none" for w in ("nothing", "no activity", "did not accept", "declined", "rejected")},
             },
         )

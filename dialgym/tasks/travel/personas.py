@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from dialgym.core.task import Persona, validate_persona_dict
-from dialgym.tasks.travel.catalogue import DEALBREAKERS, DIMS
+from dialgym.tasks.travel.catalog import DEALBREAKERS, DIMS
 
 # type -> (primary choices, secondary choices, budget choices, dealbreaker probabilities)
 _TRAIN_TYPES: dict[str, dict[str, Any]] = {

@@ -15,10 +15,10 @@ from typing import Any
 
 from dialgym.core.agent import Agent
 from dialgym.simulators.scripted import normalize_for_matching
-from dialgym.tasks.travel.catalogue import (
+from dialgym.tasks.travel.catalog import (
     ACTIVITY_IDS,
     BUDGET_FACTOR,
-    CATALOGUE,
+    CATALOG,
     DIMS,
     activity_utilities,
     best_activity,
@@ -40,7 +40,7 @@ from dialgym.tasks.travel.language import (
     agent_utterance,
     cue,
 )
-from dialgym.tasks.travel.user import QUESTION_ACTS, recognise
+from dialgym.tasks.travel.user import QUESTION_ACTS, recognize
 
 #: the horizon assumed until an episode's info reports ``max_turns``
 DEFAULT_MAX_TURNS = TravelAgentEnv.default_max_turns
@@ -140,7 +140,7 @@ def read_dialogue(messages: list[dict[str, str]]) -> Belief:
             pending = None
         if m["role"] == "assistant":
             b.turns += 1
-            acts, activities = recognise(m["content"])
+            acts, activities = recognize(m["content"])
             for a in acts:
                 b.asked[a] = b.asked.get(a, 0) + 1
             if "offer_comparison" in acts and len(activities) >= 2:
@@ -161,17 +161,17 @@ def estimate_scores(b: Belief, prior: float = 0.04) -> dict[str, float]:
         w[d] = 0.55 if i == 0 else 0.28 / max(1, len(liked) - 1) * 1.0
     for d in b.disliked:
         w[d] = 0.0
-    matches = {a: sum(w[d] * v for d, v in CATALOGUE[a]["tags"].items()) for a in ACTIVITY_IDS}
+    matches = {a: sum(w[d] * v for d, v in CATALOG[a]["tags"].items()) for a in ACTIVITY_IDS}
     top = max(matches.values()) or 1.0
     out = {}
     for a in ACTIVITY_IDS:
         s = (matches[a] / top) ** 1.5
         if b.budget is not None:
-            s *= BUDGET_FACTOR[min(3, max(0, CATALOGUE[a]["cost"] - b.budget))]
+            s *= BUDGET_FACTOR[min(3, max(0, CATALOG[a]["cost"] - b.budget))]
         for d in b.dealbreakers:
             if violates(a, d):
                 s *= 0.03
-        if b.level == "easy" and CATALOGUE[a]["physical"] >= 2:
+        if b.level == "easy" and CATALOG[a]["physical"] >= 2:
             s *= 0.7
         if a in b.winners and a not in b.losers:
             s += 0.25
@@ -218,9 +218,9 @@ def _representative(dim: str, b: Belief, scores: dict[str, float], exclude: set[
             continue
         if any(violates(a, d) for d in b.dealbreakers):
             continue
-        if b.budget is not None and CATALOGUE[a]["cost"] > b.budget:
+        if b.budget is not None and CATALOG[a]["cost"] > b.budget:
             continue
-        tags = CATALOGUE[a]["tags"]
+        tags = CATALOG[a]["tags"]
         v = tags.get(dim, 0.0) - 0.3 * sum(x for k, x in tags.items() if k != dim)
         if tags.get(dim, 0.0) >= 0.5 and v > best_v:
             best, best_v = a, v

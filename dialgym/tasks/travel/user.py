@@ -47,9 +47,9 @@ from dialgym.simulators.scripted import (
     normalize_for_matching,
     split_sentences,
 )
-from dialgym.tasks.travel.catalogue import (
+from dialgym.tasks.travel.catalog import (
     ACTIVITY_IDS,
-    CATALOGUE,
+    CATALOG,
     DIMS,
     activity_utilities,
     main_dim,
@@ -69,7 +69,7 @@ from dialgym.tasks.travel.language import (
     REPLIES,
     TOPIC,
     WEAK_SUFFIX,
-    capitalise,
+    capitalize,
     fix_typos,
 )
 
@@ -163,15 +163,15 @@ def refine_acts(acts: list[str], activities: list[str]) -> list[str]:
 class _Recognizer(IntentRecognizer):
     """The engine's recognizer with the travel pipeline: typos fixed, activity names masked, acts refined.
 
-    ``recognise`` is what LLM users and agents call to name the agent's strategies, so
+    ``recognize`` is what LLM users and agents call to name the agent's strategies, so
     it runs the same pipeline as the scripted traveller.
     """
 
-    def recognise(self, text: str) -> list[str]:
-        return recognise(text)[0]
+    def recognize(self, text: str) -> list[str]:
+        return recognize(text)[0]
 
-    def explain_normalised(self, norm: str) -> list[SentenceReading]:
-        return super().explain_normalised(scan_activities(fix_typos(norm))[1])
+    def explain_normalized(self, norm: str) -> list[SentenceReading]:
+        return super().explain_normalized(scan_activities(fix_typos(norm))[1])
 
 
 # the per-sentence cap is applied after weak cues are folded into their acts (see _read_sentence)
@@ -201,7 +201,7 @@ def _read_sentence(sentence: str, echo_of: list[set[str]]) -> tuple[list[str], l
     if echo_of and _is_echo(words, echo_of):
         return [OFF_TASK], []
     activities, masked = scan_activities(sentence)
-    heard = _RECOGNIZER.recognise_normalised(masked)
+    heard = _RECOGNIZER.recognize_normalized(masked)
     if heard in ([OFF_TASK], [RAPPORT]):
         if len(activities) >= 2 and len(words) >= 3 and not FUNCTION_WORDS.intersection(words):
             return [OFF_TASK], []  # a list of activity names
@@ -230,7 +230,7 @@ def _read_sentence(sentence: str, echo_of: list[set[str]]) -> tuple[list[str], l
     return acts, activities
 
 
-def recognise(text: str, echo_of: list[set[str]] | None = None) -> tuple[list[str], list[str]]:
+def recognize(text: str, echo_of: list[set[str]] | None = None) -> tuple[list[str], list[str]]:
     """The strategies in an agent utterance and the activities it names (in order).
 
     The text is normalised, chat shorthand and one-slip misspellings of key words are
@@ -300,7 +300,7 @@ class TravelUser(ScriptedUser):
                 self._said.append(set(_WORDS.findall(sentence)))
 
     def respond(self, agent_text: str) -> UserTurn:
-        acts, self._activities = recognise(agent_text, echo_of=self._said)
+        acts, self._activities = recognize(agent_text, echo_of=self._said)
         self.turn += 1
         reply, done = self.react(acts, agent_text)
         for act in acts:
@@ -312,7 +312,7 @@ class TravelUser(ScriptedUser):
     def _like(self, dim: str) -> dict[str, str]:
         like = LIKES[dim][int(self.rng.integers(len(LIKES[dim])))]
         more = MORE[dim][int(self.rng.integers(len(MORE[dim])))]
-        return {"like": like, "like_cap": capitalise(like), "more": more}
+        return {"like": like, "like_cap": capitalize(like), "more": more}
 
     def _reveal(self, key: str) -> None:
         if key not in self.state.revealed:
@@ -416,7 +416,7 @@ class TravelUser(ScriptedUser):
         for d in self.persona["dealbreakers"]:
             if violates(aid, d):
                 return "db", self._hint(f"db:{d}")
-        if CATALOGUE[aid]["cost"] > self.persona["budget"]:
+        if CATALOG[aid]["cost"] > self.persona["budget"]:
             return "budget", self._hint("budget")
         return None
 
@@ -447,14 +447,14 @@ class TravelUser(ScriptedUser):
             reason = self.say("prefer_other_bad" if why[0] == "db" else "prefer_other_pricey") + " " + why[1]
         else:
             w = p["weights"]
-            tp, to = CATALOGUE[pref]["tags"], CATALOGUE[other]["tags"]
+            tp, to = CATALOG[pref]["tags"], CATALOG[other]["tags"]
             dim = max(DIMS, key=lambda d: (w[d] * (tp.get(d, 0.0) - to.get(d, 0.0)), -DIMS.index(d)))
             if dim == p["primary"]:
                 self._reveal("primary")
             elif dim == p["secondary"]:
                 self._reveal("secondary")
             reason = self.say("prefer_like", **self._like(dim))
-        return self.say("prefer", p=CATALOGUE[pref]["name"], reason=reason)
+        return self.say("prefer", p=CATALOG[pref]["name"], reason=reason)
 
     def _recommend(self, aid: str) -> tuple[str, bool]:
         s, p = self.state, self.persona
@@ -462,8 +462,8 @@ class TravelUser(ScriptedUser):
             self._spend(1.0)
             return self.say("reject_repeat"), False
         u = s.utilities[aid]
-        name = CATALOGUE[aid]["name"]
-        slots = {"name": name, "phrase": CATALOGUE[aid]["phrase"], "cap_phrase": capitalise(CATALOGUE[aid]["phrase"])}
+        name = CATALOG[aid]["name"]
+        slots = {"name": name, "phrase": CATALOG[aid]["phrase"], "cap_phrase": capitalize(CATALOG[aid]["phrase"])}
         if u >= s.best - float(p["pickiness"]) and u > 0.05:
             s.accepted, s.accepted_utility = aid, u
             return self.say("accept", **slots), True
@@ -471,7 +471,7 @@ class TravelUser(ScriptedUser):
             s.accepted, s.accepted_utility, s.settled = aid, u, True
             return self.say("settle", **slots), True
         known = [d for d in p["dealbreakers"] if violates(aid, d) and f"db:{d}" in s.revealed]
-        ignored = bool(known) or (CATALOGUE[aid]["cost"] > p["budget"] and "budget" in s.revealed)
+        ignored = bool(known) or (CATALOG[aid]["cost"] > p["budget"] and "budget" in s.revealed)
         # each rejection tries patience more than the last; ignoring what was said, or
         # recommending before asking anything, costs extra
         self._spend(
@@ -493,7 +493,7 @@ class TravelUser(ScriptedUser):
         dim = main_dim(aid)
         if w[dim] < 0.15:
             return self._dislike(aid), False
-        tags = CATALOGUE[aid]["tags"]
+        tags = CATALOG[aid]["tags"]
         for key in ("primary", "secondary"):
             want = p[key]
             if tags.get(want, 0.0) < 0.5:
@@ -576,6 +576,28 @@ __all__ = [
     "TravelState",
     "TravelUser",
     "is_claim",
-    "recognise",
+    "recognize",
     "refine_acts",
 ]
+
+
+# BEGIN deprecated British-spelling aliases (issue 13)
+#: old (British) spelling -> current name; ``from module import old`` still works, with a DeprecationWarning
+_DEPRECATED_NAMES = {"recognise": "recognize"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _DEPRECATED_NAMES:
+        import warnings
+
+        new = _DEPRECATED_NAMES[name]
+        warnings.warn(
+            f"{__name__}.{name} is deprecated: it is spelled {new} now (American spelling, issue 13)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# END deprecated British-spelling aliases

@@ -118,6 +118,7 @@ from dialgym.tasks.travel.language import ACT_REPERTOIRE, ACTS, COMPARISON_PAIRS
 from dialgym.tasks.travel.personas import TravelPersona, persona_card, sample_persona
 from dialgym.tasks.travel.policies import FIXED_SCRIPTS, AdaptiveAgent, BehaviorAgent, OracleAgent
 from dialgym.tasks.travel.user import SUCCESS_UTILITY
+from dialgym.utils.deprecation import renamed_attributes
 
 #: what ``info["success"]`` means in this task (printed under leaderboard tables)
 SUCCESS = "the traveller accepts an activity whose utility for them (0-1) is at least 0.6"
@@ -178,21 +179,11 @@ __all__ = [
 
 # BEGIN deprecated British-spelling aliases (issue 13)
 #: old (British) spelling -> current name; ``from module import old`` still works, with a DeprecationWarning
-_DEPRECATED_NAMES = {"CATALOGUE": "CATALOG"}
+_renamed = renamed_attributes(__name__, globals(), {"CATALOGUE": "CATALOG"})
 
 
 def __getattr__(name: str) -> object:
-    if name in _DEPRECATED_NAMES:
-        import warnings
-
-        new = _DEPRECATED_NAMES[name]
-        warnings.warn(
-            f"{__name__}.{name} is deprecated: it is spelled {new} now (American spelling, issue 13)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return globals()[new]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _renamed(name)
 
 
 # END deprecated British-spelling aliases

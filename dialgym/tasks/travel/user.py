@@ -72,6 +72,7 @@ from dialgym.tasks.travel.language import (
     capitalize,
     fix_typos,
 )
+from dialgym.utils.deprecation import renamed_attributes
 
 QUESTION_ACTS = ("ask_preferences", "ask_interests", "ask_budget", "ask_activity_level", "ask_dealbreakers")
 SUCCESS_UTILITY = 0.6
@@ -583,21 +584,11 @@ __all__ = [
 
 # BEGIN deprecated British-spelling aliases (issue 13)
 #: old (British) spelling -> current name; ``from module import old`` still works, with a DeprecationWarning
-_DEPRECATED_NAMES = {"recognise": "recognize"}
+_renamed = renamed_attributes(__name__, globals(), {"recognise": "recognize"})
 
 
 def __getattr__(name: str) -> object:
-    if name in _DEPRECATED_NAMES:
-        import warnings
-
-        new = _DEPRECATED_NAMES[name]
-        warnings.warn(
-            f"{__name__}.{name} is deprecated: it is spelled {new} now (American spelling, issue 13)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return globals()[new]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _renamed(name)
 
 
 # END deprecated British-spelling aliases

@@ -26,7 +26,8 @@ import dataclasses
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -172,6 +173,19 @@ def split_sentences(norm: str) -> list[str]:
     """Split normalised text into sentences (at ``.``, ``!`` or ``?`` followed by a space)."""
     return [s for s in (p.strip(" ,") for p in _SENTENCE_END.split(norm)) if s]
 
+
+
+def _deprecated_method(old: str, new: str) -> Callable[..., Any]:
+    """``IntentRecognizer.<old>``: calls ``<new>`` with a DeprecationWarning (the British spelling, issue 13)."""
+
+    def method(self: IntentRecognizer, *args: Any, **kwargs: Any) -> Any:
+        message = f"IntentRecognizer.{old} is deprecated: use {new} (American spelling, issue 13)"
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+        return getattr(self, new)(*args, **kwargs)
+
+    method.__name__ = method.__qualname__ = old
+    method.__doc__ = f"Deprecated: :meth:`{new}` (American spelling)."
+    return method
 
 class IntentRecognizer:
     """Find every known intent in an utterance, sentence by sentence, in order of first appearance.
@@ -350,8 +364,6 @@ class IntentRecognizer:
         super().__init_subclass__(**kwargs)
         for old, new in cls._DEPRECATED_METHODS.items():
             if old in cls.__dict__ and new not in cls.__dict__:
-                import warnings
-
                 warnings.warn(
                     f"{cls.__qualname__}.{old} is deprecated: name it {new} (American spelling, issue 13)",
                     DeprecationWarning,
@@ -359,41 +371,9 @@ class IntentRecognizer:
                 )
                 setattr(cls, new, cls.__dict__[old])
 
-    def explain_normalised(self, *args: Any, **kwargs: Any) -> Any:
-        """Deprecated: :meth:`explain_normalized` (American spelling)."""
-        import warnings
-
-        warnings.warn(
-            "IntentRecognizer.explain_normalised is deprecated: "
-            "use explain_normalized (American spelling, issue 13)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return self.explain_normalized(*args, **kwargs)
-
-    def recognise(self, *args: Any, **kwargs: Any) -> Any:
-        """Deprecated: :meth:`recognize` (American spelling)."""
-        import warnings
-
-        warnings.warn(
-            "IntentRecognizer.recognise is deprecated: "
-            "use recognize (American spelling, issue 13)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return self.recognize(*args, **kwargs)
-
-    def recognise_normalised(self, *args: Any, **kwargs: Any) -> Any:
-        """Deprecated: :meth:`recognize_normalized` (American spelling)."""
-        import warnings
-
-        warnings.warn(
-            "IntentRecognizer.recognise_normalised is deprecated: "
-            "use recognize_normalized (American spelling, issue 13)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return self.recognize_normalized(*args, **kwargs)
+    explain_normalised = _deprecated_method("explain_normalised", "explain_normalized")
+    recognise = _deprecated_method("recognise", "recognize")
+    recognise_normalised = _deprecated_method("recognise_normalised", "recognize_normalized")
     # END deprecated British-spelling aliases
 
 

@@ -146,16 +146,7 @@ def load_pretrained(path: str | os.PathLike[str]) -> tuple[Any, Any]:
     require_torch()
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    p = Path(path).expanduser()
-    if not p.is_dir():
-        raise FileNotFoundError(
-            f"model {os.fspath(path)!r} is not one of {list(MODEL_CHOICES)} and no such folder exists; "
-            "expected a local transformers model folder (with config.json); dialgym never downloads from a hub"
-        )
-    if not (p / "config.json").is_file():
-        raise FileNotFoundError(
-            f"model folder {os.fspath(path)!r} has no config.json; expected a transformers model folder"
-        )
+    p = _model_folder(os.fspath(path), "model")
     _quiet_transformers()
     tokenizer = AutoTokenizer.from_pretrained(str(p), local_files_only=True)
     model = AutoModelForCausalLM.from_pretrained(str(p), local_files_only=True, dtype="float32")
@@ -170,14 +161,20 @@ def check_model_spec(model: str) -> None:
 
             smollm2_gguf()
         return
-    p = Path(model).expanduser()
+    _model_folder(model, "--model")
+
+
+def _model_folder(path: str, label: str) -> Path:
+    """``path`` as a local transformers model folder, or a FileNotFoundError naming ``label`` and the value."""
+    p = Path(path).expanduser()
     if not p.is_dir():
         raise FileNotFoundError(
-            f"--model {model!r} is neither one of {list(MODEL_CHOICES)} nor an existing folder; "
-            "expected a local transformers model folder (with config.json)"
+            f"{label} {path!r} is neither one of {list(MODEL_CHOICES)} nor an existing folder (no such folder "
+            "exists); expected a local transformers model folder (with config.json); dialgym never downloads from a hub"
         )
     if not (p / "config.json").is_file():
-        raise FileNotFoundError(f"--model folder {model!r} has no config.json; expected a transformers model folder")
+        raise FileNotFoundError(f"{label} folder {path!r} has no config.json; expected a transformers model folder")
+    return p
 
 
 def load_lm(

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from benchmark_loader import load_benchmark
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "benchmarks" / "realdata.py"
 SAMPLE = Path(__file__).resolve().parent / "p4g_sample"
 
 
-def load_module():
-    if str(SCRIPT.parent) not in sys.path:  # its `from _common import ...` fallback, as when run as a script
-        sys.path.insert(0, str(SCRIPT.parent))
-    spec = importlib.util.spec_from_file_location("realdata", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["realdata"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
-R = load_module()
+R = load_benchmark("realdata")
 
 
 def test_recognition_scores_count_precision_recall_and_unheard():

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from benchmark_loader import load_benchmark
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "benchmarks" / "reproduce.py"
 
 
-def load_module():
-    spec = importlib.util.spec_from_file_location("reproduce", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["reproduce"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def row(split, agent, mean, lo, hi, n=10):
@@ -28,7 +21,7 @@ def row(split, agent, mean, lo, hi, n=10):
 
 
 def test_assemble_normalizes_per_split_and_checks_the_claim():
-    rp = load_module()
+    rp = load_benchmark("reproduce")
     specs = {"X-v0": rp._specs(Path("w"), "X-v0", 4.0)}
     s = specs["X-v0"]
     rows = []
@@ -71,7 +64,7 @@ def test_the_learners_defaults_are_the_published_recipe():
     from dialgym.agents.config import TinyModelConfig
     from dialgym.train import LEARNERS
 
-    rp = load_module()
+    rp = load_benchmark("reproduce")
     meta = json.loads((ROOT / "benchmarks" / "results" / "reproduce_run.json").read_text())
     assert meta["config"].get("train", {}) == {}
     # runs before the configs were the CLI recorded one flat config (its top_fraction is filtered BC's)
@@ -89,7 +82,7 @@ def test_the_learners_defaults_are_the_published_recipe():
 
 
 def test_train_overrides_reach_the_learners_that_have_them():
-    rp = load_module()
+    rp = load_benchmark("reproduce")
     quick = rp.ReproduceConfig.quick(train={"action_vocab": "full"})
     assert quick.learner("ilql")["steps"] == 20 and quick.learner("ilql")["action_vocab"] == "full"
     assert quick.learner("ilql")["polyak_alpha"] == rp.ReproduceConfig().learner("ilql")["polyak_alpha"]
@@ -106,7 +99,8 @@ def test_train_overrides_reach_the_learners_that_have_them():
 def test_quick_reproduction_runs_every_stage_and_resumes(tmp_path):
     work = tmp_path / "work"
     out = tmp_path / "results"
-    cmd = [sys.executable, str(SCRIPT), "--quick", "--work", str(work), "--out", str(out), "--jobs", "2"]
+    script = ROOT / "benchmarks" / "reproduce.py"
+    cmd = [sys.executable, str(script), "--quick", "--work", str(work), "--out", str(out), "--jobs", "2"]
     # timeouts are hang guards only: --quick takes about 2 minutes on quiet cores, 12 on busy ones
     first = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=3600)
     assert first.returncode == 0, first.stderr[-3000:]

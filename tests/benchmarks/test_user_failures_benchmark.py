@@ -7,30 +7,15 @@ the transcripts the leaderboard wrote, not against the benchmark's own arithmeti
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from benchmark_loader import load_benchmark
 
 from dialgym.data.io import read_episodes
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "benchmarks" / "user_failures.py"
-
-
-def load_module():
-    if str(SCRIPT.parent) not in sys.path:  # its `from _common import ...` fallback, as when run as a script
-        sys.path.insert(0, str(SCRIPT.parent))
-    spec = importlib.util.spec_from_file_location("user_failures_benchmark", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["user_failures_benchmark"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-B = load_module()
+B = load_benchmark("user_failures", "user_failures_benchmark")
 RATES = B.FaultRates(p_429=0.1, p_500=0.1, p_stall=0.0, p_truncated=0.05, garbage_judge=0.3)
 AGENTS = ["random", "behavior"]
 

@@ -444,6 +444,21 @@ def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
         ("Head out to the lake this weekend and clear your head.", "providing_suggestions"),
         ("Its best to write it all down before the meeting.", "providing_suggestions"),  # "its" for "it's"
         ("Maybe there is a way to swap shifts with someone.", "providing_suggestions"),
+        # feeling words beyond the first list, named of the person
+        ("You must be feeling pretty disheartened after all those rejections.", "reflection_of_feelings"),
+        ("you sound kind of bummed out about the move", "reflection_of_feelings"),
+        ("It seems like you feel undervalued by your team.", "reflection_of_feelings"),
+        # sympathy that says the situation back
+        ("Sorry to hear your landlord has raised the rent again.", "restatement_or_paraphrasing"),
+        ("I'm so sorry that your sister didn't show up for your birthday.", "restatement_or_paraphrasing"),
+        # what a service offers, hearsay, general truths, effects
+        ("The community centre offers evening classes in pottery.", "information"),
+        ("Crisis counsellors are available around the clock by text.", "information"),
+        ("Most public libraries lend laptops free of charge.", "information"),
+        ("I read that people who keep a gratitude journal sleep a little better.", "information"),
+        ("It's true that money worries put a strain on most couples.", "information"),
+        ("Working from home has become a lot more common than it was ten years ago.", "information"),
+        ("Poor sleep can have a big impact on your mood.", "information"),
     ],
 )
 def test_real_supporter_moves_are_heard(text, act):
@@ -460,6 +475,10 @@ def test_real_supporter_moves_are_heard(text, act):
         ("So you could not visit her at all?", "providing_suggestions"),  # "you could not" is not advice
         # a situation said of no one is not the person's feeling
         ("It is a bit daunting when the news gets worse every day.", "reflection_of_feelings"),
+        ("I'm so sorry to hear that.", "restatement_or_paraphrasing"),  # sympathy that says nothing back
+        ("Sorry about that, my connection dropped.", "restatement_or_paraphrasing"),
+        ("I heard you.", "information"),  # hearing the person is not passing on a fact
+        ("I'm available to chat for another ten minutes.", "information"),  # the supporter's time is no fact told
     ],
 )
 def test_lone_cues_are_not_strategies(text, not_act):
@@ -666,7 +685,7 @@ def test_backstop_model_is_fitted_on_our_corpus_only_and_fills_gaps():
 
     model = RECOGNIZER.backstop
     assert model is not None and "no ESConv" in model.about["data"]
-    text = "Food banks in most towns hand out groceries for free."
+    text = "Food banks in most towns hand out groceries every week."  # ("for free" is a rule cue now)
     assert RECOGNIZER.recognize(text) == ["information"]
     (reading,) = RECOGNIZER.explain(text)
     assert [e.source for e in reading.evidence] == ["model"]

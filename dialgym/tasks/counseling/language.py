@@ -134,7 +134,13 @@ _EMO_ADJ = (
     r"disappointed|discouraged|defeated|crushed|devastated|confused|torn|stuck|trapped|insecure|jealous|"
     r"uncomfortable|unsure|uncertain|concerned|bad|horrible|tired|worn out|burn(?:ed|t) out|fed up|"
     r"heartbroke|left out|taken advantage of|hurtful|sick of it|at a loss|on your own|let down|disrespected|"
-    r"unheard|unseen|invisible|overlooked|pressured|cornered|blindsided|shaken"
+    r"unheard|unseen|invisible|overlooked|pressured|cornered|blindsided|shaken|"
+    # more feeling words people name: "you must be feeling very distressed", "you sound a bit disheartened"
+    r"distressed|distraught|disheartened|demoralized|demotivated|unmotivated|powerless|vulnerable|shattered|gutted|"
+    r"bummed(?: out)?|lethargic|restless|bored|apprehensive|conflicted|regretful|grieving|panicked|frazzled|"
+    r"burdened|unsupported|misunderstood|judged|inadequate|useless|neglected|taken for granted|unfulfilled|"
+    r"homesick|disconnected|overworked|underappreciated|undervalued|unimportant|out of place|on your own|"
+    r"out of control|hurt and \w+|anxious and \w+"
 )
 
 _HARD_ADJ = (
@@ -232,6 +238,10 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"^" + _LEAD + r"(?:you|your)\b(?!\s+(?:want|wanna|need|think|ever|like|mind|know|have any|can|could|"
         r"would|should|are welcome)\b)[^?]*\?$",
         r"\b(?:what|which) (?:you are|you have been) (?:going through|dealing with|describing)\b",
+        # sympathy that says back what happened: "sorry to hear your landlord has raised the rent again"
+        r"\bsorry (?:to hear|to learn|that|to hear that) (?!(?:that|this|it|about|but|and|so)\b)(?:\w+ ){1,3}?"
+        r"(?:is|are|was|were|has|have|had|got|lost|broke|ended|left|can not|could not|do not|did not|does not|will not|"
+        r"keeps?|kept)\b",
     ],
     # "it sounds like / it seems" + a situation: a paraphrase, unless the sentence names a feeling (then a reflection)
     "_restate_frame": [
@@ -669,6 +679,21 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:grief|depression|anxiety|stress|loneliness|burnout|trauma|panic|ptsd|addiction|insomnia|exercise|"
         r"therapy|meditation|nicotine|caffeine|alcohol) (?:is a|is an|is one of|affects|causes|releases|is known|"
         r"tends to|comes in|has been shown)\b",
+        # what a service or place offers: "the library offers free classes", "help is available around the clock"
+        r"\b(?:offers|provides|(?:is|are|have been|has been) (?:now |also |even |still )?(?:offering|providing)|"
+        r"(?:they|which|that|who|places|companies|schools|colleges|groups|clinics|sites|apps) "
+        r"(?:also |often |usually |now )?(?:offer|provide)|"
+        r"(?<!i )(?:is|are|will be) (?:also |now |still |freely |readily |often )?available|"
+        r"available (?:online|around the clock|24)|for free|free of charge|at no cost|no cost to)\b",
+        # passing on what one has heard or read: "I read that ...", "I have heard of a program ..."
+        r"\bi (?:have |had |once |recently )?(?:heard|read|seen|saw|learned|learnt) (?:that|of|about|somewhere|"
+        r"online|an? (?:article|study|report|story|book|post|program|podcast))\b",
+        # a general truth told as such: "it is true that ...", "a common misconception", "it is human nature"
+        r"\b(?:it is (?:true|a fact|well known|no secret) that|(?:a )?(?:common )?misconception|(?:it is )?a myth|"
+        r"(?:human|our) nature|(?:is|are|has become|have become) (?:much |far |a lot |way )?(?:more|less) (?:common|"
+        r"popular|accepted|normal|usual) (?:now|nowadays|these days|today|than)\b)",
+        r"\b(?:can|could|will|does|do|may|might) (?:have|has) (?:a |an )?(?:big |huge |real |major |serious |lasting |"
+        r"positive |negative |large |great )?(?:impact|effect|influence) on\b",
     ],
     "others": [
         r"^(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening|day)|greetings|welcome)\b",

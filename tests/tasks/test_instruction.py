@@ -129,6 +129,27 @@ def test_paraphrases_are_recognized(act):
         assert act in RECOGNIZER.recognize(text), f"{text!r} -> {RECOGNIZER.recognize(text)}"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Photosynthesis is a process that lets plants turn light into sugar.",
+        "In computer science, recursion is when a function calls itself on a smaller input.",
+        "Put another way, compound interest is the interest you earn on earlier interest.",
+        "Supply and demand are the two forces that together set a price.",
+    ],
+)
+def test_the_concept_as_the_subject_of_a_definition_is_a_formal_explanation(text):
+    assert RECOGNIZER.recognize(text) == ["explain_formally"]
+
+
+def test_talk_about_the_lesson_is_rapport_not_off_task():
+    """A tutor asking what to cover or offering help is in the conversation (no cost), unlike unrelated text."""
+    for text in ("What topic would you like to learn about?", "I'm here to help you understand it.",
+                 "Feel free to ask me anything.", "Photosynthesis is amazing."):  # fmt: skip
+        assert RECOGNIZER.recognize(text) == ["rapport"], text
+    assert RECOGNIZER.recognize("I watched the football game last night.") == ["off_task"]
+
+
 def test_several_intents_in_one_utterance():
     acts = RECOGNIZER.recognize("Hi! Before we start, what do you already know about it, and how do you like to learn?")
     assert acts == ["greeting", "ask_background", "ask_preference"]

@@ -543,3 +543,10 @@ def test_the_reward_is_the_accepted_activitys_own_utility_and_success_needs_0_6(
         seen_not_best += utilities[out["accepted"]] < max(utilities.values()) - 1e-6
         seen_low += utilities[out["accepted"]] < 0.6
     assert seen_not_best and seen_low  # the cases that tell the rules apart did occur
+
+
+def test_must_see_and_worth_a_visit_recommend_a_named_activity():
+    assert acts_of("The street food tour is a must-do here.") == ["recommend"]
+    assert acts_of("Don't miss the night market, it's worth a visit.") == ["recommend"]
+    # a weak cue: without an activity named it recommends nothing
+    assert "recommend" not in acts_of("The old town is a must-see.")

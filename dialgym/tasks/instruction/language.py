@@ -301,6 +301,11 @@ LEXICON: dict[str, list[str]] = {
         r"(?:of|by which|where|in which|whereby)\b",
         r"\bis a (?:programming |mathematical |biological |economic )?(?:technique|method|process) "
         r"(?:in which|where|by which|of)\b|\bconsists of\b",
+        # the concept as the subject of a definition: "photosynthesis is a process that ...", "in computer
+        # science, recursion is when a function calls itself" (the learner still judges whether it teaches)
+        r"(?:^|, |: |\bso |\bbasically |\bsimply |\bessentially )(?:compound(?:ing|ed)? interest|compounding|"
+        r"photosynthesis|recursion|supply and demand) (?:is|are|means|happens) (?:basically |simply |just |"
+        r"essentially |really |actually )?(?:a|an|the|when|where|what|how)\b",
     ],
     "check_understanding": [
         r"\bcheck (?:your|how much you|that you|if you|whether you)\b|\bcheck (?:your )?understanding\b",
@@ -360,6 +365,10 @@ TOPIC_PATTERNS: tuple[str, ...] = (
     r"question|thought|way to put it|try|guess|thinking)\b",
     r"^understood\b|\bwell put\b|\bway to put it\b",
     r"\b(?:pleasure|great|nice|lovely|fun) (?:working|talking|chatting|learning) with you\b",
+    # talk about the lesson itself: "what topic would you like to learn about?", "I'm here to help you understand"
+    r"\b(?:help|assist) (?:you )?(?:with|learn|understand|explain)\b|\b(?:ready|happy|glad|here) to (?:help|explain|"
+    r"teach|assist)\b|\b(?:what|which|any) (?:topic|subject|concept)s?\b|\b(?:learn|know|understand) (?:about|"
+    r"more)\b|\bask (?:me )?(?:anything|any questions|your (?:follow up )?questions)\b",
 )
 
 

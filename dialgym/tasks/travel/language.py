@@ -204,6 +204,8 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:sounds|looks|seems) (?:ideal|perfect|right|great) for you\b",
         r"^(?:maybe |perhaps |then |so |ok |okay )?(?:the |a |an )?activity(?: then| maybe| perhaps)?[?!.]?$",
         r"\b(?:definitely|deffo) go\b",
+        r"\bmust (?:see|visit|do|try)\b|\bworth (?:a visit|visiting|seeing|a try|trying|doing|the trip)\b|"
+        r"\bnot to be missed\b|\b(?:do not|you do not want to|you will not want to) miss\b",
     ],
 }
 

@@ -331,7 +331,11 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--batch", type=int, default=8, help="dialogues generated together (one LLM batch per turn)")
     im.add_argument("--no-critique", action="store_true", help="whole mode: skip the LLM critique and revision")
     im.add_argument(
-        "--revisions", type=int, default=2, help="turn mode: regenerations of an utterance the critic flags"
+        "--revisions",
+        type=int,
+        default=3,
+        help="turn mode: regenerations of an utterance the critic flags (the last agent message of a dialogue "
+        "that has not done the task's work yet: at least 8; 0 turns revision off)",
     )
     im.add_argument(
         "--min-usable",

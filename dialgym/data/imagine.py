@@ -50,6 +50,7 @@ import numpy as np
 from dialgym.data.collect import run_key
 from dialgym.data.episode import Episode
 from dialgym.data.imagine_turns import (
+    FIRST_TRY_TEMPERATURE,
     NO_TASK_ACT,
     TurnEpisode,
     TurnPrompts,
@@ -337,7 +338,7 @@ def imagine(
     model: Any = None,
     mode: str = "auto",
     label: str | None = None,
-    revisions: int = 2,
+    revisions: int = 3,
 ) -> ImagineSummary:
     """Imagine ``n`` dialogues for ``env_id`` with ``llm`` (a plain config dict) into ``out``.
 
@@ -348,7 +349,10 @@ def imagine(
     ``"replay"`` (the task's scripted user replies to the imagined agent turns: :func:`replay_label`); default
     ``"replay"`` in turn mode and ``"target"`` in whole mode. Both are recorded in ``outcome`` whenever the
     persona is the task's own. ``critique`` (whole mode) runs the LLM critique-and-revision stage;
-    ``revisions`` (turn mode) caps the regenerations of an utterance the rule critic flags.
+    ``revisions`` (turn mode) caps the regenerations of an utterance the rule critic flags; the last agent
+    message of a dialogue that has not yet done the task's work gets ``max(revisions, 8)`` (none when
+    ``revisions`` is 0: :class:`TurnSettings`). Turn mode samples first tries at
+    :data:`~dialgym.data.imagine_turns.FIRST_TRY_TEMPERATURE` unless ``llm`` names a ``temperature``.
 
     ``model`` may be given directly (any object with dialgym's batch-first ``generate``) for tests; otherwise
     it is built from ``llm``.
@@ -396,7 +400,11 @@ def imagine(
         "turns": turns,
         "critique": critique,
     }
-    settings = TurnSettings(turns=turns, revisions=revisions)
+    # a temperature the user chose wins; otherwise turn mode's measured first-try temperature
+    # revisions=0 turns every regeneration off, the last message's extra tries too
+    final = 0 if revisions == 0 else max(revisions, TurnSettings.final_revisions)
+    settings = TurnSettings(turns=turns, revisions=revisions, final_revisions=final,
+                            temperature=None if "temperature" in llm else FIRST_TRY_TEMPERATURE)  # fmt: skip
     templates: dict[str, str]
     if chosen == "turns":
         templates = dict(TURN_TEMPLATES)

@@ -27,8 +27,9 @@ episodes). An utterance still flagged ends the episode there: the episode is kep
 ``min_agent_turns`` clean agent turns (counted as *repaired*: truncated) and dropped otherwise, with the
 critic's reason. The dialogue's last agent message is also flagged (``no_task_act``) when no agent message
 so far did any of the task's work, since the whole dialogue would be dropped for it: it is revised like any
-flagged utterance. Why rules and not an LLM critic: a 135M model cannot judge chats, a rule costs nothing,
-and each rule is tested.
+flagged utterance, up to ``final_revisions`` times, each time with a fresh move (one of the task's acts
+beyond small talk) and its example, shown only the partner's last line. Why rules and not an LLM critic: a
+135M model cannot judge chats, a rule costs nothing, and each rule is tested.
 
 **Echo.** An utterance echoes a text when at least ``threshold`` of its word trigrams (lower-cased, punctuation
 dropped) occur in that text (:func:`ngram_overlap`); utterances shorter than three words are never called
@@ -46,6 +47,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+#: First tries' sampling temperature in turn mode when the LLM config names none. Measured on SmolLM2-135M
+#: (benchmarks/imagination.py): 0.4 keeps more utterances on task than the LLM default 0.7; revisions sample
+#: at ``TurnSettings.revise_temperature`` so that they differ from the rejected try.
+FIRST_TRY_TEMPERATURE = 0.4
 
 #: The prompts of turn mode. Prose as data: the file's metadata records them and each episode their hashes.
 TEMPLATES: dict[str, str] = {
@@ -265,24 +271,31 @@ class TurnPrompts:
             return ""
         return " ".join(self.phrase(move, ep.rng, ep.messages).split())
 
-    def _window(self, messages: Sequence[dict[str, str]], roles: dict[str, str], cue: str) -> list[dict[str, str]]:
-        """The last ``history`` messages as the speaker sees them (``roles`` maps each role), led by a user turn.
+    def _window(
+        self, messages: Sequence[dict[str, str]], roles: dict[str, str], cue: str, history: int | None = None
+    ) -> list[dict[str, str]]:
+        """The last ``history`` messages (default ``self.history``) as the speaker sees them (``roles`` maps each
+        role), led by a user turn.
 
         Chat templates want a user turn first. When the window holds the dialogue's start, the ``cue`` that
         opened it leads (so no speaker loses its own opening line); a window cut mid-dialogue starts at its
         first message from the other side instead.
         """
-        shown = [{"role": roles[m["role"]], "content": m["content"]} for m in list(messages)[-self.history :]]
-        if len(messages) <= self.history:
+        history = self.history if history is None else history
+        shown = [{"role": roles[m["role"]], "content": m["content"]} for m in list(messages)[-history:]]
+        if len(messages) <= history:
             return shown if shown and shown[0]["role"] == "user" else [{"role": "user", "content": cue}, *shown]
         while shown and shown[0]["role"] != "user":
             shown.pop(0)
         return shown or [{"role": "user", "content": cue}]
 
     def agent(
-        self, ep: TurnEpisode, move: str | None, note: str = "", example: str = ""
+        self, ep: TurnEpisode, move: str | None, note: str = "", example: str = "", history: int | None = None
     ) -> tuple[list[dict[str, str]], str]:
-        """``(conversation, instruction text)`` for the agent's next message: the agent is the assistant."""
+        """``(conversation, instruction text)`` for the agent's next message: the agent is the assistant.
+
+        ``history``: how many of the last messages it sees (default :attr:`history`).
+        """
         t = self.templates
         system = t["agent_system"].format(description=self.description, target=target_words(ep.target, self.fields))
         if move:
@@ -291,7 +304,7 @@ class TurnPrompts:
             system += "\n" + t["agent_example"].format(example=example)
         if note:
             system += "\n" + note
-        conv = self._window(ep.messages, {"assistant": "assistant", "user": "user"}, t["agent_open"])
+        conv = self._window(ep.messages, {"assistant": "assistant", "user": "user"}, t["agent_open"], history)
         return [{"role": "system", "content": system}, *conv], system + "\n" + t["agent_open"]
 
     def user(self, ep: TurnEpisode, note: str = "") -> tuple[list[dict[str, str]], str]:
@@ -312,7 +325,12 @@ class TurnSettings:
     """Knobs of the turn loop (recorded in the file's metadata)."""
 
     turns: int = 4  # agent messages per dialogue
-    revisions: int = 2  # regenerations of a flagged utterance
+    revisions: int = 3  # regenerations of a flagged utterance
+    #: regenerations of the dialogue's last agent message when no agent message has done the task's work yet
+    #: (``no_task_act``). Why more than ``revisions``: that one message decides whether the whole dialogue is
+    #: kept, and each try costs one batched call over only the few flagged episodes (measured on SmolLM2-135M:
+    #: most Travel dialogues lost were lost here, after three tries)
+    final_revisions: int = 8
     min_agent_turns: int = 2  # a dialogue cut short is kept when it has this many clean agent turns
     max_chars: int = 400  # per utterance, after the cut at a sentence end
     max_sentences: int = 3
@@ -320,7 +338,13 @@ class TurnSettings:
     #: show the task's own phrasing of that act as an example (TurnPrompts.example), and a user who opens the
     #: scripted user's opening
     examples: bool = True
+    #: first tries' sampling temperature (None: the model's own). :func:`dialgym.data.imagine.imagine` sets
+    #: :data:`FIRST_TRY_TEMPERATURE` unless the LLM config names a temperature
+    temperature: float | None = None
     revise_temperature: float = 0.9  # a regeneration samples harder, so it does not repeat the rejected text
+    #: messages a no_task_act retry (a fresh move) sees: the partner's last line only, so that the example,
+    #: not the small talk so far, sets its course
+    fresh_history: int = 1
 
 
 def run_turns(
@@ -340,6 +364,7 @@ def run_turns(
     deterministic sample whatever the batch holds.
     """
     order = ("user", "assistant") if user_first else ("assistant", "user")
+    work_moves = [a for a in repertoire if a.partition(":")[0] not in SOCIAL_ACTS] if settings.moves else []
     # an agent-first dialogue ends with the user's answer to the last agent message; a user-first one as well
     for turn in range(settings.turns):
         for role in order:
@@ -351,25 +376,35 @@ def run_turns(
                     ep.moves.append(repertoire[int(ep.rng.integers(len(repertoire)))] if settings.moves else "")
                     ep.examples.append(prompts.example(ep, ep.moves[-1]) if settings.examples else "")
             pending = {ep.index: "" for ep in live}  # episode -> the note for this attempt ("" = first try)
-            for attempt in range(settings.revisions + 1):
+            fresh: set[int] = set()  # episodes whose next try is a fresh move (a no_task_act retry)
+            last_agent = role == "assistant" and turn == settings.turns - 1
+            tries = 1 + max(settings.revisions, settings.final_revisions if last_agent else 0)
+            for attempt in range(tries):
                 batch = [ep for ep in live if ep.index in pending]
                 built = [
-                    prompts.agent(ep, ep.moves[-1] or None, pending[ep.index], ep.examples[-1])
+                    prompts.agent(ep, ep.moves[-1] or None, pending[ep.index], ep.examples[-1],
+                                  history=settings.fresh_history if ep.index in fresh else None)
                     if role == "assistant"
                     else prompts.user(ep, pending[ep.index])
                     for ep in batch
+                ]  # fmt: skip
+                # a regeneration of the same request samples hotter so that it differs from the rejected try; a
+                # fresh move is a new request, sampled like a first try
+                temperatures = [
+                    settings.revise_temperature if attempt and ep.index not in fresh else settings.temperature
+                    for ep in batch
                 ]
-                params = {"temperature": settings.revise_temperature} if attempt else {}
-                replies = model.generate(
+                replies = _generate_by_temperature(
+                    model,
                     [conv for conv, _ in built],
-                    sample_ids=[[*sample_key, ep.index, turn, role, attempt] for ep in batch],
-                    **params,
+                    [[*sample_key, ep.index, turn, role, attempt] for ep in batch],
+                    temperatures,
                 )
-                pending = {}
+                pending, fresh = {}, set()
                 for ep, (_, instructions), reply in zip(batch, built, replies, strict=True):
                     text, cut = clean_utterance(reply, settings.max_chars, settings.max_sentences)
                     reason = critique(text, role, instructions, ep.messages, recognize, settings.max_chars)
-                    if reason is None and role == "assistant" and turn == settings.turns - 1:
+                    if reason is None and last_agent:
                         # the last chance to do the task: a dialogue of small talk only would be dropped whole
                         # (no_task_act), so this message is revised like any flagged one instead
                         if not does_task_work([*ep.messages, {"role": role, "content": text}], recognize):
@@ -379,8 +414,14 @@ def run_turns(
                         ep.cleaned += int(cut)
                         ep.revisions += int(attempt > 0)
                         continue
-                    if attempt < settings.revisions:
+                    if attempt < (settings.final_revisions if reason == NO_TASK_ACT else settings.revisions):
                         pending[ep.index] = prompts.templates["revise"].format(reason=REASON_NOTES[reason])
+                        if reason == NO_TASK_ACT and work_moves:
+                            # a fresh move that does the task's work, with its own example: asked again for
+                            # the same move, a small model tends to make the same small talk again
+                            ep.moves[-1] = work_moves[int(ep.rng.integers(len(work_moves)))]
+                            ep.examples[-1] = prompts.example(ep, ep.moves[-1]) if settings.examples else ""
+                            fresh.add(ep.index)
                     else:
                         ep.failure = reason
                         ep.stopped = True
@@ -388,3 +429,17 @@ def run_turns(
                     break
             if on_turn is not None:
                 on_turn(turn)
+
+
+def _generate_by_temperature(
+    model: Any, convs: list[list[dict[str, str]]], sample_ids: list[list[Any]], temperatures: list[float | None]
+) -> list[str]:
+    """``model.generate`` over ``convs``, one batched call per distinct temperature (None: the model's own)."""
+    replies: list[str] = [""] * len(convs)
+    for temperature in dict.fromkeys(temperatures):
+        rows = [k for k, t in enumerate(temperatures) if t == temperature]
+        params = {} if temperature is None else {"temperature": temperature}
+        out = model.generate([convs[k] for k in rows], sample_ids=[sample_ids[k] for k in rows], **params)
+        for k, text in zip(rows, out, strict=True):
+            replies[k] = text
+    return replies

@@ -15,9 +15,12 @@ from dialgym import get_task
 from dialgym.cli import main
 from dialgym.data.imagine import imagine, replay_label, resolve_mode
 from dialgym.data.imagine_turns import (
+    FIRST_TRY_TEMPERATURE,
+    SOCIAL_ACTS,
     TEMPLATES,
     TurnEpisode,
     TurnPrompts,
+    TurnSettings,
     clean_utterance,
     critique,
     does_task_work,
@@ -440,3 +443,78 @@ def test_the_last_agent_turn_is_revised_when_no_earlier_one_did_the_task(tmp_pat
     none = imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=tmp_path / "n.jsonl",
                    turns=3, model=SmallTalker(), progress=False, revisions=0)  # fmt: skip
     assert (none.written, none.dropped_by_reason) == (0, {"no_task_act": 2})
+
+
+#: pleasantries that share no three words, so no try is a repetition or a parrot of another
+SMALL_TALK = ("Hello there!", "Thank you so much.", "Have a good day!", "Nice to meet you.", "Thanks a lot!",
+              "Good morning to you.", "Cheers, friend.", "Great chatting today.", "Hi again!", "Take care now.",
+              "Lovely weather here.", "Goodbye for now.", "Nice talking with you.", "Many thanks.")  # fmt: skip
+
+
+class StubbornSmallTalker:
+    """An agent that makes small talk until its ``patience``-th regeneration; records each call's temperature."""
+
+    def __init__(self, patience: int) -> None:
+        self.patience = patience
+        self.temperatures: list[tuple[str, int, float | None]] = []  # (role, attempt, temperature)
+
+    def generate(self, batch, sample_ids=None, **params):
+        out = []
+        for _conv, (_, _i, turn, role, attempt) in zip(batch, sample_ids, strict=True):
+            self.temperatures.append((role, attempt, params.get("temperature")))
+            if role == "user":
+                out.append(USER_LINES[turn % 4])
+            elif attempt >= self.patience:
+                out.append("Save the Children runs schools and clinics for kids in need.")
+            else:
+                out.append(SMALL_TALK[(3 * turn + attempt) % len(SMALL_TALK)])
+        return out
+
+
+def test_the_last_agent_message_gets_more_tries_than_other_utterances(tmp_path):
+    """That message decides whether the whole dialogue is kept: it may be regenerated up to max(revisions, 8)
+    times, other utterances ``revisions`` times; with ``revisions=0`` nothing is regenerated."""
+    fake = StubbornSmallTalker(patience=6)
+    summary = imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=tmp_path / "a.jsonl",
+                      turns=3, model=fake, progress=False, revisions=3)  # fmt: skip
+    assert (summary.written, summary.dropped) == (2, 0)
+    assert max(a for role, a, _ in fake.temperatures if role == "assistant") == 6
+    for e in read_episodes(tmp_path / "a.jsonl"):  # each retry was told a fresh move that does the task's work
+        assert e.outcome["imagination"]["moves"][-1].partition(":")[0] not in SOCIAL_ACTS
+    late = StubbornSmallTalker(patience=9)  # one try more than the last message gets
+    summary = imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=tmp_path / "b.jsonl",
+                      turns=3, model=late, progress=False, revisions=3)  # fmt: skip
+    assert (summary.written, summary.dropped_by_reason) == (0, {"no_task_act": 2})
+    assert max(a for role, a, _ in late.temperatures if role == "assistant") == 8
+    # a larger revisions budget also raises the last message's
+    summary = imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=tmp_path / "c.jsonl",
+                      turns=3, model=StubbornSmallTalker(patience=9), progress=False, revisions=9)  # fmt: skip
+    assert summary.written == 2
+
+
+def test_first_tries_sample_at_the_measured_temperature_unless_the_config_names_one(tmp_path):
+    """First tries and fresh-move retries sample at FIRST_TRY_TEMPERATURE (or the config's own), a regeneration
+    of the same request hotter, so that it differs from the rejected try."""
+
+    class Recording(FakeModel):
+        def __init__(self) -> None:
+            super().__init__()
+            self.temperatures: list[tuple[int, float | None]] = []  # (attempt, temperature)
+
+        def generate(self, batch, sample_ids=None, **params):
+            self.temperatures += [(sid[-1], params.get("temperature")) for sid in sample_ids]
+            return super().generate(batch, sample_ids, **params)
+
+    fake = Recording()  # episode 1 echoes the prompt on its first turn: one regeneration of the same request
+    imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=tmp_path / "a.jsonl", turns=2,
+            model=fake, progress=False)  # fmt: skip
+    assert {t for a, t in fake.temperatures if a == 0} == {FIRST_TRY_TEMPERATURE}
+    assert {t for a, t in fake.temperatures if a > 0} == {TurnSettings().revise_temperature}
+    talker = StubbornSmallTalker(patience=2)  # no task work: the last message is retried with fresh moves
+    imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=1, seed=0, out=tmp_path / "b.jsonl", turns=2,
+            model=talker, progress=False)  # fmt: skip
+    assert {t for role, a, t in talker.temperatures if role == "assistant" and a > 0} == {FIRST_TRY_TEMPERATURE}
+    chosen = Recording()
+    imagine("Persuasion-v0", {"backend": "hf", "model": "fake", "temperature": 1.1}, n=1, seed=0,
+            out=tmp_path / "c.jsonl", turns=2, model=chosen, progress=False)  # fmt: skip
+    assert {t for a, t in chosen.temperatures if a == 0} == {None}  # the model's own (the config's) temperature

@@ -166,6 +166,30 @@ def test_gibberish_and_unrelated_text_is_off_task(text):
     assert RECOGNIZE(text) == ["off_task"]
 
 
+def test_where_the_money_goes_is_a_fact_about_the_charity_and_how_it_gets_there_is_procedure():
+    # what a gift pays for, or what share reaches the work, is a claim about the organisation (credibility)
+    for text in (
+        "About 90% of the money raised goes straight to their programs.",
+        "Nearly all of the funds are used on the kids themselves, not on salaries.",
+        "Your gift would go towards meals and school supplies.",
+    ):
+        heard = RECOGNIZE(text)
+        assert "donation_information" not in heard, (text, heard)
+    assert "credibility_appeal" in RECOGNIZE("Something like 85 percent of donations reach the children directly.")
+    # how the money travels to the charity is how giving works here (donation information)
+    for text in (
+        "Any contribution you make gets sent to the charity by the people running this study.",
+        "The money goes straight to Save the Children after the HIT ends.",
+    ):
+        assert "donation_information" in RECOGNIZE(text), (text, RECOGNIZE(text))
+
+
+def test_a_difference_in_a_childs_life_is_not_by_itself_an_emotion_appeal():
+    # an impact claim ("makes a difference in a child's life") is not a picture of suffering
+    assert "emotion_appeal" not in RECOGNIZE("Honestly, a single dollar makes a real difference in a kid's future.")
+    assert "emotion_appeal" in RECOGNIZE("Picture a kid's eyes lighting up when she gets her first school book.")
+
+
 def test_negated_request_is_not_a_proposition():
     assert "proposition_of_donation" not in RECOGNIZE("I am not asking you to donate anything yet.")
 

@@ -140,14 +140,15 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:heart ?breaking|heart ?wrenching|tragic|devastating|devastated|suffer|suffering|suffers|starving|"
         r"starve|dying|desperate|helpless|innocent|frightened|terrified|orphaned|orphans?|malnourished|miserable)\b",
         r"\b(?:children|kids|child|families|little ones|babies|girls|boys)\b.{0,50}\b(?:in danger|at risk|alone|crying|"
-        r"cry|scared|hungry|go to bed hungry|without food|without a home|without shelter|war zones?|fleeing|"
-        r"lost everything|have nothing|need you|need our help|need your help|deserve)\b",
+        r"cry|scared|hungry|go to bed hungry|without food|without a home|without shelter|fleeing|"
+        r"lost everything|have nothing)\b",
         r"\bhow would you feel\b",
         r"\b(?:die|dies|died) (?:of|from|every|each|before)\b",
         r"\bput yourself in\b",
         r"\b(?:touch|warm|break|breaks|tug at) (?:your|my|the|our) heart",
         r"\bfeel (?:good|great|wonderful|proud) (?:about|knowing)\b",
-        r"\b(?:a|an|their|the) (?:child's|childs|kid's|kids) (?:smile|life|future|eyes)\b",
+        # a child's smile, not "a difference in a child's life" (people say that of an impact claim)
+        r"\b(?:a|an|their|the) (?:child's|childs|kid's|kids) (?:smile|eyes)\b",
         r"\bno (?:child|kid|parent|family) should\b",
     ],
     "logical_appeal": [
@@ -188,7 +189,10 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:founded|started|established|around|operating|working) (?:in|since|for) (?:1919|over a century|more than "
         r"a century|a century|over 100 years|over a hundred years|100 years|a hundred years)\b",
         r"\b(?:over|more than|nearly|almost) (?:a )?(?:century|hundred years|100 years)\b",
-        r"\b\d{2} ?(?:%|percent|per cent)\b.{0,40}\b(?:goes|go|spent|used|reaches|directly|programs?)\b",
+        # "86% of the donations go to the programs": the "%" is gone after normalisation, the number stays
+        r"\b(?:\d{1,3} ?(?:percent|per cent)?|most|the majority|nearly all|almost all|all|\d+ out of \d+) of "
+        r"(?:the |your |all |every |each )?(?:donations?|money|funds?|proceeds|contributions?)\b.{0,30}"
+        r"\b(?:goes|go|is spent|are spent|is used|are used|reaches|reach)\b",
         r"\b(?:low|small|minimal) (?:overhead|administrative costs?|admin costs?)\b",
         r"\b(?:partners?|partnered|works?) with (?:unicef|the united nations|the un|governments|the who)\b",
         r"\b(?:governments?|the un|the united nations|unicef|the who)\b(?: \w+){0,4} (?:work|works|worked|partner|"
@@ -208,8 +212,13 @@ LEXICON: dict[str, list[str]] = {
     "donation_information": [
         r"\b(?:deducted|taken|subtracted|come out) (?:directly |straight )?(?:from|of) your (?:task )?"
         r"(?:payment|earnings|pay|bonus|reward)\b",
-        r"\b(?:your|the|any|each|every) (?:donation|contribution|money)s? (?:will|would|can|could|goes|go|gets?) "
-        r"(?:go |be )?(?:straight |directly )?(?:to|towards|toward|used|spent|paid|sent)\b",
+        # how the money travels to the charity; what it pays for once there ("goes towards food", "86% goes to
+        # the programs") is a fact about the organisation (credibility), as people and PersuasionForGood read it
+        r"\b(?:your|the|any|each|every) (?:donation|contribution|money)s?(?: \w+){0,3} (?:will |would |can |could )?"
+        r"(?:be |gets? |is |are )?(?:paid|sent|forwarded|transferred|passed on)\b",
+        r"\b(?:your|the|any|each|every) (?:donation|contribution|money)s? (?:will |would |can |could )?"
+        r"(?:go|goes|gets?) (?:straight |directly )?to (?:save the children|the charity|this charity|them)"
+        r"(?! (?:to|for) )(?:$|[ ,.!?](?!.{0,30}\b(?:help|helping|programs?|kids|children)\b))",
         r"\b(?:you can|you could|you may|you are free to) (?:choose|pick|decide|give|donate) (?:any|the|how much|"
         r"whatever|an) (?:amount|much)?",
         r"\b(?:anywhere|any amount) (?:from|between) (?:0|0|zero|nothing)\b",

@@ -400,11 +400,11 @@ def imagine(
         "turns": turns,
         "critique": critique,
     }
-    # a temperature the user chose wins; otherwise turn mode's measured first-try temperature
     # revisions=0 turns every regeneration off, the last message's extra tries too
     final = 0 if revisions == 0 else max(revisions, TurnSettings.final_revisions)
-    settings = TurnSettings(turns=turns, revisions=revisions, final_revisions=final,
-                            temperature=None if "temperature" in llm else FIRST_TRY_TEMPERATURE)  # fmt: skip
+    # a temperature the user chose wins; otherwise turn mode's measured first-try temperature
+    first = None if "temperature" in llm else FIRST_TRY_TEMPERATURE
+    settings = TurnSettings(turns=turns, revisions=revisions, final_revisions=final, temperature=first)
     templates: dict[str, str]
     if chosen == "turns":
         templates = dict(TURN_TEMPLATES)

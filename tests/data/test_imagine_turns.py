@@ -457,11 +457,14 @@ class StubbornSmallTalker:
     def __init__(self, patience: int) -> None:
         self.patience = patience
         self.temperatures: list[tuple[str, int, float | None]] = []  # (role, attempt, temperature)
+        self.retry_windows: list[list[str]] = []  # the roles a last-message retry was shown
 
     def generate(self, batch, sample_ids=None, **params):
         out = []
-        for _conv, (_, _i, turn, role, attempt) in zip(batch, sample_ids, strict=True):
+        for conv, (_, _i, turn, role, attempt) in zip(batch, sample_ids, strict=True):
             self.temperatures.append((role, attempt, params.get("temperature")))
+            if role == "assistant" and attempt > 0:
+                self.retry_windows.append([m["role"] for m in conv])
             if role == "user":
                 out.append(USER_LINES[turn % 4])
             elif attempt >= self.patience:
@@ -481,6 +484,8 @@ def test_the_last_agent_message_gets_more_tries_than_other_utterances(tmp_path):
     assert max(a for role, a, _ in fake.temperatures if role == "assistant") == 6
     for e in read_episodes(tmp_path / "a.jsonl"):  # each retry was told a fresh move that does the task's work
         assert e.outcome["imagination"]["moves"][-1].partition(":")[0] not in SOCIAL_ACTS
+    # ... and shown only the partner's last line (with the system prompt), not the small talk so far
+    assert fake.retry_windows and all(w == ["system", "user"] for w in fake.retry_windows)
     late = StubbornSmallTalker(patience=9)  # one try more than the last message gets
     summary = imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=tmp_path / "b.jsonl",
                       turns=3, model=late, progress=False, revisions=3)  # fmt: skip

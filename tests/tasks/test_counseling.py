@@ -459,6 +459,23 @@ def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
         ("It's true that money worries put a strain on most couples.", "information"),
         ("Working from home has become a lot more common than it was ten years ago.", "information"),
         ("Poor sleep can have a big impact on your mood.", "information"),
+        # a feeling named however it is called, and understanding said with an adverb
+        ("It sounds like you're feeling a kind of restlessness lately.", "reflection_of_feelings"),
+        ("Seems as though you have been experiencing a lot of dread before shifts.", "reflection_of_feelings"),
+        ("I can honestly see why that would sting.", "reflection_of_feelings"),
+        # praise of a step, nothing to be ashamed of, "you should be fine"
+        ("Booking that first appointment was a really big step.", "affirmation_and_reassurance"),
+        ("There is nothing to be embarrassed about here.", "affirmation_and_reassurance"),
+        ("If you keep revising like this you should be just fine.", "affirmation_and_reassurance"),
+        # proposals put as a question of worth or feasibility, or as a resource the person may have
+        ("Would it be possible to ask your manager for a later start?", "providing_suggestions"),
+        ("What about something low key, like a board game night?", "providing_suggestions"),
+        ("Could you think of anything small that cheers you up on a bad day?", "providing_suggestions"),
+        ("Do you have a notebook you could use to jot the worries down?", "providing_suggestions"),
+        ("Maybe gently reminding him of the deadline would do it.", "providing_suggestions"),
+        ("Swimming is a great stress reliever for a lot of people.", "providing_suggestions"),
+        ("Sometimes it is for the best to step back for a week.", "providing_suggestions"),
+        ("If he keeps texting late at night just ignore it until morning.", "providing_suggestions"),
     ],
 )
 def test_real_supporter_moves_are_heard(text, act):
@@ -479,6 +496,13 @@ def test_real_supporter_moves_are_heard(text, act):
         ("Sorry about that, my connection dropped.", "restatement_or_paraphrasing"),
         ("I heard you.", "information"),  # hearing the person is not passing on a fact
         ("I'm available to chat for another ten minutes.", "information"),  # the supporter's time is no fact told
+        # glad news, a possibility, the supporter's own plan, a question about anything else: no advice
+        ("Oh, that is good to hear!", "providing_suggestions"),
+        ("Tell me about whatever you might have on your mind.", "providing_suggestions"),
+        ("You could have known that sooner, but it was not your fault.", "providing_suggestions"),
+        ("I will definitely keep you in my thoughts.", "providing_suggestions"),
+        ("Anything else I could help you with tonight?", "providing_suggestions"),
+        ("I just wanted to say that you did well.", "providing_suggestions"),
     ],
 )
 def test_lone_cues_are_not_strategies(text, not_act):

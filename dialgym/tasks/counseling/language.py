@@ -261,8 +261,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"may be|may feel|have been|are probably|probably feel|would feel|would be|could be|could feel|"
         r"are understandably|are obviously|are clearly)\s+(?:feeling\s+)?" + _ADV + r"(?:" + _EMO_ADJ + r")\b",
         # "i can relate to that" speaks of the supporter's own experience (self-disclosure), not the seeker's feeling
-        r"\bi can (?:only )?(?:hear|sense|see|tell|imagine|feel|understand) (?:how|that|the|your|why|what|"
-        r"this|it|you)\b",
+        r"\bi can (?:only |\w+ly |totally |really )?(?:hear|sense|see|tell|imagine|feel|understand) "
+        r"(?:how|that|the|your|why|what|this|it|you)\b",
         r"\bi can (?:only )?imagine\b|\bi (?:can not|could not) (?:even |begin to |possibly )*imagine\b",
         r"\bi (?:can )?(?:totally |completely |really |definitely |absolutely |fully )?(?:understand|get|see|hear|"
         r"feel|sense) (?:how|why|that feeling|the feeling|what you (?:mean|are going|feel|are feeling))\b",
@@ -312,6 +312,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         + r"|sorry)\b",
         r"\b(?:that|this|it) (?:has|must have|probably|really) (?:taken|takes|took) (?:a|its) toll\b",
         r"\bno wonder you\b",
+        # whatever the feeling is called ("it sounds like you are feeling some lethargy"), naming it is the reflection
+        r"\b(?:sounds|seems) (?:to me )?(?:like|as if|as though) you (?:are|have been|were|might be|may be) "
+        r"(?:feeling|experiencing)\b",
         r"\b(?:a lot|so much|too much|plenty|quite a bit) (?:to have |going )?on your (?:plate|mind|shoulders)\b",
         r"\byou (?:do not|did not|never|are not|were not|can not) (?:feel|feeling) (?:heard|listened to|valued|"
         r"appreciated|supported|respected|understood|wanted|loved|seen|safe|good enough|welcome|at home|"
@@ -495,6 +498,11 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"normal|natural|understandable|valid|human|healthy|nothing to be ashamed of)\b",
         r"\bthere (?:is|will be) (?:always |still |definitely |certainly )*(?:hope|reason to (?:hope|keep)|"
         r"a way|an alternative|a light|light|time|another|someone|something better|better days)\b",
+        # praise of a step the person took or means to take: "just reaching out is a great first step"
+        r"\b(?:is|was|would be|can be) (?:a |an )?(?:really |very |such a )?(?:great|good|big|important|huge|positive|"
+        r"brave|healthy) (?:first )?step\b",
+        r"\bnothing (?:to be|to feel) (?:ashamed|embarrassed|worried|afraid|sorry|guilty)\b",
+        r"\byou (?:should|will|would) (?:be|feel) (?:just )?(?:fine|okay|ok|alright|all right)\b",
     ],
     "providing_suggestions": [
         r"\b(?:maybe|perhaps|possibly) (?:there is a way|you|it|try|talk|look|consider|ask|start|find|take|get|go|"
@@ -518,11 +526,14 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"good idea|good|a great idea|nice|best|worthwhile))\b",
         r"\b(?:it|that) (?:is|would be|might be|could be|may be|will be) (?:a )?(?:good idea|great idea|best|wise|"
         r"smart|helpful|useful|important|beneficial|worth it|worthwhile|good|better|a good step) (?:to|if|for you "
-        r"to)\b",
+        # "that is good to hear" is glad news, not advice
+        r"to)\b(?! (?:hear|know|see|read)\b)",
         r"\byou (?:could|should|might|may want to|might want to|could also|should also|can also|may also|"
         r"could always|can always|could maybe|can maybe|could even|can even|might consider|need to|have to|"
         r"ought to|could just|should just|might try|may need to|"
         r"might need to|would do well to|would benefit from)\s+(?!(?:not|never|no longer|be feeling|feel|have felt|"
+        # "you might have on your mind", "you could have known": a possibility or a regret, not a proposal
+        r"have (?!(?:a|an|some|another|more|the|your|them|him|her|it|someone|people|friends|family|fun)\b)|"
         r"have been|tell me|"
         r"talk to me|imagine|do (?:it|this|that)\b|get through|make it|handle|overcome|be proud|find better|be "
         r"sure|trust me|always talk to me|message me|end the|close the|let me|count on me|see why|see how|"
@@ -532,8 +543,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bif i (?:were|was) you\b",
         r"\bi (?:wonder|am wondering|was wondering) (?:if|whether) you (?:could|can|might|should) (?:try|contact|talk|"
         r"ask|reach|speak|go|look|get|make|take|call|see|email|write|join|find|set|start)\b",
-        # "i would say ..." and "i would be ..." give an opinion or a feeling; only "i would be careful" advises
-        r"\bi (?:would|will) (?:try|start|consider|look|go|talk|reach|ask|make|take|focus|think about|get|"
+        # "i would say ..." and "i would be ..." give an opinion or a feeling; only "i would be careful" advises.
+        # "i will ..." is the supporter's own plan ("i will definitely say a prayer for you")
+        r"\bi would (?:try|start|consider|look|go|talk|reach|ask|make|take|focus|think about|get|"
         r"find|definitely|probably|just|first|also|say to|be (?:careful|cautious|wary|honest|upfront|direct))\b",
         r"\bi think (?:you|it|that) (?:should|need to|ought|may want|might want|could try|would be (?:best|good|wise|"
         r"smart|a good idea|helpful))\b",
@@ -609,12 +621,29 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bis (?:this|that|it) something you (?:would|could|might) (?:be willing to |like to |want to )?(?:consider|"
         r"try|do)\b",
         # a habit recommended by what it does for you: "a planner may keep you organised", "walks can help with stress"
-        r"^" + _LEAD + r"(?:\w+ing|having|a|an) (?:\w+ ){0,5}?(?:can|may|might|could|will|would|should) "
+        # ("anything else i could help you with?" is no habit)
+        r"^" + _LEAD + r"(?:(?!(?:any|some|no|every)thing\b)\w+ing|having|a|an) (?:\w+ ){0,5}?"
+        r"(?:can|may|might|could|will|would|should) "
         r"(?:really |also |definitely |probably |often |usually )?(?:help (?:you|with|to|a lot|your)|keep you|"
         r"make you feel|give you|calm you|relax you)\b",
         r"\b(?:is|are) (?:really |very |also |so )?(?:good|great|helpful|wonderful|therapeutic) for (?:sleep|stress|"
         r"anxiety|relaxing|relaxation|the mind|your mind|your health|your mood|clearing|calming|unwinding|"
         r"coping|healing)\b",
+        r"\b(?:is|are) (?:a |an )?(?:really |very |so |also )?(?:great|good|amazing|wonderful|excellent|helpful|"
+        r"fantastic|effective) (?:stress relievers?|outlets?|ways? to|for (?:getting|taking|keeping|clearing|relieving|"
+        r"reducing|calming|making|meeting|finding)|coping (?:skills?|mechanisms?|tools?|strategies))\b",
+        # a proposal put as a question about its worth or feasibility: "would it be possible to take a day off?"
+        r"\bwould it (?:be possible|help|be worth|be a good idea|make sense) (?:for you )?(?:to|if)\b",
+        r"\bwhat about (?:something|trying something|maybe|perhaps|getting|going)\b",
+        r"\b(?:can you|could you) think of (?:something|anything|some|a|ways?)\b",
+        r"\bdo you have (?:a|an|any|some) [a-z ]{1,30}? (?:you|that you) (?:can|could) (?:use|keep|try|talk|call|"
+        r"turn|reach|go|do)\b",
+        r"\b(?:maybe|perhaps) \w+ly (?:(?!(?:any|some|no|every)thing\b)\w+ing|you|try|talk|call|ask|go|get|take)\b",
+        r"\b(?:it is|it can be|it might be|it may be) (?:for the best|better|best|wise|smart) (?:to|if you)\b",
+        # "just" before an imperative in the middle of a sentence: "if she does, just leave it alone and move on"
+        r"(?<!\bi )(?<!\bwe )(?<!\bhe )(?<!\bshe )(?<!\bthey )(?<!\bit )(?<!\byou )\bjust (?:leave|let (?:it|him|her|"
+        r"them|go)|walk away|put it|focus|ignore|accept|move on|forget|be yourself|breathe|relax|take (?:a|some|it|"
+        r"time)|give (?:it|him|her|them|yourself))\b",
     ],
     "information": [
         r"\b(?:research|studies|a study|science|data|evidence|surveys?|statistics|numbers|reports?|articles?|"

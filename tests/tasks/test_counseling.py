@@ -476,6 +476,15 @@ def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
         ("Swimming is a great stress reliever for a lot of people.", "providing_suggestions"),
         ("Sometimes it is for the best to step back for a week.", "providing_suggestions"),
         ("If he keeps texting late at night just ignore it until morning.", "providing_suggestions"),
+        # the supporter's own past feelings, lessons and places; "... too" at the end of their own statement
+        ("I have often felt invisible at family dinners.", "self_disclosure"),
+        ("I learned the hard way that burnout creeps up slowly.", "self_disclosure"),
+        ("I get nervous before presentations too.", "self_disclosure"),
+        ("I was in the same boat after my second year of college.", "self_disclosure"),
+        # what the person could not do, said back; understanding what it is like; what the supporter has seen
+        ("So you couldn't even say goodbye to her.", "restatement_or_paraphrasing"),
+        ("I totally get why it would feel that way.", "reflection_of_feelings"),
+        ("From what I've seen, most landlords agree to a payment plan.", "information"),
     ],
 )
 def test_real_supporter_moves_are_heard(text, act):
@@ -503,6 +512,7 @@ def test_real_supporter_moves_are_heard(text, act):
         ("I will definitely keep you in my thoughts.", "providing_suggestions"),
         ("Anything else I could help you with tonight?", "providing_suggestions"),
         ("I just wanted to say that you did well.", "providing_suggestions"),
+        ("Thanks, I really like talking to you too.", "self_disclosure"),  # "... you too" returns a kind word
     ],
 )
 def test_lone_cues_are_not_strategies(text, not_act):

@@ -219,6 +219,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"felt|think|want|do not|did not|can not|cannot|would|will|need|keep|kept|became|went|started|moved|quit|"
         r"found|told|said|stopped|decided|tried|made|took|heard|saw|spent|missed|failed|gave)\b",
         r"\bto (?:sum|summari[sz]e|recap)\b",
+        # "so you could not go at all": what the person could not do, said back
+        r"^" + _LEAD + r"so,? you (?:could|would|can|will|should|might) not\b",
         r"\b(?:am i|do i have (?:that|this|it)) (?:right|correct|understanding|getting)\b",
         r"\b(?:is|was) that (?:right|correct|accurate|true|fair|what you mean|what happened|the case|it)\b[^?.!]*\?",
         r"\b(?:does|did) (?:that|this|it) (?:sound|seem) (?:right|accurate|correct|fair|about right)\b",
@@ -302,6 +304,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"deal of|a bit of) (?:frustration|pain|sadness|anger|fear|worry|anxiety|hurt|grief|disappointment|"
         r"loneliness|guilt|shame|stress|hopelessness|resentment)\b",
         r"\bhow much (?:this|that|it) (?:hurts|is hurting|is weighing|affects|has affected|means)\b",
+        r"\bi (?:totally |completely |really |fully |definitely |do )?(?:get|understand) (?:that|it|why|how) "
+        r"(?:it is|is|must|can|would|could|might)\b",
         r"\bi would (?:feel|be) (?:the same|that way|" + _ADV + r"(?:" + _EMO_ADJ + r"))\b",
         r"\b(?:anyone|anybody|everyone|most people) (?:would|could) (?:feel|be)\b",
         r"\bthe feeling of (?:being )?\w+",
@@ -384,6 +388,12 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"struggled|dealt|gone|lost|experienced|found|used|tried)\b",
         r"\bi (?:too|also|as well) (?:can not|could not|can|could|would|used to|struggle|hate|love|find)\b",
         r"\b(?:always |often |sometimes |also |it )?makes? me feel\b",
+        # the supporter's own past feelings and lessons, and a statement of their own that ends "... too"
+        r"\bi (?:have|had) (?:\w+ )?felt\b|\bi (?:have |had )?learn(?:ed|t)\b",
+        r"\bi (?:am|was|have|had|do|did|get|got|feel|felt|love|like|hate|struggle|struggled) [^.?!]{0,50}"
+        r"(?<!\byou )(?<!\bme )\b(?:too|as well|myself)[.!]*$",
+        r"\b(?:i was|i am|i have been|i had been) (?:also |too |once |recently )?in (?:that|the same|a similar|similar|"
+        r"your|those) (?:shoes?|boat|position|situation|spot|place)\b",
     ],
     "affirmation_and_reassurance": [
         r"\byou are (?:not alone|strong|stronger|brave|doing (?:your best|well|great|the best|a great|a good|an "
@@ -721,6 +731,8 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:it is (?:true|a fact|well known|no secret) that|(?:a )?(?:common )?misconception|(?:it is )?a myth|"
         r"(?:human|our) nature|(?:is|are|has become|have become) (?:much |far |a lot |way )?(?:more|less) (?:common|"
         r"popular|accepted|normal|usual) (?:now|nowadays|these days|today|than)\b)",
+        # what the supporter has seen or heard, passed on: "from what i have seen, most firms hire again in spring"
+        r"\bfrom what i (?:have |had )?(?:seen|know|heard|read|learned|experienced)\b",
         r"\b(?:can|could|will|does|do|may|might) (?:have|has) (?:a |an )?(?:big |huge |real |major |serious |lasting |"
         r"positive |negative |large |great )?(?:impact|effect|influence) on\b",
     ],

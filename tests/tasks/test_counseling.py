@@ -485,6 +485,10 @@ def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
         ("So you couldn't even say goodbye to her.", "restatement_or_paraphrasing"),
         ("I totally get why it would feel that way.", "reflection_of_feelings"),
         ("From what I've seen, most landlords agree to a payment plan.", "information"),
+        # a compliment framed as an impression
+        ("Sounds like you've been working really hard to keep the family afloat.", "affirmation_and_reassurance"),
+        ("It seems like you are a very patient father.", "affirmation_and_reassurance"),
+        ("Looks like you put a lot of thought into that letter.", "affirmation_and_reassurance"),
     ],
 )
 def test_real_supporter_moves_are_heard(text, act):
@@ -513,6 +517,9 @@ def test_real_supporter_moves_are_heard(text, act):
         ("Anything else I could help you with tonight?", "providing_suggestions"),
         ("I just wanted to say that you did well.", "providing_suggestions"),
         ("Thanks, I really like talking to you too.", "self_disclosure"),  # "... you too" returns a kind word
+        ("Have you told your sister how you feel?", "restatement_or_paraphrasing"),  # asks whether they did
+        ("Why haven't you mentioned it to your boss?", "restatement_or_paraphrasing"),
+        ("It sounds like you have been working hard.", "restatement_or_paraphrasing"),  # a compliment, not a recap
     ],
 )
 def test_lone_cues_are_not_strategies(text, not_act):

@@ -207,7 +207,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bwhat you are (?:carrying|dealing with|facing|going through|describing|up against|living with) "
         r"(?:right now |now |at the moment )?(?:is|are|sounds like)\b",
         r"\b(?:in other words|to paraphrase|put another way)\b",
-        r"\byou (?:mentioned|said|told me|were saying|are saying|have said|explained|described|stated|noted)\b",
+        # ("have you told him?", "why have not you said anything?" ask whether they did)
+        r"(?<!have )(?<!had )(?<!did )(?<!not )\byou (?:mentioned|said|told me|were saying|are saying|have said|"
+        r"explained|described|stated|noted)\b",
         r"\blet me (?:make sure|see if|check (?:that|if|i|whether)|repeat|recap|get this straight)\b",
         r"\b(?:have|got|get) (?:this|that|it) (?:right|straight)\b",
         r"\bjust (?:so|to make sure|to be clear|to check) (?:i|that i|we)\b",
@@ -508,6 +510,19 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"normal|natural|understandable|valid|human|healthy|nothing to be ashamed of)\b",
         r"\bthere (?:is|will be) (?:always |still |definitely |certainly )*(?:hope|reason to (?:hope|keep)|"
         r"a way|an alternative|a light|light|time|another|someone|something better|better days)\b",
+        # praise framed as an impression ("it sounds like you have been working so hard", "seems like you are a
+        # caring partner"): the frame is the supporter's, the content is a compliment, so it affirms
+        r"\b(?:sounds|seems|looks) (?:to me )?(?:like|as if|as though) you (?:are|have been|were) (?:a |an |such a |"
+        r"such an )?(?:very |really |so |quite |truly |pretty )?(?:thoughtful|generous|caring|kind|strong|brave|smart|"
+        r"determined|resilient|hard.?working|good|great|wonderful|responsible|dedicated|loving|capable|mature|wise|"
+        r"level.?headed|self.?aware|motivated|committed|supportive|patient|considerate|compassionate|on the right "
+        r"track|in a good place|doing (?:well|great|fine|good|your best|a (?:good|great|wonderful) job|everything|all "
+        r"you can|the right thing|so well|really well|what you can))\b",
+        r"\b(?:sounds|seems|looks) (?:to me )?(?:like|as if|as though) you (?:have been |are )?(?:working "
+        r"(?:so |really |very )?hard|making (?:good|great|smart|the right|wise|healthy)|trying (?:so |really |your )?"
+        r"(?:hard|best)|"
+        r"handling (?:it|this|things|everything) (?:well|really well|so well|better)|put (?:a lot of|so much|real) "
+        r"(?:thought|effort|work)|take (?:a lot of |great |real )?pride|care (?:a lot|so much|deeply))\b",
         # praise of a step the person took or means to take: "just reaching out is a great first step"
         r"\b(?:is|was|would be|can be) (?:a |an )?(?:really |very |such a )?(?:great|good|big|important|huge|positive|"
         r"brave|healthy) (?:first )?step\b",

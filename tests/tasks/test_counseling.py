@@ -485,6 +485,9 @@ def test_advice_or_a_check_phrased_as_a_question_is_that_strategy():
         ("So you couldn't even say goodbye to her.", "restatement_or_paraphrasing"),
         ("I totally get why it would feel that way.", "reflection_of_feelings"),
         ("From what I've seen, most landlords agree to a payment plan.", "information"),
+        # a habit recommended by what it does
+        ("Keeping a little notebook by the bed really helps.", "providing_suggestions"),
+        ("It helps to write the questions down before the appointment.", "providing_suggestions"),
         # a compliment framed as an impression
         ("Sounds like you've been working really hard to keep the family afloat.", "affirmation_and_reassurance"),
         ("It seems like you are a very patient father.", "affirmation_and_reassurance"),
@@ -520,6 +523,8 @@ def test_real_supporter_moves_are_heard(text, act):
         ("Have you told your sister how you feel?", "restatement_or_paraphrasing"),  # asks whether they did
         ("Why haven't you mentioned it to your boss?", "restatement_or_paraphrasing"),
         ("It sounds like you have been working hard.", "restatement_or_paraphrasing"),  # a compliment, not a recap
+        ("Talking to you helps me too.", "providing_suggestions"),  # what helps the supporter is no advice
+        ("Anything helps at this point.", "providing_suggestions"),
     ],
 )
 def test_lone_cues_are_not_strategies(text, not_act):

@@ -657,6 +657,10 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:is|are) (?:a |an )?(?:really |very |so |also )?(?:great|good|amazing|wonderful|excellent|helpful|"
         r"fantastic|effective) (?:stress relievers?|outlets?|ways? to|for (?:getting|taking|keeping|clearing|relieving|"
         r"reducing|calming|making|meeting|finding)|coping (?:skills?|mechanisms?|tools?|strategies))\b",
+        # a habit recommended by what it does: "getting outside every day really helps", "it helps to write it down"
+        r"\b(?!(?:any|some|no|every)thing\b)\w+ing\b(?: \w+){0,6} (?:also |really |usually |often |always |definitely |"
+        r"sometimes )?(?:helps|works wonders)\b(?! (?:me|us)\b)",
+        r"\bit (?:really |also |usually |often |always |sometimes |definitely )?helps (?:to|if|when)\b",
         # a proposal put as a question about its worth or feasibility: "would it be possible to take a day off?"
         r"\bwould it (?:be possible|help|be worth|be a good idea|make sense) (?:for you )?(?:to|if)\b",
         r"\bwhat about (?:something|trying something|maybe|perhaps|getting|going)\b",

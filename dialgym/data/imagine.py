@@ -404,7 +404,11 @@ def imagine(
     final = 0 if revisions == 0 else max(revisions, TurnSettings.final_revisions)
     # a temperature the user chose wins; otherwise turn mode's measured first-try temperature
     first = None if "temperature" in llm else FIRST_TRY_TEMPERATURE
-    settings = TurnSettings(turns=turns, revisions=revisions, final_revisions=final, temperature=first)
+    # a prefill needs a model that continues a message; any other is asked as before (and the file says so)
+    prefill = TurnSettings.prefill_words if getattr(model, "continues_final_message", False) else 0
+    settings = TurnSettings(
+        turns=turns, revisions=revisions, final_revisions=final, temperature=first, prefill_words=prefill
+    )
     templates: dict[str, str]
     if chosen == "turns":
         templates = dict(TURN_TEMPLATES)
@@ -559,6 +563,7 @@ def _turn_chunk(model, env, task, spec, recognizer, chunk, people, cards, target
             "cleaned": ep.cleaned,
             "stopped": ep.failure,
             "opening_example": ep.opening_example,
+            "prefill": ep.prefill,
         }
         kept[ep.index] = usable
         finish(ep.index, messages, ep.persona, ep.target, ep.failure, bool(ep.revisions or ep.cleaned or truncated),

@@ -28,8 +28,11 @@ episodes). An utterance still flagged ends the episode there: the episode is kep
 critic's reason. The dialogue's last agent message is also flagged (``no_task_act``) when no agent message
 so far did any of the task's work, since the whole dialogue would be dropped for it: it is revised like any
 flagged utterance, up to ``final_revisions`` times, each time with a fresh move (one of the task's acts
-beyond small talk) and its example, shown only the partner's last line. Why rules and not an LLM critic: a
-135M model cannot judge chats, a rule costs nothing, and each rule is tested.
+beyond small talk) and its example, shown only the partner's last line; a model that continues a message
+(:attr:`dialgym.llm.base.LLM.continues_final_message`) is also handed the first ``prefill_words`` words of the
+example's main sentence as the start of its message (a *prefill*), so that it sets out on the move instead of
+answering the small talk once more. Why rules and not an LLM critic: a 135M model cannot judge chats, a rule
+costs nothing, and each rule is tested.
 
 **Echo.** An utterance echoes a text when at least ``threshold`` of its word trigrams (lower-cased, punctuation
 dropped) occur in that text (:func:`ngram_overlap`); utterances shorter than three words are never called
@@ -204,6 +207,25 @@ def does_task_work(messages: Sequence[dict[str, str]], recognize: Callable[[str]
     return any(set(recognize(m["content"])) - SOCIAL_ACTS for m in messages if m["role"] == "assistant")
 
 
+def lead_words(example: str, n: int) -> str:
+    """The first ``n`` words of ``example``'s longest sentence: the move's own opening, past any lead-in.
+
+    Why the longest: a task's phrasing may open with a short register marker ("In plain terms, from
+    scratch.") before the sentence that does the move ("A good analogy: think of ...").
+    """
+    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(example) if m.group(0).strip()]
+    if n <= 0 or not sentences:
+        return ""
+    return " ".join(max(sentences, key=lambda x: len(x.split())).split()[:n])
+
+
+def join_prefill(prefix: str, continuation: str) -> str:
+    """``prefix`` and the model's continuation of it as one message (no space before punctuation)."""
+    if not prefix:
+        return continuation
+    return prefix + ("" if continuation[:1] in ",.;:!?'" or not continuation else " ") + continuation
+
+
 def target_words(target: dict[str, Any], fields: dict[str, Any]) -> str:
     """A target outcome in words: ``donation = 1.5 (dollars committed, 0 if none)``."""
     parts = []
@@ -239,6 +261,8 @@ class TurnEpisode:
     #: :meth:`TurnPrompts.user`)
     opening_example: str = ""
     revisions: int = 0  # utterances regenerated after a critique
+    #: the words the last agent message was started with (a prefill, see TurnSettings.prefill_words), "" if none
+    prefill: str = ""
     cleaned: int = 0  # utterances cut or stripped of a speaker label
     failure: str | None = None  # the critic's reason when the episode stopped early
     stopped: bool = False
@@ -345,6 +369,13 @@ class TurnSettings:
     #: messages a no_task_act retry (a fresh move) sees: the partner's last line only, so that the example,
     #: not the small talk so far, sets its course
     fresh_history: int = 1
+    #: words of the fresh move's example (:func:`lead_words`) a no_task_act retry's message starts with, for a
+    #: model that continues a message (0: none). Why: shown only the partner's last line, SmolLM2-135M still
+    #: answers "I'm so glad you ..." on most tries (measured: 16 tries did no better than 8 on Travel); three
+    #: words of the move's opening ("Which sounds better", "A good analogy:") set it on the move, and the rest
+    #: of the message, which must still name the move's content to be heard, is the model's.
+    #: :func:`dialgym.data.imagine.imagine` sets 0 for a model that cannot continue a message
+    prefill_words: int = 3
 
 
 def run_turns(
@@ -381,6 +412,7 @@ def run_turns(
             tries = 1 + max(settings.revisions, settings.final_revisions if last_agent else 0)
             for attempt in range(tries):
                 batch = [ep for ep in live if ep.index in pending]
+                prefills: dict[int, str] = {}  # episode -> the words this try's message starts with
                 built = [
                     prompts.agent(ep, ep.moves[-1] or None, pending[ep.index], ep.examples[-1],
                                   history=settings.fresh_history if ep.index in fresh else None)
@@ -388,6 +420,12 @@ def run_turns(
                     else prompts.user(ep, pending[ep.index])
                     for ep in batch
                 ]  # fmt: skip
+                if role == "assistant" and settings.prefill_words:
+                    for ep, (conv, _) in zip(batch, built, strict=True):
+                        lead = lead_words(ep.examples[-1], settings.prefill_words) if ep.index in fresh else ""
+                        if lead:
+                            conv.append({"role": "assistant", "content": lead})  # the model continues it
+                            prefills[ep.index] = lead
                 # a regeneration of the same request samples hotter so that it differs from the rejected try; a
                 # fresh move is a new request, sampled like a first try
                 temperatures = [
@@ -402,6 +440,7 @@ def run_turns(
                 )
                 pending, fresh = {}, set()
                 for ep, (_, instructions), reply in zip(batch, built, replies, strict=True):
+                    reply = join_prefill(prefills.get(ep.index, ""), reply)
                     text, cut = clean_utterance(reply, settings.max_chars, settings.max_sentences)
                     reason = critique(text, role, instructions, ep.messages, recognize, settings.max_chars)
                     if reason is None and last_agent:
@@ -411,6 +450,8 @@ def run_turns(
                             reason = NO_TASK_ACT
                     if reason is None:
                         ep.messages.append({"role": role, "content": text})
+                        if ep.index in prefills:
+                            ep.prefill = prefills[ep.index]
                         ep.cleaned += int(cut)
                         ep.revisions += int(attempt > 0)
                         continue

@@ -324,6 +324,12 @@ class LLM:
     parameters and counts calls so errors can say which call failed.
     """
 
+    #: Whether a conversation that ends with an ``assistant`` message is *continued*: the reply is the rest of
+    #: that message (a prefill), not a new one. A local model does this through its chat template; an
+    #: OpenAI-compatible endpoint may not (servers differ: some ignore the last message's role, some need a
+    #: server-specific flag), so callers check this before they prefill and send nothing else otherwise.
+    continues_final_message: bool = False
+
     def __init__(self, config: LLMConfig, usage: Usage | None = None) -> None:
         self.config = config
         self.usage = usage if usage is not None else Usage()

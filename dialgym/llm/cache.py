@@ -99,6 +99,7 @@ class CachedLLM(LLM):
     def __init__(self, inner: LLM, path: str | Path | None = None, mode: str | None = None) -> None:
         super().__init__(inner.config, inner.usage)
         self.inner = inner
+        self.continues_final_message = inner.continues_final_message
         path = path if path is not None else inner.config.cache
         if path is None:
             raise ValueError("CachedLLM needs a cache path (config 'cache' or the path argument)")

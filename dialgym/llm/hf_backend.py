@@ -48,7 +48,13 @@ def load_model(folder: str, gguf_file: str | None, dtype: str = "float32") -> tu
 
 
 class HFLLM(LLM):
-    """A local causal LM. ``concurrency`` is the number of conversations per forward batch."""
+    """A local causal LM. ``concurrency`` is the number of conversations per forward batch.
+
+    A conversation that ends with an ``assistant`` message is continued (the chat template's
+    ``continue_final_message``): the reply is the rest of that message.
+    """
+
+    continues_final_message = True
 
     def __init__(self, config: LLMConfig, usage: Usage | None = None) -> None:
         super().__init__(config, usage)
@@ -86,7 +92,12 @@ class HFLLM(LLM):
         import torch
 
         tok = self.tokenizer
-        texts = [tok.apply_chat_template(conv, add_generation_prompt=True, tokenize=False) for conv in chunk]
+        texts = [
+            tok.apply_chat_template(conv, continue_final_message=True, tokenize=False)
+            if conv[-1]["role"] == "assistant"  # a prefill: the reply continues that message
+            else tok.apply_chat_template(conv, add_generation_prompt=True, tokenize=False)
+            for conv in chunk
+        ]
         # The chat template already writes the special tokens; don't let the tokenizer add a second BOS.
         enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=False)
         greedy = params["temperature"] == 0

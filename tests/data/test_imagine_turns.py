@@ -25,6 +25,8 @@ from dialgym.data.imagine_turns import (
     critique,
     does_task_work,
     is_echo,
+    join_prefill,
+    lead_words,
     ngram_overlap,
     self_repetition,
     template_hashes,
@@ -88,6 +90,16 @@ def test_clean_utterance_strips_labels_and_the_other_speakers_lines():
     assert clean_utterance("Plain reply.", 400) == ("Plain reply.", False)
     text, _ = clean_utterance("A long sentence here. " * 10, 50)
     assert len(text) <= 50 and text.endswith(".")
+
+
+def test_a_prefill_is_the_moves_own_opening_past_any_lead_in():
+    example = "In plain terms, from scratch. A good analogy: think of a line of people asking the one in front."
+    assert lead_words(example, 3) == "A good analogy:"
+    assert lead_words("Which sounds better to you: a food tour or a spa day?", 3) == "Which sounds better"
+    assert lead_words("Hi!", 3) == "Hi!" and lead_words("", 3) == "" and lead_words(example, 0) == ""
+    assert join_prefill("Which sounds better", "to you: hiking?") == "Which sounds better to you: hiking?"
+    assert join_prefill("A good analogy", ": a ladder.") == "A good analogy: a ladder."
+    assert join_prefill("", "Hello.") == "Hello."
 
 
 def test_each_speaker_sees_its_own_opening_line():
@@ -523,3 +535,42 @@ def test_first_tries_sample_at_the_measured_temperature_unless_the_config_names_
     imagine("Persuasion-v0", {"backend": "hf", "model": "fake", "temperature": 1.1}, n=1, seed=0,
             out=tmp_path / "c.jsonl", turns=2, model=chosen, progress=False)  # fmt: skip
     assert {t for a, t in chosen.temperatures if a == 0} == {None}  # the model's own (the config's) temperature
+
+
+class ContinuingSmallTalker(StubbornSmallTalker):
+    """A model that continues a message it is handed (a prefill) and otherwise only makes small talk."""
+
+    continues_final_message = True
+
+    def __init__(self) -> None:
+        super().__init__(patience=99)
+        self.prefills: list[str] = []
+
+    def generate(self, batch, sample_ids=None, **params):
+        out = super().generate(batch, sample_ids, **params)
+        for k, conv in enumerate(batch):
+            if conv[-1]["role"] == "assistant":  # handed the start of its message: it goes on from there
+                self.prefills.append(conv[-1]["content"])
+                out[k] = "the charity's schools and clinics keep kids in need safe and learning."
+        return out
+
+
+def test_a_model_that_continues_a_message_is_handed_the_moves_opening_on_the_last_tries(tmp_path):
+    """Small talk on every try would drop the dialogue; a model that can continue a message starts the last
+    message's fresh-move retries with the first words of the move's example, the episode records them, and the
+    file's settings say prefill was on. A model that cannot is never handed one (see the test above)."""
+    fake = ContinuingSmallTalker()
+    out = tmp_path / "p.jsonl"
+    summary = imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=out, turns=3,
+                      model=fake, progress=False)  # fmt: skip
+    assert (summary.written, summary.dropped) == (2, 0)
+    assert fake.prefills and all(1 <= len(p.split()) <= TurnSettings.prefill_words for p in fake.prefills)
+    for e in read_episodes(out):
+        lead = e.outcome["imagination"]["prefill"]
+        last = [m["content"] for m in e.messages if m["role"] == "assistant"][-1]
+        assert lead in fake.prefills and last.startswith(lead + " the charity's schools")
+    assert json.loads(meta_path(out).read_text())["settings"]["prefill_words"] == TurnSettings.prefill_words
+    plain = StubbornSmallTalker(patience=99)  # no continues_final_message: no prefill, and the file says 0
+    imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=1, seed=0, out=tmp_path / "q.jsonl", turns=3,
+            model=plain, progress=False)  # fmt: skip
+    assert json.loads(meta_path(tmp_path / "q.jsonl").read_text())["settings"]["prefill_words"] == 0

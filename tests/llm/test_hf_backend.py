@@ -78,3 +78,12 @@ def test_bfloat16_generates_seeded_replies_from_its_own_model_copy():
     replies = llm.generate(BATCH[:2])
     assert all(isinstance(r, str) and r.strip() for r in replies), replies
     assert make_llm(cfg(dtype="bfloat16")).generate(BATCH[:2]) == replies
+
+
+def test_a_conversation_that_ends_with_an_assistant_message_is_continued():
+    """A prefill: the reply is the rest of that message, not a new one (greedy, so the check is exact)."""
+    llm = make_llm(cfg(temperature=0, seed=None, max_tokens=12))
+    assert llm.continues_final_message
+    ask = [{"role": "user", "content": "Count from one to ten in words, separated by commas."}]
+    fresh, continued = llm.generate([ask, [*ask, {"role": "assistant", "content": "one, two, three,"}]])
+    assert continued.startswith("four, five") and not fresh.startswith("four")

@@ -90,6 +90,8 @@ def imagine_task(env_id: str, n: int, args: argparse.Namespace, work: Path) -> d
         "load_before": before,
         "load_after": after,
         "mean_agent_turns": round(float(np.mean([e.turns for e in eps])), 2) if eps else None,
+        # kept dialogues whose last agent message was started with words of its move's example (a prefill)
+        "prefilled": sum(bool(e.outcome["imagination"].get("prefill")) for e in eps),
         "label_agreement_pearson": agree,
         "success_agreement": _success_agreement(eps),
         "mean_reward_target": round(float(target.mean()), 3) if eps else None,

@@ -26,13 +26,14 @@ sampling it again with a note that says what was wrong (up to ``revisions`` time
 episodes). An utterance still flagged ends the episode there: the episode is kept when it already has
 ``min_agent_turns`` clean agent turns (counted as *repaired*: truncated) and dropped otherwise, with the
 critic's reason. The dialogue's last agent message is also flagged (``no_task_act``) when no agent message
-so far did any of the task's work, since the whole dialogue would be dropped for it: it is revised like any
-flagged utterance, up to ``final_revisions`` times, each time with a fresh move (one of the task's acts
-beyond small talk) and its example, shown only the partner's last line; a model that continues a message
+so far did any of the task's work, since the whole dialogue would be dropped for it. That message is revised
+up to ``final_revisions`` times, whatever a try is flagged for, each time with a fresh move (one of the task's
+acts beyond small talk) and its example, shown only the partner's last line; a model that continues a message
 (:attr:`dialgym.llm.base.LLM.continues_final_message`) is also handed the first ``prefill_words`` words of the
 example's main sentence as the start of its message (a *prefill*), so that it sets out on the move instead of
-answering the small talk once more. Why rules and not an LLM critic: a 135M model cannot judge chats, a rule
-costs nothing, and each rule is tested.
+answering the small talk once more. The model must add at least ``min_continuation_words`` words of its own
+(else ``too_short``): the given words must not make a message usable by themselves. Why rules and not an LLM
+critic: a 135M model cannot judge chats, a rule costs nothing, and each rule is tested.
 
 **Echo.** An utterance echoes a text when at least ``threshold`` of its word trigrams (lower-cased, punctuation
 dropped) occur in that text (:func:`ngram_overlap`); utterances shorter than three words are never called
@@ -82,6 +83,8 @@ REASON_NOTES: dict[str, str] = {
     "parrot": "it repeated what was already said in the chat",
     "repetition": "it said the same thing again",
     "off_task": "it was off-topic",
+    # a prefilled message whose own part is a few words: the given words, not the model, would do the move
+    "too_short": "it was too short",
     # the dialogue's last agent message, when no earlier one did any of the task's work (see run_turns)
     "no_task_act": "it was only small talk: do the task now",
 }
@@ -376,6 +379,9 @@ class TurnSettings:
     #: of the message, which must still name the move's content to be heard, is the model's.
     #: :func:`dialgym.data.imagine.imagine` sets 0 for a model that cannot continue a message
     prefill_words: int = 3
+    #: the fewest words the model must add to a prefill (else ``too_short``): a recogniser cue may span the
+    #: given words and one more ("Take a real" + "example."), and such a message says nothing of its own
+    min_continuation_words: int = 6
 
 
 def run_turns(
@@ -409,6 +415,10 @@ def run_turns(
             pending = {ep.index: "" for ep in live}  # episode -> the note for this attempt ("" = first try)
             fresh: set[int] = set()  # episodes whose next try is a fresh move (a no_task_act retry)
             last_agent = role == "assistant" and turn == settings.turns - 1
+            # episodes whose last message must do the task's work or the dialogue is dropped: every retry of it
+            # gets a fresh move, up to final_revisions, whatever the try was rejected for (a prefilled try that
+            # copies its example is an echo, and it is no reason to give up the dialogue)
+            rescue = {ep.index for ep in live if last_agent and not does_task_work(ep.messages, recognize)}
             tries = 1 + max(settings.revisions, settings.final_revisions if last_agent else 0)
             for attempt in range(tries):
                 batch = [ep for ep in live if ep.index in pending]
@@ -440,9 +450,12 @@ def run_turns(
                 )
                 pending, fresh = {}, set()
                 for ep, (_, instructions), reply in zip(batch, built, replies, strict=True):
-                    reply = join_prefill(prefills.get(ep.index, ""), reply)
-                    text, cut = clean_utterance(reply, settings.max_chars, settings.max_sentences)
+                    lead = prefills.get(ep.index, "")
+                    text, cut = clean_utterance(join_prefill(lead, reply), settings.max_chars, settings.max_sentences)
                     reason = critique(text, role, instructions, ep.messages, recognize, settings.max_chars)
+                    own = len(words(text)) - len(words(lead))  # the words the model added to a prefill
+                    if reason is None and lead and own < settings.min_continuation_words:
+                        reason = "too_short"
                     if reason is None and last_agent:
                         # the last chance to do the task: a dialogue of small talk only would be dropped whole
                         # (no_task_act), so this message is revised like any flagged one instead
@@ -455,9 +468,9 @@ def run_turns(
                         ep.cleaned += int(cut)
                         ep.revisions += int(attempt > 0)
                         continue
-                    if attempt < (settings.final_revisions if reason == NO_TASK_ACT else settings.revisions):
+                    if attempt < (settings.final_revisions if ep.index in rescue else settings.revisions):
                         pending[ep.index] = prompts.templates["revise"].format(reason=REASON_NOTES[reason])
-                        if reason == NO_TASK_ACT and work_moves:
+                        if ep.index in rescue and work_moves:
                             # a fresh move that does the task's work, with its own example: asked again for
                             # the same move, a small model tends to make the same small talk again
                             ep.moves[-1] = work_moves[int(ep.rng.integers(len(work_moves)))]

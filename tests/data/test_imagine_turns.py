@@ -509,6 +509,27 @@ def test_the_last_agent_message_gets_more_tries_than_other_utterances(tmp_path):
     assert summary.written == 2
 
 
+class EchoingSmallTalker(StubbornSmallTalker):
+    """Small talk first, then copies of its instructions (echoes) until its ``patience``-th regeneration."""
+
+    def generate(self, batch, sample_ids=None, **params):
+        out = super().generate(batch, sample_ids, **params)
+        for k, (conv, (_, _i, _turn, role, attempt)) in enumerate(zip(batch, sample_ids, strict=True)):
+            if role == "assistant" and 0 < attempt < self.patience:
+                out[k] = conv[0]["content"].split("\n")[0][:300]
+        return out
+
+
+def test_the_last_message_keeps_its_larger_budget_whatever_a_retry_is_rejected_for(tmp_path):
+    """Once a dialogue's last message must do the task's work, a retry rejected for another reason (here an echo
+    of its instructions) does not end the dialogue after ``revisions`` tries: it keeps max(revisions, 8)."""
+    fake = EchoingSmallTalker(patience=6)
+    summary = imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=2, seed=0, out=tmp_path / "e.jsonl",
+                      turns=3, model=fake, progress=False, revisions=3)  # fmt: skip
+    assert (summary.written, summary.dropped) == (2, 0)
+    assert max(a for role, a, _ in fake.temperatures if role == "assistant") == 6
+
+
 def test_first_tries_sample_at_the_measured_temperature_unless_the_config_names_one(tmp_path):
     """First tries and fresh-move retries sample at FIRST_TRY_TEMPERATURE (or the config's own), a regeneration
     of the same request hotter, so that it differs from the rejected try."""
@@ -574,3 +595,21 @@ def test_a_model_that_continues_a_message_is_handed_the_moves_opening_on_the_las
     imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=1, seed=0, out=tmp_path / "q.jsonl", turns=3,
             model=plain, progress=False)  # fmt: skip
     assert json.loads(meta_path(tmp_path / "q.jsonl").read_text())["settings"]["prefill_words"] == 0
+
+
+class TerseContinuer(ContinuingSmallTalker):
+    """Continues a prefill with two words: enough to complete a recogniser's cue, nothing of its own."""
+
+    def generate(self, batch, sample_ids=None, **params):
+        out = super().generate(batch, sample_ids, **params)
+        return ["for kids." if conv[-1]["role"] == "assistant" else text for conv, text in zip(batch, out, strict=True)]
+
+
+def test_a_prefilled_message_must_say_something_of_its_own(tmp_path):
+    """The model must add ``min_continuation_words`` words to the words it was given (else ``too_short``), so a
+    prefill cannot make a message usable by itself."""
+    fake = TerseContinuer()
+    summary = imagine("Persuasion-v0", {"backend": "hf", "model": "fake"}, n=1, seed=0, out=tmp_path / "t.jsonl",
+                      turns=3, model=fake, progress=False)  # fmt: skip
+    assert (summary.written, summary.dropped_by_reason) == (0, {"no_task_act": 1})
+    assert len(fake.prefills) == TurnSettings.final_revisions  # every fresh-move retry was prefilled, none passed

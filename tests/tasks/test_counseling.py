@@ -522,7 +522,7 @@ def test_real_supporter_moves_are_heard(text, act):
         ("Thanks, I really like talking to you too.", "self_disclosure"),  # "... you too" returns a kind word
         ("Have you told your sister how you feel?", "restatement_or_paraphrasing"),  # asks whether they did
         ("Why haven't you mentioned it to your boss?", "restatement_or_paraphrasing"),
-        ("Sounds like you have been working so hard lately.", "restatement_or_paraphrasing"),  # a compliment, not a recap
+        ("Sounds like you have been working so hard.", "restatement_or_paraphrasing"),  # a compliment, not a recap
         ("Talking to you helps me too.", "providing_suggestions"),  # what helps the supporter is no advice
         ("Anything helps at this point.", "providing_suggestions"),
     ],

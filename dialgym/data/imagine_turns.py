@@ -453,9 +453,10 @@ def run_turns(
                     lead = prefills.get(ep.index, "")
                     text, cut = clean_utterance(join_prefill(lead, reply), settings.max_chars, settings.max_sentences)
                     reason = critique(text, role, instructions, ep.messages, recognize, settings.max_chars)
-                    own = len(words(text)) - len(words(lead))  # the words the model added to a prefill
-                    if reason is None and lead and own < settings.min_continuation_words:
-                        reason = "too_short"
+                    if reason is None and lead:
+                        own = len(words(text)) - len(words(lead))  # the words the model added to the prefill
+                        if own < settings.min_continuation_words:
+                            reason = "too_short"
                     if reason is None and last_agent:
                         # the last chance to do the task: a dialogue of small talk only would be dropped whole
                         # (no_task_act), so this message is revised like any flagged one instead

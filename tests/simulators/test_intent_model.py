@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from dialgym.simulators.intent_model import NONE, IntentModel, features, fit
+from dialgym.simulators.intent_model import NONE, IntentModel, features, fit, stem
 from dialgym.simulators.scripted import normalize_for_matching
 from dialgym.tasks.persuasion.user import INTENT_MODEL_PATH
 
@@ -42,6 +42,22 @@ def test_features_are_word_ngrams_with_a_start_marker_and_numbers_folded():
     assert {"would", "<num>", "<s> would", "give <num> dollars", "?"} <= set(f)
     assert len(f) == len(set(f))
     assert any(x.startswith("#") for x in features("donations", chars=4))
+
+
+def test_stems_let_inflections_share_evidence():
+    assert {stem(w) for w in ("donate", "donated", "donating", "donation", "donations")} == {"donat"}
+    assert stem("charities") == stem("charity") == "charity"
+    assert stem("kids") == "kids" and stem("2019") == "2019" and stem("does") == "does"  # short words, numbers kept
+    f = features("they donated to charities", content_unigrams=True, stems=True)
+    assert {"~donat", "~charity"} <= set(f) and "~they" not in f  # function words get no stem either
+    assert "~?" not in features("do you give?", stems=True) and "~<num>" not in features("give 2", stems=True)
+    assert not any(x.startswith("~") for x in features("they donated to charities"))
+    # the setting travels with the model's file (files from before it existed have no stems)
+    m = _fit(stems=True)
+    assert m.stems and IntentModel.from_dict(m.to_dict()).stems
+    assert any(f.startswith("~") for f in m.to_dict()["weights"])
+    old = {k: v for k, v in m.to_dict().items() if k != "stems"}
+    assert not IntentModel.from_dict(old).stems
 
 
 def test_fit_learns_the_acts_and_abstains_on_filler():

@@ -2,7 +2,8 @@
 
 EXPECTED holds a fingerprint (sha256 of ``json.dumps([key, phrasings])``, 16 hex digits) of every
 entry of every bank, computed once from the Python literals before they moved; key order is
-part of the check, because the scripted user and agents draw phrasings by index.
+part of the check, because the scripted user and agents draw phrasings by index. An entry changed
+on purpose since carries a comment saying why (so a change is always a decision, never an accident).
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "donation_information": "7a2d314e8216cd07",
         "foot_in_the_door": "92afdb00961345db",
         "source_related_inquiry": "1783965e75cf01b1",
-        "task_related_inquiry": "d4ee3c6d37f30ea7",
+        # changed on purpose (issue 12): questions about the person's own giving are personal-related, as
+        # PersuasionForGood labels them, so the task-related bank asks for their view of giving instead
+        "task_related_inquiry": "763be69885c090a0",
         "personal_related_inquiry": "b208e4aa2f6d5587",
     },
     "counseling.REPLIES": {

@@ -108,13 +108,16 @@ PARAPHRASES: dict[str, list[str]] = {
         "Do you trust charities in general?",
     ],
     "task_related_inquiry": [
-        "Do you ever give money to charity?",
-        "Have you ever volunteered for a cause?",
+        "How do you feel about donating in general?",
+        "What do you think about this cause?",
         "What's your opinion on charitable giving?",
         "Is there a cause you care about a lot?",
         "How are you finding this task so far?",
     ],
     "personal_related_inquiry": [
+        # their own giving is personal-related, as PersuasionForGood labels it
+        "Do you ever give money to charity?",
+        "Have you ever volunteered for a cause?",
         "So, what do you do for work?",
         "Do you have kids of your own?",
         "Tell me more about yourself!",
@@ -320,6 +323,17 @@ def test_a_question_about_motives_is_answered_with_what_moves_them():
     # a skeptic's motive is the worry: voiced first, as before
     _env, out = _play(_persona(type="wary_skeptic", moved_by="credibility"), ["What makes a charity worth it to you?"])
     assert out[0][0] in REPLIES["concern"]
+
+
+def test_a_question_about_their_giving_is_personal_but_answered_with_their_giving():
+    """PersuasionForGood labels "have you ever donated?" personal-related; the person still answers about giving."""
+    for text in ("Have you ever donated to a charity before?", "Do you make donations?", "What charities do you like?"):
+        env, out = _play(_persona(inclination=0.1), [text])
+        assert out[0][4]["agent_acts"] == ["personal_related_inquiry"], text
+        assert out[0][0] in REPLIES["hint_disinclined"], (text, out[0][0])
+    # a question about the person's life still gets the personal hints
+    _env, out = _play(_persona(), ["Do you have kids?"])
+    assert out[0][0] in REPLIES["hint_emotion"]
 
 
 def test_closed_people_deflect():

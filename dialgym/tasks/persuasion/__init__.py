@@ -57,14 +57,16 @@ Foot-in-the-door ("even a few cents helps") unlocks tight budgets but anchors co
 people low. Facts about the organisation count as credibility appeals (as
 PersuasionForGood labels them) and matter most to people who do not know the charity;
 donation information is how giving works.
-Inquiries (personal, task- and source-related) make the user reveal one hint at a time
-in natural words (personal ones only as far as the person is open; a greeting first
-helps). Asking for a donation gets a decision (an amount, or a refusal) when the person
-is willing enough, on the third ask, or when they are about to leave; otherwise a
-"maybe later" that costs a little willingness, a little more when the request comes
-before any argument has landed. Every turn uses up patience; when it runs out the user leaves (they warn
-two turns ahead). Replies are drawn from a bank of phrasings with the env RNG, so equal
-seeds give equal episodes.
+Inquiries (personal, task- and source-related) make the user reveal one hint at a time in
+natural words (personal ones only as far as the person is open; a greeting first helps).
+Questions about the person's own giving ("have you ever donated?") are personal-related, as
+PersuasionForGood labels them, and are answered with what the person thinks of giving, like a
+task-related question about their view of it. Asking for a donation gets a decision (an amount,
+or a refusal) when the person is willing enough, on the third ask, or when they are about to
+leave; otherwise a "maybe later" that costs a little willingness, a little more when the request
+comes before any argument has landed. Every turn uses up patience; when it runs out the user
+leaves (they warn two turns ahead). Replies are drawn from a bank of phrasings with the env RNG,
+so equal seeds give equal episodes.
 
 ## Reward
 
@@ -106,7 +108,8 @@ persona and replays a dialogue prefix.
 
 * v0: initial version. Changed in place (2026-12): sentence-by-sentence recognition with a
   learned backstop, rapport, organisation facts as credibility, content-based repetition,
-  a small general gain for any fresh argument, any ask counts as asking.
+  a small general gain for any fresh argument, any ask counts as asking. Questions about the
+  person's own giving are personal-related inquiries (were task-related), answered as before.
 """
 
 from __future__ import annotations

@@ -44,6 +44,24 @@ ACT_REPERTOIRE: tuple[str, ...] = tuple(a for a in ACTS if a not in ("rapport", 
 
 _CHARITY = r"(?:save the children|this charity|the charity|this organi[sz]ation|the organi[sz]ation|them|it)"
 
+#: questions about the person's own giving (history, habits, favourite causes): PersuasionForGood labels them
+#: personal-related inquiries, and so does the recogniser; the user answers them with what it thinks of giving
+#: (its inclination), as a person answers the question asked (see ``PersuasionUser._inquiry``)
+GIVING_QUESTIONS: tuple[str, ...] = (
+    r"\b(?:have|had) you (?:ever )?(?:donated|given|contributed|volunteered|supported)\b",
+    r"\bdo you (?:ever |usually |often |normally |regularly |sometimes |typically )?(?:donate|give to|"
+    r"give money|contribute to|volunteer|support (?:any|a|some) (?:charit|cause))",
+    r"\b(?:any|a) (?:favou?rite) (?:charity|charities|cause|causes)\b",
+    r"\b(?:what|which) (?:kinds? of |sorts? of |types? of )?(?:causes?|charities|organi[sz]ations) "
+    r"(?:do |would |matter to |mean the most to )?you\b",
+)
+#: a personal-related inquiry that asks about giving, in the rules' words or others the learned model hears
+#: ("do you make donations?"): the user answers it with what it thinks of giving, not with its personal life
+ASKS_GIVING: tuple[str, ...] = (
+    *GIVING_QUESTIONS,
+    r"\b(?:do|did|have|would|will) you (?:\w+ ){0,3}(?:donat\w*|charit\w*|give to)\b",
+)
+
 LEXICON: dict[str, list[str]] = {
     "greeting": [
         r"^(?:hi|hello|hey|hiya|howdy|greetings|yo)\b",
@@ -236,19 +254,15 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:ever|do you ever) come across " + _CHARITY + r"\b",
         r"\bdo you trust (?:charities|this charity|the charity|save the children|them)\b",
     ],
+    # opinions and expectations about giving and the task (PersuasionForGood's task-related inquiry);
+    # questions about the person's own giving are personal-related, as the corpus labels them
     "task_related_inquiry": [
-        r"\b(?:have|had) you (?:ever )?(?:donated|given|contributed|volunteered|supported)\b",
-        r"\bdo you (?:ever |usually |often |normally |regularly |sometimes |typically )?(?:donate|give to|"
-        r"give money|contribute to|volunteer|support (?:any|a|some) (?:charit|cause))",
         r"\b(?:how|what) do you (?:feel|think) about (?:donating|giving|donations|charity|charities|this task|the task|"
         r"helping|charitable giving)\b",
         r"\bwhat (?:is|are) your (?:view|opinion|take|thoughts|feelings?)s? (?:of|on|about) (?:donating|giving|"
         r"donations|charity|charities|charitable giving)\b",
         r"\bwould you (?:ever )?(?:call|consider|describe) yourself\b",
         r"\bhow (?:is|are you finding|are you liking|do you like) (?:the|this) (?:task|study|hit|survey|experiment)\b",
-        r"\b(?:any|a) (?:favou?rite) (?:charity|charities|cause|causes)\b",
-        r"\b(?:what|which) (?:kinds? of |sorts? of |types? of )?(?:causes?|charities|organi[sz]ations) "
-        r"(?:do |would |matter to |mean the most to )?you\b",
         r"\b(?:is there|are there) (?:a|any) (?:cause|causes|charity|charities) (?:you|that)\b",
         r"\bwhat (?:usually )?(?:makes|would make) you (?:donate|give)\b",
         r"\bwhen you (?:do )?(?:give|donate)(?: to (?:a |any )?(?:cause|charity|charities))?,? what\b",
@@ -259,10 +273,11 @@ LEXICON: dict[str, list[str]] = {
         r"\bwhy did you (?:join|take part|sign up|decide to)\b",
     ],
     "personal_related_inquiry": [
+        *GIVING_QUESTIONS,
         r"\b(?:tell me|can you tell me|could you tell me|would you tell me|share) (?:a (?:little|bit) |a little bit )?"
         r"(?:more )?about (?:yourself|you)\b",
         r"\bdo you have (?:any )?(?:kids|children|a family|family|a job|siblings|nieces|nephews)\b",
-        r"\bwhat do you do (?:for (?:a )?(?:living|work|fun))?\b",
+        r"\bwhat do you do\b(?: for (?:a )?(?:living|work|fun))?",
         r"\bwhat (?:is|are) your (?:job|work|profession|occupation|hobbies|interests|background|line of work|"
         r"situation|story)\b",
         r"\bwhere are you (?:from|based)\b",

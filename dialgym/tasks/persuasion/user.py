@@ -46,7 +46,7 @@ from pathlib import Path
 from dialgym.core.types import Outcome
 from dialgym.simulators.intent_model import IntentModel
 from dialgym.simulators.scripted import IntentRecognizer, ReplyBank, ScriptedUser, normalize_for_matching
-from dialgym.tasks.persuasion.language import ACTS, LEXICON, NEGATION_SENSITIVE, REPLIES, TOPIC
+from dialgym.tasks.persuasion.language import ACTS, ASKS_GIVING, LEXICON, NEGATION_SENSITIVE, REPLIES, TOPIC
 from dialgym.tasks.persuasion.personas import BUDGET_CAP
 
 APPEALS: tuple[str, ...] = (
@@ -203,6 +203,10 @@ _ASKS_MOTIVE = re.compile(
 )
 
 
+#: a personal-related inquiry about the person's own giving ("have you ever donated?"), matched on normalised text
+_ASKS_GIVING = re.compile("|".join(f"(?:{p})" for p in ASKS_GIVING))
+
+
 def _fmt_amount(x: float) -> str:
     return f"{x:.2f}"
 
@@ -320,6 +324,11 @@ class PersuasionUser(ScriptedUser):
         if not s.asked_any:
             s.asked_any = True
             s.willingness = min(1.0, s.willingness + 0.02)
+        norm = normalize_for_matching(text) if text else ""
+        if act == "personal_related_inquiry" and _ASKS_GIVING.search(norm):
+            # PersuasionForGood calls "have you ever donated?" personal-related, and so does the recogniser; a
+            # person answers it with their giving (what a question about giving reveals), not their life story
+            act = "task_related_inquiry"
         if act == "personal_related_inquiry":
             hints = self._personal_hints()
             if s.personal_told >= len(hints):
@@ -332,7 +341,7 @@ class PersuasionUser(ScriptedUser):
             if (
                 self.persona["moved_by"] != "credibility"  # a skeptic's motive is the worry, voiced first below
                 and s.personal_told == 0
-                and _ASKS_MOTIVE.search(normalize_for_matching(text))
+                and _ASKS_MOTIVE.search(norm)
             ):
                 # "what makes a cause worth it to you?" asks what moves them: answered with that (the first
                 # personal hint), as a person answers the question asked, not with their giving history

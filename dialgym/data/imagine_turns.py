@@ -91,8 +91,9 @@ REASON_NOTES: dict[str, str] = {
 #: episode-level reason: no agent turn did any of the task's work (see :func:`does_task_work`)
 NO_TASK_ACT = "no_task_act"
 REASONS = tuple(REASON_NOTES)
-#: acts any chat has; an imagined dialogue whose agent only does these never did the task
-SOCIAL_ACTS = frozenset({"off_task", "rapport", "greeting", "thanks"})
+#: acts any chat has; an imagined dialogue whose agent only does these never did the task ("others" is
+#: Counseling's rapport act, ESConv's name for small talk)
+SOCIAL_ACTS = frozenset({"off_task", "rapport", "others", "greeting", "thanks"})
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SPEAKER = re.compile(r"^\s*[\*\"'(]*\s*(assistant|agent|user|person|me|you)\s*[\*\"')]*\s*:\s*", re.IGNORECASE)

@@ -336,6 +336,22 @@ def test_a_dialogue_of_small_talk_does_no_task_work():
     assert does_task_work(work, recognize) and does_task_work(small_talk, None)
 
 
+def test_counselings_small_talk_does_no_task_work_either():
+    """Counseling's rapport act is "others" (ESConv's name): a dialogue of only that did no counselling."""
+    import gymnasium as gym
+
+    recognize = gym.make("Counseling-v0").unwrapped.make_scripted_user().recognizer.recognize
+    chat = [
+        {"role": "assistant", "content": "Hi there, nice to meet you."},
+        {"role": "user", "content": "Hi."},
+        {"role": "assistant", "content": "Okay."},
+    ]
+    assert {a for m in chat if m["role"] == "assistant" for a in recognize(m["content"])} <= {"others"}
+    assert not does_task_work(chat, recognize)
+    question = {"role": "assistant", "content": "What has been weighing on you lately?"}
+    assert does_task_work([*chat, {"role": "user", "content": "Sure."}, question], recognize)
+
+
 def test_the_agent_sees_the_tasks_own_phrasing_of_its_move_as_an_example():
     """With the task's phrase function, the agent's instructions hold an example of the move in the task's words
     (here naming the concept the learner asked about); the example is instruction text, so a copy is an echo."""

@@ -105,11 +105,20 @@ RAPPORT_LEXICON: tuple[str, ...] = (
     r"^(?:ok(?:ay)?|sure|yes|yeah|yep|yup|absolutely|definitely|exactly|indeed|right|true|totally|of course|"
     r"i see|i understand|i know|i agree|agreed|got it|gotcha|fair enough|makes sense|sounds good|"
     r"good|great|awesome|wonderful|fantastic|excellent|cool|nice|perfect|lovely|amazing|wow|oh|ah|hmm+|"
-    r"alright|all right|well|so|haha+|lol|me too|same here|no problem|no worries|not at all|certainly)\b",
+    r"alright|all right|well|so|haha+|lol|me too|same here|no problem|no worries|not at all|certainly|"
+    r"yea|yah|ya|nope|nah|no|ooh+|aww+|seriously|really|hopefully|very much so|for sure|me neither|me either|"
+    r"mine (?:too|either|neither))\b",
+    # "i think so", "i believe so", "i am not really sure": answers that carry no content of their own
+    r"^i (?:believe|think|guess|hope|suppose|reckon) so\b",
+    r"\b(?:i am|im) not (?:really |so |too |quite |entirely )?sure\b",
     # "that's great", typed "thats great", "that would be so great", "it is such a great thing to do"
     r"\b(?:that|this|thats|it) (?:is|sounds|seems|would be|was|will be|looks)? ?(?:so |really |very |pretty |quite |"
     r"truly |such )?(?:a |an )?(?:great|good|awesome|wonderful|nice|cool|interesting|fair|true|amazing|fantastic|"
-    r"understandable|reasonable|fine|perfect|lovely|admirable|kind|generous|sweet|excellent|brilliant|valid)\b",
+    r"understandable|reasonable|fine|perfect|lovely|admirable|kind|generous|sweet|excellent|brilliant|valid|"
+    r"okay|ok|alright|the truth)\b",
+    # agreeing with the partner: "you are so right", "i could not agree more"
+    r"\byou are (?:so |very |absolutely |totally |quite |probably |definitely |exactly )?right\b",
+    r"\b(?:could not|couldnt) agree more\b",
     # short agreements: "it really is.", "it certainly is", "i do!", "i most definitely agree"
     r"^(?:it|that|they|i|you|we) (?:really |certainly |definitely |sure |truly |absolutely )?(?:is|are|does|do|did|"
     r"was|will|am|can|have)(?: too| indeed)?[.!?]*$",
@@ -122,13 +131,18 @@ RAPPORT_LEXICON: tuple[str, ...] = (
     r"(?:concern|point|question|worry|thing to ask|reaction)\b",
     r"^sounds? (?:like|good|great|fair|wonderful|awesome|lovely)\b",
     r"\bi hope (?:your (?:day|week|evening|morning|weekend|afternoon) is|you are (?:doing|having|well)|you have "
-    r"(?:had )?a (?:good|great|nice|lovely))\b",
+    r"(?:had )?a (?:good|great|nice|lovely)|you (?:enjoy|have a|had a))\b",
+    # how one is: "i am doing great", "i am good, thanks"
+    r"^i am (?:doing )?(?:very |really |pretty |so )?(?:great|good|well|fine|ok|okay|alright|wonderful)\b",
     # praise of and remarks about the partner
     r"\byou (?:are|seem|sound) (?:like )?(?:a |an |such a |so |very |really |extremely |incredibly |truly )?"
     r"(?:kind|nice|generous|sweet|knowledgeable|"
     r"wonderful|great|good|awesome|amazing|thoughtful|smart|caring|lovely|helpful|cool|fun)\b",
     r"\b(?:good|great|nice) (?:for you|to hear|point|question|idea|choice|thinking)\b",
-    r"\b(?:that is|how) (?:very |so |really )?(?:kind|generous|nice|sweet|thoughtful) of you\b",
+    r"\b(?:very |so |really )*(?:kind|generous|nice|sweet|thoughtful) of you\b",
+    r"^(?:such|what) an? (?:\w+ )?(?:great|good|wonderful|nice|lovely|beautiful|admirable|kind|generous) \w+",
+    r"\byou (?:should|can|must) (?:be|feel) (?:very |so |really )?proud\b",
+    r"\byou (?:have )?(?:encouraged|inspired|motivated) me\b",
     r"\bi (?:admire|respect|love|like) (?:that|your|you|it|this)\b",
     # you're welcome, closings, well-wishing
     r"\b(?:you are|your|youre) (?:very |so |most |quite )?welcome\b",
@@ -136,6 +150,8 @@ RAPPORT_LEXICON: tuple[str, ...] = (
     r"\b(?:my pleasure|anytime|any time)\b",
     r"\b(?:bye|goodbye|good bye|take care|see you|later|cheers)\b",
     r"\bhave a (?:good|great|nice|wonderful|lovely|blessed) (?:day|night|evening|weekend|one|time|rest)\b",
+    r"\b(?:enjoy|have) (?:a|your|the rest of your) (?:\w+ )?(?:day|night|evening|weekend|week|morning|afternoon|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     r"\b(?:nice|good|great|lovely|a pleasure) (?:talking|chatting|speaking) (?:to|with) you\b",
     r"\b(?:good luck|best of luck|all the best|best wishes|be well|stay safe)\b",
     r"\b(?:hi|hello|hey|good (?:morning|afternoon|evening))\b",

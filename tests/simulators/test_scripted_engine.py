@@ -87,6 +87,21 @@ def test_rapport_is_heard_apart_from_off_task_and_only_when_nothing_else_is():
         "Your welcome!",
         "You will be blessed.",
         "Sounds like you know a lot about it.",
+        # agreeing, answering how one is, closing, praising (issue 12: what real persuaders say between strategies)
+        "You're so right.",
+        "I could not agree more.",
+        "Yeah, for sure.",
+        "Nope, that covers it.",
+        "I think so.",
+        "Im not really sure.",
+        "I'm doing well, thanks for asking.",
+        "That's okay.",
+        "Enjoy the rest of your evening!",
+        "I hope you have a relaxing weekend.",
+        "What a lovely attitude.",
+        "That is really thoughtful of you.",
+        "You should feel proud of yourself.",
+        "You have inspired me.",
     ],
 )
 def test_everyday_acknowledgements_are_rapport_not_off_task(text):
@@ -95,7 +110,14 @@ def test_everyday_acknowledgements_are_rapport_not_off_task(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["My car needs new tires.", "Let me tell you about my cat, she is very fluffy.", "The weather turned cold."]
+    "text",
+    [
+        "My car needs new tires.",
+        "Let me tell you about my cat, she is very fluffy.",
+        "The weather turned cold.",
+        "The stock market closed higher on Friday.",
+        "Penguins cannot fly but they swim well.",
+    ],
 )
 def test_unrelated_statements_stay_off_task(text):
     assert IntentRecognizer({"ask": [r"\bhave you heard\b"]}, rapport_act="chat").recognize(text) == [OFF_TASK]

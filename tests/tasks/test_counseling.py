@@ -803,3 +803,56 @@ def test_success_is_a_two_point_drop_or_one_point_to_calm(varied_rollouts):
         assert r.success == (drop >= 2 or (final <= 2 and drop >= 1)), out
         calm_by_one += drop == 1 and final <= 2
     assert calm_by_one  # the case that tells the second clause apart did occur
+
+
+# round 3 of issue 12: rules narrowed where they heard a strategy in a sentence that makes another move
+@pytest.mark.parametrize(
+    "text, heard, not_heard",
+    [
+        # praise of the person's own idea is reassurance, not a proposal of the supporter's
+        ("That is a great idea!", "affirmation_and_reassurance", "providing_suggestions"),
+        (
+            "Baking with your kids sounds like a good way to unwind.",
+            "affirmation_and_reassurance",
+            "providing_suggestions",
+        ),
+        # a feeling called normal or needless is reassurance, not a reflection
+        (
+            "It is natural to feel nervous before a big interview.",
+            "affirmation_and_reassurance",
+            "reflection_of_feelings",
+        ),
+        (
+            "There is no reason to feel ashamed about asking for help.",
+            "affirmation_and_reassurance",
+            "reflection_of_feelings",
+        ),
+        # a feeling named inside advice is what the advice is for
+        (
+            "Maybe talk to your sister when your anxiety is at its worst.",
+            "providing_suggestions",
+            "reflection_of_feelings",
+        ),
+        ("You could tell him how hurt you feel when he cancels.", "providing_suggestions", "reflection_of_feelings"),
+        # pointing at what was said is not saying it back
+        ("I think I understand what you are saying.", None, "restatement_or_paraphrasing"),
+    ],
+)
+def test_narrowed_rules_leave_the_other_move_alone(text, heard, not_heard):
+    acts = RECOGNIZER.recognize(text)
+    assert not_heard not in acts, acts
+    assert heard is None or heard in acts, acts
+
+
+@pytest.mark.parametrize(
+    "text, act",
+    [
+        ("Another option is to ask your manager for a later shift.", "providing_suggestions"),
+        ("A good first step might be calling the clinic tomorrow.", "providing_suggestions"),
+        ("You must feel so nervous about the interview.", "reflection_of_feelings"),
+        ("It makes sense that you would feel lonely after the move.", "reflection_of_feelings"),
+        ("You mentioned your brother moved away last spring.", "restatement_or_paraphrasing"),
+    ],
+)
+def test_narrowed_rules_still_hear_their_own_move(text, act):
+    assert act in RECOGNIZER.recognize(text)

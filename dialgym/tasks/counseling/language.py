@@ -208,7 +208,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"(?:right now |now |at the moment )?(?:is|are|sounds like)\b",
         r"\b(?:in other words|to paraphrase|put another way)\b",
         # ("have you told him?", "why have not you said anything?" ask whether they did)
-        r"(?<!have )(?<!had )(?<!did )(?<!not )\byou (?:mentioned|said|told me|were saying|are saying|have said|"
+        # ("i understand what you are saying", "after everything you told me" point at what was said, not say it back)
+        r"(?<!have )(?<!had )(?<!did )(?<!not )(?<!\bwhat )(?<!\beverything )(?<!\ball )"
+        r"\byou (?:mentioned|said|told me|were saying|are saying|have said|"
         r"explained|described|stated|noted)\b",
         r"\blet me (?:make sure|see if|check (?:that|if|i|whether)|repeat|recap|get this straight)\b",
         r"\b(?:have|got|get) (?:this|that|it) (?:right|straight)\b",
@@ -285,6 +287,10 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         + _HARD_ADJ
         + r") (?:on|for|to) you\b",
         r"^i can (?:totally |really |completely )?(?:understand|relate)(?: that| this| it)?[.!]?$",
+        # ("it is natural to feel stressed", "no reason to feel ashamed": a feeling called normal or needless is
+        # reassurance, not a reflection of what the person feels)
+        r"(?<!\bnatural )(?<!\bnormal )(?<!\bokay )(?<!\bok )(?<!\balright )(?<!\bfine )(?<!\breason )(?<!\bneed )"
+        r"(?<!\bunderstandable )(?<!\bcommon )(?<!\bvalid )(?<!\bhuman )(?<!\breasonable )(?<!\busual )"
         r"\b(?:to|would|could|you) (?:feel|be feeling|get) " + _ADV + r"(?:" + _EMO_ADJ + r")\b",
         r"\bi (?:can )?hear (?:you|that|how|what|the)\b",
         # naming the feeling as something understandable: "I can understand being discouraged"
@@ -526,7 +532,12 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         # praise of a step the person took or means to take: "just reaching out is a great first step"
         r"\b(?:is|was|would be|can be) (?:a |an )?(?:really |very |such a )?(?:great|good|big|important|huge|positive|"
         r"brave|healthy) (?:first )?step\b",
-        r"\bnothing (?:to be|to feel) (?:ashamed|embarrassed|worried|afraid|sorry|guilty)\b",
+        r"\b(?:nothing|no reason|no need) (?:to be|to feel) (?:so |at all )?(?:ashamed|embarrassed|worried|afraid|"
+        r"sorry|guilty|bad|silly|stupid)\b",
+        # approval of the person's idea in any words: "baking with your kids sounds like a good way to unwind"
+        r"\b(?:sounds|seems|looks) like (?:a |an |such a )?" + _ADV + r"(?:great|good|wonderful|excellent|smart|"
+        r"fantastic|brilliant|wise|healthy|positive|solid|reasonable|lovely|fun|nice|perfect|terrific|awesome|amazing) "
+        r"(?:idea|plan|step|start|way|choice|approach|decision|move|option|thing to do|solution|outlet)\b",
         r"\byou (?:should|will|would) (?:be|feel) (?:just )?(?:fine|okay|ok|alright|all right)\b",
     ],
     "providing_suggestions": [
@@ -602,7 +613,11 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\bone (?:thing|option|idea|way|suggestion|approach|step|tip|strategy|trick|method) (?:that )?(?:you could|"
         r"that might|that could|which might|to try|is|would be|might be|could be|you might|you can|that "
         r"helps|that works|to consider)\b",
-        r"\b(?:another|a good|a great|a helpful|a useful|one good|the best|a better|an easy|a simple|a healthy) "
+        # ("that is a great idea!", "teaching them is a good way", "that may be a good thing": praise of the person's
+        # own idea or step, which is reassurance, not a proposal of the supporter's)
+        r"(?<!\bis )(?<!\bwas )(?<!\bbe )(?<!\blike )(?<!\bsuch )(?<!\bas )(?<!\bdefinitely )(?<!\breally )"
+        r"(?<!\bindeed )(?<!\bactually )(?<!\bstill )\b"
+        r"(?:another|a good|a great|a helpful|a useful|one good|the best|a better|an easy|a simple|a healthy) "
         r"(?:option|idea|thing|suggestion|way|approach|step|first step|tip|strategy|place to start|resource|"
         r"outlet|method|solution|route|alternative)\b",
         r"\bmy (?:suggestion|advice|recommendation|tip|two cents)\b",
@@ -1040,6 +1055,10 @@ class CounselingRecognizer(IntentRecognizer):
             if _ASKS.match(sentence) and not _TELLS.search(sentence):
                 # "what do you think is causing it?" asks about causes; it tells nothing
                 drop |= {"information"} & heard
+        if "providing_suggestions" in heard and "reflection_of_feelings" in heard:
+            # a feeling named inside advice is what the advice is for ("talk to a friend when your anxiety is bad",
+            # "tell him how much it hurts you"): the sentence advises; it does not reflect the feeling back
+            drop.add("reflection_of_feelings")
         if "question" in heard and _SMALLTALK_Q.match(sentence):
             drop.add("question")
             if "others" not in heard:

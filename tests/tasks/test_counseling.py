@@ -856,3 +856,37 @@ def test_narrowed_rules_leave_the_other_move_alone(text, heard, not_heard):
 )
 def test_narrowed_rules_still_hear_their_own_move(text, act):
     assert act in RECOGNIZER.recognize(text)
+
+
+@pytest.mark.parametrize(
+    "text, not_heard",
+    [
+        ("Keep a short list of questions for the meeting, if that makes sense.", "affirmation_and_reassurance"),
+        ("Try to walk for at least twenty minutes a day.", "affirmation_and_reassurance"),  # a quantity
+        ("Sometimes it is for the best to step back for a week.", "affirmation_and_reassurance"),  # advice
+        ("If you feel that your sister could help, give her a call.", "reflection_of_feelings"),  # a condition
+    ],
+)
+def test_hedges_quantities_and_conditions_are_not_reassurance_or_reflection(text, not_heard):
+    acts = RECOGNIZER.recognize(text)
+    assert not_heard not in acts and "providing_suggestions" in acts, acts
+
+
+@pytest.mark.parametrize(
+    "text, act",
+    [
+        ("That makes sense.", "affirmation_and_reassurance"),
+        ("At least you found out before the wedding.", "affirmation_and_reassurance"),
+        ("Losing that job may turn out to be for the best.", "affirmation_and_reassurance"),
+        ("You feel like nobody at work notices the effort you put in.", "reflection_of_feelings"),
+        # understanding said on its own feels with the person; beside another move it is only its lead-in
+        ("I understand.", "reflection_of_feelings"),
+        ("Oh, I totally get it!", "reflection_of_feelings"),
+    ],
+)
+def test_consolation_and_understanding_still_heard(text, act):
+    assert RECOGNIZER.recognize(text) == [act]
+
+
+def test_understanding_beside_a_heard_move_is_only_its_lead_in():
+    assert RECOGNIZER.recognize("I understand. I went through a divorce myself last year.") == ["self_disclosure"]

@@ -280,7 +280,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:that|this|it|which|what you are going through|being \w+) (?:really |certainly |definitely "
         r"|truly |just )?(?:is|has been|was|must be|must have been|sounds|seems|could be|might be|"
         r"would be|can be|must feel|feels) " + _ADV + r"(?:" + _FEELING_ADJ + r")\b",
-        r"\byou (?:feel|felt|are feeling|have been feeling|must feel) " + _ADV + r"(?:like|that|as if|as though)\b",
+        # ("if you feel that he could help, ...": a condition, not the person's feeling said back)
+        r"(?<!\bif )(?<!\bwhen )\byou (?:feel|felt|are feeling|have been feeling|must feel) " + _ADV
+        + r"(?:like|that|as if|as though)\b",
         r"\b(?:is|was|has been|must be|could be|might be|would be|must have been|sounds|seems) "
         + _ADV
         + r"(?:"
@@ -415,7 +417,9 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"\b(?:that|this|it) is " + _ADV + r"(?:understandable|valid|reasonable|fair enough|admirable|"
         r"commendable|impressive|smart|wise|brave|courageous|healthy|a good thing|a great thing|a great start|"
         r"a good start|a big step|a great step|progress)\b",
-        r"\b(?:understandably|understandable|that is understandable|makes sense)\b[.!]?$",
+        # ("..., if that makes sense." hedges the supporter's own words; it validates nothing)
+        r"\b(?:understandably|understandable|that is understandable|(?<!\bif that )(?<!\bif this )(?<!\bif it )"
+        r"makes sense)\b[.!]?$",
         r"\b(?:your )?(?:feelings?|reactions?|emotions?|concerns?) (?:make|makes|are|is) "
         + _ADV
         + r"(?:sense|valid|normal|understandable|natural|justified|legitimate)\b",
@@ -460,9 +464,12 @@ STRATEGY_LEXICON: dict[str, list[str]] = {
         r"spirits up|positive|smiling)|stay (?:strong|positive|hopeful|optimistic|the course)|chin up|head up|"
         r"you can do it|you got this|you have got this|you have this|one day at a time|take heart)\b",
         r"\b(?:give yourself (?:some |more )?(?:credit|grace|a pat)|be proud of yourself)\b",
-        r"\b(?:at least|the good news is|the good thing is|on the bright side|on the plus side|the upside|silver "
-        r"lining|bright side|better days|light at the end|a blessing in disguise|for the best|"
-        r"every cloud)\b",
+        # "at least" consoles when a clause follows ("at least you found out now"), not as a quantity ("at least an hour
+        # a day", "at least talk to them"); "for the best to ..." is advice
+        r"\b(?:at least,? (?=(?:you|your|he|she|they|it|we|now|there|that|this|the|i|my|his|her|their|someone|"
+        r"nobody|no one)\b)|the good news is|the good thing is|on the bright side|on the plus side|the upside|silver "
+        r"lining|bright side|better days|light at the end|a blessing in disguise|for the best(?! to\b)|"
+        r"every cloud)",
         r"\byou (?:seem|sound|appear) (?:like )?(?:a |an |such a |very |really |so |quite )*(?:strong|capable|"
         r"smart|caring|kind|good|nice|great|thoughtful|wonderful|hard.?working|resilient|determined|mature|"
         r"sensible|responsible|dedicated|loving|intelligent|brave|reasonable|level.?headed|wise|genuine|"
@@ -922,6 +929,13 @@ _SMALLTALK_Q = re.compile(
 #: supporter's own life is self-disclosure; "you can <do something>" is advice; a hard-sounding general remark
 #: ("breakups can be brutal") is validation. They keep a supportive sentence from being heard as mere small talk.
 _FALLBACK: dict[str, re.Pattern[str]] = {
+    # "i understand." / "i totally get it." said on its own is the supporter showing they feel with the person (a
+    # reflection); beside a rule-heard move in the same turn it is only the lead-in to that move (and is left out)
+    "reflection_of_feelings": re.compile(
+        r"^(?:(?:oh|yes|yeah|okay|ok|well|i see|hmm+|i know|aw+),? )*i (?:totally |completely |really |definitely |"
+        r"absolutely |fully |truly |can |do |can totally |can really |can definitely )*(?:understand|get it|hear you|"
+        r"feel you|get you)(?: that| this| it| you)?(?: completely| totally| fully| now)?[.!]*$"
+    ),
     "self_disclosure": re.compile(
         r"^(?:(?:well|yes|yeah|no|honestly|actually|personally|and|but|so|oh|also|luckily|sadly),? )*i (?:have|had|was|"
         r"did|went|got|live|work|only|also|never|always|still|recently|once|used|took|lost|made|spent|started|"

@@ -389,6 +389,7 @@ def run(cfg: ReproduceConfig, work: Path, out_dir: Path, progress: bool = True) 
         }  # fmt: skip
         for fut in progress_bar(as_completed(futures), total=len(futures), desc="eval"):
             rows[futures[fut]] = fut.result()
+    rows = {env_id: rows[env_id] for env_id in tasks}  # the tasks' order, not the order they finished in
     times["eval"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     prompt_tasks = tasks if cfg.prompt_episodes > 0 else []  # --prompt-episodes 0 skips the slow prompting agent

@@ -331,9 +331,13 @@ def test_a_question_about_their_giving_is_personal_but_answered_with_their_givin
         env, out = _play(_persona(inclination=0.1), [text])
         assert out[0][4]["agent_acts"] == ["personal_related_inquiry"], text
         assert out[0][0] in REPLIES["hint_disinclined"], (text, out[0][0])
-    # a question about the person's life still gets the personal hints
+    # a question about the person's life still gets the personal hints, also beside a question about giving
     _env, out = _play(_persona(), ["Do you have kids?"])
     assert out[0][0] in REPLIES["hint_emotion"]
+    _env, out = _play(_persona(inclination=0.1), ["Do you have kids? Have you ever donated to a charity?"])
+    assert out[0][4]["agent_acts"] == ["personal_related_inquiry"]
+    assert any(r in out[0][0] for r in REPLIES["hint_disinclined"]), out[0][0]
+    assert any(r in out[0][0] for r in REPLIES["hint_emotion"]), out[0][0]
 
 
 def test_closed_people_deflect():

@@ -45,7 +45,13 @@ from pathlib import Path
 
 from dialgym.core.types import Outcome
 from dialgym.simulators.intent_model import IntentModel
-from dialgym.simulators.scripted import IntentRecognizer, ReplyBank, ScriptedUser, normalize_for_matching
+from dialgym.simulators.scripted import (
+    IntentRecognizer,
+    ReplyBank,
+    ScriptedUser,
+    normalize_for_matching,
+    split_sentences,
+)
 from dialgym.tasks.persuasion.language import ACTS, ASKS_GIVING, LEXICON, NEGATION_SENSITIVE, REPLIES, TOPIC
 from dialgym.tasks.persuasion.personas import BUDGET_CAP
 
@@ -328,7 +334,13 @@ class PersuasionUser(ScriptedUser):
         if act == "personal_related_inquiry" and _ASKS_GIVING.search(norm):
             # PersuasionForGood calls "have you ever donated?" personal-related, and so does the recogniser; a
             # person answers it with their giving (what a question about giving reveals), not their life story
-            act = "task_related_inquiry"
+            kind, cost = self._inquiry("task_related_inquiry", s, text)
+            # ... and still answers a question about their life asked beside it ("do you have kids?")
+            rest = " ".join(x for x in split_sentences(norm) if not _ASKS_GIVING.search(x))
+            if rest and "personal_related_inquiry" in self.recognizer.recognize_normalized(rest):
+                more, extra = self._inquiry("personal_related_inquiry", s)
+                return f"{kind}+{more}", cost + extra
+            return kind, cost
         if act == "personal_related_inquiry":
             hints = self._personal_hints()
             if s.personal_told >= len(hints):

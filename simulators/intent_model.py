@@ -224,6 +224,8 @@ def fit(
     """
     if len(sentences) != len(labels):
         raise ValueError(f"{len(sentences)} sentences but {len(labels)} labels")
+    if not sentences:
+        raise ValueError("no sentences to fit on (expected at least one labelled sentence)")
     classes = sorted(set(labels) | {NONE})
     cidx = {c: i for i, c in enumerate(classes)}
     feats = [features(s, chars, content_unigrams, stems) for s in sentences]

@@ -94,6 +94,8 @@ def test_balanced_classes_raise_a_rare_class():
 def test_bad_inputs_name_what_was_wrong(tmp_path):
     with pytest.raises(ValueError, match="3 sentences but 2 labels"):
         fit(["a", "b", "c"], ["x", "y"])
+    with pytest.raises(ValueError, match="no sentences to fit on"):
+        fit([], [])
     with pytest.raises(ValueError, match=r"threshold=1\.5"):
         IntentModel(["a", NONE], {}, [0.0, 0.0], threshold=1.5)
     bad = tmp_path / "bad.json"

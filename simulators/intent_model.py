@@ -153,6 +153,8 @@ class IntentModel:
             ((self._rows[f][k], f) for f in feats if f in self._rows and self._rows[f][k] > 0), reverse=True
         )[:4]
         detail = f"p={p[k]:.2f}; " + ", ".join(f"'{f}' {w:+.2f}" for w, f in contrib)
+        if any(f.startswith("~") for _, f in contrib):
+            detail += " (~ marks a word's stem)"
         return act, detail
 
     # -- files -------------------------------------------------------------------

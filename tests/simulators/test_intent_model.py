@@ -56,6 +56,9 @@ def test_stems_let_inflections_share_evidence():
     m = _fit(stems=True)
     assert m.stems and IntentModel.from_dict(m.to_dict()).stems
     assert any(f.startswith("~") for f in m.to_dict()["weights"])
+    act, detail = m.predict(normalize_for_matching("They donated to schools."), explain=True)
+    assert "'~school'" in detail and "(~ marks a word's stem)" in detail  # an explanation says what "~" means
+    assert "marks" not in _fit().predict("they feed kids and run schools.", explain=True)[1]  # no stems, no note
     old = {k: v for k, v in m.to_dict().items() if k != "stems"}
     assert not IntentModel.from_dict(old).stems
 

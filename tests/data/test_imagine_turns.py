@@ -32,7 +32,7 @@ from dialgym.data.imagine_turns import (
     template_hashes,
 )
 from dialgym.data.io import meta_path, read_episodes
-from dialgym.explanation import explain
+from dialgym.explanation import explain, recognizer_for
 
 SYSTEM = (
     "You are chatting with a crowd worker who has just earned $2 for a task. Your goal is to persuade them to donate "
@@ -322,9 +322,7 @@ def test_turn_mode_on_smollm2(tmp_path):
 
 
 def test_a_dialogue_of_small_talk_does_no_task_work():
-    import gymnasium as gym
-
-    recognize = gym.make("Persuasion-v0").unwrapped.make_scripted_user().recognizer.recognize
+    recognize = recognizer_for("Persuasion-v0").recognize
     small_talk = [
         {"role": "assistant", "content": "Hello there!"},
         {"role": "user", "content": "Hi."},
@@ -338,9 +336,7 @@ def test_a_dialogue_of_small_talk_does_no_task_work():
 
 def test_counselings_small_talk_does_no_task_work_either():
     """Counseling's rapport act is "others" (ESConv's name): a dialogue of only that did no counselling."""
-    import gymnasium as gym
-
-    recognize = gym.make("Counseling-v0").unwrapped.make_scripted_user().recognizer.recognize
+    recognize = recognizer_for("Counseling-v0").recognize
     chat = [
         {"role": "assistant", "content": "Hi there, nice to meet you."},
         {"role": "user", "content": "Hi."},

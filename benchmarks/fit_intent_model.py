@@ -75,9 +75,8 @@ def hear_with(model: IntentModel | None, texts: Sequence[str]) -> list[list[str]
     The task's own recogniser (its rules, rapport and topic words, the acts the model may report),
     with only the model swapped: what cross-validation measures is the recogniser as it runs.
     """
-    rec = copy.copy(RECOGNIZER)
+    rec = copy.copy(RECOGNIZER)  # a copy starts with an empty memo (IntentRecognizer.__getstate__)
     rec.model = model
-    rec._memo = {}
     return [rec.recognize_normalized(t) for t in texts]
 
 

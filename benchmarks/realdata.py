@@ -175,12 +175,13 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
-def matched_persona(env: gym.Env, dialogue: dict[str, Any], seed: int, turns: int) -> dict[str, Any]:
+def matched_persona(env: gym.Env, dialogue: dict[str, Any], seed: int, turns: Sequence[str]) -> dict[str, Any]:
     """The dialogue's stand-in as ``dialgym data import p4g`` builds it (:func:`dialgym.data.p4g.match_stand_in`),
-    drawn by ``seed`` from the ``test`` split: patient enough for the whole dialogue (they stayed) and as
-    inclined, within the split, as their pre-task survey suggests."""
+    drawn by ``seed`` from the ``test`` split: patient enough to hear all the real persuader's ``turns``
+    (they stayed) and as inclined, within the split, as their pre-task survey suggests."""
     env.reset(seed=seed)
-    persona, _ = match_stand_in(dict(env.unwrapped.persona), dialogue.get("persuadee_traits") or {}, turns, "test")
+    traits = dialogue.get("persuadee_traits") or {}
+    persona, _ = match_stand_in(dict(env.unwrapped.persona), traits, turns, "test", seed)
     return persona
 
 
@@ -211,7 +212,7 @@ def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict
             s_env, s_agent = episode_seed(seed, i), episode_seed(seed, i, 1)
             options = None
             if horizon == "matched":
-                options = {"persona": matched_persona(env_for(max_turns, False), d, s_env, len(turns))}
+                options = {"persona": matched_persona(env_for(max_turns, False), d, s_env, turns)}
             # the same agent as `human-replay:PATH`, given this one dialogue (a short one ends politely)
             agent = HumanReplayAgent("Persuasion-v0", [turns])
             r = play_episode(env_for(max_turns, False), agent, s_env, s_agent, options=options)

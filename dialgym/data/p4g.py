@@ -34,7 +34,8 @@ persona_split=split).reset(seed=episode.seed)`` draws it, with ``episode.seed`` 
 and the dialogue id (reproducible, independent of file order). Two parameters are then matched to what is
 known of the real person, and ``persona["matched"]`` names them:
 
-* ``patience`` is raised to the dialogue's persuader turns, because the real persuadee stayed that long;
+* ``patience`` is raised until the stand-in hears every real persuader turn without leaving, because the
+  real persuadee stayed that long (:func:`match_stand_in`);
 * ``inclination`` takes the same quantile of the split's inclination distribution as the persuadee's
   pre-task survey score takes among real persuadees (:func:`trait_quantile`, a ridge regression of the
   real donation on the survey fitted on the development split's fit part by
@@ -60,7 +61,7 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -442,13 +443,49 @@ def split_inclination(split: str, quantile: float) -> float:
     return round(values[min(len(values) - 1, int(quantile * len(values)))], 3)
 
 
+#: the most patience a persona may have (:class:`~dialgym.tasks.persuasion.personas.PersuasionPersona`)
+MAX_PATIENCE = 50
+
+
+@functools.cache
+def _stay_env(max_turns: int) -> Any:
+    """One Persuasion-v0 env per horizon, reused to replay real persuader turns (:func:`stays_through`)."""
+    import gymnasium as gym
+
+    import dialgym  # noqa: F401  (registers the envs)
+
+    return gym.make(ENV_ID, max_turns=max_turns)
+
+
+def stays_through(persona: dict[str, Any], agent_turns: Sequence[str], seed: int) -> bool:
+    """Whether the scripted user with ``persona`` hears every one of ``agent_turns`` without leaving.
+
+    Replays the turns as the env would (``reset(seed=seed, options={"persona": persona})``, each turn
+    clipped like an action); a decision (a gift or a refusal) before the end counts as staying.
+    """
+    from dialgym.agents.replay import clip_action
+
+    env = _stay_env(max(1, len(agent_turns)))
+    env.reset(seed=seed, options={"persona": persona})
+    for text in agent_turns:
+        _, _, terminated, truncated, info = env.step(clip_action(text))
+        if terminated or truncated:
+            return (info.get("outcome") or {}).get("decision") != "left"
+    return True
+
+
 def match_stand_in(
-    drawn: dict[str, Any], traits: dict[str, Any], turns: int, split: str
+    drawn: dict[str, Any], traits: dict[str, Any], agent_turns: Sequence[str], split: str, seed: int
 ) -> tuple[dict[str, Any], list[str]]:
     """A drawn Persuasion-v0 persona matched to what is known of a real persuadee, and the matched keys.
 
-    ``patience`` covers the dialogue's ``turns`` (the real persuadee stayed that long); ``inclination`` takes
-    the ``split``'s quantile that the persuadee's pre-task survey takes among real persuadees (kept as drawn
+    ``patience`` is the least (at least as drawn, at most :data:`MAX_PATIENCE`) with which the stand-in
+    hears all the real persuader's ``agent_turns`` without leaving, replayed from episode ``seed``
+    (:func:`stays_through`): the real persuadee stayed that long, whatever the simulator charges for
+    what was said (a request before any argument landed, an argument that does not suit the person, ...).
+    Counting turns alone left more than half of the stand-ins walking out of their own dialogue, and
+    every cut point after that unusable for hindsight regeneration. ``inclination`` takes the
+    ``split``'s quantile that the persuadee's pre-task survey takes among real persuadees (kept as drawn
     without a usable survey). The one definition behind ``dialgym data import p4g`` and the ``matched``
     replay of ``benchmarks/realdata.py``.
     """
@@ -456,11 +493,17 @@ def match_stand_in(
 
     # built as a typed persona, so a matched value out of range fails here, by name
     persona = PersuasionPersona.from_dict(drawn)
-    matches: dict[str, Any] = {"patience": int(min(50, max(int(persona.patience), turns)))}
+    matches: dict[str, Any] = {}
     quantile = trait_quantile(traits)
     if quantile is not None:
         matches["inclination"] = split_inclination(split, quantile)
-    return dataclasses.replace(persona, **matches).to_dict(), list(matches)
+    patience = min(MAX_PATIENCE, max(int(persona.patience), len(agent_turns)))
+    while patience < MAX_PATIENCE and not stays_through(
+        dataclasses.replace(persona, patience=patience, **matches).to_dict(), agent_turns, seed
+    ):
+        patience += 1
+    matched = dataclasses.replace(persona, patience=patience, **matches).to_dict()
+    return matched, ["patience", *matches]
 
 
 class _Converter:
@@ -485,10 +528,13 @@ class _Converter:
             {"role": m["role"], "content": clip_action(m["content"]) if m["role"] == "assistant" else m["content"]}
             for m in d.messages
         ]
-        turns = sum(m["role"] == "assistant" for m in messages)
+        agent_turns = [m["content"] for m in messages if m["role"] == "assistant"]
+        turns = len(agent_turns)
         draw = stand_in_seed(self.seed, d.dialogue_id)
         self.env.reset(seed=draw)
-        simulator, matched = match_stand_in(dialogue_env(self.env).persona, d.persuadee_traits, turns, self.split)
+        simulator, matched = match_stand_in(
+            dialogue_env(self.env).persona, d.persuadee_traits, agent_turns, self.split, draw
+        )
         persona: dict[str, Any] = {
             "type": PERSONA_TYPE,
             "dialogue_id": d.dialogue_id,

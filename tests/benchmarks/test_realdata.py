@@ -59,21 +59,27 @@ def test_benchmark_runs_on_the_sample_and_writes_its_result(tmp_path, capsys):
 
 
 def test_matched_stand_in_stays_for_the_dialogue_and_follows_the_survey():
-    """The matched persona is the drawn test persona, patient enough for every real turn, with the
-    inclination the persuadee's survey places them at (a kinder survey, a more inclined stand-in)."""
+    """The matched persona is the drawn test persona, patient enough to hear every real turn (whatever they
+    cost) and no more, with the inclination the persuadee's survey places them at (a kinder survey, a more
+    inclined stand-in)."""
     import gymnasium as gym
 
-    from dialgym.data.p4g import split_inclination, trait_quantile
+    from dialgym.data.p4g import split_inclination, stays_through, trait_quantile
 
     dialogue = R.read_jsonl(SAMPLE / "p4g_dialogues_dev.jsonl")[0]
     env = gym.make("Persuasion-v0", persona_split="test")
     env.reset(seed=7)
     drawn = dict(env.unwrapped.persona)
-    persona = R.matched_persona(env, dialogue, 7, turns=40)
-    assert persona["patience"] == 40
+    turns = [m["content"] for m in dialogue["messages"] if m["role"] == "assistant"]
+    # off-task turns cost a turn of patience on top of the turn itself
+    costly = [f"My football team lost {n} matches in a row." for n in ("two", "three", "four")] + turns
+    persona = R.matched_persona(env, dialogue, 7, turns=costly)
+    assert persona["patience"] > len(costly) >= drawn["patience"]  # the turns alone would not have kept them
+    assert stays_through(persona, costly, 7)
+    assert not stays_through({**persona, "patience": persona["patience"] - 1}, costly, 7)  # and no more than needed
     assert persona["inclination"] == split_inclination("test", trait_quantile(dialogue["persuadee_traits"]))
     assert {k: v for k, v in persona.items() if k not in ("patience", "inclination")} == {
         k: v for k, v in drawn.items() if k not in ("patience", "inclination")
     }
-    unsurveyed = R.matched_persona(env, {**dialogue, "persuadee_traits": {}}, 7, turns=3)
+    unsurveyed = R.matched_persona(env, {**dialogue, "persuadee_traits": {}}, 7, turns=turns[:2])
     assert unsurveyed["inclination"] == drawn["inclination"] and unsurveyed["patience"] == drawn["patience"]

@@ -19,7 +19,14 @@ from dialgym.cli import main
 from dialgym.data.episode import simulator_persona
 from dialgym.data.hindsight import OracleController, PolicyController, SimulatorForwardModel, hindsight
 from dialgym.data.io import EpisodeFileError, read_episodes
-from dialgym.data.p4g import P4GFormatError, import_p4g, read_p4g, split_inclination, trait_quantile
+from dialgym.data.p4g import (
+    P4GFormatError,
+    import_p4g,
+    read_p4g,
+    split_inclination,
+    stays_through,
+    trait_quantile,
+)
 from dialgym.tasks.persuasion.personas import validate_persona
 
 HERE = Path(__file__).resolve().parent
@@ -70,7 +77,7 @@ def test_jsonl_import_makes_human_episodes(imported):
 
 def test_stand_in_is_what_the_recorded_seed_draws(imported):
     """The stand-in is reproducible: reset(seed=episode.seed) on the recorded split draws it, and only the
-    matched parameters differ (patience from the dialogue's length, inclination from the survey)."""
+    matched parameters differ (patience from what the real turns cost, inclination from the survey)."""
     for ep in read_episodes(imported):
         split = ep.env_kwargs["persona_split"]
         env = gym.make("Persuasion-v0", persona_split=split)
@@ -80,7 +87,11 @@ def test_stand_in_is_what_the_recorded_seed_draws(imported):
         assert ep.persona["matched"] == ["patience", "inclination"]  # every sample dialogue has a survey
         same = [k for k in drawn if k not in ep.persona["matched"]]
         assert {k: drawn[k] for k in same} == {k: stand_in[k] for k in same}
-        assert stand_in["patience"] == max(drawn["patience"], ep.turns)
+        turns = [m["content"] for m in ep.messages if m["role"] == "assistant"]
+        assert stand_in["patience"] >= max(drawn["patience"], ep.turns)
+        assert stays_through(stand_in, turns, ep.seed)  # they stayed for the whole real dialogue
+        if stand_in["patience"] > max(drawn["patience"], ep.turns):  # raised no further than that needs
+            assert not stays_through({**stand_in, "patience": stand_in["patience"] - 1}, turns, ep.seed)
         q = trait_quantile(ep.persona["persuadee_traits"])
         assert stand_in["inclination"] == split_inclination(split, q)
 

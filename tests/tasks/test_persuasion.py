@@ -193,6 +193,43 @@ def test_a_difference_in_a_childs_life_is_not_by_itself_an_emotion_appeal():
     assert "emotion_appeal" in RECOGNIZE("Picture a kid's eyes lighting up when she gets her first school book.")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd really like you to give a dollar to them.",
+        "We encourage you to contribute whatever you can.",
+        "I was hoping you might donate part of your bonus.",
+        "Are you planning to donate anything today?",
+        "So do you intend on giving some of it?",
+        "You wanna chip in with me?",
+        "What amount would you feel good about?",
+        "Could you spare fifty cents of it?",
+        "Can the children rely on your support?",
+        "Is this something you'd be open to?",
+        "How about a dollar then?",
+    ],
+)
+def test_asking_in_other_words_is_a_proposition(text):
+    """Requests, intentions and commitments asked for in words the first lexicon lacked (real persuaders'
+    asks were heard as inquiries or appeals, so the simulated person never answered them)."""
+    assert "proposition_of_donation" in RECOGNIZE(text), RECOGNIZE(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want you to know they publish audited accounts.",
+        "Do you want to hear what they do?",
+        "How about you, what keeps you busy?",
+        "Are you going to be around this weekend?",
+        "I know I can count on you to listen.",
+    ],
+)
+def test_wanting_knowing_and_counting_on_are_not_asks_by_themselves(text):
+    """The new ask forms need a gift in them: wanting, planning or counting on something else is no ask."""
+    assert "proposition_of_donation" not in RECOGNIZE(text), RECOGNIZE(text)
+
+
 def test_negated_request_is_not_a_proposition():
     assert "proposition_of_donation" not in RECOGNIZE("I am not asking you to donate anything yet.")
 

@@ -99,6 +99,29 @@ LEXICON: dict[str, list[str]] = {
         r"\bhow about (?:donating|giving|a donation|contributing)\b",
         r"\bwhy not (?:donate|give|contribute|chip in)\b",
         r"\b(?:join|help) me (?:in )?(?:donating|giving|supporting)\b",
+        # asking in so many words ("I would like you to donate", "I encourage you to give", "we need you to ...")
+        r"\b(?:i|we) (?:really |also |just |truly |strongly )?(?:would (?:really |truly |so )?like|want|need|encourage|"
+        r"urge|invite|am asking|are asking|ask|recommend|suggest that) "
+        r"(?:you|that you) (?:to )?(?:\w+ ){0,2}?(?:donate|give|contribute|chip in|kick in|make a (?:small )?donation|"
+        r"pledge)\b",
+        r"\b(?:writing|here|wondering|hoping) (?:to ask |if |whether )?(?:you|you would|you could|you might) "
+        r"(?:\w+ ){0,3}?(?:donat|giv|contribut|chip in|kick in)",
+        # a question about the person's own intention to give now ("do you plan on donating?", "wanna chip in?")
+        r"\b(?:(?:do|would) you (?:want|plan|intend|mean|think you will|think you would)|you wanna)(?: on| to)? "
+        r"(?:\w+ ){0,2}?(?:donat|giv|contribut|chip in|kick in|pledg)",
+        r"\b(?:are you|you) (?:gonna|going to|planning to|planning on|about to) (?:donat|giv|contribut|chip in|pledg)",
+        r"\bwhat (?:amount|sum) (?:are|were|would|will|do|did) you\b",
+        r"\bwhat do you think you (?:will|would|might) (?:be )?(?:donat|giv|contribut)",
+        r"\b(?:could|can|would) you (?:afford|spare|manage|make|do) (?:\w+ ){0,3}?(?:cents?|dollars?|bucks?|donation|"
+        r"contribution|gift|of it)\b",
+        # a commitment asked for, about the donation the conversation is on
+        r"\b(?:can|could|may) (?:i|we|they|the (?:kids|children)|save the children) (?:count|rely) on "
+        r"(?:your (?:support|help|donation|generosity|contribution)\b|you(?: today| now| here| then)?\s*[?.!]*$)",
+        r"\bis (?:that|this|it) something (?:you|you would|you could|you might) (?:be )?(?:willing|like|want|consider|"
+        r"able|open)\b",
+        r"\b(?:how|what) about (?:just )?(?:half|all of it|the whole (?:thing|amount)|a (?:dollar|buck|quarter|dime)|"
+        r"\d+(?:\.\d+)? ?(?:cents?|dollars?|bucks?)?|one dollar|fifty cents|twenty cents|ten cents)"
+        r"(?: then)?\s*[?.!]*$",
     ],
     "foot_in_the_door": [
         r"\b(?:even|just|only) (?:0?\.\d+|\d+ cents?|[a-z]+ cents|a few cents|a little|a small (?:amount|sum|"

@@ -26,7 +26,8 @@ confident model (p >= 0.5) overrule the rules (+0.002). Later (2026-12-02): rule
 ("I'd like you to give", "are you planning to donate?", "can the kids count on you?") took the chosen
 setting to 0.583 (same model). Self-training on the 451 unannotated dev dialogues of the fit part (their
 sentences labelled by the rules alone, by the fold's model at p >= 0.7, or both) did not help (0.579,
-0.577, 0.573), and neither did more data: 3-, 5- and 10-fold cross-validation give 0.576, 0.579, 0.575.
+0.577, 0.573), and neither did more data: 3-, 5- and 10-fold cross-validation gave 0.576, 0.579, 0.575 (before
+those rules).
 
 Deterministic: the same data gives the same file.
 """

@@ -223,6 +223,8 @@ def test_asking_in_other_words_is_a_proposition(text):
         "How about you, what keeps you busy?",
         "Are you going to be around this weekend?",
         "I know I can count on you to listen.",
+        "Do you want to know how giving works?",
+        "Here you can donate to them directly at the end of the task.",
     ],
 )
 def test_wanting_knowing_and_counting_on_are_not_asks_by_themselves(text):

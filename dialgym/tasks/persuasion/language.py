@@ -102,13 +102,13 @@ LEXICON: dict[str, list[str]] = {
         # asking in so many words ("I would like you to donate", "I encourage you to give", "we need you to ...")
         r"\b(?:i|we) (?:really |also |just |truly |strongly )?(?:would (?:really |truly |so )?like|want|need|encourage|"
         r"urge|invite|am asking|are asking|ask|recommend|suggest that) "
-        r"(?:you|that you) (?:to )?(?:\w+ ){0,2}?(?:donate|give|contribute|chip in|kick in|make a (?:small )?donation|"
-        r"pledge)\b",
-        r"\b(?:writing|here|wondering|hoping) (?:to ask |if |whether )?(?:you|you would|you could|you might) "
+        r"(?:you|that you) (?:to )?(?:(?:really|please|kindly|also|just|seriously|consider|think about) )*"
+        r"(?:donate|give|contribute|chip in|kick in|make a (?:small )?donation|pledge)\b",
+        r"\b(?:writing to ask|here to ask|wondering (?:if|whether)|hoping) (?:you|you would|you could|you might) "
         r"(?:\w+ ){0,3}?(?:donat|giv|contribut|chip in|kick in)",
         # a question about the person's own intention to give now ("do you plan on donating?", "wanna chip in?")
         r"\b(?:(?:do|would) you (?:want|plan|intend|mean|think you will|think you would)|you wanna)(?: on| to)? "
-        r"(?:\w+ ){0,2}?(?:donat|giv|contribut|chip in|kick in|pledg)",
+        r"(?:(?:maybe|also|just|perhaps|still|really|go ahead and) )?(?:donat|giv|contribut|chip in|kick in|pledg)",
         r"\b(?:are you|you) (?:gonna|going to|planning to|planning on|about to) (?:donat|giv|contribut|chip in|pledg)",
         r"\bwhat (?:amount|sum) (?:are|were|would|will|do|did) you\b",
         r"\bwhat do you think you (?:will|would|might) (?:be )?(?:donat|giv|contribut)",

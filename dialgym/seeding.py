@@ -36,7 +36,8 @@ Other derivations (each pinned by tests/test_seeding.py to the value it always h
 * :func:`utterance_seed`: the act wrapper's phrasing stream, ``SeedSequence([seed, 1])``, apart
   from the env's RNG so the user's behaviour does not depend on how often phrasings were drawn.
 * :func:`stable_seed`: a 31-bit seed hashed (sha256) from any JSON-able parts, the same in every
-  process (unlike ``hash``): LLM request seeds, retry jitter, per-call torch seeds, GRPO sampling.
+  process (unlike ``hash``): LLM request seeds (also the hf backend's per-conversation torch generators), retry
+  jitter, GRPO sampling.
 * :func:`stand_in_seed`: the env seed that draws a PersuasionForGood dialogue's simulator stand-in,
   from the run seed and the dialogue id (not the file order).
 * :func:`episode_key`: a key for the current episode read from the env RNG's state without

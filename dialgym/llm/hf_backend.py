@@ -4,9 +4,13 @@ Why batched: on CPU a 135M model makes ~30 tokens/s one conversation at a time b
 when 16 conversations share each forward pass, and dialgym's envs send one batch per turn.
 Why left padding: decoder-only models continue from the last position, so every row's prompt must end
 at the same column.
-Why per-call seeding: ``torch.manual_seed(stable_seed(seed, call))`` before each batch makes a run
-reproducible from its config seed alone (a sampled reply depends on the seed, the call number and the
-batch composition; the response cache pins replies regardless).
+Why per-conversation seeding: each conversation of a batch samples from its own ``torch.Generator`` seeded
+``stable_seed(seed, conversation, sample_id)`` (the openai backend's request seed), so a sampled reply depends
+on the config seed, the conversation and its sample id only: not on the call number (how many batches this
+client answered before, e.g. for other tasks earlier in the process, or before a resumed run restarted), not on
+the other conversations of the batch nor their order, and not on torch's global RNG. A cache hit and a miss
+therefore give the same reply. (Left padding can still move a logit in the last float bits, which changes a
+sample only when a draw falls within that distance of a token's boundary.)
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dialgym.seeding import stable_seed
 
 _MODELS: dict[tuple[str, str | None, str], tuple[Any, Any]] = {}
 _MODELS_LOCK = threading.Lock()
-#: torch's global RNG and a model's forward pass are shared state: one generation at a time per process.
+#: a model's forward pass is shared state: one generation at a time per process.
 _GENERATE_LOCK = threading.Lock()
 
 
@@ -73,7 +77,7 @@ class HFLLM(LLM):
         for start in range(0, len(batch), size):
             chunk = batch[start : start + size]
             try:
-                replies.extend(self._generate_chunk(chunk, params, call, start))
+                replies.extend(self._generate_chunk(chunk, params, sample_ids[start : start + size]))
             except Exception as exc:  # a local model error affects the whole chunk; name its first row
                 replies.extend(
                     LLMError(
@@ -88,8 +92,9 @@ class HFLLM(LLM):
                 )
         return replies
 
-    def _generate_chunk(self, chunk: list[Conversation], params: dict[str, Any], call: int, start: int) -> list[str]:
+    def _generate_chunk(self, chunk: list[Conversation], params: dict[str, Any], sample_ids: list[Any]) -> list[str]:
         import torch
+        from transformers import LogitsProcessorList
 
         tok = self.tokenizer
         texts = [
@@ -103,18 +108,22 @@ class HFLLM(LLM):
         greedy = params["temperature"] == 0
         gen_kwargs: dict[str, Any] = {
             "max_new_tokens": params["max_tokens"],
-            "do_sample": not greedy,
             "min_new_tokens": 1,  # an immediate EOS would give an empty reply
             "pad_token_id": tok.pad_token_id,
+            # generate() itself decodes greedily (overriding generation_config.json's sampling defaults, quietly);
+            # a sampled reply is drawn by _RowSampler, each conversation from its own generator
+            "do_sample": False,
+            "temperature": None,
+            "top_p": None,
+            "top_k": None,
         }
-        if greedy:
-            # Override sampling defaults from generation_config.json so greedy really is greedy (and quiet).
-            gen_kwargs.update(temperature=None, top_p=None, top_k=None)
-        else:
-            gen_kwargs.update(temperature=params["temperature"], top_p=1.0, top_k=0)
+        if not greedy:
+            seeds = [
+                stable_seed(params["seed"], conv, sid) if params["seed"] is not None else None
+                for conv, sid in zip(chunk, sample_ids, strict=True)
+            ]
+            gen_kwargs["logits_processor"] = LogitsProcessorList([_RowSampler(params["temperature"], seeds)])
         with _GENERATE_LOCK, torch.inference_mode():
-            if params["seed"] is not None:
-                torch.manual_seed(stable_seed(params["seed"], call, start))
             out = self.model.generate(**enc, **gen_kwargs)
         new_tokens = out[:, enc["input_ids"].shape[1] :]
         replies = [tok.decode(row, skip_special_tokens=True).strip() for row in new_tokens]
@@ -123,6 +132,36 @@ class HFLLM(LLM):
         completion_tokens = sum(_count_generated(row.tolist(), eos, tok.pad_token_id) for row in new_tokens)
         self.usage.add(requests=len(chunk), prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
         return replies
+
+
+class _RowSampler:
+    """A logits processor that samples each row's next token from its own ``torch.Generator``.
+
+    It runs last (after ``min_new_tokens`` has masked the EOS) and leaves only the drawn token finite, so
+    ``generate``'s greedy step picks it. Why not ``do_sample=True``: that draws every row from torch's global RNG
+    in one call, so a row's sample would depend on the other rows of the batch and on how the RNG was seeded.
+    A seed of None draws from a generator seeded by torch's global RNG (unseeded sampling).
+    """
+
+    def __init__(self, temperature: float, seeds: list[int | None]) -> None:
+        import torch
+
+        self.temperature = temperature
+        self.generators: list[Any] = []
+        for seed in seeds:
+            gen = torch.Generator()
+            gen.manual_seed(seed if seed is not None else int(torch.randint(0, 2**31, ()).item()))
+            self.generators.append(gen)
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        probs = torch.softmax(scores.float() / self.temperature, dim=-1)
+        rows = zip(probs, self.generators, strict=True)
+        picks = torch.cat([torch.multinomial(row, 1, generator=gen) for row, gen in rows])
+        out = torch.full_like(scores, float("-inf"))
+        out.scatter_(1, picks.unsqueeze(1), 0.0)
+        return out
 
 
 def _count_generated(row: list[int], eos: int | None, pad: int | None) -> int:

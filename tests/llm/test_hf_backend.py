@@ -87,3 +87,27 @@ def test_a_conversation_that_ends_with_an_assistant_message_is_continued():
     ask = [{"role": "user", "content": "Count from one to ten in words, separated by commas."}]
     fresh, continued = llm.generate([ask, [*ask, {"role": "assistant", "content": "one, two, three,"}]])
     assert continued.startswith("four, five") and not fresh.startswith("four")
+
+
+def test_a_reply_does_not_depend_on_the_calls_made_before_it():
+    """Catches: sampling seeded by the client's call number. ``benchmarks/reproduce.py`` plays the prompting agent
+    on every task with one shared client, so when Persuasion's episodes (played first) took other turns, every later
+    task's replies changed too: its row differed from run to run although nothing about that task had."""
+    conv, ids = [BATCH[3]], [[5, 2]]
+    fresh = make_llm(cfg(max_tokens=16)).generate(conv, sample_ids=ids)
+    used = make_llm(cfg(max_tokens=16))
+    used.generate(BATCH)
+    used.generate(BATCH[:2])
+    assert used.generate(conv, sample_ids=ids) == fresh
+    assert used.generate(conv, sample_ids=ids) == fresh  # and again: a resumed run replays what it missed
+
+
+def test_a_reply_follows_its_sample_id_not_its_place_in_the_batch():
+    """Each conversation draws from its own generator (seed, conversation, sample id): reordering the batch
+    reorders the replies, and identical conversations with different sample ids get different samples."""
+    llm = make_llm(cfg(max_tokens=16))
+    ids = [[i, 0] for i in range(len(BATCH))]
+    replies = llm.generate(BATCH, sample_ids=ids)
+    assert llm.generate(BATCH[::-1], sample_ids=ids[::-1]) == replies[::-1]
+    same = llm.generate([BATCH[0]] * 4, sample_ids=ids)
+    assert len(set(same)) > 1, same

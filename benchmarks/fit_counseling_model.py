@@ -9,7 +9,7 @@ without a strategy, and only when the top probability reaches ``THRESHOLD``
 
 ``L2``, ``PER_LABEL`` and ``THRESHOLD`` were chosen by measuring the combined recogniser on the tune part
 of the ESConv development rows (the way the hand-written rules were tuned); nothing here reads them.
-``FREEFORM_REPEATS`` sets how many times the hand-written free-form sentences of
+``--freeform-repeats`` sets how many times the hand-written free-form sentences of
 ``benchmarks/paraphrases/counseling_freeform.py`` (~75-130 per label, no templates) join the template
 corpus (``fit`` has no sample weights, so repetition is the weight). It is 0: tried on 2026-12-02 and it
 did not help. The free-form sentences were written to add variety the templates lack, but the backstop
@@ -23,7 +23,7 @@ written. ESConv dev macro-F1 with the shipped settings (no free-form) was fit 0.
 Prints the model's accuracy on a fresh draw of the corpus (another seed: templates shared, fillers
 recombined) as a sanity check.
 
-    python benchmarks/fit_counseling_model.py [--out PATH]
+    python benchmarks/fit_counseling_model.py [--out PATH] [--freeform-repeats N]
 
 Deterministic: the same corpus gives the same file.
 """
@@ -48,7 +48,8 @@ DEFAULT_OUT = HERE.parent / "dialgym" / "tasks" / "counseling" / "intent_model.j
 PER_LABEL = 400
 L2 = 1e-3
 THRESHOLD = 0.4
-FREEFORM_REPEATS = 0  # see the docstring: 1-10 repeats did not help on the ESConv fit part
+#: default of ``--freeform-repeats``: 0, because 1-10 repeats did not help on the ESConv fit part (docstring)
+FREEFORM_REPEATS = 0
 
 
 def freeform_pairs(repeats: int = FREEFORM_REPEATS) -> list[tuple[str, str]]:
@@ -68,16 +69,25 @@ def sentences(pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=str(DEFAULT_OUT))
+    ap.add_argument(
+        "--freeform-repeats",
+        type=int,
+        default=FREEFORM_REPEATS,
+        help="times the free-form sentences join the template corpus (0: the shipped model; see above)",
+    )
     args = ap.parse_args(argv)
-    texts, labels = sentences(corpus(PER_LABEL, seed=0) + freeform_pairs())
+    if args.freeform_repeats < 0:
+        ap.error(f"--freeform-repeats {args.freeform_repeats} must be >= 0")
+    repeats = args.freeform_repeats
+    texts, labels = sentences(corpus(PER_LABEL, seed=0) + freeform_pairs(repeats))
     about = {
         "data": "benchmarks/paraphrases/counseling_corpus.py (our own templates; no ESConv text or labels)",
         "fit": f"benchmarks/fit_counseling_model.py: {PER_LABEL} texts per label, l2={L2}, balanced classes",
         "sentences": len(texts),
     }
-    if FREEFORM_REPEATS:
+    if repeats:
         about["data"] += " + benchmarks/paraphrases/counseling_freeform.py (our own free-form sentences)"
-        about["fit"] += f", free-form sentences x{FREEFORM_REPEATS}"
+        about["fit"] += f", free-form sentences x{repeats}"
     model = fit(texts, labels, l2=L2, balanced=True, threshold=THRESHOLD, about=about)
     fresh_t, fresh_l = sentences(corpus(PER_LABEL // 4, seed=1))
     pred = [(model.predict(t) or (NONE, ""))[0] for t in fresh_t]

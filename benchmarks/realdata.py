@@ -21,7 +21,10 @@ see its README for the files, the act mapping and the licences) and the paraphra
   survey suggests). An open-loop replay cannot adapt to a simulated person it never talked to: the
   oracle's own dialogues, replayed against other ``test`` personas, score about 24 (see the README),
   so the first two settings understate any adaptive persuader; ``matched`` gives the replay the part
-  of the real person that is known before the chat.
+  of the real person that is known before the chat. Each setting also says how the replays ended
+  (``real_ends``: the simulated person donated, refused, left or was still undecided) and how many of
+  the dialogue's persuader turns were played before that: in the first two settings most ``test``
+  personas (patience 5-9 turns) leave before a 10-turn real dialogue reaches its ask.
 * **Paraphrase sets** (Instruction, Travel, Counseling: written by us, with a held-out part
   never tuned on): the share of items whose every expected act is heard, and of negatives
   (unrelated text, salads) heard as off-task, per split (``benchmarks/paraphrases/measure.py``).
@@ -196,6 +199,11 @@ def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict
     settings: list[tuple[int, int, int, dict[str, Any] | None]] = []
     acts_heard: list[list[str]] = []
     real_donation = []
+    # how each real replay ended (the user's decision) and how long it ran, against the dialogue's length
+    ends: list[str] = []
+    played: list[int] = []
+    written: list[int] = []
+    patience: list[int] = []
     envs: dict[tuple[int, bool], gym.Env] = {}
 
     def env_for(max_turns: int, privileged: bool) -> gym.Env:
@@ -218,6 +226,10 @@ def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict
             r = play_episode(env_for(max_turns, False), agent, s_env, s_agent, options=options)
             sims["real"].append(r.reward)
             acts_heard.extend(r.agent_acts)
+            ends.append(str(r.outcome.get("decision", "unknown")))
+            played.append(r.turns)
+            written.append(len(turns))
+            patience.append(int(r.persona.get("patience", 0)))
             for name, agent in refs.items():
                 env = env_for(max_turns, agent.requires_privileged)
                 ref = play_episode(env, agent, s_env, s_agent, options=options)
@@ -259,6 +271,12 @@ def replay(dialogues: Sequence[dict[str, Any]], seed: int, horizon: str) -> dict
         "real_mean_donation": round(float(np.mean(real_donation)), 4),
         "real_success_rate": round(float(np.mean([x > 0 for x in real_donation])), 4),
         "turns_heard_off_task_only": round(sum(1 for a in acts_heard if a == ["off_task"]) / turns_total, 4),
+        # why a replay scores what it scores: a simulated person who leaves before the real persuader's ask
+        # (their patience is shorter than the dialogue) gives what their willingness is worth, not what was asked
+        "real_ends": {k: round(ends.count(k) / max(1, len(ends)), 4) for k in sorted(set(ends))},
+        "real_turns_played": round(float(np.mean(played)), 2) if played else None,
+        "dialogue_turns": round(float(np.mean(written)), 2) if written else None,
+        "persona_patience": round(float(np.mean(patience)), 2) if patience else None,
     }
 
 
@@ -324,6 +342,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"${r['mean_donation']['real']:.2f} (random ${r['mean_donation']['random']:.2f}, oracle "
                 f"${r['mean_donation']['oracle']:.2f}; real ${r['real_mean_donation']:.2f}), "
                 f"{r['turns_heard_off_task_only']:.1%} of turns off-task"
+            )
+            lines.append(
+                f"  ends ({h}): "
+                + ", ".join(f"{k} {v:.0%}" for k, v in r["real_ends"].items())
+                + f"; {r['real_turns_played']} of the dialogue's {r['dialogue_turns']} persuader turns played "
+                f"(persona patience {r['persona_patience']})"
             )
     results["paraphrases"] = {}
     for task in PARAPHRASE_ENVS:

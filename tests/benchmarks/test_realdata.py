@@ -54,6 +54,11 @@ def test_benchmark_runs_on_the_sample_and_writes_its_result(tmp_path, capsys):
         assert rep["mean_donation"]["oracle"] > rep["mean_donation"]["random"]
         assert rep["real_mean_donation"] == pytest.approx(1 / 3, abs=1e-3)
         assert rep["normalised_oracle_open_loop"] is not None
+        assert sum(rep["real_ends"].values()) == pytest.approx(1.0, abs=1e-3)
+        assert set(rep["real_ends"]) <= {"donated", "refused", "left", "undecided"}
+        assert 1 <= rep["real_turns_played"] <= rep["dialogue_turns"]
+    # a matched stand-in stays for the whole dialogue, as the real persuadee did
+    assert "left" not in res["persuasion_replay"]["matched"]["real_ends"]
     assert set(res["paraphrases"]) == {"instruction", "travel", "counseling"}
     assert "P4G persuaders replayed" in capsys.readouterr().out
 

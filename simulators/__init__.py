@@ -10,6 +10,7 @@ from dialgym.simulators.scripted import (
     ReplyBank,
     ScriptedUser,
     looks_like_gibberish,
+    looks_like_salad,
     normalize_for_matching,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "ReplyBank",
     "ScriptedUser",
     "looks_like_gibberish",
+    "looks_like_salad",
     "normalize_for_matching",
 ]

@@ -57,6 +57,63 @@ _CONTRACTIONS = [
 #: the same expansions in one pass (every rule above, tried in that order at each position)
 _CONTRACTION = re.compile("|".join(f"(?P<c{i}>{p.pattern})" for i, (p, _) in enumerate(_CONTRACTIONS)))
 _CONTRACTION_REPL = {f"c{i}": repl for i, (_, repl) in enumerate(_CONTRACTIONS)}
+#: chat shorthand and contractions typed without their apostrophe ("u", "dont", "thx"), written out as the
+#: lexicons expect; only forms that are not also ordinary words ("its", "ill", "were", "well", "lets" stay)
+_SHORTHAND: dict[str, str] = {
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "ya": "you",
+    "cud": "could",
+    "wud": "would",
+    "shud": "should",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "cant": "can not",
+    "wont": "will not",
+    "isnt": "is not",
+    "arent": "are not",
+    "wasnt": "was not",
+    "wouldnt": "would not",
+    "couldnt": "could not",
+    "shouldnt": "should not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "im": "i am",
+    "ive": "i have",
+    "youre": "you are",
+    "youve": "you have",
+    "youll": "you will",
+    "youd": "you would",
+    "theyre": "they are",
+    "thats": "that is",
+    "whats": "what is",
+    "hows": "how is",
+    "theres": "there is",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "thanx": "thanks",
+    "thnx": "thanks",
+    "thnks": "thanks",
+    "ty": "thank you",
+    "ppl": "people",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "tho": "though",
+    "wat": "what",
+    "rly": "really",
+    "realy": "really",
+    "alot": "a lot",
+    "amt": "amount",
+    "b4": "before",
+}
+_SHORTHAND_RE = re.compile(
+    r"(?<![\w.'&-])(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w'&-]|\.\w)"
+)
 _NON_WORD = re.compile(r"[^a-z0-9?!.,' ]+")
 _WS = re.compile(r"\s+")
 _TOKEN = re.compile(r"[a-z]+")
@@ -65,7 +122,7 @@ _VOWEL = re.compile(r"[aeiouy]")
 
 @functools.lru_cache(maxsize=MEMO_SIZE)
 def normalize_for_matching(text: str) -> str:
-    """Lower-case, fold accents, expand contractions, keep words and basic punctuation.
+    """Lower-case, fold accents, expand contractions and chat shorthand, keep words and basic punctuation.
 
     Memoised: a task reads one utterance several times (strategies, the concept, the level), and
     policies re-read whole transcripts every turn.
@@ -77,6 +134,7 @@ def normalize_for_matching(text: str) -> str:
     text = text.replace("\u2019", "'")
     if "'" in text:
         text = _CONTRACTION.sub(lambda m: _CONTRACTION_REPL[m.lastgroup], text)  # type: ignore[index]
+    text = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(1)], text)
     text = _NON_WORD.sub(" ", text)
     return _WS.sub(" ", text).strip()
 
@@ -91,6 +149,36 @@ def looks_like_gibberish(norm: str) -> bool:
         return True
     wordlike = sum(1 for t in tokens if len(t) <= 18 and (_VOWEL.search(t) or len(t) <= 2))
     return wordlike * 2 < len(tokens)
+
+
+#: grammatical words (articles, pronouns, prepositions, auxiliaries, conjunctions, wh-words): a sentence of
+#: people has some; a run of topic keywords has none
+_FUNCTION_WORDS = frozenset(
+    "the a an to of and or nor is are was were be been being i you it we they he she me my your our their his her "
+    "its this that these those for in on at by with from as if so but not do does did can could would will should "
+    "shall may might must have has had what how why who whom when where there here than then also about no yes am "
+    "up out into over after before them him us own such both some any all more much many most other another which "
+    "while because like every each plus minus times versus vs via per".split()
+)
+#: a keyword salad is at least this many words with no grammatical word and no list comma
+SALAD_MIN_WORDS = 7
+_WORD_OR_NUMBER = re.compile(r"[a-z0-9]+")
+
+
+def looks_like_salad(sentence: str) -> bool:
+    """True for a keyword salad: ``SALAD_MIN_WORDS`` or more words, none of them grammatical, no commas.
+
+    "donate children charity trust audit imagine please" names strategies without saying anything; a person's
+    sentence, however casual or misspelt, nearly always carries an article, a pronoun or a preposition ("maybe like
+    cents every bit helps"), and a list of topics is written with commas. Seven words, not fewer: a terse sentence
+    can do without grammatical words ("research shows vaccines save lives cheaply"). On the development split of
+    PersuasionForGood and ESConv one annotated sentence in about 3,000 qualifies, and two sentences of the 6,783 real
+    persuader turns do: all fragments of pasted URLs.
+    """
+    if "," in sentence:
+        return False
+    words = _WORD_OR_NUMBER.findall(sentence)  # "watchdog 1919 donate": a number is one more keyword
+    return len(words) >= SALAD_MIN_WORDS and not any(w in _FUNCTION_WORDS for w in words)
 
 
 #: sentence boundaries in normalised text: ``.``, ``!`` or ``?`` followed by a space (so "$0.50" stays whole)
@@ -143,6 +231,17 @@ RAPPORT_LEXICON: tuple[str, ...] = (
     r"^(?:such|what) an? (?:\w+ )?(?:great|good|wonderful|nice|lovely|beautiful|admirable|kind|generous) \w+",
     r"\byou (?:should|can|must) (?:be|feel) (?:very |so |really )?proud\b",
     r"\byou (?:have )?(?:encouraged|inspired|motivated) me\b",
+    # empathy with what the partner said: "it sounds like you have had a busy week", "that must have been hard"
+    r"\b(?:it |that )?(?:sounds|seems) (?:like|as though|as if) you\b",
+    r"\bmust (?:have )?(?:be|been) (?:so |very |really |quite |pretty )?(?:an? )?(?:hard|difficult|tough|rough|"
+    r"stressful|"
+    r"exhausting|frustrating|scary|frightening|a lot|a relief)\b",
+    r"\bon the same page\b",
+    r"\b(?:i )?had not (?:looked at|thought (?:of|about)|considered|seen) it (?:that|this) way\b",
+    r"\b(?:thoughtful|interesting|fair|good|great|refreshing|healthy) (?:perspective|way to (?:look at|see) (?:it|"
+    r"things)|"
+    r"outlook|attitude)\b",
+    r"\bi (?:will|shall) keep (?:it|this|things) (?:brief|short|quick)\b",
     r"\bi (?:admire|respect|love|like) (?:that|your|you|it|this)\b",
     # you're welcome, closings, well-wishing
     r"\b(?:you are|your|youre) (?:very |so |most |quite )?welcome\b",
@@ -166,7 +265,8 @@ class Evidence:
 
     ``source`` is ``"rule"`` (``detail`` is the lexicon pattern, ``matched`` the text it matched),
     ``"model"`` (``detail`` lists the learned model's strongest features and the probability),
-    ``"rapport"`` (a conversational move with no strategy), ``"gibberish"``, ``"crammed"`` (too many
+    ``"rapport"`` (a conversational move with no strategy), ``"gibberish"``, ``"salad"`` (keywords and no
+    grammatical word: :func:`looks_like_salad`), ``"crammed"`` (too many
     strategies in one sentence: a keyword salad, heard as off-task) or ``"none"`` (nothing matched).
     """
 
@@ -225,6 +325,9 @@ class IntentRecognizer:
             left to the rules.
         max_acts_per_sentence: a sentence naming more distinct intents than this is a
             keyword salad, heard as off-task (real sentences carry one or two strategies).
+        reject_salads: hear a run of keywords with no grammatical word (:func:`looks_like_salad`) as
+            off-task. Off by default: terse note-style sentences ("light plus water gives sugar") read like
+            salads, so a task turns it on where its users would not write that way (persuasion chats).
 
     Why per sentence: people pack a greeting, a remark and a question into one turn; each
     sentence is read on its own, so patterns anchored at a sentence start work, a negation
@@ -247,6 +350,7 @@ class IntentRecognizer:
         model: Any = None,
         model_acts: Sequence[str] | None = None,
         max_acts_per_sentence: int = 3,
+        reject_salads: bool = False,
     ) -> None:
         if OFF_TASK in lexicon:
             raise ValueError(f"{OFF_TASK!r} is reserved for utterances that match nothing")
@@ -265,6 +369,7 @@ class IntentRecognizer:
         self.model = model
         self.model_acts = frozenset(model_acts) if model_acts is not None else None
         self.max_acts_per_sentence = int(max_acts_per_sentence)
+        self.reject_salads = bool(reject_salads)
         self._memo: dict[str, tuple[str, ...]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -317,6 +422,8 @@ class IntentRecognizer:
     def _read(self, sentence: str, *, explain: bool) -> SentenceReading:
         if looks_like_gibberish(sentence):
             return SentenceReading(sentence, (OFF_TASK,), (Evidence(OFF_TASK, "gibberish"),) if explain else ())
+        if self.reject_salads and looks_like_salad(sentence):
+            return SentenceReading(sentence, (OFF_TASK,), (Evidence(OFF_TASK, "salad"),) if explain else ())
         found: list[tuple[int, int, str]] = []
         evidence: list[Evidence] = []
         for order, (name, regex) in enumerate(self._compiled.items()):

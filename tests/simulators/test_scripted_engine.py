@@ -1,13 +1,28 @@
 import numpy as np
 import pytest
 
-from dialgym.simulators import OFF_TASK, IntentRecognizer, ReplyBank, looks_like_gibberish, normalize_for_matching
+from dialgym.simulators import (
+    OFF_TASK,
+    IntentRecognizer,
+    ReplyBank,
+    looks_like_gibberish,
+    looks_like_salad,
+    normalize_for_matching,
+)
 from dialgym.simulators.scripted import split_sentences
 
 
 def test_normalization_expands_contractions_and_folds_accents():
     assert normalize_for_matching("I don't KNOW, caf\u00e9!") == "i do not know, cafe!"
     assert normalize_for_matching("You're right; it's fine") == "you are right it is fine"
+
+
+def test_normalization_writes_out_chat_shorthand_but_not_ordinary_words():
+    assert normalize_for_matching("cud u give some of ur pay? thx!") == "could you give some of your pay? thanks!"
+    assert normalize_for_matching("i dont know, im not sure") == "i do not know, i am not sure"
+    # "its", "ill", "were", "well" are words too; "u.s." and "r&b" are not shorthand for anything
+    assert normalize_for_matching("its fine, ill go. we were well") == "its fine, ill go. we were well"
+    assert normalize_for_matching("the u.s. likes r&b") == "the u.s. likes r b"
 
 
 def test_recognizer_orders_intents_by_appearance_and_finds_several():
@@ -21,6 +36,22 @@ def test_gibberish_is_off_task_even_with_keywords_inside():
     assert rec.recognize("xqzt hello brrrzk pffft kkkkk") == [OFF_TASK]
     assert looks_like_gibberish("qwrt zxcv bnmk")
     assert not looks_like_gibberish("hello there my friend")
+
+
+def test_keyword_salads_are_off_task_where_the_task_asks_for_it():
+    lexicon = {"give": [r"\bdonate\b"], "trust": [r"\btrust\b|\baudit\b"]}
+    salad = "donate children charity trust audit imagine please"
+    assert looks_like_salad(normalize_for_matching(salad))
+    assert IntentRecognizer(lexicon, reject_salads=True).recognize(salad) == [OFF_TASK]
+    assert IntentRecognizer(lexicon).recognize(salad) == ["give", "trust"]  # off by default
+    # people's sentences have a grammatical word, terse ones are short, lists have commas
+    for text in (
+        "maybe like cents every bit helps",
+        "research shows vaccines save lives cheaply",
+        "education, poverty, healthcare, emergency response, schools, water",
+        "please donate today, thanks so much",
+    ):
+        assert not looks_like_salad(normalize_for_matching(text)), text
 
 
 def test_negation_sensitive_intents():

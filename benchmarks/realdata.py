@@ -83,7 +83,12 @@ CORPORA: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {
 }
 #: acts that carry no content: hearing only these is not hearing the strategy
 FILLER_ACTS = frozenset({"off_task", "rapport", "others"})
-PARAPHRASE_ENVS = {"instruction": "Instruction-v0", "travel": "TravelAgent-v0", "counseling": "Counseling-v0"}
+PARAPHRASE_ENVS = {
+    "instruction": "Instruction-v0",
+    "travel": "TravelAgent-v0",
+    "counseling": "Counseling-v0",
+    "persuasion": "Persuasion-v0",
+}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

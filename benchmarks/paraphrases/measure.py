@@ -13,6 +13,11 @@ acts; Instruction's explanation levels live only in the task's ``act_repertoire`
 not the recogniser alone: what counts is what the user *hears*, and a task may judge an act in
 context (an explanation of the wrong concept is not an explanation).
 
+Rapport (conversation with no strategy) is heard only when no sentence of the turn carries a strategy, so
+an item expects ``rapport`` only alone. ``persuasion.jsonl`` was written blind (never looking at the
+lexicon) in two rounds: 444 items in the registers above, then 208 in other voices (``nonnative``,
+``sms``, ``assistant``, ``chatty``); one item in three (SHA-256 of the text, 0 mod 3) is ``heldout``.
+
 An item is *recognised* when every expected act is heard. Items expecting ``off_task`` (unrelated
 text, gibberish, keyword salads, explanations of another concept) pass only when nothing but
 ``off_task`` is heard. Per act and split: recall (items expecting the act that hear it) and

@@ -59,7 +59,7 @@ def test_benchmark_runs_on_the_sample_and_writes_its_result(tmp_path, capsys):
         assert 1 <= rep["real_turns_played"] <= rep["dialogue_turns"]
     # a matched stand-in stays for the whole dialogue, as the real persuadee did
     assert "left" not in res["persuasion_replay"]["matched"]["real_ends"]
-    assert set(res["paraphrases"]) == {"instruction", "travel", "counseling"}
+    assert set(res["paraphrases"]) == {"instruction", "travel", "counseling", "persuasion"}
     assert "P4G persuaders replayed" in capsys.readouterr().out
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -14,6 +17,8 @@ from dialgym.tasks.persuasion.language import AGENT_PHRASES, REPLIES
 from dialgym.tasks.persuasion.user import EARLY_ASK_LOSS, PersuasionUser, donation_for
 
 ENV_ID = "Persuasion-v0"
+#: the least share of the held-out paraphrases heard (0.79 when measured at the end of the lexicon work, 0.64 before)
+HELDOUT_LEAST = 0.75
 RECOGNIZE = PersuasionUser.recognizer.recognize
 
 # Paraphrases written for the tests (not copied from the lexicon or the agent phrase bank).
@@ -630,3 +635,55 @@ def test_success_is_any_donation_and_a_refusal_is_not(varied_rollouts):
         refusals += donation == 0
         donations += donation > 0
     assert refusals and donations  # both sides of the rule occurred
+
+
+# ------------------------------------------------------------------ paraphrase set (benchmarks/paraphrases)
+PARAPHRASE_FILE = Path(__file__).resolve().parents[2] / "benchmarks" / "paraphrases" / "persuasion.jsonl"
+
+
+def _paraphrases(split):
+    items = [json.loads(line) for line in PARAPHRASE_FILE.read_text().splitlines() if line.strip()]
+    return [it for it in items if it["split"] == split]
+
+
+@pytest.mark.parametrize("split, least", [("tune", 0.95), ("heldout", HELDOUT_LEAST)])
+def test_paraphrase_recall_per_split(split, least):
+    """Regression guard: plain-English persuader turns written blind (never looking at the lexicon) stay heard.
+
+    Each item is the first turn of a fresh env; it counts when every expected act is heard. ``heldout`` was
+    never tuned on (``benchmarks/paraphrases/measure.py`` lists misses of ``tune`` only).
+    """
+    env = gym.make(ENV_ID)
+    items = [it for it in _paraphrases(split) if it["acts"] != ["off_task"]]
+    hits = 0
+    for i, item in enumerate(items):
+        env.reset(seed=i)
+        heard = set(env.step(item["text"])[4]["agent_acts"])
+        hits += set(item["acts"]) <= heard
+    assert len(items) >= 150
+    assert hits / len(items) >= least, (split, hits, len(items))
+
+
+def test_paraphrase_negatives_are_mostly_off_task():
+    """Unrelated text, gibberish and keyword salads are off-task (an unrelated *question* can still be heard as
+    an inquiry by the learned backstop: it weighs the question mark)."""
+    items = [it for split in ("tune", "heldout") for it in _paraphrases(split) if it["acts"] == ["off_task"]]
+    rejected = sum(RECOGNIZE(it["text"]) == ["off_task"] for it in items)
+    assert len(items) >= 30 and rejected / len(items) >= 0.8, (rejected, len(items))
+    for it in items:
+        if it["register"] in ("gibberish", "salad"):
+            assert RECOGNIZE(it["text"]) == ["off_task"], it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Outside auditors check their books every year.",  # the issue's example, heard as off-task before
+        "Independent evaluators rate them highly.",
+        "Their accounts are checked by an external auditor.",
+        "Charity watchdogs give them top marks.",
+        "They publish their finances online for anyone to see.",
+    ],
+)
+def test_accountability_is_a_credibility_appeal(text):
+    assert "credibility_appeal" in RECOGNIZE(text), RECOGNIZE(text)

@@ -42,7 +42,14 @@ ACTS: tuple[str, ...] = (
 #: carries no strategy: acknowledgements, praise, closings, topical remarks) or ``off_task``
 ACT_REPERTOIRE: tuple[str, ...] = tuple(a for a in ACTS if a not in ("rapport", "off_task"))
 
-_CHARITY = r"(?:save the children|this charity|the charity|this organi[sz]ation|the organi[sz]ation|them|it)"
+#: the cause out in the world, for questions about the person's views on it (task-related inquiries). Not
+#: charities or giving: a view on those is, as PersuasionForGood mostly labels it, a personal-related inquiry,
+#: and the user answers it with what it thinks of giving
+_WORLD = (
+    r"(?:children|kids|child\w*|aid|poverty|the world|people|wars?|disasters?|education|schools?|labou?r|hunger|"
+    r"famine|refugees?|governments?|countries|developing|foreign|vaccin\w*|malaria|health|water)"
+)
+_CHARITY = r"(?:save the children|(?:this|the) (?:particular |specific )?(?:charity|organi[sz]ation)|them|it)"
 
 #: questions about the person's own giving (history, habits, favourite causes): PersuasionForGood labels them
 #: personal-related inquiries, and so does the recogniser; the user answers them with what it thinks of giving
@@ -71,13 +78,19 @@ LEXICON: dict[str, list[str]] = {
         r"\bhow are you(?: doing)?(?: today)?\b",
         r"\bhow (?:is it going|are things|is your day going)\b",
         r"\bhope you are (?:doing )?(?:well|good|great)\b",
+        r"^(?:hii+|helo|hallo|heya|hey+)\b",
+        r"\bhow is your (?:day|morning|evening|afternoon|week)\b",
+        r"\b(?:say|saying) (?:hello|hi)\b",
+        r"\b(?:trust|hope|hopefully) you are (?:doing )?(?:well|good|great|alright|all right|ok|okay|fine)\b",
     ],
     "thanks": [
         r"\bthank(?:s| you| u)\b",
         r"\bmany thanks\b",
         r"\b(?:i )?(?:really |truly )?appreciate (?:it|that|this|you|your)\b",
         r"\bmuch appreciated\b",
-        r"\bi am (?:so |very |really )?grateful\b",
+        r"\bi am (?:so |very |really |truly |deeply |incredibly |most )?grateful\b",
+        r"\b(?:means|meant) (?:a lot|so much|the world|a great deal) to (?:me|us)\b",
+        r"\bhow much (?:\w+ ){1,4}(?:has meant|means) to (?:me|us)\b",
         r"\bcheers\b",
     ],
     "proposition_of_donation": [
@@ -122,13 +135,28 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:how|what) about (?:just )?(?:half|all of it|the whole (?:thing|amount)|a (?:dollar|buck|quarter|dime)|"
         r"\d+(?:\.\d+)? ?(?:cents?|dollars?|bucks?)?|one dollar|fifty cents|twenty cents|ten cents)"
         r"(?: then)?\s*[?.!]*$",
+        # "care to chip in?", "you would be open to giving", "putting part of your earnings toward them"
+        r"^(?:(?:would|do) you )?care to (?:chip in|pitch in|donate|give|contribute)\b",
+        r"\byou (?:would|might|could) be (?:open|up|willing|ready|happy|able|interested) (?:to|for|in) "
+        r"(?:donat|giv|contribut|chip|pitch)",
+        r"\b(?:putting|put|set aside|setting aside) (?:some|part|a (?:bit|little|portion|part|share)) of (?:your|"
+        r"today's|"
+        r"todays|the|what you)\b.{0,40}\b(?:toward|towards|to|for) (?:the charity|this charity|them|the kids|"
+        r"the children|"
+        r"save the children|the cause|a good cause)\b",
+        r"\b(?:they|the (?:children|kids|charity)|save the children) (?:could|can|would) (?:really |truly |"
+        r"definitely )?"
+        r"use (?:some|a (?:bit|little|part)|part) of (?:it|your|that)\b",
     ],
     "foot_in_the_door": [
-        r"\b(?:even|just|only) (?:0?\.\d+|\d+ cents?|[a-z]+ cents|a few cents|a little|a small (?:amount|sum|"
+        r"\b(?:even|just|only) (?:0?\.\d+|\d+ cents?|[a-z]+ cents|a few cents|a little|(?:a|one) single (?:penny|cent|"
+        r"dime|"
+        r"coin|dollar)|a small (?:amount|sum|"
         r"donation|gift)|a tiny|a dime|a quarter|a penny|a nickel|a dollar|a couple of cents|pennies|cents)\b",
         r"\b(?:any|every) (?:amount|little bit|little|bit|cent|penny|dime)s? (?:helps|counts|matters|"
         r"makes a difference|is welcome|is fine|is great|will help|would help)\b",
-        r"\b(?:small|tiny|little|modest) (?:amount|donation|contribution|gift|sum)s? (?:(?:is|are|would be|will be|"
+        r"\b(?:small|tiny|little|modest) (?:amount|donation|contribution|gift|sum|portion|part|share)s? "
+        r"(?:(?:of \w+ \w+ )?(?:is|are|would be|will be|"
         r"still|totally|perfectly|really|also|just|more than) )*(?:fine|okay|ok|great|enough|welcome|"
         r"appreciated|helps?|counts?|matters?)\b",
         r"\bstart (?:small|with (?:a )?(?:small|little|tiny|few))\b",
@@ -138,6 +166,17 @@ LEXICON: dict[str, list[str]] = {
         r"\bdoes not (?:have|need) to be (?:much|a lot|big|large|all of it|the whole)\b",
         r"\bwhatever you can (?:spare|afford)\b",
         r"\b(?:a few|ten|twenty|fifty) cents (?:would|will|can|could) (?:help|make|go|buy)\b",
+        # "you need not give the full amount", "I would not ask for much", "maybe just a quarter?"
+        r"\b(?:need not|do not have to|does not have to|no need to|do not need to) (?:give|donate|be) (?:the )?"
+        r"(?:full|whole|entire|all|much|a lot)\b",
+        r"\b(?:would not|will not|am not|i do not) ask(?:ing)? (?:you )?for (?:much|a lot|the whole|everything|"
+        r"all of it)\b",
+        r"\b(?:merely|just|only)? ?a (?:small|tiny|little|modest) (?:fraction|part|portion|bit|share|slice|sliver|"
+        r"piece) "
+        r"of\b",
+        r"\b(?:maybe|perhaps|how about|what about) (?:just |jus |only )?(?:a (?:quarter|dime|nickel|penny|few cents|"
+        r"couple of cents|little)|\d+ cents|[a-z]+ cents)\b",
+        r"\b(?:would not|will not|would hardly|will hardly) (?:even )?(?:be missed|be noticed|notice)\b",
     ],
     "self_modeling": [
         r"\bi (?:have |already |just |also |personally |myself |will |am going to |plan to |intend to |always |"
@@ -149,6 +188,22 @@ LEXICON: dict[str, list[str]] = {
         r"\bmy (?:own )?(?:donation|contribution|pledge|gift)\b",
         r"\bi (?:support|sponsor) (?:save the children|them|this charity|the charity|a child)\b",
         r"\b(?:i|we) (?:put|set aside) (?:some|part|a portion) of my\b",
+        # "I already put my earnings toward them", "my own bonus is going to them", "putting in fifty cents myself"
+        r"\bi (?:already |just |also |recently |personally )?(?:put|sent|gave)\b.{0,40}\b(?:to|toward|towards) "
+        r"(?:them|save the children|this charity|the charity|the cause)\b",
+        r"\bi (?:\w+ )?made (?:a|my) (?:\w+ )?(?:donation|contribution|gift)\b",
+        r"\bi (?:\w+ )?(?:signed up|set up) (?:for )?(?:a )?(?:monthly |regular |yearly |recurring )?"
+        r"(?:gift|donation|payment|debit|contribution)s?\b",
+        r"\b(?:i will|ill) be (?:giving|donating|contributing|putting)\b",
+        r"\bi (?:am )?(?:gonna|going to|will|plan to) (?:throw|chip|pitch|put) in\b",
+        r"\b(?:throw|throwing|chip|chipping|pitch|pitching|put|putting) in (?:\w+ ){0,3}(?:of my own|myself)\b",
+        r"\bi (?:already |just )?(?:typed|entered|put) in my (?:own )?(?:amount|donation|gift)\b",
+        r"\b(?:putting|giving|sending|donating) my (?:own )?(?:bonus|earnings|payment|pay|reward|money|\w+ dollars?|"
+        r"\d+ cents)\b",
+        r"\bmy (?:own )?(?:bonus|earnings|payment|pay|reward|money|two dollars|\d+(?: dollars?|"
+        r" cents)?) (?:from \w+ \w+ )?"
+        r"(?:is|are|will be) (?:going|headed|being sent|being donated)\b",
+        r"\b(?:putting|put|giving|give|gave|donating|donate|donated|chipping|pitching)\b.{0,30}\bmyself\b",
         # what others like them did (PersuasionForGood's example-donation)
         r"\b(?:many|lots of|most|other|so many|plenty of|a lot of) (?:people|workers|participants|turkers|folks|"
         r"others)\b(?: \w+){0,5} (?:have |had )?(?:already |also |just )?(?:donated|given|gave|"
@@ -158,9 +213,21 @@ LEXICON: dict[str, list[str]] = {
         r"\bwhen i was (?:a |young|little|in|growing|traveling|travelling|younger|abroad)",
         r"\bi (?:once |also |actually )?(?:met|visited|volunteered|travell?ed|worked|lived|spent (?:a|some) time) "
         r"(?:with|at|in|for|a|an|abroad|overseas)\b",
-        r"\bmy (?:friend|best friend|sister|brother|mother|mom|father|dad|cousin|neighbou?r|daughter|son|family|aunt|"
-        r"uncle|grandmother|grandma|grandfather|niece|nephew|colleague|coworker)\b.{0,60}\b(?:was|were|had|grew up|"
-        r"lived|got|saw|volunteered|worked|told|received|benefited|went|needed|used to)\b",
+        r"\bmy (?:fr(?:ie|ei)nd|best fr(?:ie|ei)nd|sister|brother|mother|mom|mum|father|dad|cousin|neighbou?r|"
+        r"daughter|son|family|aunt|"
+        r"uncle|grandmother|grandma|granny|grandfather|grandpa|niece|nephew|colleague|coworker|wife|husband|partner|"
+        r"roommate|boss|teacher|kid|baby|child|buddy|pal)(?:'?s)?\b.{0,60}\b(?:was|were|had|grew up|lived|got|saw|"
+        r"volunteered|"
+        r"worked|told|received|benefited|went|needed|used to|fostered|adopted|lost|nearly|almost|taught|moved|spent|"
+        r"came back|fled|survived|did|immigrated|emigrated|relied|depended|work|works)\b",
+        r"\b(?:a|one) (?:\w+ )?(?:friend|colleague|coworker|neighbou?r|relative|cousin|classmate) of mine\b",
+        r"\bi (?:once |also |actually )?(?:visited|went to|travell?ed to|was in|lived in)\b.{0,60}\b(?:and|where) "
+        r"(?:i )?(?:met|saw|watched|noticed|learned)\b",
+        r"\bi (?:once |also )?went on (?:a |an )?(?:mission|volunteer|service|aid|relief) trip\b",
+        r"\b(?:last|this past|one) (?:summer|winter|spring|fall|autumn|year|christmas)\b,? i\b",
+        r"\bmy (?:own )?(?:interest|involvement|passion|connection)\b.{0,20}\b(?:started|began|comes from|goes back)\b",
+        r"\bi (?:have )?(?:once |actually |personally )(?:seen|saw|met|watched)\b",
+        r"\bmy (?:view|mind|perspective|outlook)s? (?:\w+ )?changed (?:after|when)\b",
         # "let me tell you a little about them" introduces facts about the charity, not a story
         r"\blet me (?:tell|share)(?: with)? (?:you )?(?!a (?:little |bit |few things )?(?:more )?about "
         r"(?:them|it|the charity|this charity|save the children|the organi[sz]ation|what they))"
@@ -170,7 +237,7 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:a|my) (?:true |short |quick |little )?(?:personal )?(?:story|experience) "
         r"(?:of mine|from my|about|that)\b",
         r"\bi (?:still )?remember (?:when|the|a|seeing|meeting|visiting)\b",
-        r"\bi grew up\b",
+        r"\b(?:i|^) ?grew up\b",
         r"\bi have seen (?:it |this )?(?:first ?hand|with my own eyes|up close)\b",
         r"\b(?:years|months) ago,? i\b",
     ],
@@ -191,6 +258,15 @@ LEXICON: dict[str, list[str]] = {
         # a child's smile, not "a difference in a child's life" (people say that of an impact claim)
         r"\b(?:a|an|their|the) (?:child's|childs|kid's|kids) (?:smile|eyes)\b",
         r"\bno (?:child|kid|parent|family) should\b",
+        r"\b(?:gets|get|got) to me\b",
+        r"\bgives? me (?:the )?(?:chills|goosebumps|shivers)\b",
+        r"\blost everything\b",
+        r"\b(?:frightening|scary|terrifying|lonely|awful|hard|painful|heartbreaking) (?:it )?(?:must be|would be) for "
+        r"(?:a|the|those|these|them|him|her|kids|children)\b",
+        r"\b(?:envision|pictur)\b",
+        r"\b(?:eyes|smile|face|faces|tears) of (?:a |the |these |those )?(?:little |young )?(?:child|children|kid|kids|"
+        r"little ones)\b",
+        r"\bhow (?:a|the|those|these) (?:little ones?|child|children|kids?) (?:copes?|feels?|survives?|manages?)\b",
     ],
     "logical_appeal": [
         r"\b(?:logically|logical|rational(?:ly)?|evidence|research(?! team| study| hit)|studies|study shows|"
@@ -221,10 +297,48 @@ LEXICON: dict[str, list[str]] = {
         r"covers?|feeds?|vaccinates?|keeps? \w+ in school)\b",
         r"\b(?:the )?return on (?:a |your |every |each |the )?(?:small |single )?(?:gift|donation|dollar|investment)\b",
         r"\bfor (?:just |only )?(?:\d+|\d+ dollars?|[a-z]+ dollars?),? (?:you|one|we) can\b",
+        # aggregation, unit costs and comparisons: "small amounts add up", "it costs less than a dollar"
+        r"\b(?:a (?:hundred|thousand|million)|\d+) (?:people|persons|donors|of us)\b.{0,30}\b(?:each|giving|gave|"
+        r"donating|donate)\b",
+        r"\bcosts? (?:less than|under|only|just|about|around|roughly) (?:a |one |\d+ )?(?:dollars?|cents?|bucks?|"
+        r"penny|pennies)\b",
+        r"\b(?:cheap|inexpensive|affordable) to (?:feed|vaccinate|treat|educate|protect|save|help|buy|provide)\b",
+        r"\b\d+ cents (?:a|per) (?:meal|day|dose|child|kid|week)\b",
+        r"\b(?:go|goes|stretch|stretches) (?:\w+ )?(?:further|farther)\b",
+        r"\b(?:less|more) (?:costly|expensive) than\b|\b(?:cheaper|costlier) than\b",
+        r"\b(?:benefits?|effects?|returns?) (?:compound|multiply|last|ripple)\b|\b(?:for|across) generations\b",
+        r"\bbang for (?:the|your) buck\b",
+        r"\b(?:that|this|it|which) (?:alone |amount |sum )?(?:could|can|would|will) (?:fund|pay for|buy|cover)\b",
+        r"\bsaves? (?:\w+ )?(?:costs?|money)\b",
+        r"\bcosts? (?:only |just )?(?:a )?few (?:dollars|cents|bucks)\b",
+        r"\b(?:the )?math (?:checks out|works out|adds up)\b",
+        r"\b(?:can|could|will|would) (?:actually |really |easily )?(?:cover|pay for|buy|fund)\b.{0,30}\b(?:course|"
+        r"meals?|"
+        r"vaccines?|treatment|supplies|nets?|school|medicine|meds)\b",
+        r"\b(?:most|more|very|highly) effective\b",
+        r"\b(?:numbers|math|data|figures|facts) (?:do not lie|speak for themselves)\b",
+        r"\b(?:is|are|become|becomes) (?:\w+ )?(?:more|less) likely to\b",
+        r"\b(?:a handful of|a couple of|two|a few) (?:dollers?|cents|pennies|coins) (?:can |could |will |would )?"
+        r"(?:buys?|pays? for|provides?|covers?|feeds?|vaccinates?|treats?|stop|stops)\b",
+        r"\bdollers? (?:can |could |will |would )?(?:buys?|pays? for|provides?|covers?|feeds?)\b",
     ],
     "credibility_appeal": [
         r"\b(?:reputable|trustworthy|trusted|credible|credibility|transparent|transparency|accountable|"
-        r"accountability|audited|audits|legitimate|well[- ]?respected|highly rated)\b",
+        r"accountability|auditors?|audit|audited|audits|auditing|legitimate|well[- ]?respected|highly rated|"
+        r"watchdogs?|oversight|trustees)\b",
+        # who checks the books: "outside auditors go through their accounts every year"
+        r"\b(?:checks?|checked|reviews?|reviewed|inspects?|inspected|goes through|go through|went through) (?:their|"
+        r"its|"
+        r"the (?:charity's|organi[sz]ation's)) (?:books|finances|accounts|spending|records)\b",
+        r"\b(?:their|its) (?:books|finances|accounts|spending|records) (?:are|is|get|gets) (?:\w+ ){0,2}(?:checked|"
+        r"reviewed|audited|inspected|published|public|open)\b",
+        r"\b(?:independent|outside|external|third[- ]party) (?:auditors?|reviewers?|evaluators?|raters?|review|reviews|"
+        r"monitors?|firms?|groups?|agencies|experts|inspectors?|organi[sz]ations)\b",
+        r"\boverhead (?:is|are|stays|remains|costs are) (?:\w+ )?(?:low|small|minimal|tiny)\b",
+        r"\bpublish(?:es)? (?:their|its|all|every|the) (?:\w+ )?(?:finances|accounts|reports?|spending|budgets?|"
+        r"figures|results|expenses)\b",
+        r"\b(?:rate|rates|rated|rank|ranks|ranked|grade|grades|graded) (?:them|it|save the children)? ?(?:highly|very "
+        r"highly|near the top|at the top|among the best|well)\b|\btop (?:marks|ratings?|scores?|grades)\b",
         r"\b(?:charity navigator|givewell|better business bureau|bbb|four stars?|4 stars?|four-star|4-star)\b",
         r"\btrack record\b",
         r"\b(?:founded|started|established|around|operating|working) (?:in|since|for) (?:1919|over a century|more than "
@@ -263,10 +377,27 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:you can|you could|you may|you are free to) (?:choose|pick|decide|give|donate) (?:any|the|how much|"
         r"whatever|an) (?:amount|much)?",
         r"\b(?:anywhere|any amount) (?:from|between) (?:0|0|zero|nothing)\b",
-        r"\b(?:research(?:ers| team)|the (?:team|requesters?|researchers)|we|they) (?:will |would |can )?"
+        r"\b(?:res[ea]{1,2}rch(?:ers| team)|the (?:team|requesters?|researchers)|we|they) (?:will |would |can )?"
         r"(?:collect|send|forward|pass|process|deliver|transfer)\w* (?:\w+ ){0,3}(?:donations?|money|contributions?)\b",
         r"\b(?:comes?|taken|deducted) (?:\w+ ){0,2}(?:out of|from) your (?:bonus|payment|earnings|pay)\b",
+        r"\b(?:comes?|taken|deducted) (?:\w+ ){0,2}(?:off|out of|from) (?:your|the) (?:\w+ ){0,2}(?:dollars?|bonus|"
+        r"payment|earnings|pay)\b",
         r"\b(?:here is|let me explain|this is) how (?:the |your )?(?:donation|money|it) (?:works|is used|helps)\b",
+        # the range, what happens to the rest, where the amount is chosen
+        r"\b(?:anywhere|anywere|any amount) (?:from |between )?(?:0|zero|nothing) (?:to|and|up to)\b",
+        r"\bfrom (?:0|zero|nothing|none)(?: at all)?(?: dollars?)? (?:up )?(?:to|through) (?:the )?(?:full |whole |"
+        r"entire )?"
+        r"(?:2|two|all|everything|amount|payment|bonus)\b",
+        r"\b(?:do not|does not|will not|would not) (?:have|need) to pay (?:anything|any|a cent|a penny)(?: \w+)? "
+        r"(?:extra|more|yourself|out of pocket)\b",
+        r"\b(?:a|the) (?:box|field|form|slider|screen|page|question|prompt|pop ?up)\b.{0,40}\b(?:at the end|after "
+        r"(?:this|the|our) (?:chat|conversation|task))\b",
+        r"\byou (?:still )?(?:get|keep|receive) (?:paid|payed|the rest|whatever (?:you do not|is left)|your (?:full|"
+        r"whole|"
+        r"regular|normal) (?:pay|payment))\b",
+        r"\b(?:res[ea]{1,2}rch(?:ers| team)|the (?:team|requesters?|researchers)) (?:will |would |can )?"
+        r"(?:collect|send|forward|pass|process|deliver|transfer)\w* (?:everything|it all|all of it|every cent|"
+        r"every penny|it)\b",
     ],
     "source_related_inquiry": [
         r"\b(?:have|had) you (?:ever )?(?:heard|hear|read|learned) (?:of|about)\b",
@@ -276,6 +407,29 @@ LEXICON: dict[str, list[str]] = {
         r"\bwhat (?:is|are) your (?:impression|thoughts|opinion|view)s? (?:of|on|about) " + _CHARITY + r"\b",
         r"\b(?:ever|do you ever) come across " + _CHARITY + r"\b",
         r"\bdo you trust (?:charities|this charity|the charity|save the children|them)\b",
+        r"\bwhat (?:\w+ )?(?:\w+ )?(?:do )?you (?:are |already |really |actually )?(?:know|knowing) (?:about|of) "
+        + _CHARITY
+        + r"\b",
+        r"(?:^|\b(?:do|did) )you (?:already )?know (?:about|of) (?:save the children|this charity|the charity|this "
+        r"organi[sz]ation|the organi[sz]ation)\b",
+        r"\b(?:do|did) you know (?:much|anything) about what (?:they|it|the charity|save the children) (?:do|does|"
+        r"did)\b",
+        r"\b(?:ever|you) (?:\w+ )?(?:heard|herd) (?:of|about) (?:save the children|this charity|the charity|"
+        r"this organi[sz]ation|"
+        r"the organi[sz]ation)\b",
+        r"\b(?:are you|whether you are|if you are|how) (?:\w+ )?(?:familiar|familar|aware) (?:you are )?(?:with|of) "
+        + _CHARITY
+        + r"\b",
+        r"\bhow (?:much )?(?:familiar )?you (?:are|might|may) (?:already )?(?:know|be)? ?(?:about|with) "
+        + _CHARITY
+        + r"\b",
+        r"\b(?:what|how much) you (?:already |might |may )?(?:\w+ )?(?:know|have heard) (?:about|of) "
+        + _CHARITY
+        + r"\b",
+        r"\b(?:a name|something|an organi[sz]ation|a charity) (?:you|that you) (?:have |might have |may have )?"
+        r"(?:come across|heard of|heard)\b",
+        r"\b(?:whether|if) you (?:have )?(?:ever )?(?:seen|read|come across) (?:\w+ ){0,3}(?:save the children|their "
+        r"work|this charity|the charity)\b",
     ],
     # opinions and expectations about giving and the task (PersuasionForGood's task-related inquiry);
     # questions about the person's own giving are personal-related, as the corpus labels them
@@ -294,6 +448,21 @@ LEXICON: dict[str, list[str]] = {
         r"\bwhat do you think (?:of|about) (?:this|the) (?:task|study|cause)\b",
         r"\bwhat (?:made|makes) you (?:decide|want|choose) to (?:take part|join|do|participate|sign up)\b",
         r"\bwhy did you (?:join|take part|sign up|decide to)\b",
+        # the person's views on the cause itself: "do you think charities make a difference?"
+        r"(?<!how )\b(?:do|would) you (?:ever )?(?:think|believe|feel|reckon|agree|wonder)\b"
+        r"(?! (?:you|that you|i|we|if)\b).{0,60}\b" + _WORLD + r"\b",
+        r"\b(?:whether you (?:think|believe|feel)|if you (?:think|believe))\b(?! (?:you|that you|i|we)\b).{0,60}\b"
+        + _WORLD
+        + r"\b",
+        r"\b(?:how do you feel|what do you think|what are your thoughts|your (?:thoughts|views?|opinions?|take)) "
+        r"(?:about|on) (?!yourself\b|you\b).{0,40}\b" + _WORLD + r"\b",
+        r"\bwhat (?:do you (?:consider|think is|believe is|see as)|would you say is) (?:the )?(?:most|biggest|greatest|"
+        r"main|worst)\b",
+        r"^(?:do you )?reckon\b.{0,40}\b" + _WORLD + r"\b",
+        r"\b(?:have you been following|did you (?:see|hear|read) (?:about )?)(?:\w+ ){0,3}(?:news|story|crisis|"
+        r"reports?)\b",
+        r"\bsomething you (?:have )?(?:ever )?(?:thought|think|wondered|worry|worried|care|cared) about\b",
+        r"\b" + _WORLD + r"\b.{0,80}\b(?:you think|you reckon|do you think)\s*[?.!]*$",
     ],
     "personal_related_inquiry": [
         *GIVING_QUESTIONS,
@@ -314,6 +483,17 @@ LEXICON: dict[str, list[str]] = {
         r"\bhow (?:do|would) you (?:usually )?(?:make|reach) (?:decisions|up your mind|a decision)\b",
         r"\bwhat (?:is|has been) (?:life|your life|your week) like\b",
         r"\bwhat (?:kind of|sort of) (?:person|work) \w+ you\b",
+        r"\b(?:closest|close|dear|dearest|nearest) to your heart\b",
+        r"\byou have (?:any )?(?:kids|children|little ones|a family|nieces|nephews|siblings)\b[^.!]*\?$",
+        r"\bwhat (?:kind|sort|type|line) of (?:work|job)\b",
+        r"\bwhat is your (?:usual |typical )?(?:approach|process|habit|routine)\b",
+        r"\b(?:have|had) you (?:ever )?(?:travell?ed|lived|worked|stayed|been (?:to|abroad|overseas))\b",
+        r"\bdo you (?:do (?:this|these|that|a lot of|many|much)|work|study|live)\b",
+        r"\b(?:little ones|kids|children|a family) of your own\b",
+        r"\b(?:whether|if) you have (?:any )?(?:kids|children|little ones|a family)\b",
+        r"\b(?:whether you (?:have )?(?:ever )?|if you have (?:ever )?|if you ever )(?:donated|given|contributed|"
+        r"volunteered|supported|lived|"
+        r"travell?ed|worked|been involved|had much to do with|done (?:any|much))\b",
     ],
 }
 

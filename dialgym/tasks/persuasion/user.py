@@ -143,6 +143,8 @@ RECOGNIZER = IntentRecognizer(
     model=IntentModel.load(INTENT_MODEL_PATH),
     # greetings and thanks are left to the rules: a guessed second greeting reads as "we already said hello"
     model_acts=[a for a in ACTS if a not in ("greeting", "thanks", "rapport", "off_task")],
+    # "donate children charity trust audit please" names strategies and says nothing: off-task
+    reject_salads=True,
 )
 
 

@@ -56,11 +56,11 @@ _CHARITY = r"(?:save the children|(?:this|the) (?:particular |specific )?(?:char
 #: (its inclination), as a person answers the question asked (see ``PersuasionUser._inquiry``)
 GIVING_QUESTIONS: tuple[str, ...] = (
     r"\b(?:have|had) you (?:ever )?(?:donated|given|contributed|volunteered|supported)\b",
-    r"\bdo you (?:ever |usually |often |normally |regularly |sometimes |typically )?(?:donate|give to|"
-    r"give money|contribute to|volunteer|support (?:any|a|some) (?:charit|cause))",
+    r"\bdo you (?:ever |usually |often |normally |regularly |sometimes |typically )?(?:donate|give to|give money|"
+    r"contribute to|volunteer|support (?:any|a|some) (?:charit|cause))",
     r"\b(?:any|a) (?:favou?rite) (?:charity|charities|cause|causes)\b",
-    r"\b(?:what|which) (?:kinds? of |sorts? of |types? of )?(?:causes?|charities|organi[sz]ations) "
-    r"(?:do |would |matter to |mean the most to )?you\b",
+    r"\b(?:what|which) (?:kinds? of |sorts? of |types? of )?(?:causes?|charities|organi[sz]ations) (?:do |would |"
+    r"matter to |mean the most to )?you\b",
 )
 #: a personal-related inquiry that asks about giving, in the rules' words or others the learned model hears
 #: ("do you make donations?"): the user answers it with what it thinks of giving, not with its personal life
@@ -94,13 +94,13 @@ LEXICON: dict[str, list[str]] = {
         r"\bcheers\b",
     ],
     "proposition_of_donation": [
-        r"\b(?:would|will|could|can|might) you (?:like to |be willing to |consider |want to |please |maybe |perhaps )?"
-        r"(?:donate|give|contribute|chip in|pledge|spare|part with)\b",
-        r"\bhow much (?:would|will|could|can|do|might) you (?:like to |want to |be willing to |be able to )?"
-        r"(?:donate|give|contribute|pledge|spare|part with)\b",
+        r"\b(?:would|will|could|can|might) you (?:like to |be willing to |consider |want to |please |maybe |"
+        r"perhaps )?(?:donate|give|contribute|chip in|pledge|spare|part with)\b",
+        r"\bhow much (?:would|will|could|can|do|might) you (?:like to |want to |be willing to |be able to )?(?:donate|"
+        r"give|contribute|pledge|spare|part with)\b",
         r"\b(?:willing|ready|happy|able) to (?:donate|give|contribute|chip in|pledge|make a donation)\b",
-        r"\b(?:would|will|could|are|were) you (?:be )?(?:open|up|willing|ready|happy|able|interested) (?:to|for|in) "
-        r"(?:donat|giv|contribut|mak|chip|help)",
+        r"\b(?:would|will|could|are|were) you (?:be )?(?:open|up|willing|ready|happy|able|interested) (?:to|for|"
+        r"in) (?:donat|giv|contribut|mak|chip|help)",
         r"\bconsider(?:ing)? (?:donating|giving|contributing|a donation|making a donation|a small donation)\b",
         r"\b(?:please|so) (?:donate|give|contribute|chip in)\b",
         r"\b(?:donate|give|contribute|pledge) (?:some|part|a part|a portion|any|all|half) of your\b",
@@ -113,67 +113,63 @@ LEXICON: dict[str, list[str]] = {
         r"\bwhy not (?:donate|give|contribute|chip in)\b",
         r"\b(?:join|help) me (?:in )?(?:donating|giving|supporting)\b",
         # asking in so many words ("I would like you to donate", "I encourage you to give", "we need you to ...")
-        r"\b(?:i|we) (?:really |also |just |truly |strongly )?(?:would (?:really |truly |so )?like|want|need|encourage|"
-        r"urge|invite|am asking|are asking|ask|recommend|suggest that) "
-        r"(?:you|that you) (?:to )?(?:(?:really|please|kindly|also|just|seriously|consider|think about) )*"
-        r"(?:donate|give|contribute|chip in|kick in|make a (?:small )?donation|pledge)\b",
-        r"\b(?:writing to ask|here to ask|wondering (?:if|whether)|hoping) (?:you|you would|you could|you might) "
-        r"(?:\w+ ){0,3}?(?:donat|giv|contribut|chip in|kick in)",
+        r"\b(?:i|we) (?:really |also |just |truly |strongly )?(?:would (?:really |truly |so )?like|want|need|"
+        r"encourage|urge|invite|am asking|are asking|ask|recommend|suggest that) (?:you|"
+        r"that you) (?:to )?(?:(?:really|please|kindly|also|just|seriously|consider|think about) )*(?:donate|give|"
+        r"contribute|chip in|kick in|make a (?:small )?donation|pledge)\b",
+        r"\b(?:writing to ask|here to ask|wondering (?:if|whether)|hoping) (?:you|you would|you could|"
+        r"you might) (?:\w+ ){0,3}?(?:donat|giv|contribut|chip in|kick in)",
         # a question about the person's own intention to give now ("do you plan on donating?", "wanna chip in?")
-        r"\b(?:(?:do|would) you (?:want|plan|intend|mean|think you will|think you would)|you wanna)(?: on| to)? "
-        r"(?:(?:maybe|also|just|perhaps|still|really|go ahead and) )?(?:donat|giv|contribut|chip in|kick in|pledg)",
+        r"\b(?:(?:do|would) you (?:want|plan|intend|mean|think you will|think you would)|you wanna)(?: on|"
+        r" to)? (?:(?:maybe|also|just|perhaps|still|really|go ahead and) )?(?:donat|giv|contribut|chip in|kick in|"
+        r"pledg)",
         r"\b(?:are you|you) (?:gonna|going to|planning to|planning on|about to) (?:donat|giv|contribut|chip in|pledg)",
         r"\bwhat (?:amount|sum) (?:are|were|would|will|do|did) you\b",
         r"\bwhat do you think you (?:will|would|might) (?:be )?(?:donat|giv|contribut)",
         r"\b(?:could|can|would) you (?:afford|spare|manage|make|do) (?:\w+ ){0,3}?(?:cents?|dollars?|bucks?|donation|"
         r"contribution|gift|of it)\b",
         # a commitment asked for, about the donation the conversation is on
-        r"\b(?:can|could|may) (?:i|we|they|the (?:kids|children)|save the children) (?:count|rely) on "
-        r"(?:your (?:support|help|donation|generosity|contribution)\b|you(?: today| now| here| then)?\s*[?.!]*$)",
+        r"\b(?:can|could|may) (?:i|we|they|the (?:kids|children)|save the children) (?:count|"
+        r"rely) on (?:your (?:support|help|donation|generosity|contribution)\b|you(?: today| now| here|"
+        r" then)?\s*[?.!]*$)",
         r"\bis (?:that|this|it) something (?:you|you would|you could|you might) (?:be )?(?:willing|like|want|consider|"
         r"able|open)\b",
         r"\b(?:how|what) about (?:just )?(?:half|all of it|the whole (?:thing|amount)|a (?:dollar|buck|quarter|dime)|"
-        r"\d+(?:\.\d+)? ?(?:cents?|dollars?|bucks?)?|one dollar|fifty cents|twenty cents|ten cents)"
-        r"(?: then)?\s*[?.!]*$",
+        r"\d+(?:\.\d+)? ?(?:cents?|dollars?|bucks?)?|one dollar|fifty cents|twenty cents|"
+        r"ten cents)(?: then)?\s*[?.!]*$",
         # "care to chip in?", "you would be open to giving", "putting part of your earnings toward them"
         r"^(?:(?:would|do) you )?care to (?:chip in|pitch in|donate|give|contribute)\b",
-        r"\byou (?:would|might|could) be (?:open|up|willing|ready|happy|able|interested) (?:to|for|in) "
-        r"(?:donat|giv|contribut|chip|pitch)",
+        r"\byou (?:would|might|could) be (?:open|up|willing|ready|happy|able|interested) (?:to|for|in) (?:donat|giv|"
+        r"contribut|chip|pitch)",
         r"\b(?:putting|put|set aside|setting aside) (?:some|part|a (?:bit|little|portion|part|share)) of (?:your|"
-        r"today's|"
-        r"todays|the|what you)\b.{0,40}\b(?:toward|towards|to|for) (?:the charity|this charity|them|the kids|"
-        r"the children|"
-        r"save the children|the cause|a good cause)\b",
+        r"today's|todays|the|what you)\b.{0,40}\b(?:toward|towards|to|for) (?:the charity|this charity|them|the kids|"
+        r"the children|save the children|the cause|a good cause)\b",
         r"\b(?:they|the (?:children|kids|charity)|save the children) (?:could|can|would) (?:really |truly |"
-        r"definitely )?"
-        r"use (?:some|a (?:bit|little|part)|part) of (?:it|your|that)\b",
+        r"definitely )?use (?:some|a (?:bit|little|part)|part) of (?:it|your|that)\b",
     ],
     "foot_in_the_door": [
         r"\b(?:even|just|only) (?:0?\.\d+|\d+ cents?|[a-z]+ cents|a few cents|a little|(?:a|one) single (?:penny|cent|"
-        r"dime|"
-        r"coin|dollar)|a small (?:amount|sum|"
-        r"donation|gift)|a tiny|a dime|a quarter|a penny|a nickel|a dollar|a couple of cents|pennies|cents)\b",
+        r"dime|coin|dollar)|a small (?:amount|sum|donation|gift)|a tiny|a dime|a quarter|a penny|a nickel|a dollar|"
+        r"a couple of cents|pennies|cents)\b",
         r"\b(?:any|every) (?:amount|little bit|little|bit|cent|penny|dime)s? (?:helps|counts|matters|"
         r"makes a difference|is welcome|is fine|is great|will help|would help)\b",
-        r"\b(?:small|tiny|little|modest) (?:amount|donation|contribution|gift|sum|portion|part|share)s? "
-        r"(?:(?:of \w+ \w+ )?(?:is|are|would be|will be|"
-        r"still|totally|perfectly|really|also|just|more than) )*(?:fine|okay|ok|great|enough|welcome|"
-        r"appreciated|helps?|counts?|matters?)\b",
+        r"\b(?:small|tiny|little|modest) (?:amount|donation|contribution|gift|sum|portion|part|"
+        r"share)s? (?:(?:of \w+ \w+ )?(?:is|are|would be|will be|still|totally|perfectly|really|also|just|"
+        r"more than) )*(?:fine|okay|ok|great|enough|welcome|appreciated|helps?|counts?|matters?)\b",
         r"\bstart (?:small|with (?:a )?(?:small|little|tiny|few))\b",
-        r"\b(?:even|just) \d+(?:\.\d+)? (?:dollars? |bucks? |cents? )?"
-        r"(?:would|will|can|could|helps?|makes?|is|counts?)\b",
+        r"\b(?:even|just) \d+(?:\.\d+)? (?:dollars? |bucks? |cents? )?(?:would|will|can|could|helps?|makes?|is|"
+        r"counts?)\b",
         r"\bno (?:amount|donation|gift|contribution) is too small\b",
         r"\bdoes not (?:have|need) to be (?:much|a lot|big|large|all of it|the whole)\b",
         r"\bwhatever you can (?:spare|afford)\b",
         r"\b(?:a few|ten|twenty|fifty) cents (?:would|will|can|could) (?:help|make|go|buy)\b",
         # "you need not give the full amount", "I would not ask for much", "maybe just a quarter?"
-        r"\b(?:need not|do not have to|does not have to|no need to|do not need to) (?:give|donate|be) (?:the )?"
-        r"(?:full|whole|entire|all|much|a lot)\b",
+        r"\b(?:need not|do not have to|does not have to|no need to|do not need to) (?:give|donate|"
+        r"be) (?:the )?(?:full|whole|entire|all|much|a lot)\b",
         r"\b(?:would not|will not|am not|i do not) ask(?:ing)? (?:you )?for (?:much|a lot|the whole|everything|"
         r"all of it)\b",
         r"\b(?:merely|just|only)? ?a (?:small|tiny|little|modest) (?:fraction|part|portion|bit|share|slice|sliver|"
-        r"piece) "
-        r"of\b",
+        r"piece) of\b",
         r"\b(?:maybe|perhaps|how about|what about) (?:just |jus |only )?(?:a (?:quarter|dime|nickel|penny|few cents|"
         r"couple of cents|little)|\d+ cents|[a-z]+ cents)\b",
         r"\b(?:would not|will not|would hardly|will hardly) (?:even )?(?:be missed|be noticed|notice)\b",
@@ -189,11 +185,11 @@ LEXICON: dict[str, list[str]] = {
         r"\bi (?:support|sponsor) (?:save the children|them|this charity|the charity|a child)\b",
         r"\b(?:i|we) (?:put|set aside) (?:some|part|a portion) of my\b",
         # "I already put my earnings toward them", "my own bonus is going to them", "putting in fifty cents myself"
-        r"\bi (?:already |just |also |recently |personally )?(?:put|sent|gave)\b.{0,40}\b(?:to|toward|towards) "
-        r"(?:them|save the children|this charity|the charity|the cause)\b",
+        r"\bi (?:already |just |also |recently |personally )?(?:put|sent|gave)\b.{0,40}\b(?:to|toward|"
+        r"towards) (?:them|save the children|this charity|the charity|the cause)\b",
         r"\bi (?:\w+ )?made (?:a|my) (?:\w+ )?(?:donation|contribution|gift)\b",
-        r"\bi (?:\w+ )?(?:signed up|set up) (?:for )?(?:a )?(?:monthly |regular |yearly |recurring )?"
-        r"(?:gift|donation|payment|debit|contribution)s?\b",
+        r"\bi (?:\w+ )?(?:signed up|set up) (?:for )?(?:a )?(?:monthly |regular |yearly |recurring )?(?:gift|donation|"
+        r"payment|debit|contribution)s?\b",
         r"\b(?:i will|ill) be (?:giving|donating|contributing|putting)\b",
         r"\bi (?:am )?(?:gonna|going to|will|plan to) (?:throw|chip|pitch|put) in\b",
         r"\b(?:throw|throwing|chip|chipping|pitch|pitching|put|putting) in (?:\w+ ){0,3}(?:of my own|myself)\b",
@@ -201,8 +197,7 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:putting|giving|sending|donating) my (?:own )?(?:bonus|earnings|payment|pay|reward|money|\w+ dollars?|"
         r"\d+ cents)\b",
         r"\bmy (?:own )?(?:bonus|earnings|payment|pay|reward|money|two dollars|\d+(?: dollars?|"
-        r" cents)?) (?:from \w+ \w+ )?"
-        r"(?:is|are|will be) (?:going|headed|being sent|being donated)\b",
+        r" cents)?) (?:from \w+ \w+ )?(?:is|are|will be) (?:going|headed|being sent|being donated)\b",
         r"\b(?:putting|put|giving|give|gave|donating|donate|donated|chipping|pitching)\b.{0,30}\bmyself\b",
         # what others like them did (PersuasionForGood's example-donation)
         r"\b(?:many|lots of|most|other|so many|plenty of|a lot of) (?:people|workers|participants|turkers|folks|"
@@ -211,31 +206,30 @@ LEXICON: dict[str, list[str]] = {
     ],
     "personal_story": [
         r"\bwhen i was (?:a |young|little|in|growing|traveling|travelling|younger|abroad)",
-        r"\bi (?:once |also |actually )?(?:met|visited|volunteered|travell?ed|worked|lived|spent (?:a|some) time) "
-        r"(?:with|at|in|for|a|an|abroad|overseas)\b",
+        r"\bi (?:once |also |actually )?(?:met|visited|volunteered|travell?ed|worked|lived|spent (?:a|"
+        r"some) time) (?:with|at|in|for|a|an|abroad|overseas)\b",
         r"\bmy (?:fr(?:ie|ei)nd|best fr(?:ie|ei)nd|sister|brother|mother|mom|mum|father|dad|cousin|neighbou?r|"
-        r"daughter|son|family|aunt|"
-        r"uncle|grandmother|grandma|granny|grandfather|grandpa|niece|nephew|colleague|coworker|wife|husband|partner|"
-        r"roommate|boss|teacher|kid|baby|child|buddy|pal)(?:'?s)?\b.{0,60}\b(?:was|were|had|grew up|lived|got|saw|"
-        r"volunteered|"
-        r"worked|told|received|benefited|went|needed|used to|fostered|adopted|lost|nearly|almost|taught|moved|spent|"
-        r"came back|fled|survived|did|immigrated|emigrated|relied|depended|work|works)\b",
+        r"daughter|son|family|aunt|uncle|grandmother|grandma|granny|grandfather|grandpa|niece|nephew|colleague|"
+        r"coworker|wife|husband|partner|roommate|boss|teacher|kid|baby|child|buddy|pal)(?:'?s)?\b.{0,60}\b(?:was|were|"
+        r"had|grew up|lived|got|saw|volunteered|worked|told|received|benefited|went|needed|used to|fostered|adopted|"
+        r"lost|nearly|almost|taught|moved|spent|came back|fled|survived|did|immigrated|emigrated|relied|depended|work|"
+        r"works)\b",
         r"\b(?:a|one) (?:\w+ )?(?:friend|colleague|coworker|neighbou?r|relative|cousin|classmate) of mine\b",
-        r"\bi (?:once |also |actually )?(?:visited|went to|travell?ed to|was in|lived in)\b.{0,60}\b(?:and|where) "
-        r"(?:i )?(?:met|saw|watched|noticed|learned)\b",
+        r"\bi (?:once |also |actually )?(?:visited|went to|travell?ed to|was in|lived in)\b.{0,60}\b(?:and|"
+        r"where) (?:i )?(?:met|saw|watched|noticed|learned)\b",
         r"\bi (?:once |also )?went on (?:a |an )?(?:mission|volunteer|service|aid|relief) trip\b",
         r"\b(?:last|this past|one) (?:summer|winter|spring|fall|autumn|year|christmas)\b,? i\b",
         r"\bmy (?:own )?(?:interest|involvement|passion|connection)\b.{0,20}\b(?:started|began|comes from|goes back)\b",
         r"\bi (?:have )?(?:once |actually |personally )(?:seen|saw|met|watched)\b",
         r"\bmy (?:view|mind|perspective|outlook)s? (?:\w+ )?changed (?:after|when)\b",
         # "let me tell you a little about them" introduces facts about the charity, not a story
-        r"\blet me (?:tell|share)(?: with)? (?:you )?(?!a (?:little |bit |few things )?(?:more )?about "
-        r"(?:them|it|the charity|this charity|save the children|the organi[sz]ation|what they))"
-        r"(?:a|my|about a|about my|something|a quick)",
+        r"\blet me (?:tell|share)(?: with)? (?:you )?(?!a (?:little |bit |few things )?(?:more )?about (?:them|it|"
+        r"the charity|this charity|save the children|the organi[sz]ation|what they))(?:a|my|about a|about my|"
+        r"something|a quick)",
         r"\b(?:something|what) (?:that )?happened to (?:me|my)\b",
         r"\b(?:a few|some|many|two|three|\d+) (?:years|months|weeks) ago,? (?:i|my|we)\b",
-        r"\b(?:a|my) (?:true |short |quick |little )?(?:personal )?(?:story|experience) "
-        r"(?:of mine|from my|about|that)\b",
+        r"\b(?:a|my) (?:true |short |quick |little )?(?:personal )?(?:story|experience) (?:of mine|from my|about|"
+        r"that)\b",
         r"\bi (?:still )?remember (?:when|the|a|seeing|meeting|visiting)\b",
         r"\b(?:i|^) ?grew up\b",
         r"\bi have seen (?:it |this )?(?:first ?hand|with my own eyes|up close)\b",
@@ -247,8 +241,8 @@ LEXICON: dict[str, list[str]] = {
         r"babies|child|how (?:it|they|you))\b",
         r"\b(?:heart ?breaking|heart ?wrenching|tragic|devastating|devastated|suffer|suffering|suffers|starving|"
         r"starve|dying|desperate|helpless|innocent|frightened|terrified|orphaned|orphans?|malnourished|miserable)\b",
-        r"\b(?:children|kids|child|families|little ones|babies|girls|boys)\b.{0,50}\b(?:in danger|at risk|alone|crying|"
-        r"cry|scared|hungry|go to bed hungry|without food|without a home|without shelter|fleeing|"
+        r"\b(?:children|kids|child|families|little ones|babies|girls|boys)\b.{0,50}\b(?:in danger|at risk|alone|"
+        r"crying|cry|scared|hungry|go to bed hungry|without food|without a home|without shelter|fleeing|"
         r"lost everything|have nothing)\b",
         r"\bhow would you feel\b",
         r"\b(?:die|dies|died) (?:of|from|every|each|before)\b",
@@ -261,11 +255,11 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:gets|get|got) to me\b",
         r"\bgives? me (?:the )?(?:chills|goosebumps|shivers)\b",
         r"\blost everything\b",
-        r"\b(?:frightening|scary|terrifying|lonely|awful|hard|painful|heartbreaking) (?:it )?(?:must be|would be) for "
-        r"(?:a|the|those|these|them|him|her|kids|children)\b",
+        r"\b(?:frightening|scary|terrifying|lonely|awful|hard|painful|heartbreaking) (?:it )?(?:must be|"
+        r"would be) for (?:a|the|those|these|them|him|her|kids|children)\b",
         r"\b(?:envision|pictur)\b",
-        r"\b(?:eyes|smile|face|faces|tears) of (?:a |the |these |those )?(?:little |young )?(?:child|children|kid|kids|"
-        r"little ones)\b",
+        r"\b(?:eyes|smile|face|faces|tears) of (?:a |the |these |those )?(?:little |young )?(?:child|children|kid|"
+        r"kids|little ones)\b",
         r"\bhow (?:a|the|those|these) (?:little ones?|child|children|kids?) (?:copes?|feels?|survives?|manages?)\b",
     ],
     "logical_appeal": [
@@ -274,8 +268,8 @@ LEXICON: dict[str, list[str]] = {
         r"\bit (?:just |simply )?makes (?:a lot of )?(?:sense|logical sense)\b",
         r"\b(?:the )?(?:numbers|math|data|figures) (?:show|shows|say|says|are clear|speak|tell)\b",
         # reading the figures out: "looking at the numbers, ...", "child deaths have halved since 1990"
-        r"\b(?:looking at|if you look at|based on|going by|according to) the "
-        r"(?:numbers|data|figures|statistics|stats)\b",
+        r"\b(?:looking at|if you look at|based on|going by|according to) the (?:numbers|data|figures|statistics|"
+        r"stats)\b",
         r"\b(?:has|have|had) (?:roughly |nearly |almost |more than |about |been )?(?:halved|doubled|tripled|fallen|"
         r"dropped|declined|decreased|gone down|come down|been cut in half) (?:by|since|over|in|from)\b",
         r"\bif (?:everyone|everybody|each of us|we all|all of us)\b",
@@ -286,18 +280,18 @@ LEXICON: dict[str, list[str]] = {
         r"communities|earn|productive|break the cycle)\b",
         r"\b(?:break|breaking) the cycle of poverty\b",
         r"\bthe (?:reason|fact|point) is\b",
-        r"\b(?:a|one|single|\d+|every|each|just one|only one) (?:single )?(?:dollar|dollars) (?:can|could|"
-        r"will|would|buys?|provides?|pays? for|feeds?|covers?)\b",
+        r"\b(?:a|one|single|\d+|every|each|just one|only one) (?:single )?(?:dollar|dollars) (?:can|could|will|would|"
+        r"buys?|provides?|pays? for|feeds?|covers?)\b",
         r"\bpreventable\b",
         # cost-effectiveness: what a small sum buys, the return on a gift
         r"\b(?:a few|a couple of|\d+|one|two|three|five|ten|twenty) (?:dollars?|bucks|cents) (?:can |could |will |"
         r"would )?(?:buys?|pays? for|provides?|covers?|feeds?|vaccinates?|treats?)\b",
         # "$2 pays for a week of meals": the currency sign is gone after normalisation, the number stays
-        r"\b\d+(?:\.\d+)? (?:a (?:month|week|day) )?(?:can |could |will |would )?(?:buys?|pays? for|provides?|"
-        r"covers?|feeds?|vaccinates?|keeps? \w+ in school)\b",
+        r"\b\d+(?:\.\d+)? (?:a (?:month|week|day) )?(?:can |could |will |would )?(?:buys?|pays? for|provides?|covers?|"
+        r"feeds?|vaccinates?|keeps? \w+ in school)\b",
         r"\b(?:the )?return on (?:a |your |every |each |the )?(?:small |single )?(?:gift|donation|dollar|investment)\b",
         r"\bfor (?:just |only )?(?:\d+|\d+ dollars?|[a-z]+ dollars?),? (?:you|one|we) can\b",
-        # aggregation, unit costs and comparisons: "small amounts add up", "it costs less than a dollar"
+        # aggregation, unit costs and comparisons: "a thousand people each giving a dollar", "it costs under a dollar"
         r"\b(?:a (?:hundred|thousand|million)|\d+) (?:people|persons|donors|of us)\b.{0,30}\b(?:each|giving|gave|"
         r"donating|donate)\b",
         r"\bcosts? (?:less than|under|only|just|about|around|roughly) (?:a |one |\d+ )?(?:dollars?|cents?|bucks?|"
@@ -313,41 +307,39 @@ LEXICON: dict[str, list[str]] = {
         r"\bcosts? (?:only |just )?(?:a )?few (?:dollars|cents|bucks)\b",
         r"\b(?:the )?math (?:checks out|works out|adds up)\b",
         r"\b(?:can|could|will|would) (?:actually |really |easily )?(?:cover|pay for|buy|fund)\b.{0,30}\b(?:course|"
-        r"meals?|"
-        r"vaccines?|treatment|supplies|nets?|school|medicine|meds)\b",
+        r"meals?|vaccines?|treatment|supplies|nets?|school|medicine|meds)\b",
         r"\b(?:most|more|very|highly) effective\b",
         r"\b(?:numbers|math|data|figures|facts) (?:do not lie|speak for themselves)\b",
         r"\b(?:is|are|become|becomes) (?:\w+ )?(?:more|less) likely to\b",
-        r"\b(?:a handful of|a couple of|two|a few) (?:dollers?|cents|pennies|coins) (?:can |could |will |would )?"
-        r"(?:buys?|pays? for|provides?|covers?|feeds?|vaccinates?|treats?|stop|stops)\b",
+        r"\b(?:a handful of|a couple of|two|a few) (?:dollers?|cents|pennies|coins) (?:can |could |will |"
+        r"would )?(?:buys?|pays? for|provides?|covers?|feeds?|vaccinates?|treats?|stop|stops)\b",
         r"\bdollers? (?:can |could |will |would )?(?:buys?|pays? for|provides?|covers?|feeds?)\b",
     ],
     "credibility_appeal": [
-        r"\b(?:reputable|trustworthy|trusted|credible|credibility|transparent|transparency|accountable|"
-        r"accountability|auditors?|audit|audited|audits|auditing|legitimate|well[- ]?respected|highly rated|"
-        r"watchdogs?|oversight|trustees)\b",
+        r"\b(?:reputable|trustworthy|trusted|credible|credibility|transparent|transparency|accountable|accountability|"
+        r"auditors?|audit|audited|audits|auditing|legitimate|well[- ]?respected|highly rated|watchdogs?|oversight|"
+        r"trustees)\b",
         # who checks the books: "outside auditors go through their accounts every year"
         r"\b(?:checks?|checked|reviews?|reviewed|inspects?|inspected|goes through|go through|went through) (?:their|"
-        r"its|"
-        r"the (?:charity's|organi[sz]ation's)) (?:books|finances|accounts|spending|records)\b",
+        r"its|the (?:charity's|organi[sz]ation's)) (?:books|finances|accounts|spending|records)\b",
         r"\b(?:their|its) (?:books|finances|accounts|spending|records) (?:are|is|get|gets) (?:\w+ ){0,2}(?:checked|"
         r"reviewed|audited|inspected|published|public|open)\b",
-        r"\b(?:independent|outside|external|third[- ]party) (?:auditors?|reviewers?|evaluators?|raters?|review|reviews|"
-        r"monitors?|firms?|groups?|agencies|experts|inspectors?|organi[sz]ations)\b",
+        r"\b(?:independent|outside|external|third[- ]party) (?:auditors?|reviewers?|evaluators?|raters?|review|"
+        r"reviews|monitors?|firms?|groups?|agencies|experts|inspectors?|organi[sz]ations)\b",
         r"\boverhead (?:is|are|stays|remains|costs are) (?:\w+ )?(?:low|small|minimal|tiny)\b",
         r"\bpublish(?:es)? (?:their|its|all|every|the) (?:\w+ )?(?:finances|accounts|reports?|spending|budgets?|"
         r"figures|results|expenses)\b",
-        r"\b(?:rate|rates|rated|rank|ranks|ranked|grade|grades|graded) (?:them|it|save the children)? ?(?:highly|very "
-        r"highly|near the top|at the top|among the best|well)\b|\btop (?:marks|ratings?|scores?|grades)\b",
+        r"\b(?:rate|rates|rated|rank|ranks|ranked|grade|grades|graded) (?:them|it|save the children)? ?(?:highly|"
+        r"very highly|near the top|at the top|among the best|well)\b|\btop (?:marks|ratings?|scores?|grades)\b",
         r"\b(?:charity navigator|givewell|better business bureau|bbb|four stars?|4 stars?|four-star|4-star)\b",
         r"\btrack record\b",
-        r"\b(?:founded|started|established|around|operating|working) (?:in|since|for) (?:1919|over a century|more than "
-        r"a century|a century|over 100 years|over a hundred years|100 years|a hundred years)\b",
+        r"\b(?:founded|started|established|around|operating|working) (?:in|since|for) (?:1919|over a century|"
+        r"more than a century|a century|over 100 years|over a hundred years|100 years|a hundred years)\b",
         r"\b(?:over|more than|nearly|almost) (?:a )?(?:century|hundred years|100 years)\b",
         # "86% of the donations go to the programs": the "%" is gone after normalisation, the number stays
-        r"\b(?:\d{1,3} ?(?:percent|per cent)?|most|the majority|nearly all|almost all|all|\d+ out of \d+) of "
-        r"(?:the |your |all |every |each )?(?:donations?|money|funds?|proceeds|contributions?)\b.{0,30}"
-        r"\b(?:goes|go|is spent|are spent|is used|are used|reaches|reach)\b",
+        r"\b(?:\d{1,3} ?(?:percent|per cent)?|most|the majority|nearly all|almost all|all|\d+ out of \d+) of (?:the |"
+        r"your |all |every |each )?(?:donations?|money|funds?|proceeds|contributions?)\b.{0,30}\b(?:goes|go|is spent|"
+        r"are spent|is used|are used|reaches|reach)\b",
         r"\b(?:low|small|minimal) (?:overhead|administrative costs?|admin costs?)\b",
         r"\b(?:partners?|partnered|works?) with (?:unicef|the united nations|the un|governments|the who)\b",
         r"\b(?:governments?|the un|the united nations|unicef|the who)\b(?: \w+){0,4} (?:work|works|worked|partner|"
@@ -356,29 +348,30 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:annual|financial|audit) reports?\b",
         # facts about the organisation: what it does, where (P4G's provide-org-facts)
         r"\bworks? in (?:over |more than |about )?\d+ countries\b",
-        r"\b(?:save the children|the charity|this charity|the organi[sz]ation|this organi[sz]ation|they|it) "
-        r"(?:helps?|provides?|supports?|protects?|delivers?|runs?|focuses|focus|feeds?|builds?|offers?|"
-        r"gives?|brings?|sends?|funds?) (?:\w+ ){0,3}(?:children|kids|families|education|schools?|food|health ?care|"
-        r"medicine|medical|shelter|vaccines?|aid|help|support|programs?)\b",
+        r"\b(?:save the children|the charity|this charity|the organi[sz]ation|this organi[sz]ation|they|it) (?:helps?|"
+        r"provides?|supports?|protects?|delivers?|runs?|focuses|focus|feeds?|builds?|offers?|gives?|brings?|sends?|"
+        r"funds?) (?:\w+ ){0,3}(?:children|kids|families|education|schools?|food|health ?care|medicine|medical|"
+        r"shelter|vaccines?|aid|help|support|programs?)\b",
         r"\b(?:save the children|it|this) is an? (?:\w+ ){0,3}(?:charity|organi[sz]ation|non ?profit|ngo)\b",
         r"\b(?:charity|organi[sz]ation|non ?profit|ngo) (?:that|which|who) (?:\w+ )?(?:helps?|provides?|supports?|"
         r"protects?|works?|feeds?|runs?|fights?|focuses)\b",
     ],
     "donation_information": [
-        r"\b(?:deducted|taken|subtracted|come out) (?:directly |straight )?(?:from|of) your (?:task )?"
-        r"(?:payment|earnings|pay|bonus|reward)\b",
+        r"\b(?:deducted|taken|subtracted|come out) (?:directly |straight )?(?:from|of) your (?:task )?(?:payment|"
+        r"earnings|pay|bonus|reward)\b",
         # how the money travels to the charity; what it pays for once there ("goes towards food", "86% goes to
         # the programs") is a fact about the organisation (credibility), as people and PersuasionForGood read it
-        r"\b(?:your|the|any|each|every) (?:donation|contribution|money)s?(?: \w+){0,3} (?:will |would |can |could )?"
-        r"(?:be |gets? |is |are )?(?:paid|sent|forwarded|transferred|passed on)\b",
-        r"\b(?:your|the|any|each|every) (?:donation|contribution|money)s? (?:will |would |can |could )?"
-        r"(?:go|goes|gets?) (?:straight |directly )?to (?:save the children|the charity|this charity|them)"
-        r"(?! (?:to|for) )(?:$|[ ,.!?](?!.{0,30}\b(?:help|helping|programs?|kids|children)\b))",
+        r"\b(?:your|the|any|each|every) (?:donation|contribution|money)s?(?: \w+){0,3} (?:will |would |can |"
+        r"could )?(?:be |gets? |is |are )?(?:paid|sent|forwarded|transferred|passed on)\b",
+        r"\b(?:your|the|any|each|every) (?:donation|contribution|money)s? (?:will |would |can |could )?(?:go|goes|"
+        r"gets?) (?:straight |directly )?to (?:save the children|the charity|this charity|them)(?! (?:to|for) )(?:$|"
+        r"[ ,.!?](?!.{0,30}\b(?:help|helping|programs?|kids|children)\b))",
         r"\b(?:you can|you could|you may|you are free to) (?:choose|pick|decide|give|donate) (?:any|the|how much|"
         r"whatever|an) (?:amount|much)?",
         r"\b(?:anywhere|any amount) (?:from|between) (?:0|0|zero|nothing)\b",
-        r"\b(?:res[ea]{1,2}rch(?:ers| team)|the (?:team|requesters?|researchers)|we|they) (?:will |would |can )?"
-        r"(?:collect|send|forward|pass|process|deliver|transfer)\w* (?:\w+ ){0,3}(?:donations?|money|contributions?)\b",
+        r"\b(?:res[ea]{1,2}rch(?:ers| team)|the (?:team|requesters?|researchers)|we|they) (?:will |would |"
+        r"can )?(?:collect|send|forward|pass|process|deliver|transfer)\w* (?:\w+ ){0,3}(?:donations?|money|"
+        r"contributions?)\b",
         r"\b(?:comes?|taken|deducted) (?:\w+ ){0,2}(?:out of|from) your (?:bonus|payment|earnings|pay)\b",
         r"\b(?:comes?|taken|deducted) (?:\w+ ){0,2}(?:off|out of|from) (?:your|the) (?:\w+ ){0,2}(?:dollars?|bonus|"
         r"payment|earnings|pay)\b",
@@ -386,18 +379,15 @@ LEXICON: dict[str, list[str]] = {
         # the range, what happens to the rest, where the amount is chosen
         r"\b(?:anywhere|anywere|any amount) (?:from |between )?(?:0|zero|nothing) (?:to|and|up to)\b",
         r"\bfrom (?:0|zero|nothing|none)(?: at all)?(?: dollars?)? (?:up )?(?:to|through) (?:the )?(?:full |whole |"
-        r"entire )?"
-        r"(?:2|two|all|everything|amount|payment|bonus)\b",
-        r"\b(?:do not|does not|will not|would not) (?:have|need) to pay (?:anything|any|a cent|a penny)(?: \w+)? "
-        r"(?:extra|more|yourself|out of pocket)\b",
-        r"\b(?:a|the) (?:box|field|form|slider|screen|page|question|prompt|pop ?up)\b.{0,40}\b(?:at the end|after "
-        r"(?:this|the|our) (?:chat|conversation|task))\b",
+        r"entire )?(?:2|two|all|everything|amount|payment|bonus)\b",
+        r"\b(?:do not|does not|will not|would not) (?:have|need) to pay (?:anything|any|a cent|"
+        r"a penny)(?: \w+)? (?:extra|more|yourself|out of pocket)\b",
+        r"\b(?:a|the) (?:box|field|form|slider|screen|page|question|prompt|pop ?up)\b.{0,40}\b(?:at the end|"
+        r"after (?:this|the|our) (?:chat|conversation|task))\b",
         r"\byou (?:still )?(?:get|keep|receive) (?:paid|payed|the rest|whatever (?:you do not|is left)|your (?:full|"
-        r"whole|"
-        r"regular|normal) (?:pay|payment))\b",
-        r"\b(?:res[ea]{1,2}rch(?:ers| team)|the (?:team|requesters?|researchers)) (?:will |would |can )?"
-        r"(?:collect|send|forward|pass|process|deliver|transfer)\w* (?:everything|it all|all of it|every cent|"
-        r"every penny|it)\b",
+        r"whole|regular|normal) (?:pay|payment))\b",
+        r"\b(?:res[ea]{1,2}rch(?:ers| team)|the (?:team|requesters?|researchers)) (?:will |would |can )?(?:collect|"
+        r"send|forward|pass|process|deliver|transfer)\w* (?:everything|it all|all of it|every cent|every penny|it)\b",
     ],
     "source_related_inquiry": [
         r"\b(?:have|had) you (?:ever )?(?:heard|hear|read|learned) (?:of|about)\b",
@@ -410,13 +400,12 @@ LEXICON: dict[str, list[str]] = {
         r"\bwhat (?:\w+ )?(?:\w+ )?(?:do )?you (?:are |already |really |actually )?(?:know|knowing) (?:about|of) "
         + _CHARITY
         + r"\b",
-        r"(?:^|\b(?:do|did) )you (?:already )?know (?:about|of) (?:save the children|this charity|the charity|this "
-        r"organi[sz]ation|the organi[sz]ation)\b",
+        r"(?:^|\b(?:do|did) )you (?:already )?know (?:about|of) (?:save the children|this charity|the charity|"
+        r"this organi[sz]ation|the organi[sz]ation)\b",
         r"\b(?:do|did) you know (?:much|anything) about what (?:they|it|the charity|save the children) (?:do|does|"
         r"did)\b",
         r"\b(?:ever|you) (?:\w+ )?(?:heard|herd) (?:of|about) (?:save the children|this charity|the charity|"
-        r"this organi[sz]ation|"
-        r"the organi[sz]ation)\b",
+        r"this organi[sz]ation|the organi[sz]ation)\b",
         r"\b(?:are you|whether you are|if you are|how) (?:\w+ )?(?:familiar|familar|aware) (?:you are )?(?:with|of) "
         + _CHARITY
         + r"\b",
@@ -426,16 +415,16 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:what|how much) you (?:already |might |may )?(?:\w+ )?(?:know|have heard) (?:about|of) "
         + _CHARITY
         + r"\b",
-        r"\b(?:a name|something|an organi[sz]ation|a charity) (?:you|that you) (?:have |might have |may have )?"
-        r"(?:come across|heard of|heard)\b",
-        r"\b(?:whether|if) you (?:have )?(?:ever )?(?:seen|read|come across) (?:\w+ ){0,3}(?:save the children|their "
-        r"work|this charity|the charity)\b",
+        r"\b(?:a name|something|an organi[sz]ation|a charity) (?:you|that you) (?:have |might have |"
+        r"may have )?(?:come across|heard of|heard)\b",
+        r"\b(?:whether|if) you (?:have )?(?:ever )?(?:seen|read|come across) (?:\w+ ){0,3}(?:save the children|"
+        r"their work|this charity|the charity)\b",
     ],
     # opinions and expectations about giving and the task (PersuasionForGood's task-related inquiry);
     # questions about the person's own giving are personal-related, as the corpus labels them
     "task_related_inquiry": [
-        r"\b(?:how|what) do you (?:feel|think) about (?:donating|giving|donations|charity|charities|this task|the task|"
-        r"helping|charitable giving)\b",
+        r"\b(?:how|what) do you (?:feel|think) about (?:donating|giving|donations|charity|charities|this task|"
+        r"the task|helping|charitable giving)\b",
         r"\bwhat (?:is|are) your (?:view|opinion|take|thoughts|feelings?)s? (?:of|on|about) (?:donating|giving|"
         r"donations|charity|charities|charitable giving)\b",
         r"\bwould you (?:ever )?(?:call|consider|describe) yourself\b",
@@ -449,15 +438,15 @@ LEXICON: dict[str, list[str]] = {
         r"\bwhat (?:made|makes) you (?:decide|want|choose) to (?:take part|join|do|participate|sign up)\b",
         r"\bwhy did you (?:join|take part|sign up|decide to)\b",
         # the person's views on the cause itself: "do you think charities make a difference?"
-        r"(?<!how )\b(?:do|would) you (?:ever )?(?:think|believe|feel|reckon|agree|wonder)\b"
-        r"(?! (?:you|that you|i|we|if)\b).{0,60}\b" + _WORLD + r"\b",
+        r"(?<!how )\b(?:do|would) you (?:ever )?(?:think|believe|feel|reckon|agree|wonder)\b(?! (?:you|that you|i|we|"
+        r"if)\b).{0,60}\b" + _WORLD + r"\b",
         r"\b(?:whether you (?:think|believe|feel)|if you (?:think|believe))\b(?! (?:you|that you|i|we)\b).{0,60}\b"
         + _WORLD
         + r"\b",
-        r"\b(?:how do you feel|what do you think|what are your thoughts|your (?:thoughts|views?|opinions?|take)) "
-        r"(?:about|on) (?!yourself\b|you\b).{0,40}\b" + _WORLD + r"\b",
-        r"\bwhat (?:do you (?:consider|think is|believe is|see as)|would you say is) (?:the )?(?:most|biggest|greatest|"
-        r"main|worst)\b",
+        r"\b(?:how do you feel|what do you think|what are your thoughts|your (?:thoughts|views?|opinions?|"
+        r"take)) (?:about|on) (?!yourself\b|you\b).{0,40}\b" + _WORLD + r"\b",
+        r"\bwhat (?:do you (?:consider|think is|believe is|see as)|would you say is) (?:the )?(?:most|biggest|"
+        r"greatest|main|worst)\b",
         r"^(?:do you )?reckon\b.{0,40}\b" + _WORLD + r"\b",
         r"\b(?:have you been following|did you (?:see|hear|read) (?:about )?)(?:\w+ ){0,3}(?:news|story|crisis|"
         r"reports?)\b",
@@ -466,8 +455,8 @@ LEXICON: dict[str, list[str]] = {
     ],
     "personal_related_inquiry": [
         *GIVING_QUESTIONS,
-        r"\b(?:tell me|can you tell me|could you tell me|would you tell me|share) (?:a (?:little|bit) |a little bit )?"
-        r"(?:more )?about (?:yourself|you)\b",
+        r"\b(?:tell me|can you tell me|could you tell me|would you tell me|share) (?:a (?:little|bit) |"
+        r"a little bit )?(?:more )?about (?:yourself|you)\b",
         r"\bdo you have (?:any )?(?:kids|children|a family|family|a job|siblings|nieces|nephews)\b",
         r"\bwhat do you do\b(?: for (?:a )?(?:living|work|fun))?",
         r"\bwhat (?:is|are) your (?:job|work|profession|occupation|hobbies|interests|background|line of work|"
@@ -476,9 +465,9 @@ LEXICON: dict[str, list[str]] = {
         r"\bare you (?:a )?(?:parent|student|mom|dad|working|employed|retired)\b",
         r"\bwhat (?:matters|is important) (?:most )?to you\b",
         r"\bwhat (?:moves|motivates|convinces|persuades|inspires) you\b",
-        r"\bwhat (?:kind of|kinds of|sort of|sorts of) (?:arguments?|reasons?|things?|information) (?:\w+ ){0,2}"
-        r"(?:convinces?|convince|persuades?|persuade|moves?|move|matters? to|speaks? to|appeals? to|works? on|"
-        r"works? for) you\b",
+        r"\bwhat (?:kind of|kinds of|sort of|sorts of) (?:arguments?|reasons?|things?|"
+        r"information) (?:\w+ ){0,2}(?:convinces?|convince|persuades?|persuade|moves?|move|matters? to|speaks? to|"
+        r"appeals? to|works? on|works? for) you\b",
         r"\bwhat about you\b",
         r"\bhow (?:do|would) you (?:usually )?(?:make|reach) (?:decisions|up your mind|a decision)\b",
         r"\bwhat (?:is|has been) (?:life|your life|your week) like\b",
@@ -492,19 +481,18 @@ LEXICON: dict[str, list[str]] = {
         r"\b(?:little ones|kids|children|a family) of your own\b",
         r"\b(?:whether|if) you have (?:any )?(?:kids|children|little ones|a family)\b",
         r"\b(?:whether you (?:have )?(?:ever )?|if you have (?:ever )?|if you ever )(?:donated|given|contributed|"
-        r"volunteered|supported|lived|"
-        r"travell?ed|worked|been involved|had much to do with|done (?:any|much))\b",
+        r"volunteered|supported|lived|travell?ed|worked|been involved|had much to do with|done (?:any|much))\b",
     ],
 }
 
 #: words that put a sentence on the task's topic: such a sentence carries no strategy the rules or the
 #: model can name, but it is about the conversation (heard as ``rapport``, never as ``off_task``)
 TOPIC: tuple[str, ...] = (
-    r"\b(?:charit\w*|donat\w*|children|kids?|child|save the children|organi[sz]ation|cause|help\w*|"
-    r"money|payment|dollars?|cents?|poverty|families|family|world|countries|task|survey|study)\b",
+    r"\b(?:charit\w*|donat\w*|children|kids?|child|save the children|organi[sz]ation|cause|help\w*|money|payment|"
+    r"dollars?|cents?|poverty|families|family|world|countries|task|survey|study)\b",
     # introducing the charity ("let me tell you a little about them") announces facts to come
-    r"\blet me (?:tell|share with) you (?:a (?:little|bit|few things) )?(?:more )?about (?:them|it|the "
-    r"(?:charity|organi[sz]ation|group|cause))\b",
+    r"\blet me (?:tell|share with) you (?:a (?:little|bit|few things) )?(?:more )?about (?:them|it|the (?:charity|"
+    r"organi[sz]ation|group|cause))\b",
 )
 
 #: strategies whose match is dropped after a nearby negation ("I am not asking you to donate")
@@ -538,16 +526,16 @@ HINT_LEXICON: dict[str, list[str]] = {
         r"actually gets there|where the money ends up)\b",
     ],
     "emotion": [
-        r"\b(?:kids at home|little kids|a mom|a dad|a parent|as a parent|kindergarten|little girl|my heart|"
-        r"softie|gets to me|touches my heart|hits home|heartbreaking|poor kids|family is everything)\b",
+        r"\b(?:kids at home|little kids|a mom|a dad|a parent|as a parent|kindergarten|little girl|my heart|softie|"
+        r"gets to me|touches my heart|hits home|heartbreaking|poor kids|family is everything)\b",
     ],
     "logic": [
         r"\b(?:accountant|numbers|data|evidence|facts|engineer|measured|rational|proof|research for a living|"
         r"solid argument|reasoning)\b",
     ],
     "social": [
-        r"\b(?:friends and coworkers|people person|join in|pitching in|big team|people around me|"
-        r"everyone is doing it|everyone's doing it|part of something|you are giving too|chipping in|count me in)\b",
+        r"\b(?:friends and coworkers|people person|join in|pitching in|big team|people around me|everyone is doing it|"
+        r"everyone's doing it|part of something|you are giving too|chipping in|count me in)\b",
     ],
     "budget_tight": [
         r"\b(?:tight|student|every dollar counts|tough financially|much to spare|need the money|can not give much|"
@@ -561,8 +549,8 @@ HINT_LEXICON: dict[str, list[str]] = {
     "unknown": [r"\b(?:never heard of them|who are they|what do they do|do not know much about them)\b"],
     "informed": [r"\b(?:did not know that|now i get what they do|had no idea|know that part)\b"],
     "concern": [
-        r"\b(?:overhead|admin|salaries|wasted|reaches the kids|where they say|actually gets there|"
-        r"money ends up|money is not wasted|money goes)\b",
+        r"\b(?:overhead|admin|salaries|wasted|reaches the kids|where they say|actually gets there|money ends up|"
+        r"money is not wasted|money goes)\b",
     ],
     "deflect": [r"\b(?:rather not|a bit personal|keep that to myself|why do you want to know|nothing interesting)\b"],
     "leaving_soon": [r"\b(?:much time left|wrap this up soon|go in a minute)\b"],

@@ -58,7 +58,8 @@ _CONTRACTIONS = [
 _CONTRACTION = re.compile("|".join(f"(?P<c{i}>{p.pattern})" for i, (p, _) in enumerate(_CONTRACTIONS)))
 _CONTRACTION_REPL = {f"c{i}": repl for i, (_, repl) in enumerate(_CONTRACTIONS)}
 #: chat shorthand and contractions typed without their apostrophe ("u", "dont", "thx"), written out as the
-#: lexicons expect; only forms that are not also ordinary words ("its", "ill", "were", "well", "lets" stay)
+#: lexicons expect; only forms that are not also ordinary words ("its", "ill", "were", "well", "lets" stay; "ya" is
+#: read as "you" though it is "yes" about as often; dropping it means refitting the Persuasion intent model)
 _SHORTHAND: dict[str, str] = {
     "u": "you",
     "ur": "your",
@@ -234,13 +235,11 @@ RAPPORT_LEXICON: tuple[str, ...] = (
     # empathy with what the partner said: "it sounds like you have had a busy week", "that must have been hard"
     r"\b(?:it |that )?(?:sounds|seems) (?:like|as though|as if) you\b",
     r"\bmust (?:have )?(?:be|been) (?:so |very |really |quite |pretty )?(?:an? )?(?:hard|difficult|tough|rough|"
-    r"stressful|"
-    r"exhausting|frustrating|scary|frightening|a lot|a relief)\b",
+    r"stressful|exhausting|frustrating|scary|frightening|a lot|a relief)\b",
     r"\bon the same page\b",
     r"\b(?:i )?had not (?:looked at|thought (?:of|about)|considered|seen) it (?:that|this) way\b",
-    r"\b(?:thoughtful|interesting|fair|good|great|refreshing|healthy) (?:perspective|way to (?:look at|see) (?:it|"
-    r"things)|"
-    r"outlook|attitude)\b",
+    r"\b(?:thoughtful|interesting|fair|good|great|refreshing|healthy) "
+    r"(?:perspective|way to (?:look at|see) (?:it|things)|outlook|attitude)\b",
     r"\bi (?:will|shall) keep (?:it|this|things) (?:brief|short|quick)\b",
     r"\bi (?:admire|respect|love|like) (?:that|your|you|it|this)\b",
     # you're welcome, closings, well-wishing
